@@ -1,0 +1,146 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmartServer, type SmartServer } from '../../e2e/fixtures/smart-server.js';
+import { run, type Io } from './main.js';
+
+let server: SmartServer;
+const dir = mkdtempSync(join(tmpdir(), 'ofd-cli-'));
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s) };
+  const code = await run(args, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+beforeAll(async () => {
+  server = await startSmartServer({
+    clients: [
+      { client_id: 'cli-client', token_endpoint_auth_method: 'private_key_jwt', hostedJwks: true },
+      {
+        client_id: 'cli-secret',
+        token_endpoint_auth_method: 'client_secret_basic',
+        client_secret: 'right-secret-123456',
+      },
+    ],
+  });
+});
+afterAll(() => server?.close());
+
+describe('CLI', () => {
+  it('generates a key pair, then gets a token with a profile file (exit 0, JSON document)', async () => {
+    const g = await cli('keys', 'generate', '--alg', 'RS384', '--out', join(dir, 'keys'));
+    expect(g.code).toBe(0);
+    const kid = g.out.trim();
+    expect(kid).toMatch(/^[\w-]{43}$/);
+    expect(statSync(join(dir, 'keys', 'private-key.pem')).mode & 0o777).toBe(0o600);
+    const jwks = JSON.parse(readFileSync(join(dir, 'keys', 'jwks.json'), 'utf8')) as {
+      keys: { kid: string }[];
+    };
+    expect(jwks.keys[0]?.kid).toBe(kid);
+    server.setClientJwks('cli-client', jwks as never);
+    const profile = join(dir, 'profile.json');
+    writeFileSync(
+      profile,
+      JSON.stringify({
+        name: 'cli',
+        fhirBaseUrl: server.fhirBase,
+        clientId: 'cli-client',
+        scope: 'system/Patient.rs',
+        auth: { method: 'private_key_jwt', alg: 'RS384', privateKeyPath: 'keys/private-key.pem' },
+      }),
+    );
+    const t = await cli('token', '--profile', profile, '--json');
+    expect(t.code, t.out).toBe(0);
+    const doc = JSON.parse(t.out) as {
+      ok: boolean;
+      findings: unknown[];
+      tokenResponse: Record<string, unknown>;
+      exchanges: unknown[];
+      decoded: { verification: { status: string } };
+    };
+    expect(doc.ok).toBe(true);
+    expect(Array.isArray(doc.findings)).toBe(true);
+    expect(doc.tokenResponse.token_type).toBe('Bearer');
+    expect(String(doc.tokenResponse.access_token)).toContain('…');
+    expect(doc.decoded.verification.status).toBe('verified');
+    expect(doc.exchanges.length).toBeGreaterThanOrEqual(2);
+
+    const signed = await cli('assertion', 'sign', '--profile', profile);
+    expect(signed.code).toBe(0);
+    const jwt = signed.out.trim();
+    const inspected = await cli(
+      'assertion',
+      'inspect',
+      jwt,
+      '--jwks',
+      join(dir, 'keys', 'jwks.json'),
+      '--token-url',
+      server.tokenEndpoint,
+      '--json',
+    );
+    expect(inspected.code).toBe(0);
+    expect(
+      (JSON.parse(inspected.out) as { verification: { status: string } }).verification.status,
+    ).toBe('verified');
+    const wrongAud = await cli(
+      'assertion',
+      'inspect',
+      jwt,
+      '--token-url',
+      'https://other.example/token',
+      '--json',
+    );
+    expect(wrongAud.code).toBe(1);
+    expect((JSON.parse(wrongAud.out) as { findings: { code: string }[] }).findings[0]?.code).toBe(
+      'ASSERTION_AUD_MISMATCH',
+    );
+  });
+
+  it('exits 1 with findings when the server refuses', async () => {
+    const profile = join(dir, 'bad-secret.json');
+    writeFileSync(
+      profile,
+      JSON.stringify({
+        name: 'bad',
+        tokenEndpoint: server.tokenEndpoint,
+        clientId: 'cli-secret',
+        scope: 'system/Patient.rs',
+        auth: { method: 'client_secret_basic', clientSecret: 'canary-Secret-991' },
+      }),
+    );
+    const t = await cli('token', '--profile', profile);
+    expect(t.code).toBe(1);
+    expect(t.out).toContain('CLIENT_SECRET_INVALID');
+    expect(t.out).not.toContain('canary-Secret-991');
+  });
+
+  it('exits 2 on bad usage or input, with the fix', async () => {
+    expect((await cli('nonsense')).code).toBe(2);
+    expect((await cli('token')).code).toBe(2);
+    const badProfile = join(dir, 'invalid.json');
+    writeFileSync(
+      badProfile,
+      JSON.stringify({ name: 'x', clientId: 'c', scope: 's', auth: { method: 'magic' } }),
+    );
+    const p = await cli('token', '--profile', badProfile, '--json');
+    expect(p.code).toBe(2);
+    expect(
+      (JSON.parse(p.out) as { error: { code: string; message: string } }).error.message,
+    ).toContain('auth.method');
+    const d = await cli('decode', 'eyJhbGciOiJSUzI1NiJ9.bad');
+    expect(d.code).toBe(2);
+    expect(d.err).toContain('3 dot-separated segments');
+  });
+
+  it('discovers a FHIR server', async () => {
+    const d = await cli('discover', server.fhirBase, '--json');
+    expect(d.code).toBe(0);
+    expect(
+      (JSON.parse(d.out) as { discovery: { tokenEndpoint: string } }).discovery.tokenEndpoint,
+    ).toBe(server.tokenEndpoint);
+  });
+});

@@ -1,0 +1,307 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Finding } from '../../shared/diagnosis-codes.js';
+import { AppFailure, type Result } from '../../shared/result.js';
+import { KEY_KINDS, SIGNING_ALGS, type KeyKind, type SigningAlg } from '../../shared/types.js';
+import { parseProfileFile, type Engine } from '../core/engine.js';
+import { createNodeEngine } from '../core/create-core.js';
+
+const USAGE = `oauth-flow-debugger: see and fix OAuth 2.0 / SMART-on-FHIR flows
+
+Usage:
+  oauth-flow-debugger serve [--port N]                 serve the UI on 127.0.0.1
+  oauth-flow-debugger discover <fhirBaseOrIssuer>      read smart-configuration / openid-configuration
+  oauth-flow-debugger keys generate --alg RS384 [--kind RSA-2048] [--kid K] --out <dir>
+  oauth-flow-debugger assertion sign --profile <file>
+  oauth-flow-debugger assertion inspect <jwt> [--jwks <file|url>] [--token-url <url>] [--client-id <id>]
+  oauth-flow-debugger token --profile <file>
+  oauth-flow-debugger decode <jwt> [--jwks <file|url>]
+
+Every command takes --json (one JSON document: { ok, findings, ... }).
+Exit codes: 0 success, 1 the server refused or the flow failed (findings printed), 2 bad usage or input.`;
+
+/** Output sink, so tests can capture what the CLI prints. */
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+}
+const stdio: Io = {
+  out: (s) => process.stdout.write(`${s}\n`),
+  err: (s) => process.stderr.write(`${s}\n`),
+};
+
+class UsageError extends Error {}
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new AppFailure(r.error.code, r.error.message, r.error.fix);
+  return r.value;
+}
+
+function printFindings(io: Io, findings: Finding[]) {
+  if (!findings.length) return;
+  io.out('\nFindings (most likely first):');
+  findings.forEach((f, i) => {
+    io.out(`  ${i + 1}. [${f.severity}] ${f.code}: ${f.title}`);
+    io.out(`     evidence: ${f.evidence}`);
+    io.out(`     fix:      ${f.fix}`);
+  });
+}
+
+async function loadProfile(engine: Engine, file: string) {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read profile ${file}: ${(e as Error).message}`);
+  }
+  const input = parseProfileFile(text);
+  if (input.auth.privateKeyPath && !isAbsolute(input.auth.privateKeyPath))
+    input.auth.privateKeyPath = resolve(dirname(file), input.auth.privateKeyPath);
+  return unwrap(await engine.saveProfile(input));
+}
+
+async function jwksArg(v: string | undefined): Promise<{ jwks?: string; jwksUrl?: string }> {
+  if (!v) return {};
+  if (/^https?:\/\//.test(v)) return { jwksUrl: v };
+  try {
+    return { jwks: await readFile(v, 'utf8') };
+  } catch (e) {
+    throw new UsageError(`Cannot read JWKS file ${v}: ${(e as Error).message}`);
+  }
+}
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function run(argv: string[], io: Io = stdio): Promise<number> {
+  let json = false;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        profile: { type: 'string' },
+        alg: { type: 'string' },
+        kind: { type: 'string' },
+        kid: { type: 'string' },
+        out: { type: 'string' },
+        jwks: { type: 'string' },
+        'token-url': { type: 'string' },
+        'client-id': { type: 'string' },
+        port: { type: 'string' },
+      },
+    });
+    json = !!values.json;
+    const [cmd, sub, arg] = positionals;
+    if (values.help || !cmd) {
+      io.out(USAGE);
+      return cmd || values.help ? 0 : 2;
+    }
+    const emit = (
+      ok: boolean,
+      findings: Finding[],
+      rest: Record<string, unknown>,
+      human: () => void,
+    ) => {
+      if (json) io.out(JSON.stringify({ ok, findings, ...rest }, null, 2));
+      else {
+        human();
+        printFindings(io, findings);
+      }
+      return ok ? 0 : 1;
+    };
+
+    if (cmd === 'serve') {
+      const { serve } = await import('../web-host/main.js');
+      const host = await serve({ ...(values.port ? { port: Number(values.port) } : {}) });
+      await new Promise<void>((r) => {
+        process.once('SIGINT', r);
+        process.once('SIGTERM', r);
+      });
+      await host.close();
+      return 0;
+    }
+
+    const { engine } = createNodeEngine({ ephemeral: true });
+    const exchanges = async () => unwrap(await engine.listExchanges());
+
+    switch (cmd) {
+      case 'discover': {
+        if (!sub) throw new UsageError('discover needs a FHIR base URL or an issuer.');
+        let d = unwrap(await engine.discover({ fhirBaseUrl: sub }));
+        if (!d.documents.some((x) => x.ok)) d = unwrap(await engine.discover({ issuer: sub }));
+        const ok = d.documents.some((x) => x.ok);
+        return emit(ok, d.findings, { discovery: d, exchanges: await exchanges() }, () => {
+          for (const doc of d.documents)
+            io.out(
+              `${doc.ok ? 'OK  ' : 'FAIL'} ${doc.kind} ${doc.url}${doc.error ? ` (${doc.error})` : ''}`,
+            );
+          if (d.tokenEndpoint) io.out(`token_endpoint: ${d.tokenEndpoint}`);
+          if (d.jwksUri) io.out(`jwks_uri:       ${d.jwksUri}`);
+          if (d.signingAlgs) io.out(`signing algs:   ${d.signingAlgs.join(', ')}`);
+          if (d.authMethods) io.out(`auth methods:   ${d.authMethods.join(', ')}`);
+        });
+      }
+      case 'keys': {
+        if (sub !== 'generate') throw new UsageError('Use: keys generate --alg RS384 --out <dir>');
+        if (!values.out) throw new UsageError('keys generate needs --out <dir>.');
+        const alg = (values.alg ?? 'RS384') as SigningAlg;
+        if (!SIGNING_ALGS.includes(alg))
+          throw new UsageError(`--alg must be one of ${SIGNING_ALGS.join(', ')}.`);
+        const kind = (values.kind ??
+          (alg.startsWith('ES')
+            ? `EC-P-${alg === 'ES256' ? '256' : alg === 'ES384' ? '384' : '521'}`
+            : 'RSA-2048')) as KeyKind;
+        if (!KEY_KINDS.includes(kind))
+          throw new UsageError(`--kind must be one of ${KEY_KINDS.join(', ')}.`);
+        const key = unwrap(
+          await engine.generateKey({ kind, alg, ...(values.kid ? { kid: values.kid } : {}) }),
+        );
+        await mkdir(values.out, { recursive: true });
+        const pemPath = join(values.out, 'private-key.pem');
+        unwrap(await engine.exportPrivateKey({ keyId: key.id, path: pemPath }));
+        const jwksPath = join(values.out, 'jwks.json');
+        await writeFile(jwksPath, `${unwrap(await engine.exportJwks([key.id])).jwks}\n`);
+        return emit(
+          true,
+          [],
+          { kid: key.kid, alg: key.alg, kind: key.kind, privateKeyPath: pemPath, jwksPath },
+          () => {
+            io.out(key.kid);
+            io.err(
+              `Wrote ${pemPath} (mode 0600) and ${jwksPath}. Register jwks.json (or a URL serving it) with the server.`,
+            );
+          },
+        );
+      }
+      case 'assertion': {
+        if (sub === 'sign') {
+          if (!values.profile) throw new UsageError('assertion sign needs --profile <file>.');
+          const p = await loadProfile(engine, values.profile);
+          const a = unwrap(await engine.buildAssertion({ profileId: p.id }));
+          const jwt = unwrap(await engine.revealSecret({ kind: 'client_assertion' })).value;
+          const ok = !a.lint.some((f) => f.severity === 'error');
+          return emit(
+            ok,
+            a.lint,
+            {
+              assertion: { jwt, header: a.header, claims: a.claims },
+              exchanges: await exchanges(),
+            },
+            () => io.out(jwt),
+          );
+        }
+        if (sub === 'inspect') {
+          if (!arg) throw new UsageError('assertion inspect needs the JWT.');
+          const r = unwrap(
+            await engine.inspectAssertion({
+              jwt: arg,
+              ...(await jwksArg(values.jwks)),
+              ...(values['token-url'] ? { tokenUrl: values['token-url'] } : {}),
+              ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
+            }),
+          );
+          const ok =
+            !r.findings.some((f) => f.severity === 'error') && r.verification.status !== 'failed';
+          return emit(
+            ok,
+            r.findings,
+            { decoded: r.decoded, verification: r.verification, exchanges: await exchanges() },
+            () => {
+              io.out(`header: ${JSON.stringify(r.decoded.header)}`);
+              io.out(`claims: ${JSON.stringify(r.decoded.claims, null, 2)}`);
+              io.out(`signature: ${r.verification.status}: ${r.verification.message}`);
+            },
+          );
+        }
+        throw new UsageError('Use: assertion sign --profile <file> | assertion inspect <jwt>');
+      }
+      case 'token': {
+        if (!values.profile) throw new UsageError('token needs --profile <file>.');
+        const p = await loadProfile(engine, values.profile);
+        const draft = unwrap(await engine.prepareTokenRequest({ profileId: p.id }));
+        const r = unwrap(await engine.sendTokenRequest({ draftId: draft.id }));
+        return emit(
+          r.ok,
+          r.findings,
+          {
+            tokenResponse: r.body ?? null,
+            status: r.status ?? null,
+            decoded: r.accessToken ?? null,
+            exchanges: await exchanges(),
+          },
+          () => {
+            io.out(`POST ${draft.url} -> ${r.status ?? 'no answer'}`);
+            if (r.body) io.out(JSON.stringify(r.body, null, 2));
+            if (r.accessToken?.decoded)
+              io.out(
+                `access token claims: ${JSON.stringify(r.accessToken.decoded.claims, null, 2)}`,
+              );
+            if (r.accessToken)
+              io.out(
+                `signature: ${r.accessToken.verification.status}: ${r.accessToken.verification.message}`,
+              );
+          },
+        );
+      }
+      case 'decode': {
+        if (!sub) throw new UsageError('decode needs the JWT.');
+        const v = unwrap(await engine.decodeToken({ token: sub, ...(await jwksArg(values.jwks)) }));
+        const ok = v.verification.status !== 'failed';
+        return emit(ok, v.findings, { decoded: v, exchanges: await exchanges() }, () => {
+          if (v.format === 'opaque') io.out('Opaque token: not a JWT, nothing to decode.');
+          else {
+            io.out(`header: ${JSON.stringify(v.decoded?.header)}`);
+            for (const c of v.explained)
+              io.out(
+                `  ${c.name}: ${JSON.stringify(c.value)}${c.date ? ` (${c.date})` : ''}  — ${c.meaning}`,
+              );
+          }
+          io.out(`signature: ${v.verification.status}: ${v.verification.message}`);
+        });
+      }
+      default:
+        throw new UsageError(`Unknown command "${cmd}".`);
+    }
+  } catch (e) {
+    const usage =
+      e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const failure = e instanceof AppFailure ? e : undefined;
+    const message = (e as Error).message;
+    const inputCodes = [
+      'INVALID_INPUT',
+      'JWT_MALFORMED',
+      'KEY_INVALID',
+      'JWKS_INVALID',
+      'JSON_INVALID',
+      'PROFILE_INVALID',
+      'FILE_ERROR',
+      'NOT_FOUND',
+      'SECRET_UNAVAILABLE',
+    ];
+    const code = usage || (failure && inputCodes.includes(failure.code)) ? 2 : 1;
+    if (json)
+      io.out(
+        JSON.stringify(
+          {
+            ok: false,
+            findings: [],
+            error: {
+              code: failure?.code ?? (usage ? 'USAGE' : 'INTERNAL'),
+              message,
+              ...(failure?.fix ? { fix: failure.fix } : {}),
+            },
+          },
+          null,
+          2,
+        ),
+      );
+    else {
+      io.err(`Error: ${message}`);
+      if (failure?.fix) io.err(`Fix: ${failure.fix}`);
+      if (usage) io.err(`\n${USAGE}`);
+    }
+    return code;
+  }
+}

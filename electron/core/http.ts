@@ -1,0 +1,252 @@
+import { readFile } from 'node:fs/promises';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import {
+  collectResponseSecrets,
+  redactHeaders,
+  redactText,
+  toCurl,
+  type SecretMap,
+} from '../../shared/redact.js';
+import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
+import type { HeaderList, HttpExchange } from '../../shared/types.js';
+
+export interface TlsOptions {
+  caPath?: string;
+  allowSelfSigned?: boolean;
+}
+
+export interface SendOptions {
+  step: string;
+  /** Secret values to mask in the recorded exchange. */
+  secrets?: SecretMap;
+  tls?: TlsOptions;
+  timeoutMs?: number;
+  maxBodyBytes?: number;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: HeaderList;
+  body: string;
+}
+
+export interface SendResult {
+  exchange: HttpExchange;
+  /** The unredacted response (stays in the engine). */
+  raw?: RawResponse;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_BODY = 1024 * 1024;
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+]);
+
+let counter = 0;
+const nextId = () => `x${Date.now().toString(36)}${(++counter).toString(36)}`;
+
+/** Records every request the engine makes, raw, with timings; never follows redirects. */
+export class HttpRecorder {
+  readonly exchanges: HttpExchange[] = [];
+  private dispatchers = new Map<string, Dispatcher>();
+
+  constructor(private readonly onChange: (all: HttpExchange[]) => void = () => {}) {}
+
+  clear(): number {
+    const n = this.exchanges.length;
+    this.exchanges.length = 0;
+    this.onChange([...this.exchanges]);
+    return n;
+  }
+
+  private async dispatcher(tls?: TlsOptions): Promise<Dispatcher> {
+    const key = `${tls?.caPath ?? ''}|${tls?.allowSelfSigned ? 1 : 0}`;
+    const hit = this.dispatchers.get(key);
+    if (hit) return hit;
+    const connect: Record<string, unknown> = {};
+    if (tls?.caPath) connect.ca = await readFile(tls.caPath, 'utf8');
+    // Explicit, per-profile opt-in only; the exchange carries a visible warning.
+    if (tls?.allowSelfSigned) connect.rejectUnauthorized = false;
+    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(
+      (k) => process.env[k],
+    );
+    const d = proxied ? new EnvHttpProxyAgent({ connect }) : new Agent({ connect });
+    this.dispatchers.set(key, d);
+    return d;
+  }
+
+  /** Sends one request and records it, also when it fails. */
+  async send(
+    req: { method: string; url: string; headers: HeaderList; body?: string },
+    opts: SendOptions,
+  ): Promise<SendResult> {
+    const secrets = opts.secrets ?? new Map<string, string>();
+    const started = Date.now();
+    const t0 = performance.now();
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const record = (partial: Partial<HttpExchange>): HttpExchange => {
+      const request = {
+        method: req.method,
+        url: redactText(req.url, secrets),
+        headers: redactHeaders(req.headers, secrets),
+        ...(req.body !== undefined ? { body: redactText(req.body, secrets) } : {}),
+      };
+      const ex: HttpExchange = {
+        id: nextId(),
+        step: opts.step,
+        startedAt: new Date(started).toISOString(),
+        durationMs: Math.round((performance.now() - t0) * 10) / 10,
+        request,
+        curl: toCurl(request),
+        ...partial,
+      };
+      if (opts.tls?.allowSelfSigned || opts.tls?.caPath) {
+        ex.tls = {
+          allowSelfSigned: !!opts.tls.allowSelfSigned,
+          customCa: !!opts.tls.caPath,
+          ...(opts.tls.allowSelfSigned
+            ? { warning: 'Certificate checks are OFF for this profile (self-signed allowed).' }
+            : {}),
+        };
+      }
+      this.exchanges.push(ex);
+      this.onChange([...this.exchanges]);
+      return ex;
+    };
+
+    let dispatcher: Dispatcher;
+    try {
+      dispatcher = await this.dispatcher(opts.tls);
+    } catch (e) {
+      return {
+        exchange: record({
+          error: { code: 'NETWORK_ERROR', message: `Cannot read CA file: ${(e as Error).message}` },
+        }),
+      };
+    }
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const res = await request(req.url, {
+        method: req.method as Dispatcher.HttpMethod,
+        headers: Object.fromEntries(groupHeaders(req.headers)),
+        body: req.body,
+        dispatcher,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const headers = flattenHeaders(res.headers);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      for await (const chunk of res.body) {
+        const b = chunk as Buffer;
+        size += b.length;
+        if (size > maxBody) {
+          truncated = true;
+          chunks.push(b.subarray(0, Math.max(0, maxBody - (size - b.length))));
+          res.body.destroy();
+          break;
+        }
+        chunks.push(b);
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      // Tokens in a response are secrets too: mask them before the exchange is recorded.
+      collectResponseSecrets(parseBodyTolerantly(text).json, secrets);
+      const location = headers.find(([n]) => n.toLowerCase() === 'location')?.[1];
+      const response = {
+        status: res.statusCode,
+        statusText: statusText(res.statusCode),
+        headers: redactHeaders(headers, secrets),
+        body: redactText(text, secrets),
+        bodyBytes: size,
+        truncated,
+        ...(location && res.statusCode >= 300 && res.statusCode < 400
+          ? { redirectNotFollowed: location }
+          : {}),
+      };
+      const exchange = record({
+        response,
+        ...(truncated
+          ? {
+              error: {
+                code: 'BODY_TOO_LARGE' as const,
+                message: `Response larger than ${maxBody} bytes; stopped reading.`,
+              },
+            }
+          : {}),
+      });
+      return { exchange, raw: { status: res.statusCode, headers, body: text } };
+    } catch (e) {
+      return { exchange: record({ error: classifyError(e, timeoutMs) }) };
+    }
+  }
+}
+
+function groupHeaders(h: HeaderList): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const [n, v] of h) m.set(n, m.has(n) ? `${m.get(n)}, ${v}` : v);
+  return m;
+}
+
+function flattenHeaders(h: Record<string, string | string[] | undefined>): HeaderList {
+  const out: HeaderList = [];
+  for (const [n, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    for (const x of Array.isArray(v) ? v : [v]) out.push([n, x]);
+  }
+  return out;
+}
+
+/** Names a failure a person can act on: TLS, timeout, refused, DNS. */
+export function classifyError(e: unknown, timeoutMs: number): NonNullable<HttpExchange['error']> {
+  const err = e as {
+    code?: string;
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  const code = err.cause?.code ?? err.code ?? '';
+  const message = err.cause?.message ?? err.message ?? String(e);
+  if (TLS_CODES.has(code) || /certificate/i.test(message))
+    return { code: 'TLS_UNTRUSTED', message: `${code ? `${code}: ` : ''}${message}` };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError' || /timeout/i.test(code))
+    return { code: 'TIMEOUT', message: `No complete answer within ${timeoutMs / 1000} s.` };
+  if (code === 'ECONNREFUSED')
+    return { code: 'NETWORK_ERROR', message: `Connection refused (${message}).` };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return { code: 'NETWORK_ERROR', message: `Host not found (${message}).` };
+  return { code: 'NETWORK_ERROR', message: `${code ? `${code}: ` : ''}${message}` };
+}
+
+const STATUS: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+const statusText = (s: number) => STATUS[s] ?? '';

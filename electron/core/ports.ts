@@ -1,0 +1,44 @@
+import type { EventName, DebuggerEvents } from '../../shared/api.js';
+
+/** Non-secret persistent data (profiles, key metadata). */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
+/** Secret values (client secrets, private keys). Fails closed: never a plaintext fallback. */
+export interface SecretStore {
+  readonly info: { backend: string; persisted: boolean; warning?: string };
+  get(ref: string): Promise<string | undefined>;
+  set(ref: string, value: string): Promise<void>;
+  delete(ref: string): Promise<void>;
+}
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export interface EventSink {
+  emit<E extends EventName>(event: E, payload: DebuggerEvents[E]): void;
+}
+
+/** File access the engine needs (reading a PEM, writing an exported key). */
+export interface FilePort {
+  readText(path: string): Promise<string>;
+  writePrivate(path: string, text: string): Promise<void>;
+}
+
+export interface Ports {
+  store: KeyValueStore;
+  secrets: SecretStore;
+  clock: Clock;
+  events: EventSink;
+  files: FilePort;
+  /** Store files found unreadable at start and moved aside. */
+  quarantined?: string[];
+  http?: { timeoutMs?: number; maxBodyBytes?: number };
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { API_METHODS, WEB_TOKEN_HEADER, type ApiMethod } from '../../shared/api.js';
+import type { Result } from '../../shared/result.js';
+import { Engine } from '../core/engine.js';
+import { nodePorts } from '../core/node-ports.js';
+import { startWebHost, type WebHost } from './server.js';
+
+let host: WebHost;
+const rendererDir = mkdtempSync(join(tmpdir(), 'ofd-renderer-'));
+writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+
+beforeAll(async () => {
+  const ports = nodePorts({ ephemeral: true });
+  host = await startWebHost({ api: new Engine(ports), hub: ports.hub, rendererDir });
+});
+afterAll(() => host.close());
+
+async function call(
+  method: string,
+  args: unknown[],
+  token = host.token,
+): Promise<{ status: number; body: Result<unknown> }> {
+  const res = await fetch(`${host.url}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [WEB_TOKEN_HEADER]: token },
+    body: JSON.stringify({ args }),
+  });
+  return { status: res.status, body: (await res.json()) as Result<unknown> };
+}
+
+/** Minimal valid arguments for each method: the contract test reaches every one of them. */
+const SAMPLE_ARGS: Record<ApiMethod, unknown[]> = {
+  getStorageInfo: [],
+  listProfiles: [],
+  saveProfile: [{ name: 'p', clientId: 'c', scope: 'system/*.rs', auth: { method: 'none' } }],
+  deleteProfile: ['missing'],
+  exportProfile: ['missing'],
+  importProfile: ['{"name":"imported","clientId":"c","scope":"s","auth":{"method":"none"}}'],
+  discover: [{ fhirBaseUrl: 'http://127.0.0.1:9/fhir' }],
+  listKeys: [],
+  generateKey: [{ kind: 'EC-P-256', alg: 'ES256' }],
+  importKey: [{ text: 'not a key' }],
+  deleteKey: ['missing'],
+  exportJwks: [[]],
+  exportPrivateKey: [{ keyId: 'missing', path: join(rendererDir, 'k.pem') }],
+  buildAssertion: [{ profileId: 'missing' }],
+  inspectAssertion: [{ jwt: 'a.b' }],
+  prepareTokenRequest: [{ profileId: 'missing' }],
+  sendTokenRequest: [{ draftId: 'missing' }],
+  decodeToken: [{ token: 'opaque-token-value-123' }],
+  decodeJwtText: [{ jwt: 'x.y' }],
+  callResource: [{ profileId: 'missing', path: 'metadata' }],
+  revealSecret: [{ kind: 'access_token' }],
+  listExchanges: [],
+  clearExchanges: [],
+};
+
+describe('web host contract', () => {
+  it.each([...API_METHODS])('%s round-trips as a Result', async (method) => {
+    const { status, body } = await call(method, SAMPLE_ARGS[method]);
+    expect(status).toBe(200);
+    expect(typeof body.ok).toBe('boolean');
+    if (!body.ok) {
+      expect(body.error.code).not.toBe('INVALID_INPUT');
+      expect(body.error.code).not.toBe('INTERNAL');
+    }
+  });
+
+  it('returns typed errors for bad input instead of throwing', async () => {
+    const r = await call('generateKey', [{ kind: 'RSA-1024', alg: 'RS384' }]);
+    expect(r.body.ok).toBe(false);
+    if (!r.body.ok) expect(r.body.error.code).toBe('INVALID_INPUT');
+    const m = await call('decodeJwtText', [{ jwt: 'a.b' }]);
+    expect(m.body.ok).toBe(false);
+    if (!m.body.ok) expect(m.body.error.code).toBe('JWT_MALFORMED');
+  });
+
+  it('refuses calls without the per-run token', async () => {
+    const r = await call('listProfiles', [], 'wrong');
+    expect(r.status).toBe(401);
+    const none = await fetch(`${host.url}/api/listProfiles`, { method: 'POST', body: '{}' });
+    expect(none.status).toBe(401);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve) => {
+      const req = request(
+        { host: '127.0.0.1', port: host.port, path: '/', headers: { host: 'evil.example' } },
+        (res) => resolve(res.statusCode ?? 0),
+      );
+      req.end();
+    });
+    expect(status).toBe(421);
+  });
+
+  it('serves the renderer with a CSP header', async () => {
+    const res = await fetch(`${host.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`${host.url}/..%2f..%2fetc%2fpasswd`)).status).not.toBe(200);
+  });
+
+  it('pushes exchange snapshots over the token-gated event socket', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=${host.token}`);
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    const got = new Promise<{ event: string; payload: unknown[] }>((r) =>
+      ws.once('message', (m) => r(JSON.parse(String(m)))),
+    );
+    await call('discover', [{ fhirBaseUrl: 'http://127.0.0.1:9/fhir' }]);
+    const msg = await got;
+    expect(msg.event).toBe('exchanges');
+    expect(msg.payload.length).toBeGreaterThan(0);
+    ws.close();
+    const bad = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=nope`);
+    const err = await new Promise<string>((r) => bad.once('error', (e) => r(String(e))));
+    expect(err).toMatch(/401/);
+  });
+});

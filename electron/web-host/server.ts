@@ -1,0 +1,206 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  API_METHODS,
+  WEB_TOKEN_HEADER,
+  type ApiMethod,
+  type DebuggerApi,
+} from '../../shared/api.js';
+import { API_INPUTS, describeZodError } from '../../shared/api-inputs.js';
+import { err, type Result } from '../../shared/result.js';
+import type { EventHub } from '../core/node-ports.js';
+
+export interface WebHost {
+  url: string;
+  /** URL with the per-run token in the fragment (what a person opens). */
+  openUrl: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 2 * 1024 * 1024;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+};
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/**
+ * Serves the renderer and the contract on 127.0.0.1 only. Every API call and the event socket
+ * need the per-run token, so no other local page or process can drive the engine; the Host
+ * header is checked against the bound address to stop DNS rebinding.
+ */
+export async function startWebHost(opts: {
+  api: DebuggerApi;
+  hub: EventHub;
+  rendererDir: string;
+  port?: number;
+  token?: string;
+}): Promise<WebHost> {
+  const token = opts.token ?? randomBytes(24).toString('hex');
+  const tokenBuf = Buffer.from(token);
+  const server = createServer();
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+
+  const tokenOk = (t: string | undefined | null) => {
+    if (!t) return false;
+    const b = Buffer.from(t);
+    return b.length === tokenBuf.length && timingSafeEqual(b, tokenBuf);
+  };
+  const hostOk = (req: IncomingMessage) => {
+    const host = req.headers.host ?? '';
+    return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  };
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+
+  const unsubscribe = opts.hub.subscribe((event, payload) => {
+    const msg = JSON.stringify({ event, payload });
+    for (const s of sockets) if (s.readyState === s.OPEN) s.send(msg);
+  });
+
+  server.on('request', (req, res) => {
+    void handleRequest(req, res).catch((e: unknown) => {
+      if (!res.headersSent)
+        send(res, 500, err('INTERNAL', `Web host error: ${(e as Error).message}`));
+    });
+  });
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse) {
+    if (!hostOk(req)) return send(res, 421, err('FORBIDDEN', 'Wrong Host header.'));
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return send(res, 405, err('INVALID_INPUT', 'Use POST.'));
+      const headerToken = req.headers[WEB_TOKEN_HEADER];
+      if (!tokenOk(Array.isArray(headerToken) ? headerToken[0] : headerToken))
+        return send(
+          res,
+          401,
+          err(
+            'FORBIDDEN',
+            'Missing or wrong per-run token.',
+            'Open the URL the app printed (it carries the token).',
+          ),
+        );
+      const method = url.pathname.slice('/api/'.length) as ApiMethod;
+      if (!(API_METHODS as readonly string[]).includes(method))
+        return send(res, 404, err('NOT_FOUND', `Unknown method ${method}.`));
+      const body = await readBody(req);
+      if (body === undefined) return send(res, 413, err('INVALID_INPUT', 'Request too large.'));
+      let args: unknown;
+      try {
+        args = (JSON.parse(body || '{}') as { args?: unknown }).args ?? [];
+      } catch {
+        return send(res, 400, err('INVALID_INPUT', 'Body is not JSON.'));
+      }
+      return send(res, 200, await invoke(opts.api, method, args));
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, err('INVALID_INPUT', 'Use GET.'));
+    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const root = resolve(opts.rendererDir);
+    const file = normalize(join(root, rel));
+    if (!file.startsWith(root + sep)) return send(res, 403, err('FORBIDDEN', 'Outside the app.'));
+    try {
+      const data = await readFile(file);
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-cache',
+      });
+      res.end(req.method === 'HEAD' ? undefined : data);
+    } catch {
+      if (rel === 'index.html') {
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(
+          'The renderer is not built yet. Run "npm run build:renderer" (npm start does it for you).',
+        );
+        return;
+      }
+      send(res, 404, err('NOT_FOUND', 'Not found.'));
+    }
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/events' || !hostOk(req) || !tokenOk(url.searchParams.get('token'))) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    url: base,
+    openUrl: `${base}/#token=${token}`,
+    token,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        unsubscribe();
+        for (const s of sockets) s.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Parses raw args with the method's parser and calls the engine; never throws. */
+export async function invoke(
+  api: DebuggerApi,
+  method: ApiMethod,
+  args: unknown,
+): Promise<Result<unknown>> {
+  const parsed = API_INPUTS[method].safeParse(args);
+  if (!parsed.success) return err('INVALID_INPUT', describeZodError(parsed.error));
+  const fn = api[method] as (...a: unknown[]) => Promise<Result<unknown>>;
+  try {
+    return await fn.apply(api, parsed.data as unknown[]);
+  } catch (e) {
+    return err('INTERNAL', `Unexpected error: ${(e as Error).message}`);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        resolve(undefined);
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,70 @@
+import type { ComponentType } from 'react';
+import { OpError } from './components/ErrorAlert.js';
+import { StepRail } from './components/StepRail.js';
+import { Timeline } from './components/Timeline.js';
+import { AssertionStep } from './steps/AssertionStep.js';
+import { DiscoveryStep } from './steps/DiscoveryStep.js';
+import { InspectorStep } from './steps/InspectorStep.js';
+import { KeysStep } from './steps/KeysStep.js';
+import { ProfileStep } from './steps/ProfileStep.js';
+import { ResourceStep } from './steps/ResourceStep.js';
+import { TokenRequestStep } from './steps/TokenRequestStep.js';
+import { TokensStep } from './steps/TokensStep.js';
+import { useActiveProfile, useApp } from './store/index.js';
+import type { StepId } from './store/steps.js';
+
+const STEP_VIEWS: Record<StepId, ComponentType> = {
+  profile: ProfileStep,
+  discovery: DiscoveryStep,
+  keys: KeysStep,
+  assertion: AssertionStep,
+  'token-request': TokenRequestStep,
+  tokens: TokensStep,
+  resource: ResourceStep,
+  inspector: InspectorStep,
+};
+
+function ThemeToggle() {
+  const theme = useApp((s) => s.theme);
+  const toggleTheme = useApp((s) => s.toggleTheme);
+  return (
+    <button type="button" className="btn btn-secondary btn-small" onClick={toggleTheme}>
+      {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+    </button>
+  );
+}
+
+function ActiveProfileName() {
+  const profile = useActiveProfile();
+  return (
+    <p className="header-profile">
+      {profile ? (
+        <>
+          Profile: <strong>{profile.name}</strong>
+        </>
+      ) : (
+        <span className="muted">No profile selected</span>
+      )}
+    </p>
+  );
+}
+
+export function App() {
+  const step = useApp((s) => s.step);
+  const StepView = STEP_VIEWS[step];
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1 className="app-title">OAuth Flow Debugger</h1>
+        <ActiveProfileName />
+        <ThemeToggle />
+      </header>
+      <StepRail />
+      <main className="main">
+        <OpError op="boot" />
+        <StepView />
+      </main>
+      <Timeline />
+    </div>
+  );
+}

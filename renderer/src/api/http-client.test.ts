@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { API_METHODS, WEB_TOKEN_HEADER } from '../../../shared/api.js';
+import { createHttpBridge, takeTokenFromLocation } from './http-client.js';
+
+function jsonResponse(body: unknown, status = 200) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+describe('createHttpBridge', () => {
+  it('has one function per API method', () => {
+    const bridge = createHttpBridge({ token: 't', baseUrl: 'http://127.0.0.1:1', WebSocket: null });
+    for (const m of API_METHODS) expect(typeof bridge[m]).toBe('function');
+  });
+
+  it('POSTs /api/<method> with the token header and {"args":[...]}', async () => {
+    const fetchMock = vi.fn(async () => jsonResponse({ ok: true, value: { cleared: 3 } }));
+    vi.stubGlobal('fetch', fetchMock);
+    const bridge = createHttpBridge({
+      token: 'abc123',
+      baseUrl: 'http://127.0.0.1:4317',
+      WebSocket: null,
+    });
+
+    const result = await bridge.exportPrivateKey({ keyId: 'k1', path: '/tmp/k.pem' });
+
+    expect(result).toEqual({ ok: true, value: { cleared: 3 } });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('http://127.0.0.1:4317/api/exportPrivateKey');
+    expect(init.method).toBe('POST');
+    expect((init.headers as Record<string, string>)[WEB_TOKEN_HEADER]).toBe('abc123');
+    expect(JSON.parse(init.body as string)).toEqual({
+      args: [{ keyId: 'k1', path: '/tmp/k.pem' }],
+    });
+  });
+
+  it('sends an empty args array for methods without parameters', async () => {
+    const fetchMock = vi.fn(async () => jsonResponse({ ok: true, value: [] }));
+    vi.stubGlobal('fetch', fetchMock);
+    const bridge = createHttpBridge({ token: 't', baseUrl: 'http://h', WebSocket: null });
+    await bridge.listProfiles();
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('http://h/api/listProfiles');
+    expect(init.body).toBe('{"args":[]}');
+  });
+
+  it('passes an error Result through unchanged', async () => {
+    const error = { code: 'INVALID_INPUT', message: 'name: required', fix: 'Name it.' };
+    vi.stubGlobal('fetch', async () => jsonResponse({ ok: false, error }, 400));
+    const bridge = createHttpBridge({ token: 't', baseUrl: 'http://h', WebSocket: null });
+    expect(await bridge.listKeys()).toEqual({ ok: false, error });
+  });
+
+  it('turns a network failure into a NETWORK_ERROR Result with a fix', async () => {
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const bridge = createHttpBridge({ token: 't', baseUrl: 'http://h', WebSocket: null });
+    const r = await bridge.listProfiles();
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('NETWORK_ERROR');
+    expect(r.error.message).toContain('Failed to fetch');
+    expect(r.error.fix).toBeTruthy();
+  });
+
+  it('explains a refused token', async () => {
+    vi.stubGlobal('fetch', async () => new Response('forbidden', { status: 403 }));
+    const bridge = createHttpBridge({ token: 'bad', baseUrl: 'http://h', WebSocket: null });
+    const r = await bridge.listProfiles();
+    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('takeTokenFromLocation', () => {
+  it('reads #token= and removes the fragment from the address bar', () => {
+    const replaceState = vi.fn();
+    const token = takeTokenFromLocation(
+      { hash: '#token=deadbeef', pathname: '/index.html', search: '?x=1' },
+      { replaceState, state: null },
+    );
+    expect(token).toBe('deadbeef');
+    expect(replaceState).toHaveBeenCalledWith(null, '', '/index.html?x=1');
+  });
+
+  it('returns an empty token when there is none', () => {
+    const replaceState = vi.fn();
+    expect(
+      takeTokenFromLocation({ hash: '', pathname: '/', search: '' }, { replaceState, state: null }),
+    ).toBe('');
+    expect(replaceState).not.toHaveBeenCalled();
+  });
+});
+
+class FakeSocket {
+  static instances: FakeSocket[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  closed = false;
+  constructor(readonly url: string) {
+    FakeSocket.instances.push(this);
+  }
+  close() {
+    this.closed = true;
+  }
+}
+
+describe('events', () => {
+  afterEach(() => {
+    FakeSocket.instances = [];
+    vi.useRealTimers();
+  });
+
+  it('opens /events?token= and delivers exchanges snapshots', () => {
+    const bridge = createHttpBridge({
+      token: 'tok',
+      baseUrl: 'http://127.0.0.1:4317',
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+    });
+    const listener = vi.fn();
+    const off = bridge.on('exchanges', listener);
+    const ws = FakeSocket.instances[0]!;
+    expect(ws.url).toBe('ws://127.0.0.1:4317/events?token=tok');
+
+    ws.onmessage?.({ data: JSON.stringify({ event: 'exchanges', payload: [{ id: 'x1' }] }) });
+    ws.onmessage?.({ data: 'not json' });
+    ws.onmessage?.({ data: JSON.stringify({ event: 'unknown', payload: 1 }) });
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(listener).toHaveBeenCalledWith([{ id: 'x1' }]);
+
+    off();
+    expect(ws.closed).toBe(true);
+  });
+
+  it('reconnects with backoff after the socket drops', () => {
+    vi.useFakeTimers();
+    vi.stubGlobal('fetch', async () => jsonResponse({ ok: true, value: [] }));
+    const bridge = createHttpBridge({
+      token: 'tok',
+      baseUrl: 'http://h',
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+      backoff: { initialMs: 100, maxMs: 1000 },
+    });
+    bridge.on('exchanges', () => {});
+    FakeSocket.instances[0]!.onclose?.();
+    vi.advanceTimersByTime(99);
+    expect(FakeSocket.instances).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(FakeSocket.instances).toHaveLength(2);
+    FakeSocket.instances[1]!.onclose?.();
+    vi.advanceTimersByTime(150);
+    expect(FakeSocket.instances).toHaveLength(2);
+    vi.advanceTimersByTime(50);
+    expect(FakeSocket.instances).toHaveLength(3);
+  });
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});

@@ -1,0 +1,237 @@
+import { API_METHODS, EVENT_NAMES, WEB_TOKEN_HEADER } from '../../../shared/api.js';
+import type {
+  ApiMethod,
+  DebuggerApi,
+  DebuggerBridge,
+  DebuggerEvents,
+  EventName,
+} from '../../../shared/api.js';
+import type { AppError, Result } from '../../../shared/result.js';
+
+/**
+ * The web-host client: the same DebuggerBridge as the Electron preload, spoken over HTTP.
+ * Every method is generated from API_METHODS: POST /api/<method> with {"args":[...]} and the
+ * per-run token header. Failures come back as Result values, never as exceptions.
+ */
+
+export interface HttpBridgeOptions {
+  /** Per-run token from the page URL fragment. */
+  token: string;
+  /** Origin of the web host, e.g. http://127.0.0.1:4317. Defaults to the page origin. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** WebSocket constructor; pass null to disable events (tests). */
+  WebSocket?: typeof WebSocket | null;
+  /** Reconnect backoff bounds in ms. */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+const RESTART_FIX =
+  'Check that the oauth-flow-debugger web host is still running in your terminal; if it stopped, start it again and open the new link it prints.';
+
+const networkError = (message: string): Result<never> => ({
+  ok: false,
+  error: { code: 'NETWORK_ERROR', message, fix: RESTART_FIX },
+});
+
+function isAppError(v: unknown): v is AppError {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as AppError).code === 'string' &&
+    typeof (v as AppError).message === 'string'
+  );
+}
+
+/** True when a parsed response body has the shape of a Result. */
+export function isResult(v: unknown): v is Result<unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as { ok?: unknown; value?: unknown; error?: unknown };
+  if (r.ok === true) return 'value' in r;
+  if (r.ok === false) return isAppError(r.error);
+  return false;
+}
+
+/**
+ * Reads `#token=<hex>` from the page URL once and removes the fragment from the address bar
+ * and history, so the token stays only in memory.
+ */
+export function takeTokenFromLocation(
+  loc: Pick<Location, 'hash' | 'pathname' | 'search'> = window.location,
+  hist: Pick<History, 'replaceState' | 'state'> = window.history,
+): string {
+  const params = new URLSearchParams(loc.hash.replace(/^#/, ''));
+  const token = params.get('token') ?? '';
+  if (loc.hash) {
+    try {
+      hist.replaceState(hist.state, '', `${loc.pathname}${loc.search}`);
+    } catch {
+      // Not fatal: the token simply stays visible in the address bar.
+    }
+  }
+  return token;
+}
+
+type Listener = (payload: unknown) => void;
+
+export function createHttpBridge(options: HttpBridgeOptions): DebuggerBridge {
+  const base = (options.baseUrl ?? window.location.origin).replace(/\/$/, '');
+  const doFetch = options.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  const WS = options.WebSocket === undefined ? globalThis.WebSocket : options.WebSocket;
+  const backoff = options.backoff ?? { initialMs: 500, maxMs: 10_000 };
+  const token = options.token;
+
+  async function call(method: ApiMethod, args: unknown[]): Promise<Result<unknown>> {
+    let res: Response;
+    try {
+      res = await doFetch(`${base}/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [WEB_TOKEN_HEADER]: token },
+        body: JSON.stringify({ args }),
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch (e) {
+      return networkError(
+        `Could not reach the debugger engine (${e instanceof Error ? e.message : String(e)}).`,
+      );
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      return networkError(
+        `The connection to the debugger engine dropped while reading the answer (${e instanceof Error ? e.message : String(e)}).`,
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (isResult(body)) return body;
+    if (res.status === 401 || res.status === 403) {
+      return {
+        ok: false,
+        error: {
+          code: 'FORBIDDEN',
+          message: `The debugger engine refused the request (HTTP ${res.status}): this page has no valid session token.`,
+          fix: 'Open the exact link printed in the terminal (it ends with #token=…); reloading the page drops the token.',
+        },
+      };
+    }
+    return {
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: `The debugger engine answered HTTP ${res.status} without a Result body for ${method}.`,
+        fix: RESTART_FIX,
+      },
+    };
+  }
+
+  const api = {} as Record<ApiMethod, (...args: unknown[]) => Promise<Result<unknown>>>;
+  for (const method of API_METHODS) {
+    api[method] = (...args: unknown[]) => call(method, args);
+  }
+
+  // ---- events over one WebSocket, opened on first subscription, reconnected with backoff ----
+  const listeners = new Map<EventName, Set<Listener>>(EVENT_NAMES.map((e) => [e, new Set()]));
+  let socket: WebSocket | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let delay = backoff.initialMs;
+  let droppedBefore = false;
+
+  const listenerCount = () => [...listeners.values()].reduce((n, s) => n + s.size, 0);
+
+  function emit(event: EventName, payload: unknown) {
+    for (const l of [...(listeners.get(event) ?? [])]) l(payload);
+  }
+
+  function wsUrl(): string {
+    const u = new URL(base);
+    const scheme = u.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${u.host}/events?token=${encodeURIComponent(token)}`;
+  }
+
+  function connect() {
+    if (!WS || socket || listenerCount() === 0) return;
+    let ws: WebSocket;
+    try {
+      ws = new WS(wsUrl());
+    } catch {
+      scheduleReconnect();
+      return;
+    }
+    socket = ws;
+    ws.onopen = () => {
+      delay = backoff.initialMs;
+      if (droppedBefore) {
+        // Snapshots may have been missed while disconnected: fetch the current one.
+        void call('listExchanges', []).then((r) => {
+          if (r.ok) emit('exchanges', r.value);
+        });
+      }
+    };
+    ws.onmessage = (msg: MessageEvent) => {
+      let data: unknown;
+      try {
+        data = JSON.parse(typeof msg.data === 'string' ? msg.data : '');
+      } catch {
+        return;
+      }
+      if (typeof data !== 'object' || data === null) return;
+      const { event, payload } = data as { event?: unknown; payload?: unknown };
+      if (typeof event === 'string' && listeners.has(event as EventName)) {
+        emit(event as EventName, payload);
+      }
+    };
+    ws.onclose = () => {
+      if (socket === ws) socket = null;
+      droppedBefore = true;
+      scheduleReconnect();
+    };
+    ws.onerror = () => {
+      // onclose follows and schedules the reconnect.
+    };
+  }
+
+  function scheduleReconnect() {
+    if (retryTimer || listenerCount() === 0) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect();
+    }, delay);
+    delay = Math.min(delay * 2, backoff.maxMs);
+  }
+
+  function disconnectIfIdle() {
+    if (listenerCount() > 0) return;
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+    const ws = socket;
+    socket = null;
+    if (ws) {
+      ws.onclose = null;
+      ws.close();
+    }
+  }
+
+  function on<E extends EventName>(
+    event: E,
+    listener: (payload: DebuggerEvents[E]) => void,
+  ): () => void {
+    const set = listeners.get(event);
+    if (!set) return () => {};
+    const l = listener as Listener;
+    set.add(l);
+    connect();
+    return () => {
+      set.delete(l);
+      disconnectIfIdle();
+    };
+  }
+
+  return { ...(api as unknown as DebuggerApi), on };
+}

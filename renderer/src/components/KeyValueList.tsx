@@ -1,0 +1,26 @@
+import type { ReactNode } from 'react';
+import { CopyButton } from './CopyButton.js';
+
+export interface KeyValueItem {
+  label: string;
+  value: ReactNode;
+  /** Text to copy; adds a copy button. */
+  copy?: string;
+}
+
+/** Label / value pairs; values in monospace and wrapped. */
+export function KeyValueList({ items, label }: { items: KeyValueItem[]; label?: string }) {
+  return (
+    <dl className="kv" aria-label={label}>
+      {items.map((item) => (
+        <div key={item.label} className="kv-row">
+          <dt>{item.label}</dt>
+          <dd>
+            <span className="kv-value">{item.value}</span>
+            {item.copy !== undefined && <CopyButton text={item.copy} what={item.label} />}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,48 @@
+import { CopyButton } from './CopyButton.js';
+
+interface Props {
+  masked: string;
+  revealed: string | null;
+  what: string;
+  onReveal: () => void;
+  onHide: () => void;
+  busy?: boolean;
+  /** Offer a copy of the masked value while hidden (e.g. a masked assertion for a ticket). */
+  copyMasked?: boolean;
+}
+
+/** A masked secret with an explicit Reveal / Hide; the real value is copied only once revealed. */
+export function SecretValue({ masked, revealed, what, onReveal, onHide, busy, copyMasked }: Props) {
+  return (
+    <div className="secret">
+      <code className={`value wrap ${revealed ? 'revealed' : 'masked'}`}>{revealed ?? masked}</code>
+      <div className="inline-actions">
+        {revealed ? (
+          <button type="button" className="btn btn-small btn-secondary" onClick={onHide}>
+            Hide
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="btn btn-small btn-secondary"
+            onClick={onReveal}
+            disabled={busy}
+            aria-busy={busy || undefined}
+          >
+            Reveal
+          </button>
+        )}
+        {revealed ? (
+          <CopyButton text={revealed} what={what} />
+        ) : (
+          copyMasked && <CopyButton text={masked} what={`masked ${what}`} />
+        )}
+      </div>
+      {revealed && (
+        <p className="hint warn-text">
+          Shown in clear: anyone who sees your screen can use it. Press Hide when done.
+        </p>
+      )}
+    </div>
+  );
+}

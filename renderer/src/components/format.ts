@@ -1,0 +1,32 @@
+/** Display helpers shared by the components. */
+
+export const pretty = (v: unknown): string =>
+  typeof v === 'string' ? v : (JSON.stringify(v, null, 2) ?? String(v));
+
+/** One-line display of a claim or field value. */
+export function display(v: unknown): string {
+  if (v === undefined) return '—';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** ISO date as local date-time, with the ISO value kept for the title. */
+export function localDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+/** 299 -> "4:59", 3723 -> "1:02:03" */
+export function clock(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** "Expires in 4:59" or "Expired 0:12 ago". */
+export function expiryText(expiresAtMs: number, nowMs: number): string {
+  const diff = expiresAtMs - nowMs;
+  return diff > 0 ? `Expires in ${clock(diff / 1000)}` : `Expired ${clock(-diff / 1000)} ago`;
+}

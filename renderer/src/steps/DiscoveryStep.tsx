@@ -1,0 +1,126 @@
+import type { DiscoveryDocument, DiscoveryField, DiscoveryResult } from '../../../shared/types.js';
+import { ActionButton } from '../components/ActionButton.js';
+import { OpError } from '../components/ErrorAlert.js';
+import { FindingsList } from '../components/FindingsList.js';
+import { display } from '../components/format.js';
+import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
+import { NeedsProfile } from '../components/NeedsProfile.js';
+import { StepSection } from '../components/StepSection.js';
+import { useApp, useOp } from '../store/index.js';
+
+const FIELD_BADGE: Record<DiscoveryField['status'], string> = {
+  present: 'badge-ok',
+  'missing-required': 'badge-error',
+  'missing-recommended': 'badge-warning',
+  optional: 'badge-info',
+};
+
+function DocumentCard({ doc }: { doc: DiscoveryDocument }) {
+  return (
+    <article className="card" aria-label={doc.kind}>
+      <h4 className="doc-title">
+        <code>{doc.kind}</code>{' '}
+        <span className={`badge ${doc.ok ? 'badge-ok' : 'badge-error'}`}>
+          {doc.status ?? (doc.ok ? 'ok' : 'failed')}
+        </span>
+      </h4>
+      <p>
+        <code className="wrap">{doc.url}</code>
+      </p>
+      {doc.error && <p className="alert-inline">{doc.error}</p>}
+      {doc.fields.length > 0 && (
+        <div className="table-wrap">
+          <table className="table">
+            <caption>Fields of {doc.kind}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Field</th>
+                <th scope="col">Value</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {doc.fields.map((f) => (
+                <tr key={f.name}>
+                  <th scope="row">
+                    <code className="wrap">{f.name}</code>
+                  </th>
+                  <td>
+                    <code className="wrap">{display(f.value)}</code>
+                    {f.note && <p className="hint">{f.note}</p>}
+                  </td>
+                  <td>
+                    <span className={`badge ${FIELD_BADGE[f.status]}`}>{f.status}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </article>
+  );
+}
+
+function summary(r: DiscoveryResult): KeyValueItem[] {
+  const items: KeyValueItem[] = [];
+  const add = (label: string, v: string | string[] | undefined) => {
+    if (v === undefined) return;
+    const text = Array.isArray(v) ? v.join(' ') : v;
+    items.push({ label, value: <code className="wrap">{text || '—'}</code>, copy: text });
+  };
+  add('Token endpoint', r.tokenEndpoint);
+  add('JWKS URI', r.jwksUri);
+  add('Issuer', r.issuer);
+  add('Token endpoint auth methods', r.authMethods);
+  add('Signing algorithms', r.signingAlgs);
+  add('Scopes supported', r.scopesSupported);
+  add('Capabilities', r.capabilities);
+  return items;
+}
+
+export function DiscoveryStep() {
+  const discovery = useApp((s) => s.discovery);
+  const discover = useApp((s) => s.discover);
+  const { busy } = useOp('discover');
+  return (
+    <StepSection
+      id="discovery"
+      title="Discovery"
+      intro="Reads the server’s .well-known configuration: where to get tokens, which auth methods and algorithms it accepts."
+    >
+      <NeedsProfile>
+        {(profile) => (
+          <>
+            <p className="muted">
+              From{' '}
+              <code className="wrap">
+                {profile.fhirBaseUrl ?? profile.issuer ?? '(no FHIR base URL or issuer set)'}
+              </code>
+            </p>
+            <div className="actions-row">
+              <ActionButton busy={busy} onClick={discover}>
+                Discover
+              </ActionButton>
+            </div>
+            <OpError op="discover" />
+            {discovery && (
+              <div className="results" aria-busy={busy || undefined}>
+                <h3>What the server says</h3>
+                <KeyValueList items={summary(discovery)} label="Discovered endpoints" />
+                <h3>Documents</h3>
+                {discovery.documents.length === 0 ? (
+                  <p className="muted">No documents were fetched.</p>
+                ) : (
+                  discovery.documents.map((d) => <DocumentCard key={d.url} doc={d} />)
+                )}
+                <h3>Findings</h3>
+                <FindingsList findings={discovery.findings} emptyText="No problems found" />
+              </div>
+            )}
+          </>
+        )}
+      </NeedsProfile>
+    </StepSection>
+  );
+}

@@ -1,0 +1,95 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { FAKE_KEY, FAKE_PROFILE } from '../api/fake-api.js';
+import { useApp } from '../store/index.js';
+import { renderApp } from '../test-utils.js';
+
+const keyRows = () => within(screen.getAllByRole('table')[0]!).getAllByRole('row').slice(1);
+
+describe('Keys step', () => {
+  it('generates a key with the chosen type, alg and kid and lists it', async () => {
+    const { user, fake } = await renderApp({ step: 'keys' });
+    expect(keyRows()).toHaveLength(1);
+
+    await user.selectOptions(screen.getByLabelText('Key type'), 'EC-P-384');
+    expect((screen.getByLabelText('Algorithm') as HTMLSelectElement).value).toBe('ES384');
+    expect(screen.getByLabelText('Key ID (kid)').getAttribute('placeholder')).toBe(
+      'RFC 7638 thumbprint',
+    );
+    await user.type(screen.getByLabelText('Key ID (kid)'), 'my-ec-key');
+    await user.click(screen.getByRole('button', { name: 'Generate key' }));
+
+    expect(fake.callsOf('generateKey')).toEqual([
+      [{ kind: 'EC-P-384', alg: 'ES384', kid: 'my-ec-key' }],
+    ]);
+    const rows = keyRows();
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.textContent).toContain('my-ec-key');
+    expect(rows[1]!.textContent).toContain('ES384');
+    expect((screen.getByLabelText('Key ID (kid)') as HTMLInputElement).value).toBe('');
+  });
+
+  it('only offers algorithms that fit the key type', async () => {
+    const { user } = await renderApp({ step: 'keys' });
+    const algs = () =>
+      [...(screen.getByLabelText('Algorithm') as HTMLSelectElement).options].map((o) => o.value);
+    expect(algs()).toEqual(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']);
+    await user.selectOptions(screen.getByLabelText('Key type'), 'EC-P-256');
+    expect(algs()).toEqual(['ES256']);
+  });
+
+  it('uses a key in the active profile', async () => {
+    const { user, fake } = await renderApp({ step: 'keys' });
+    await user.click(screen.getByRole('button', { name: 'Generate key' }));
+    const newRow = keyRows()[1]!;
+    await user.click(within(newRow).getByRole('button', { name: 'Use in profile' }));
+
+    const [input] = fake.callsOf('saveProfile').at(-1)!;
+    const newKey = useApp.getState().keys[1]!;
+    expect(input.id).toBe(FAKE_PROFILE.id);
+    expect(input.auth).toMatchObject({
+      method: 'private_key_jwt',
+      keyId: newKey.id,
+      kid: newKey.kid,
+      alg: newKey.alg,
+    });
+    expect(useApp.getState().profiles[0]!.auth.keyId).toBe(newKey.id);
+    expect(within(keyRows()[1]!).getByText('in profile')).toBeTruthy();
+  });
+
+  it('copies the kid and exports the JWKS', async () => {
+    const { user, fake } = await renderApp({ step: 'keys' });
+    await user.click(within(keyRows()[0]!).getByRole('button', { name: 'Copy kid' }));
+    expect(await navigator.clipboard.readText()).toBe(FAKE_KEY.kid);
+
+    await user.click(screen.getByRole('button', { name: 'Export JWKS' }));
+    expect(fake.callsOf('exportJwks')).toEqual([[[FAKE_KEY.id]]]);
+    const jwks = await screen.findByText(/"keys"/);
+    expect(jwks.textContent).toContain(String(FAKE_KEY.publicJwk.n));
+  });
+
+  it('shows why an import failed', async () => {
+    const { user } = await renderApp({ step: 'keys' });
+    await user.type(screen.getByLabelText('PEM or JWK'), 'hello');
+    await user.click(screen.getByRole('button', { name: 'Import key' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('neither a PEM private key nor a JWK');
+    expect(alert.textContent).toContain('PKCS#8 PEM');
+  });
+
+  it('exports a private key to a path and confirms', async () => {
+    const { user, fake } = await renderApp({ step: 'keys' });
+    await user.type(screen.getByLabelText('File path'), '/home/me/client.pem');
+    await user.click(screen.getByRole('button', { name: 'Export private key' }));
+    expect(fake.callsOf('exportPrivateKey')).toEqual([
+      [{ keyId: FAKE_KEY.id, path: '/home/me/client.pem' }],
+    ]);
+    expect(screen.getByText(/Private key written to/).textContent).toContain('/home/me/client.pem');
+  });
+
+  it('deletes a key', async () => {
+    const { user } = await renderApp({ step: 'keys' });
+    await user.click(within(keyRows()[0]!).getByRole('button', { name: 'Delete' }));
+    expect(screen.getByText(/No keys yet/)).toBeTruthy();
+  });
+});

@@ -1,0 +1,318 @@
+import { useState } from 'react';
+import { KEY_KINDS, SIGNING_ALGS } from '../../../shared/types.js';
+import type { KeyInfo, KeyKind, SigningAlg } from '../../../shared/types.js';
+import { ActionButton } from '../components/ActionButton.js';
+import { CodeBlock } from '../components/CodeBlock.js';
+import { CopyButton } from '../components/CopyButton.js';
+import { OpError } from '../components/ErrorAlert.js';
+import { SelectField, TextField } from '../components/fields.js';
+import { localDate } from '../components/format.js';
+import { StepSection } from '../components/StepSection.js';
+import { useActiveProfile, useApp, useOp } from '../store/index.js';
+
+/** Algorithms a key of this kind can sign with. */
+export function algsFor(kind: KeyKind): SigningAlg[] {
+  if (kind.startsWith('RSA'))
+    return SIGNING_ALGS.filter((a) => a.startsWith('RS') || a.startsWith('PS'));
+  if (kind === 'EC-P-256') return ['ES256'];
+  if (kind === 'EC-P-384') return ['ES384'];
+  return ['ES512'];
+}
+
+const defaultAlg = (kind: KeyKind): SigningAlg =>
+  kind.startsWith('RSA') ? 'RS384' : algsFor(kind)[0]!;
+
+function GenerateKey() {
+  const generateKey = useApp((s) => s.generateKey);
+  const { busy } = useOp('generateKey');
+  const [kind, setKind] = useState<KeyKind>('RSA-2048');
+  const [alg, setAlg] = useState<SigningAlg>('RS384');
+  const [kid, setKid] = useState('');
+
+  function onKind(k: KeyKind) {
+    setKind(k);
+    if (!algsFor(k).includes(alg)) setAlg(defaultAlg(k));
+  }
+
+  return (
+    <div className="card">
+      <h3>Generate a key pair</h3>
+      <div className="grid-3">
+        <SelectField label="Key type" value={kind} onChange={onKind} options={KEY_KINDS} />
+        <SelectField label="Algorithm" value={alg} onChange={setAlg} options={algsFor(kind)} />
+        <TextField
+          label="Key ID (kid)"
+          value={kid}
+          onChange={setKid}
+          mono
+          placeholder="RFC 7638 thumbprint"
+          hint="Leave empty to use the key’s RFC 7638 thumbprint."
+        />
+      </div>
+      <OpError op="generateKey" />
+      <div className="actions-row">
+        <ActionButton
+          busy={busy}
+          onClick={async () => {
+            const key = await generateKey(
+              kid.trim() ? { kind, alg, kid: kid.trim() } : { kind, alg },
+            );
+            if (key) setKid('');
+          }}
+        >
+          Generate key
+        </ActionButton>
+      </div>
+    </div>
+  );
+}
+
+function ImportKey() {
+  const importKey = useApp((s) => s.importKey);
+  const { busy } = useOp('importKey');
+  const [text, setText] = useState('');
+  const [alg, setAlg] = useState<SigningAlg | ''>('');
+  const [kid, setKid] = useState('');
+  return (
+    <div className="card">
+      <h3>Import an existing private key</h3>
+      <TextField
+        label="PEM or JWK"
+        value={text}
+        onChange={setText}
+        multiline
+        rows={5}
+        mono
+        placeholder="-----BEGIN PRIVATE KEY-----"
+        hint="PKCS#8 PEM or a private JWK. It is kept by the engine, never shown again."
+      />
+      <div className="grid-2">
+        <SelectField<SigningAlg | ''>
+          label="Imported key alg"
+          value={alg}
+          onChange={setAlg}
+          options={[{ value: '', label: 'Detect from the key' }, ...SIGNING_ALGS]}
+        />
+        <TextField
+          label="Imported key kid"
+          value={kid}
+          onChange={setKid}
+          mono
+          placeholder="RFC 7638 thumbprint"
+        />
+      </div>
+      <OpError op="importKey" />
+      <div className="actions-row">
+        <ActionButton
+          variant="secondary"
+          busy={busy}
+          disabled={!text.trim()}
+          onClick={async () => {
+            const input: { text: string; alg?: SigningAlg; kid?: string } = { text };
+            if (alg) input.alg = alg;
+            if (kid.trim()) input.kid = kid.trim();
+            if (await importKey(input)) {
+              setText('');
+              setKid('');
+            }
+          }}
+        >
+          Import key
+        </ActionButton>
+      </div>
+    </div>
+  );
+}
+
+function KeyRow({ k, inUse, canUse }: { k: KeyInfo; inUse: boolean; canUse: boolean }) {
+  const deleteKey = useApp((s) => s.deleteKey);
+  const applyKeyToProfile = useApp((s) => s.applyKeyToProfile);
+  const applyOp = useOp('applyKeyToProfile');
+  const del = useOp('deleteKey');
+  const [pending, setPending] = useState<'use' | 'delete' | null>(null);
+
+  async function run(kind: 'use' | 'delete', action: () => Promise<void>) {
+    setPending(kind);
+    try {
+      await action();
+    } finally {
+      setPending(null);
+    }
+  }
+
+  return (
+    <tr>
+      <td>
+        <div className="key-id">
+          <code className="wrap">{k.kid}</code> <CopyButton text={k.kid} what="kid" />
+          {inUse && <span className="badge badge-ok">in profile</span>}
+          {!k.hasPrivateKey && <span className="badge badge-info">public only</span>}
+        </div>
+        <div className="key-thumb">
+          <span className="muted">Thumbprint </span>
+          <code className="wrap">{k.thumbprint}</code>{' '}
+          <CopyButton text={k.thumbprint} what="thumbprint" />
+        </div>
+      </td>
+      <td className="nowrap">{k.alg}</td>
+      <td className="nowrap">
+        {k.kind}
+        <br />
+        <span className="muted">{k.source}</span>
+      </td>
+      <td className="nowrap">
+        <time dateTime={k.createdAt} title={localDate(k.createdAt)}>
+          {new Date(k.createdAt).toLocaleDateString()}
+        </time>
+      </td>
+      <td>
+        <div className="inline-actions">
+          <CopyButton text={JSON.stringify(k.publicJwk, null, 2)} label="Copy public JWK" />
+          <ActionButton
+            small
+            variant="secondary"
+            busy={pending === 'use'}
+            disabled={!canUse || inUse || !k.hasPrivateKey || applyOp.busy}
+            onClick={() => run('use', () => applyKeyToProfile(k.id))}
+          >
+            Use in profile
+          </ActionButton>
+          <ActionButton
+            small
+            variant="danger"
+            busy={pending === 'delete'}
+            disabled={del.busy}
+            onClick={() => run('delete', () => deleteKey(k.id))}
+          >
+            Delete
+          </ActionButton>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+function ExportPrivateKey({ keys }: { keys: KeyInfo[] }) {
+  const exportPrivateKey = useApp((s) => s.exportPrivateKey);
+  const exportedKeyPath = useApp((s) => s.exportedKeyPath);
+  const { busy } = useOp('exportPrivateKey');
+  const [keyId, setKeyId] = useState(keys[0]?.id ?? '');
+  const [path, setPath] = useState('');
+  const selected = keys.some((k) => k.id === keyId) ? keyId : (keys[0]?.id ?? '');
+  return (
+    <div className="card">
+      <h3>Export a private key</h3>
+      <p className="hint">
+        Writes the key as PKCS#8 PEM to a file only you can read (mode 0600). Anyone with this file
+        can act as your client.
+      </p>
+      <div className="grid-2">
+        <SelectField
+          label="Key to export"
+          value={selected}
+          onChange={setKeyId}
+          options={keys.map((k) => ({ value: k.id, label: `${k.kid} (${k.alg})` }))}
+        />
+        <TextField
+          label="File path"
+          value={path}
+          onChange={setPath}
+          mono
+          placeholder="/home/me/keys/client-private-key.pem"
+        />
+      </div>
+      <OpError op="exportPrivateKey" />
+      <div className="actions-row">
+        <ActionButton
+          variant="secondary"
+          busy={busy}
+          disabled={!selected || !path.trim()}
+          onClick={() => exportPrivateKey(selected, path)}
+        >
+          Export private key
+        </ActionButton>
+      </div>
+      {exportedKeyPath && (
+        <p role="status" className="ok-text">
+          Private key written to <code className="wrap">{exportedKeyPath}</code>
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function KeysStep() {
+  const keys = useApp((s) => s.keys);
+  const jwks = useApp((s) => s.jwks);
+  const exportJwks = useApp((s) => s.exportJwks);
+  const profile = useActiveProfile();
+  const jwksOp = useOp('exportJwks');
+  return (
+    <StepSection
+      id="keys"
+      title="Keys"
+      intro="The key pair that signs your client assertions. The server needs the public half (JWKS); the private half stays here."
+    >
+      <GenerateKey />
+      <ImportKey />
+      <div className="card">
+        <h3>Keys in this app</h3>
+        <OpError op="applyKeyToProfile" />
+        <OpError op="deleteKey" />
+        {keys.length === 0 ? (
+          <p className="empty">No keys yet — generate one or import an existing private key.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table keys-table">
+              <caption className="sr-only">Keys</caption>
+              <thead>
+                <tr>
+                  <th scope="col">kid / thumbprint</th>
+                  <th scope="col">alg</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {keys.map((k) => (
+                  <KeyRow
+                    key={k.id}
+                    k={k}
+                    canUse={profile !== null}
+                    inUse={profile?.auth.keyId === k.id}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {!profile && keys.length > 0 && (
+          <p className="hint">Select a profile to use a key in it.</p>
+        )}
+      </div>
+      <div className="card">
+        <h3>Public keys for the server</h3>
+        <p className="hint">
+          Register this JWKS with the server, or publish it at the JWKS URL registered for your
+          client.
+        </p>
+        <div className="actions-row">
+          <ActionButton
+            variant="secondary"
+            busy={jwksOp.busy}
+            disabled={keys.length === 0}
+            onClick={exportJwks}
+          >
+            Export JWKS
+          </ActionButton>
+        </div>
+        <OpError op="exportJwks" />
+        {jwks && <CodeBlock label="JWKS (public keys only)" what="JWKS" text={jwks} />}
+      </div>
+      {keys.some((k) => k.hasPrivateKey) && (
+        <ExportPrivateKey keys={keys.filter((k) => k.hasPrivateKey)} />
+      )}
+    </StepSection>
+  );
+}

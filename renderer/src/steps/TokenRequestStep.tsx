@@ -1,0 +1,224 @@
+import type { TokenResult } from '../../../shared/types.js';
+import { ActionButton } from '../components/ActionButton.js';
+import { CodeBlock } from '../components/CodeBlock.js';
+import { CopyButton } from '../components/CopyButton.js';
+import { OpError } from '../components/ErrorAlert.js';
+import { FindingsList } from '../components/FindingsList.js';
+import { TextField } from '../components/fields.js';
+import { pretty } from '../components/format.js';
+import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
+import { NeedsProfile } from '../components/NeedsProfile.js';
+import { ScopeDiffView } from '../components/ScopeDiffView.js';
+import { StepSection } from '../components/StepSection.js';
+import { useApp, useOp } from '../store/index.js';
+import type { RowList } from '../store/token-request.js';
+import { overrideNames } from './AssertionStep.js';
+
+const ROW_TEXT: Record<RowList, { noun: string; add: string }> = {
+  headers: { noun: 'Header', add: 'Add header' },
+  params: { noun: 'Parameter', add: 'Add parameter' },
+};
+
+function RowsEditor({ list, caption }: { list: RowList; caption: string }) {
+  const rows = useApp((s) => (list === 'headers' ? s.draftHeaders : s.draftParams));
+  const setRow = useApp((s) => s.setRow);
+  const addRow = useApp((s) => s.addRow);
+  const removeRow = useApp((s) => s.removeRow);
+  const { noun, add } = ROW_TEXT[list];
+  return (
+    <div className="rows-editor">
+      <div className="table-wrap">
+        <table className="table table-compact table-edit">
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col" className="col-name">
+                Name
+              </th>
+              <th scope="col">Value</th>
+              <th scope="col" className="col-action">
+                <span className="sr-only">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(([name, value], i) => (
+              <tr key={i}>
+                <td>
+                  <input
+                    className="input mono"
+                    aria-label={`${noun} ${i + 1} name`}
+                    value={name}
+                    spellCheck={false}
+                    onChange={(e) => setRow(list, i, 0, e.target.value)}
+                  />
+                </td>
+                <td>
+                  <input
+                    className="input mono"
+                    aria-label={`${name || `${noun} ${i + 1}`} value`}
+                    value={value}
+                    spellCheck={false}
+                    onChange={(e) => setRow(list, i, 1, e.target.value)}
+                  />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="btn btn-small btn-secondary"
+                    aria-label={`Remove ${noun.toLowerCase()} ${name || i + 1}`}
+                    onClick={() => removeRow(list, i)}
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <button type="button" className="btn btn-small btn-secondary" onClick={() => addRow(list)}>
+        {add}
+      </button>
+    </div>
+  );
+}
+
+function ResultView({ result }: { result: TokenResult }) {
+  const goTo = useApp((s) => s.goTo);
+  const items: KeyValueItem[] = [
+    {
+      label: 'Status',
+      value: result.status ? (
+        <span className={`badge ${result.ok ? 'badge-ok' : 'badge-error'}`}>
+          HTTP {result.status}
+        </span>
+      ) : (
+        <span className="badge badge-error">no response</span>
+      ),
+    },
+  ];
+  if (result.tokenType) items.push({ label: 'token_type', value: <code>{result.tokenType}</code> });
+  if (result.expiresIn !== undefined) {
+    items.push({ label: 'expires_in', value: <code>{result.expiresIn} s</code> });
+  }
+  return (
+    <div className="results">
+      <h3>Response</h3>
+      <KeyValueList items={items} label="Token response" />
+      {result.ok && result.accessToken && (
+        <p className="ok-text">
+          Access token received.{' '}
+          <button
+            type="button"
+            className="btn btn-small btn-secondary"
+            onClick={() => goTo('tokens')}
+          >
+            Open Tokens
+          </button>
+        </p>
+      )}
+      {result.scopeDiff && (
+        <>
+          <h4>Scopes</h4>
+          <ScopeDiffView diff={result.scopeDiff} />
+        </>
+      )}
+      {result.body && (
+        <CodeBlock
+          label="Response body (tokens masked)"
+          what="response body"
+          text={pretty(result.body)}
+        />
+      )}
+      {result.nonJsonPrefix !== undefined && (
+        <CodeBlock
+          label="Response body (not JSON)"
+          what="response body"
+          text={result.nonJsonPrefix}
+        />
+      )}
+      <h3>Findings</h3>
+      <FindingsList
+        findings={result.findings}
+        emptyText={result.ok ? 'No problems found' : 'No diagnosis for this response.'}
+      />
+    </div>
+  );
+}
+
+function TokenRequestBody() {
+  const draft = useApp((s) => s.draft);
+  const draftUrl = useApp((s) => s.draftUrl);
+  const overrides = useApp((s) => s.overrides);
+  const tokenResult = useApp((s) => s.tokenResult);
+  const prepare = useApp((s) => s.prepareTokenRequest);
+  const send = useApp((s) => s.sendTokenRequest);
+  const setDraftUrl = useApp((s) => s.setDraftUrl);
+  const prep = useOp('prepareTokenRequest');
+  const sending = useOp('sendTokenRequest');
+  const edited = overrideNames(overrides);
+  return (
+    <>
+      {edited.length > 0 && (
+        <p className="notice notice-info">Uses your client assertion edits: {edited.join(', ')}.</p>
+      )}
+      <div className="actions-row">
+        <ActionButton busy={prep.busy} onClick={prepare}>
+          Prepare request
+        </ActionButton>
+      </div>
+      <OpError op="prepareTokenRequest" />
+      {draft && (
+        <div className="results">
+          <h3>Request</h3>
+          <div className="url-row">
+            <span className="method-tag">{draft.method}</span>
+            <TextField
+              label="Token URL"
+              value={draftUrl}
+              onChange={setDraftUrl}
+              type="url"
+              mono
+              className="grow"
+            />
+            <CopyButton text={draftUrl} what="token URL" />
+          </div>
+          <RowsEditor list="headers" caption="Request headers" />
+          <p className="hint">
+            Values in double braces, such as <code>{'{{client_assertion}}'}</code> or{' '}
+            <code>{'{{client_secret}}'}</code>, are placeholders: the engine puts the real signed
+            assertion or secret in when it sends the request, so the secret never passes through
+            this window. Leave them as they are unless you want to send something else.
+          </p>
+          <RowsEditor list="params" caption="Form parameters (application/x-www-form-urlencoded)" />
+          <h3>Pre-flight checks</h3>
+          <FindingsList
+            findings={draft.preflight}
+            label="Pre-flight checks"
+            emptyText="No problems found"
+          />
+          <div className="actions-row">
+            <ActionButton busy={sending.busy} onClick={send}>
+              Send request
+            </ActionButton>
+          </div>
+          <OpError op="sendTokenRequest" />
+          {tokenResult && <ResultView result={tokenResult} />}
+        </div>
+      )}
+    </>
+  );
+}
+
+export function TokenRequestStep() {
+  return (
+    <StepSection
+      id="token-request"
+      title="Token request"
+      intro="The client_credentials POST to the token endpoint. Review and edit it, then send it."
+    >
+      <NeedsProfile>{() => <TokenRequestBody />}</NeedsProfile>
+    </StepSection>
+  );
+}

@@ -1,0 +1,129 @@
+import type { AssertionOverrides, AssertionView } from '../../../shared/types.js';
+import { api } from './bridge.js';
+import { NO_PROFILE } from './discovery.js';
+import { failOp, runOp } from './ops.js';
+import type { SliceCreator } from './types.js';
+
+export interface AssertionSlice {
+  assertion: AssertionView | null;
+  headerText: string;
+  claimsText: string;
+  /** Overrides in force: sent by Rebuild with edits and by Prepare request. */
+  overrides: AssertionOverrides | undefined;
+  editError: string | null;
+  revealedAssertion: string | null;
+  setHeaderText(text: string): void;
+  setClaimsText(text: string): void;
+  /** A fresh assertion from the profile, dropping earlier edits. */
+  buildAssertion(): Promise<void>;
+  /** Sends the fields changed in the JSON editors as overrides. Bad JSON sends nothing. */
+  rebuildWithEdits(): Promise<void>;
+  revealAssertion(): Promise<void>;
+  hideAssertion(): void;
+}
+
+export const pretty = (v: unknown): string => JSON.stringify(v, null, 2);
+
+/** Parses editor text that must hold a JSON object. */
+export function parseJsonObject(
+  text: string,
+  label: string,
+): { value: Record<string, unknown> } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { error: `${label} is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { error: `${label} must be a JSON object ({ … }).` };
+  }
+  return { value: value as Record<string, unknown> };
+}
+
+/**
+ * The fields of `edited` that differ from `base`; a removed field is sent as null. Unchanged
+ * fields (exp, iat, jti…) are left out so the engine keeps generating fresh values.
+ */
+export function changedFields(
+  base: Record<string, unknown>,
+  edited: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(edited)) {
+    if (JSON.stringify(base[k]) !== JSON.stringify(v)) out[k] = v;
+  }
+  for (const k of Object.keys(base)) if (!(k in edited)) out[k] = null;
+  return out;
+}
+
+function mergeOverrides(
+  prev: AssertionOverrides | undefined,
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+): AssertionOverrides | undefined {
+  const h = { ...prev?.header, ...header };
+  const c = { ...prev?.claims, ...claims };
+  const out: AssertionOverrides = {};
+  if (Object.keys(h).length) out.header = h;
+  if (Object.keys(c).length) out.claims = c;
+  return out.header || out.claims ? out : undefined;
+}
+
+export const createAssertionSlice: SliceCreator<AssertionSlice> = (set, get) => {
+  async function build(overrides: AssertionOverrides | undefined) {
+    const profileId = get().activeProfileId;
+    if (!profileId) return failOp(set, 'buildAssertion', NO_PROFILE);
+    const r = await runOp(set, 'buildAssertion', () =>
+      api().buildAssertion(overrides ? { profileId, overrides } : { profileId }),
+    );
+    if (r.ok) {
+      set({
+        assertion: r.value,
+        headerText: pretty(r.value.header),
+        claimsText: pretty(r.value.claims),
+        overrides,
+        editError: null,
+        revealedAssertion: null,
+      });
+    }
+  }
+
+  return {
+    assertion: null,
+    headerText: '',
+    claimsText: '',
+    overrides: undefined,
+    editError: null,
+    revealedAssertion: null,
+    setHeaderText: (headerText) => set({ headerText }),
+    setClaimsText: (claimsText) => set({ claimsText }),
+    buildAssertion: () => build(undefined),
+    rebuildWithEdits: async () => {
+      const { assertion, headerText, claimsText, overrides } = get();
+      if (!assertion) return build(undefined);
+      const header = parseJsonObject(headerText, 'Header JSON');
+      const claims = parseJsonObject(claimsText, 'Claims JSON');
+      if ('error' in header || 'error' in claims) {
+        const errors = [header, claims].flatMap((p) => ('error' in p ? [p.error] : []));
+        set({ editError: errors.join(' ') });
+        return;
+      }
+      set({ editError: null });
+      await build(
+        mergeOverrides(
+          overrides,
+          changedFields(assertion.header, header.value),
+          changedFields(assertion.claims, claims.value),
+        ),
+      );
+    },
+    revealAssertion: async () => {
+      const r = await runOp(set, 'revealAssertion', () =>
+        api().revealSecret({ kind: 'client_assertion' }),
+      );
+      if (r.ok) set({ revealedAssertion: r.value.value });
+    },
+    hideAssertion: () => set({ revealedAssertion: null }),
+  };
+};

@@ -1,0 +1,48 @@
+import type { DebuggerBridge } from '../../../shared/api.js';
+import type { Result } from '../../../shared/result.js';
+import type { StorageInfo } from '../../../shared/types.js';
+import { addSubscription, setBridge } from './bridge.js';
+import { runOp } from './ops.js';
+import type { SliceCreator } from './types.js';
+
+export interface SessionSlice {
+  storage: StorageInfo | null;
+  /** Connects the store to a host adapter and loads the initial state. */
+  boot(bridge: DebuggerBridge): Promise<void>;
+}
+
+export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
+  storage: null,
+  boot: async (bridge) => {
+    setBridge(bridge);
+    let pushed = false;
+    addSubscription(
+      bridge.on('exchanges', (exchanges) => {
+        pushed = true;
+        set({ exchanges });
+      }),
+    );
+    await runOp(set, 'boot', async () => {
+      const [profiles, storage, keys, exchanges] = await Promise.all([
+        bridge.listProfiles(),
+        bridge.getStorageInfo(),
+        bridge.listKeys(),
+        bridge.listExchanges(),
+      ]);
+      if (profiles.ok) {
+        const active = get().activeProfileId;
+        const keep = profiles.value.some((p) => p.id === active);
+        set({
+          profiles: profiles.value,
+          activeProfileId: keep ? active : (profiles.value[0]?.id ?? null),
+        });
+      }
+      if (storage.ok) set({ storage: storage.value });
+      if (keys.ok) set({ keys: keys.value });
+      // A pushed snapshot is newer than the listing started before it.
+      if (exchanges.ok && !pushed) set({ exchanges: exchanges.value });
+      const failed = [profiles, storage, keys, exchanges].find((r) => !r.ok);
+      return (failed ?? { ok: true, value: undefined }) as Result<unknown>;
+    });
+  },
+});

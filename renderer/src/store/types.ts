@@ -1,0 +1,28 @@
+import type { StateCreator } from 'zustand';
+import type { OpsSlice } from './ops.js';
+import type { UiSlice } from './ui.js';
+import type { SessionSlice } from './session.js';
+import type { ProfilesSlice } from './profiles.js';
+import type { DiscoverySlice } from './discovery.js';
+import type { KeysSlice } from './keys.js';
+import type { AssertionSlice } from './assertion.js';
+import type { TokenRequestSlice } from './token-request.js';
+import type { TokensSlice } from './tokens.js';
+import type { ResourceSlice } from './resource.js';
+import type { InspectorSlice } from './inspector.js';
+import type { TimelineSlice } from './timeline.js';
+
+export type AppState = OpsSlice &
+  UiSlice &
+  SessionSlice &
+  ProfilesSlice &
+  DiscoverySlice &
+  KeysSlice &
+  AssertionSlice &
+  TokenRequestSlice &
+  TokensSlice &
+  ResourceSlice &
+  InspectorSlice &
+  TimelineSlice;
+
+export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

@@ -1,0 +1,199 @@
+// `npm run bench`: performance figures, each printed with its target. Ratios are measured against
+// a baseline in the same run; nothing here is a timed test assertion.
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { SignJWT, importPKCS8 } from 'jose';
+import { chromium } from '@playwright/test';
+import { startSmartServer } from '../e2e/fixtures/smart-server.js';
+import { Engine } from '../electron/core/engine.js';
+import { nodePorts } from '../electron/core/node-ports.js';
+import { startWebHost } from '../electron/web-host/server.js';
+import { must } from '../electron/core/test-helpers.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rows: { name: string; value: string; target: string; ok: boolean }[] = [];
+const report = (name: string, value: string, target: string, ok: boolean) => {
+  rows.push({ name, value, target, ok });
+  console.log(`${ok ? 'MET ' : 'MISS'}  ${name}: ${value} (target ${target})`);
+};
+
+async function tokenExchangeOverhead(n = 200) {
+  const ports = nodePorts({ ephemeral: true });
+  const engine = new Engine(ports);
+  const key = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS384' }));
+  const server = await startSmartServer({
+    clients: [
+      {
+        client_id: 'bench',
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [key.publicJwk as never] },
+      },
+    ],
+  });
+  const profile = must(
+    await engine.saveProfile({
+      name: 'bench',
+      fhirBaseUrl: server.fhirBase,
+      clientId: 'bench',
+      scope: 'system/Patient.rs',
+      auth: { method: 'private_key_jwt', keyId: key.id, alg: 'RS384' },
+    }),
+  );
+  const pemPath = join('/tmp', `bench-${process.pid}.pem`);
+  must(await engine.exportPrivateKey({ keyId: key.id, path: pemPath }));
+  const privateKey = await importPKCS8(readFileSync(pemPath, 'utf8'), 'RS384');
+
+  const viaEngine = async () => {
+    const d = must(await engine.prepareTokenRequest({ profileId: profile.id }));
+    const r = must(await engine.sendTokenRequest({ draftId: d.id }));
+    if (!r.ok) throw new Error(`engine exchange failed: ${r.findings[0]?.code}`);
+  };
+  const bare = async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = await new SignJWT({
+      iss: 'bench',
+      sub: 'bench',
+      aud: server.tokenEndpoint,
+      jti: randomBytes(16).toString('hex'),
+    })
+      .setProtectedHeader({ alg: 'RS384', kid: key.kid, typ: 'JWT' })
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(privateKey);
+    const res = await fetch(server.tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope: 'system/Patient.rs',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: jwt,
+      }),
+    });
+    const body = (await res.json()) as { access_token?: string };
+    if (!body.access_token) throw new Error('baseline exchange failed');
+  };
+  for (let i = 0; i < 10; i++) {
+    await viaEngine();
+    await bare();
+  }
+  must(await engine.clearExchanges());
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    await viaEngine();
+    a.push(performance.now() - t);
+    t = performance.now();
+    await bare();
+    b.push(performance.now() - t);
+    if (i % 50 === 49) must(await engine.clearExchanges());
+  }
+  await server.close();
+  const ratio = median(a) / median(b);
+  report(
+    `token exchange overhead, median of ${n} (engine ${median(a).toFixed(2)} ms vs bare fetch + jose ${median(b).toFixed(2)} ms)`,
+    `ratio ${ratio.toFixed(3)}`,
+    '≤ 1.15',
+    ratio <= 1.15,
+  );
+}
+
+function rendererSize() {
+  const dir = 'out/renderer/assets';
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.js'));
+  } catch {
+    report('renderer initial JavaScript (gzipped)', 'not built', '≤ 250 KB', false);
+    return;
+  }
+  const html = readFileSync('out/renderer/index.html', 'utf8');
+  const initial = files.filter((f) => html.includes(f));
+  const bytes = initial.reduce((s, f) => s + gzipSync(readFileSync(join(dir, f))).length, 0);
+  report(
+    'renderer initial JavaScript (gzipped)',
+    `${(bytes / 1024).toFixed(1)} KB`,
+    '≤ 250 KB',
+    bytes <= 250 * 1024,
+  );
+}
+
+async function browserFigures() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    const starts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const ports = nodePorts({ ephemeral: true });
+      const host = await startWebHost({
+        api: new Engine(ports),
+        hub: ports.hub,
+        rendererDir: 'out/renderer',
+      });
+      await page.goto(host.openUrl);
+      await page.getByRole('heading', { name: 'Profile', level: 2 }).waitFor({ state: 'visible' });
+      starts.push(performance.now() - t0);
+      if (i < 4) await host.close();
+      else {
+        // 64 KB JWT: decode + lint + render in the Tokens view, timed from the click to the claims on screen.
+        const big = {
+          iss: 'https://as.example',
+          sub: 'svc',
+          aud: 'https://fhir.example',
+          exp: Math.floor(Date.now() / 1000) + 300,
+          blob: 'x'.repeat(64 * 1024),
+        };
+        const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const jwt = `${enc({ alg: 'RS256', typ: 'JWT' })}.${enc(big)}.${randomBytes(256).toString('base64url')}`;
+        await page.getByRole('button', { name: 'Tokens', exact: true }).click();
+        const region = page.getByRole('region', { name: 'Tokens' });
+        const times: number[] = [];
+        for (let k = 0; k < 5; k++) {
+          await region.getByLabel('Token to decode').fill(jwt);
+          const t = performance.now();
+          await region.getByRole('button', { name: 'Decode', exact: true }).click();
+          await region.getByText('blob', { exact: true }).first().waitFor({ state: 'visible' });
+          times.push(performance.now() - t);
+          await region.getByLabel('Token to decode').fill('');
+        }
+        report(
+          'decode + lint + render of a 64 KB JWT in the Tokens view (median of 5)',
+          `${median(times).toFixed(1)} ms`,
+          '≤ 50 ms',
+          median(times) <= 50,
+        );
+        await host.close();
+      }
+    }
+    report(
+      'web-host start to first step visible (median of 5)',
+      `${median(starts).toFixed(0)} ms`,
+      '≤ 1500 ms',
+      median(starts) <= 1500,
+    );
+  } finally {
+    await browser.close();
+  }
+}
+
+rendererSize();
+await tokenExchangeOverhead();
+await browserFigures().catch((e: Error) =>
+  report('browser figures', `could not run: ${e.message.split('\n')[0]}`, 'n/a', false),
+);
+const missed = rows.filter((r) => !r.ok).length;
+console.log(`\n${rows.length - missed} of ${rows.length} targets met`);

@@ -1,0 +1,278 @@
+import type { Finding } from './diagnosis-codes.js';
+import { finding } from './findings.js';
+
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** SMART: exp SHALL be no more than 5 minutes in the future. */
+export const MAX_ASSERTION_LIFETIME_SEC = 300;
+/** SMART-required algs a server must validate at least one of. */
+export const SMART_ALGS = ['RS384', 'ES384'];
+
+export interface AssertionLintInput {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  /** The URL the assertion is (or was) POSTed to. */
+  tokenUrl?: string;
+  clientId?: string;
+  /** token_endpoint_auth_signing_alg_values_supported, or the vendor's list. */
+  acceptedAlgs?: string[];
+  /** kids in the JWKS the server will use, when known. */
+  jwksKids?: string[];
+  registeredJku?: string;
+  /** kid of the key that actually signed the assertion, when known. */
+  signingKeyKid?: string;
+  /** Seconds since epoch at send time. */
+  now: number;
+  /** jti values sent earlier in this run. */
+  sentJtis?: ReadonlySet<string>;
+}
+
+const REQUIRED_HEADER = ['alg', 'kid', 'typ'] as const;
+const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'jti'] as const;
+
+/** Pre-flight lint of a client assertion (VENDORS.md section 7, items 5–11). */
+export function lintAssertion(input: AssertionLintInput): Finding[] {
+  const { header, claims, now } = input;
+  const out: Finding[] = [];
+
+  const missingHeader = REQUIRED_HEADER.filter((k) => header[k] === undefined || header[k] === '');
+  const missingClaims = REQUIRED_CLAIMS.filter((k) => claims[k] === undefined || claims[k] === '');
+  if (missingHeader.length || missingClaims.length) {
+    const names = [...missingHeader.map((k) => `header.${k}`), ...missingClaims.map((k) => k)];
+    out.push(finding('ASSERTION_MISSING_CLAIM', `Missing: ${names.join(', ')}.`));
+  }
+  if (header.typ !== undefined && String(header.typ).toUpperCase() !== 'JWT') {
+    out.push(
+      finding(
+        'ASSERTION_MISSING_CLAIM',
+        `header.typ is "${String(header.typ)}"; SMART requires "JWT".`,
+        {
+          title: 'Assertion typ header is not JWT',
+        },
+      ),
+    );
+  }
+
+  const alg = typeof header.alg === 'string' ? header.alg : undefined;
+  if (alg === 'none' || (alg && alg.startsWith('HS'))) {
+    out.push(
+      finding(
+        'ASSERTION_ALG_NOT_ACCEPTED',
+        `alg is ${alg}; private_key_jwt needs an asymmetric signature (RS384 or ES384).`,
+      ),
+    );
+  } else if (
+    alg &&
+    input.acceptedAlgs &&
+    input.acceptedAlgs.length &&
+    !input.acceptedAlgs.includes(alg)
+  ) {
+    out.push(
+      finding(
+        'ASSERTION_ALG_NOT_ACCEPTED',
+        `alg is ${alg}; the server accepts ${input.acceptedAlgs.join(', ')}.`,
+      ),
+    );
+  }
+
+  if (
+    input.registeredJku !== undefined &&
+    header.jku !== undefined &&
+    header.jku !== input.registeredJku
+  ) {
+    out.push(
+      finding(
+        'ASSERTION_JKU_MISMATCH',
+        `header.jku is ${String(header.jku)}; registered JWKS URL is ${input.registeredJku}.`,
+      ),
+    );
+  }
+
+  const { iss, sub } = claims;
+  if (iss !== undefined && sub !== undefined && iss !== sub) {
+    out.push(
+      finding('ASSERTION_ISS_SUB_MISMATCH', `iss is "${String(iss)}" but sub is "${String(sub)}".`),
+    );
+  } else if (input.clientId && sub !== undefined && sub !== input.clientId) {
+    out.push(
+      finding(
+        'ASSERTION_ISS_SUB_MISMATCH',
+        `sub is "${String(sub)}" but the client_id is "${input.clientId}".`,
+      ),
+    );
+  }
+
+  if (input.tokenUrl && claims.aud !== undefined) {
+    const auds = Array.isArray(claims.aud) ? claims.aud.map(String) : [String(claims.aud)];
+    if (!auds.includes(input.tokenUrl)) {
+      out.push(finding('ASSERTION_AUD_MISMATCH', audEvidence(auds, input.tokenUrl)));
+    }
+  }
+
+  const exp = claims.exp;
+  if (exp !== undefined) {
+    if (typeof exp !== 'number' || !Number.isInteger(exp)) {
+      out.push(
+        finding(
+          'ASSERTION_MISSING_CLAIM',
+          `exp is ${JSON.stringify(exp)}; it must be an integer of seconds since 1970.`,
+          {
+            title: 'Assertion exp is not a NumericDate',
+          },
+        ),
+      );
+    } else if (exp <= now) {
+      out.push(
+        finding(
+          'ASSERTION_EXPIRED',
+          `exp ${new Date(exp * 1000).toISOString()} is ${now - exp} s in the past.`,
+        ),
+      );
+    } else if (exp - now > MAX_ASSERTION_LIFETIME_SEC) {
+      out.push(
+        finding(
+          'ASSERTION_EXP_TOO_FAR',
+          `exp is ${exp - now} s ahead (${new Date(exp * 1000).toISOString()}); the maximum is ${MAX_ASSERTION_LIFETIME_SEC} s.`,
+        ),
+      );
+    }
+  }
+
+  const jti = claims.jti;
+  if (typeof jti === 'string' && input.sentJtis?.has(jti)) {
+    out.push(finding('ASSERTION_JTI_REUSED', `jti "${jti}" was already sent in this run.`));
+  }
+
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  if (kid && input.signingKeyKid && kid !== input.signingKeyKid && !input.jwksKids?.includes(kid)) {
+    out.push(
+      finding(
+        'ASSERTION_KID_NOT_FOUND',
+        `header.kid is "${kid}" but the assertion was signed with the key whose kid is "${input.signingKeyKid}"; the server looks up "${kid}" and will not find a matching key.`,
+      ),
+    );
+  } else if (kid && input.jwksKids && !input.jwksKids.includes(kid)) {
+    out.push(
+      finding(
+        'ASSERTION_KID_NOT_FOUND',
+        `kid "${kid}" is not in the JWKS (kids there: ${input.jwksKids.join(', ') || 'none'}).`,
+      ),
+    );
+  }
+  return out;
+}
+
+function audEvidence(auds: string[], tokenUrl: string): string {
+  const shown = auds.length === 1 ? `"${auds[0]}"` : JSON.stringify(auds);
+  const hints: string[] = [];
+  for (const a of auds) {
+    try {
+      const x = new URL(a);
+      const y = new URL(tokenUrl);
+      if (x.origin !== y.origin) hints.push(`origin ${x.origin} vs ${y.origin}`);
+      else if (x.pathname.replace(/\/$/, '') === y.pathname.replace(/\/$/, ''))
+        hints.push('differs only by a trailing slash');
+      else hints.push(`path ${x.pathname} vs ${y.pathname}`);
+    } catch {
+      hints.push('aud is not a URL');
+    }
+  }
+  return `aud is ${shown}; the request goes to "${tokenUrl}" (${hints.join('; ')}).`;
+}
+
+/** Request-shape lint for a client_credentials token request (VENDORS.md section 7, items 1–4). */
+export function lintTokenRequest(input: {
+  params: [string, string][];
+  headers: [string, string][];
+  authMethod: string;
+}): Finding[] {
+  const out: Finding[] = [];
+  const get = (k: string) => input.params.find(([n]) => n === k)?.[1];
+  const auth = input.headers.find(([n]) => n.toLowerCase() === 'authorization')?.[1];
+  const grant = get('grant_type');
+  if (!grant) out.push(finding('GRANT_TYPE_INVALID', 'The body has no grant_type.'));
+  else if (grant === JWT_BEARER_GRANT)
+    out.push(
+      finding(
+        'GRANT_TYPE_INVALID',
+        `grant_type is the JWT authorization grant URN (${JWT_BEARER_GRANT}); SMART backend services use client_credentials with a client assertion.`,
+      ),
+    );
+  else if (grant !== 'client_credentials')
+    out.push(
+      finding('GRANT_TYPE_INVALID', `grant_type is "${grant}", expected "client_credentials".`),
+    );
+
+  const cat = get('client_assertion_type');
+  const assertion = get('client_assertion');
+  if (auth && /^bearer\s+eyJ/i.test(auth)) {
+    out.push(
+      finding(
+        'ASSERTION_IN_AUTH_HEADER',
+        'Authorization: Bearer <JWT> was sent with the token request.',
+      ),
+    );
+  }
+  if (input.authMethod === 'private_key_jwt') {
+    if (cat === undefined)
+      out.push(finding('ASSERTION_TYPE_INVALID', 'The body has no client_assertion_type.'));
+    else if (cat !== CLIENT_ASSERTION_TYPE)
+      out.push(
+        finding(
+          'ASSERTION_TYPE_INVALID',
+          `client_assertion_type is "${cat}", expected "${CLIENT_ASSERTION_TYPE}".`,
+        ),
+      );
+    if (assertion === undefined && !(auth && /^bearer\s+eyJ/i.test(auth)))
+      out.push(
+        finding('ASSERTION_MISSING_CLAIM', 'The body has no client_assertion.', {
+          title: 'No client assertion sent',
+        }),
+      );
+  }
+  const methods: string[] = [];
+  if (auth && /^basic\s/i.test(auth)) methods.push('client_secret_basic');
+  if (get('client_secret') !== undefined) methods.push('client_secret_post');
+  if (assertion !== undefined) methods.push('private_key_jwt');
+  if (methods.length > 1)
+    out.push(
+      finding(
+        'AUTH_METHOD_MISMATCH',
+        `More than one client authentication method was sent: ${methods.join(' + ')}.`,
+      ),
+    );
+  else if (methods.length === 1 && methods[0] !== input.authMethod && input.authMethod !== 'none')
+    out.push(
+      finding(
+        'AUTH_METHOD_MISMATCH',
+        `The profile uses ${input.authMethod} but the request authenticates with ${methods[0]}.`,
+      ),
+    );
+  const scope = get('scope');
+  if (scope) {
+    const bad = scope.split(/\s+/).filter((s) => /^(patient|user)\//.test(s));
+    if (bad.length && grant === 'client_credentials')
+      out.push(
+        finding(
+          'SCOPE_INVALID_FOR_GRANT',
+          `client_credentials requested ${bad.join(' ')}; backend services use system/ scopes.`,
+        ),
+      );
+    const syntax = scope
+      .split(/\s+/)
+      .filter((s) => /^(patient|user|system)\//.test(s) && !isSmartScope(s));
+    if (syntax.length)
+      out.push(finding('SCOPE_SYNTAX', `Not valid SMART scope syntax: ${syntax.join(' ')}.`));
+  }
+  return out;
+}
+
+/** SMART v1 (.read/.write/.*) or v2 (.cruds subset in order, optional ?query) scope. */
+export function isSmartScope(scope: string): boolean {
+  const m = /^(patient|user|system)\/([A-Za-z]+|\*)\.([^?]+)(\?.*)?$/.exec(scope);
+  if (!m) return false;
+  const perm = m[3]!;
+  if (perm === 'read' || perm === 'write' || perm === '*') return m[4] === undefined;
+  if (perm.startsWith('$')) return true;
+  return /^c?r?u?d?s?$/.test(perm) && perm.length > 0;
+}

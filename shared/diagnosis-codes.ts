@@ -1,0 +1,63 @@
+/** Cause codes from DIAGNOSIS.md: stable strings used by the UI, CLI, reports and tests. */
+export const CAUSE_CODES = [
+  'ASSERTION_AUD_MISMATCH',
+  'ASSERTION_EXPIRED',
+  'ASSERTION_EXP_TOO_FAR',
+  'ASSERTION_ISS_SUB_MISMATCH',
+  'ASSERTION_JTI_REUSED',
+  'ASSERTION_MISSING_CLAIM',
+  'ASSERTION_ALG_NOT_ACCEPTED',
+  'ASSERTION_KID_NOT_FOUND',
+  'ASSERTION_SIGNATURE_INVALID',
+  'ASSERTION_JKU_MISMATCH',
+  'ASSERTION_IN_AUTH_HEADER',
+  'ASSERTION_TYPE_INVALID',
+  'CLOCK_SKEW',
+  'CLIENT_UNKNOWN',
+  'CLIENT_DISABLED',
+  'CLIENT_SECRET_INVALID',
+  'AUTH_METHOD_MISMATCH',
+  'GRANT_NOT_ALLOWED',
+  'GRANT_TYPE_INVALID',
+  'SCOPE_NOT_ALLOWED',
+  'SCOPE_INVALID_FOR_GRANT',
+  'SCOPE_SYNTAX',
+  'SCOPE_NARROWED',
+  'REDIRECT_URI_MISMATCH',
+  'PKCE_REQUIRED',
+  'PKCE_MISMATCH',
+  'STATE_MISMATCH',
+  'CODE_INVALID',
+  'ISSUER_MISMATCH',
+  'ID_TOKEN_INVALID',
+  'LAUNCH_AUD_MISSING',
+  'ENDPOINT_NOT_FOUND',
+  'WRONG_TOKEN_ENDPOINT',
+  'NON_JSON_RESPONSE',
+  'TLS_UNTRUSTED',
+  'NETWORK_ERROR',
+  'JWKS_UNREACHABLE',
+  'SERVER_ERROR',
+  'DISCOVERY_INCOMPLETE',
+  'TOKEN_EXPIRED',
+  'TOKEN_AUDIENCE_MISMATCH',
+  'RESOURCE_FORBIDDEN',
+  'REFRESH_NOT_ISSUED',
+  'REFRESH_INVALID',
+  'TOKEN_SIGNATURE_INVALID',
+  'TOKEN_RESPONSE_INVALID',
+] as const;
+
+export type CauseCode = (typeof CAUSE_CODES)[number];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One diagnosis: what is wrong, what shows it, how to fix it, and where the rule comes from. */
+export interface Finding {
+  code: CauseCode;
+  severity: Severity;
+  title: string;
+  evidence: string;
+  fix: string;
+  source?: string;
+}

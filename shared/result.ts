@@ -1,0 +1,44 @@
+/** Stable error codes that cross the contract. The UI branches on these, never on message text. */
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'JWT_MALFORMED'
+  | 'KEY_INVALID'
+  | 'JWKS_INVALID'
+  | 'JSON_INVALID'
+  | 'PROFILE_INVALID'
+  | 'FILE_ERROR'
+  | 'NETWORK_ERROR'
+  | 'SECRET_UNAVAILABLE'
+  | 'FORBIDDEN'
+  | 'INTERNAL';
+
+export interface AppError {
+  code: ErrorCode;
+  message: string;
+  /** What the user should do about it. */
+  fix?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+/** Wraps a value as a successful Result. */
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+
+/** Builds a failed Result with a stable code. */
+export const err = <T = never>(code: ErrorCode, message: string, fix?: string): Result<T> => ({
+  ok: false,
+  error: fix ? { code, message, fix } : { code, message },
+});
+
+/** Thrown inside the engine to turn into an error Result at the contract boundary. */
+export class AppFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = 'AppFailure';
+  }
+}
