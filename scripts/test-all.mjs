@@ -2,6 +2,7 @@
 // Ends with one line "N passed, N failed" summed over every runner, and exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const results = [];
 const tmp = '.tsbuild/test-results';
@@ -58,7 +59,7 @@ const built = step('build renderer', 'npx', [
 ]);
 results.push({ name: 'build', passed: built ? 1 : 0, failed: built ? 0 : 1 });
 
-const pwOut = `${tmp}/playwright.json`;
+const pwOut = resolve(tmp, 'playwright.json');
 rmSync(pwOut, { force: true });
 if (built) {
   const pwOk = step(

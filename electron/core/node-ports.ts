@@ -71,6 +71,9 @@ export class MemorySecretStore implements SecretStore {
   }
 }
 
+/** PBES2 iteration count (OWASP 2023 guidance for PBKDF2-HMAC-SHA512 is 210,000). */
+const P2C = 310_000;
+
 /** Secrets encrypted with a passphrase as PBES2 JWEs (jose) inside the store. */
 export class PassphraseSecretStore implements SecretStore {
   readonly info = { backend: 'passphrase (PBES2-HS512+A256KW JWE)', persisted: true };
@@ -88,7 +91,11 @@ export class PassphraseSecretStore implements SecretStore {
     const jwe = this.all()[ref];
     if (!jwe) return undefined;
     try {
-      const { plaintext } = await compactDecrypt(jwe, this.key);
+      const { plaintext } = await compactDecrypt(jwe, this.key, {
+        keyManagementAlgorithms: ['PBES2-HS512+A256KW'],
+        contentEncryptionAlgorithms: ['A256GCM'],
+        maxPBES2Count: P2C,
+      });
       return new TextDecoder().decode(plaintext);
     } catch {
       // Wrong passphrase or a damaged value: that secret needs re-entry; nothing is wiped.
@@ -97,7 +104,7 @@ export class PassphraseSecretStore implements SecretStore {
   }
   async set(ref: string, value: string) {
     const jwe = await new CompactEncrypt(new TextEncoder().encode(value))
-      .setProtectedHeader({ alg: 'PBES2-HS512+A256KW', enc: 'A256GCM', p2c: 310_000 })
+      .setProtectedHeader({ alg: 'PBES2-HS512+A256KW', enc: 'A256GCM', p2c: P2C })
       .encrypt(this.key);
     this.store.set('secrets', { ...this.all(), [ref]: jwe });
   }
