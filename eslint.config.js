@@ -63,7 +63,7 @@ export default tseslint.config(
       'electron/web-host/**/*.ts',
       'electron/cli/**/*.ts',
       'e2e/**/*.ts',
-      'scripts/**/*.{ts,mjs}',
+      'build/scripts/**/*.{ts,mjs}',
     ],
     rules: {
       'no-restricted-imports': [

@@ -41,7 +41,7 @@ if (electron.bin) {
   console.log('Serving the same UI in your browser instead (loopback only, per-run token).');
   const child = spawn(
     process.execPath,
-    ['bin/oauth-flow-debugger.mjs', 'serve', ...process.argv.slice(2)],
+    ['electron/cli/bin.mjs', 'serve', ...process.argv.slice(2)],
     { stdio: 'inherit' },
   );
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

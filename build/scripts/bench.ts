@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SignJWT, importPKCS8 } from 'jose';
 import { chromium } from '@playwright/test';
-import { startSmartServer } from '../e2e/fixtures/smart-server.js';
-import { Engine } from '../electron/core/engine.js';
-import { nodePorts } from '../electron/core/node-ports.js';
-import { startWebHost } from '../electron/web-host/server.js';
-import { must } from '../electron/core/test-helpers.js';
+import { startSmartServer } from '../../e2e/fixtures/smart-server.js';
+import { Engine } from '../../electron/core/engine.js';
+import { nodePorts } from '../../electron/core/node-ports.js';
+import { startWebHost } from '../../electron/web-host/server.js';
+import { must } from '../../electron/core/test-helpers.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: { name: string; value: string; target: string; ok: boolean }[] = [];
