@@ -1,5 +1,23 @@
+import { useState } from 'react';
 import type { ClaimExplanation } from '../../../shared/types.js';
 import { display, localDate } from './format.js';
+
+/** Values longer than this are shown shortened, with a button to show all (keeps big tokens fast). */
+const SHORT = 300;
+
+function ClaimValue({ value }: { value: unknown }) {
+  const text = display(value);
+  const [all, setAll] = useState(false);
+  if (text.length <= SHORT || all) return <code className="wrap">{text}</code>;
+  return (
+    <>
+      <code className="wrap">{text.slice(0, SHORT)}…</code>{' '}
+      <button type="button" className="btn btn-small btn-secondary" onClick={() => setAll(true)}>
+        Show all ({text.length.toLocaleString()} characters)
+      </button>
+    </>
+  );
+}
 
 /** Claims in plain words, time claims as dates. */
 export function ClaimsTable({
@@ -29,7 +47,7 @@ export function ClaimsTable({
                 <code>{c.name}</code>
               </th>
               <td>
-                <code className="wrap">{display(c.value)}</code>
+                <ClaimValue value={c.value} />
               </td>
               <td>{c.meaning}</td>
               <td>
