@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** User-level actions on the debugger, by role and label. */
 export class AppPage {
@@ -17,6 +17,43 @@ export class AppPage {
     const region = this.step(title);
     await region.waitFor();
     return region;
+  }
+
+  /** Fills and saves a new profile in the Profile step. */
+  async createProfile(p: {
+    name: string;
+    fhirBaseUrl: string;
+    clientId: string;
+    scope: string;
+    method: string;
+  }) {
+    const profile = this.step('Profile');
+    await profile.getByLabel('Profile name').fill(p.name);
+    await profile.getByLabel('FHIR base URL').fill(p.fhirBaseUrl);
+    await profile.getByLabel('Client ID').fill(p.clientId);
+    await profile.getByLabel('Scope').fill(p.scope);
+    await profile.getByLabel('Auth method').selectOption(p.method);
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await expect(this.page.getByRole('banner')).toContainText(p.name);
+  }
+
+  /** Generates a key, uses it in the active profile and returns the public JWKS the app shows. */
+  async generateKeyForProfile(
+    kind = 'RSA-2048',
+    alg = 'RS384',
+  ): Promise<{ keys: { kid: string }[] }> {
+    const keys = await this.open('Keys');
+    await keys.getByLabel('Key type').selectOption(kind);
+    await keys.getByLabel('Algorithm').selectOption(alg);
+    await keys.getByRole('button', { name: 'Generate key' }).click();
+    await keys.getByRole('button', { name: 'Use in profile' }).click();
+    await expect(keys.getByText(/^in profile$/i)).toBeVisible();
+    await keys.getByRole('button', { name: 'Export JWKS' }).click();
+    const text = await keys
+      .getByRole('figure', { name: 'JWKS (public keys only)' })
+      .locator('pre')
+      .textContent();
+    return JSON.parse(text ?? '') as { keys: { kid: string }[] };
   }
 
   /** Screenshots for reading by eye (OFD_SCREENSHOTS=dir), in the current theme and the other one. */

@@ -9,31 +9,17 @@ test('a person walks from an empty profile to a FHIR resource with private_key_j
   const app = new AppPage(page);
   await page.goto(host.openUrl);
 
-  // Profile
-  const profile = app.step('Profile');
-  await profile.getByLabel('Profile name').fill('Test SMART server');
-  await profile.getByLabel('FHIR base URL').fill(smart.fhirBase);
-  await profile.getByLabel('Client ID').fill('e2e-backend');
-  await profile.getByLabel('Scope').fill('system/Patient.rs');
-  await profile.getByLabel('Auth method').selectOption('private_key_jwt');
-  await profile.getByRole('button', { name: 'Save profile' }).click();
-  await expect(page.getByRole('banner')).toContainText('Test SMART server');
+  await app.createProfile({
+    name: 'Test SMART server',
+    fhirBaseUrl: smart.fhirBase,
+    clientId: 'e2e-backend',
+    scope: 'system/Patient.rs',
+    method: 'private_key_jwt',
+  });
   await app.shoot('01-profile');
 
   // Keys: generate, use in the profile, publish the JWKS where the server looks for it.
-  const keys = await app.open('Keys');
-  await keys.getByLabel('Key type').selectOption('RSA-2048');
-  await keys.getByLabel('Algorithm').selectOption('RS384');
-  await keys.getByRole('button', { name: 'Generate key' }).click();
-  await expect(keys.getByRole('button', { name: 'Use in profile' })).toBeVisible();
-  await keys.getByRole('button', { name: 'Use in profile' }).click();
-  await expect(keys.getByText(/^in profile$/i)).toBeVisible();
-  await keys.getByRole('button', { name: 'Export JWKS' }).click();
-  const jwksText = await keys
-    .getByRole('figure', { name: 'JWKS (public keys only)' })
-    .locator('pre')
-    .textContent();
-  const jwks = JSON.parse(jwksText ?? '') as { keys: { kid: string }[] };
+  const jwks = await app.generateKeyForProfile('RSA-2048', 'RS384');
   expect(jwks.keys).toHaveLength(1);
   expect(JSON.stringify(jwks)).not.toContain('"d"');
   smart.setClientJwks('e2e-backend', jwks as never);
@@ -86,27 +72,14 @@ test('a wrong aud is refused, diagnosed with its fix, and the exchange is in the
 }) => {
   const app = new AppPage(page);
   await page.goto(host.openUrl);
-  const profile = app.step('Profile');
-  await profile.getByLabel('Profile name').fill('Wrong aud');
-  await profile.getByLabel('FHIR base URL').fill(smart.fhirBase);
-  await profile.getByLabel('Client ID').fill('e2e-backend');
-  await profile.getByLabel('Scope').fill('system/Patient.rs');
-  await profile.getByLabel('Auth method').selectOption('private_key_jwt');
-  await profile.getByRole('button', { name: 'Save profile' }).click();
-  const keys = await app.open('Keys');
-  await keys.getByRole('button', { name: 'Generate key' }).click();
-  await keys.getByRole('button', { name: 'Use in profile' }).click();
-  await expect(keys.getByText(/^in profile$/i)).toBeVisible();
-  await keys.getByRole('button', { name: 'Export JWKS' }).click();
-  smart.setClientJwks(
-    'e2e-backend',
-    JSON.parse(
-      (await keys
-        .getByRole('figure', { name: 'JWKS (public keys only)' })
-        .locator('pre')
-        .textContent()) ?? '',
-    ) as never,
-  );
+  await app.createProfile({
+    name: 'Wrong aud',
+    fhirBaseUrl: smart.fhirBase,
+    clientId: 'e2e-backend',
+    scope: 'system/Patient.rs',
+    method: 'private_key_jwt',
+  });
+  smart.setClientJwks('e2e-backend', (await app.generateKeyForProfile()) as never);
 
   const assertion = await app.open('Client assertion');
   await assertion.getByRole('button', { name: 'Build assertion' }).click();
