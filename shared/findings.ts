@@ -307,12 +307,15 @@ export function finding(
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** Errors before warnings before info; stable within a severity; one finding per code. */
+/** Errors before warnings before info; stable within a severity; exact repeats dropped. */
 export function rankFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings
     .map((f, i) => ({ f, i }))
     .sort((a, b) => RANK[a.f.severity] - RANK[b.f.severity] || a.i - b.i)
     .map(({ f }) => f)
-    .filter((f) => (seen.has(f.code) ? false : (seen.add(f.code), true)));
+    .filter((f) => {
+      const key = `${f.code}\u0000${f.evidence}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
 }

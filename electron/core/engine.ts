@@ -581,17 +581,21 @@ export class Engine implements DebuggerApi {
         `Use an alg that fits the key (${key.info.kind}): ${key.info.alg}.`,
       );
     }
-    const lint = lintAssertion({
-      header,
-      claims,
-      tokenUrl,
-      clientId: p.clientId,
-      ...(discovery?.signingAlgs ? { acceptedAlgs: discovery.signingAlgs } : {}),
-      ...(await this.clientJwksKids(p)),
-      now,
-      sentJtis: this.sentJtis,
-      signingKeyKid: key.info.kid,
-    });
+    const lint: Finding[] = [];
+    const keyContext = await this.clientKeyContext(p, lint);
+    lint.unshift(
+      ...lintAssertion({
+        header,
+        claims,
+        tokenUrl,
+        clientId: p.clientId,
+        ...(discovery?.signingAlgs ? { acceptedAlgs: discovery.signingAlgs } : {}),
+        ...keyContext,
+        now,
+        sentJtis: this.sentJtis,
+        signingKeyKid: key.info.kid,
+      }),
+    );
     const view: AssertionView = {
       id: randomUUID(),
       header,
@@ -604,12 +608,20 @@ export class Engine implements DebuggerApi {
   }
 
   /** kids of the client's registered JWKS URL, when the profile names one. */
-  private async clientJwksKids(p: StoredProfile): Promise<{ jwksKids?: string[] }> {
+  /**
+   * What the server will use to check the assertion: the kids at the client's registered JWKS URL
+   * (fetched like the server would; a failure is JWKS_UNREACHABLE) and that URL for the jku check.
+   */
+  private async clientKeyContext(
+    p: StoredProfile,
+    findings: Finding[],
+  ): Promise<{ jwksKids?: string[]; registeredJku?: string }> {
     if (!p.jwksUri) return {};
-    const { parsed } = await this.fetchJson(p.jwksUri, 'Client assertion', p.tls);
-    const keys = parsed?.json?.keys;
-    if (!Array.isArray(keys)) return {};
-    return { jwksKids: keys.map((k) => String((k as { kid?: unknown }).kid ?? '')) };
+    const jwks = await this.loadJwks({ jwksUrl: p.jwksUri }, 'Client assertion', findings, p.tls);
+    return {
+      registeredJku: p.jwksUri,
+      ...(jwks ? { jwksKids: jwks.keys.map((k) => String(k.kid ?? '')) } : {}),
+    };
   }
 
   buildAssertion(input: { profileId: string; overrides?: AssertionOverrides }) {
@@ -836,6 +848,7 @@ export class Engine implements DebuggerApi {
       if (sentJwt && looksLikeJwt(sentJwt)) {
         const d = decodeForDisplay(sentJwt);
         jti = typeof d.claims.jti === 'string' ? d.claims.jti : undefined;
+        const keyContext = await this.clientKeyContext(p, preflight);
         preflight.push(
           ...lintAssertion({
             header: d.header,
@@ -843,7 +856,7 @@ export class Engine implements DebuggerApi {
             tokenUrl: url,
             clientId: p.clientId,
             ...(discovery?.signingAlgs ? { acceptedAlgs: discovery.signingAlgs } : {}),
-            ...(await this.clientJwksKids(p)),
+            ...keyContext,
             now,
             sentJtis: this.sentJtis,
             ...(draft.signingKeyKid ? { signingKeyKid: draft.signingKeyKid } : {}),

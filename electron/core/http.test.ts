@@ -25,6 +25,14 @@ beforeAll(async () => {
     } else if (req.url === '/html/token') {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><html><body><h1>Login</h1></body></html>');
+    } else if (req.url === '/incomplete/.well-known/smart-configuration') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          token_endpoint: `${base}/php/token`,
+          code_challenge_methods_supported: ['S256', 'plain'],
+        }),
+      );
     } else if (req.url === '/slow/token') hanging.push(res);
     else if (req.url === '/redirect/token') {
       res.writeHead(307, { location: 'https://elsewhere.example/token' });
@@ -151,5 +159,47 @@ describe('transport faults: a clear finding, and the exchange is still in the ti
   it('a wrong path gives ENDPOINT_NOT_FOUND', async () => {
     const { r } = await send(`${base}/nope/token`);
     expect(r.findings[0]?.code).toBe('ENDPOINT_NOT_FOUND');
+  });
+});
+
+describe('discovery and client-key checks', () => {
+  it('flags missing required SMART fields and an advertised plain PKCE method', async () => {
+    const engine = testEngine();
+    const d = must(await engine.discover({ fhirBaseUrl: `${base}/incomplete` }));
+    expect(d.tokenEndpoint).toBe(`${base}/php/token`);
+    const incomplete = d.findings.filter((f) => f.code === 'DISCOVERY_INCOMPLETE');
+    expect(incomplete.map((f) => f.evidence).join(' ')).toContain(
+      'grant_types_supported, capabilities',
+    );
+    expect(incomplete.map((f) => f.evidence).join(' ')).toContain('plain');
+    const smart = d.documents.find((x) => x.kind === 'smart-configuration')!;
+    expect(smart.fields.find((f) => f.name === 'capabilities')?.status).toBe('missing-required');
+  });
+
+  it('reports an unreachable registered JWKS URL and a jku that differs from it', async () => {
+    const engine = testEngine();
+    const key = must(await engine.generateKey({ kind: 'EC-P-384', alg: 'ES384' }));
+    const p = must(
+      await engine.saveProfile({
+        name: 'k',
+        tokenEndpoint: `${base}/php/token`,
+        jwksUri: `${base}/missing/jwks.json`,
+        clientId: 'c',
+        scope: 'system/*.rs',
+        auth: { method: 'private_key_jwt', keyId: key.id },
+      }),
+    );
+    const a = must(
+      await engine.buildAssertion({
+        profileId: p.id,
+        overrides: { header: { jku: 'https://other.example/jwks.json' } },
+      }),
+    );
+    const codes = a.lint.map((f) => f.code);
+    expect(codes).toContain('JWKS_UNREACHABLE');
+    expect(codes).toContain('ASSERTION_JKU_MISMATCH');
+    expect(
+      must(await engine.listExchanges()).some((e) => e.request.url.endsWith('/missing/jwks.json')),
+    ).toBe(true);
   });
 });
