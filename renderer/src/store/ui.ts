@@ -43,6 +43,14 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
     const saved = savedTheme();
     if (saved) applyTheme(saved);
     set({ theme: saved ?? systemTheme() });
+    // Until the user picks a theme, follow the OS as it changes (so the toggle's label stays true).
+    try {
+      window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener('change', () => {
+        if (!savedTheme()) set({ theme: systemTheme() });
+      });
+    } catch {
+      // No matchMedia (old engines, tests): the theme stays as read at start.
+    }
   },
   toggleTheme: () => {
     const theme: Theme = get().theme === 'dark' ? 'light' : 'dark';
