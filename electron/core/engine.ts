@@ -65,7 +65,14 @@ interface Draft {
   /** placeholder name -> secret value */
   fill: Map<string, string>;
   assertion?: AssertionView;
-  signingKeyKid?: string;
+  /** The key that signed the assertion and what the server will check it against. */
+  signing?: { kid: string; keyContext: KeyContext };
+}
+
+/** The client's registered JWKS as the server will see it, and what fetching it found. */
+interface KeyContext {
+  lintInput: { jwksKids?: string[]; registeredJku?: string };
+  findings: Finding[];
 }
 
 interface CurrentToken {
@@ -554,7 +561,7 @@ export class Engine implements DebuggerApi {
     tokenUrl: string,
     discovery: DiscoveryResult | undefined,
     overrides?: AssertionOverrides,
-  ): Promise<{ jwt: string; view: AssertionView }> {
+  ): Promise<{ jwt: string; view: AssertionView; signingKeyKid: string; keyContext: KeyContext }> {
     const key = await this.signingKey(p);
     const now = this.nowSec;
     const alg = p.auth.alg ?? key.info.alg;
@@ -582,7 +589,8 @@ export class Engine implements DebuggerApi {
       );
     }
     const lint: Finding[] = [];
-    const keyContext = await this.clientKeyContext(p, lint);
+    const keyContext = await this.clientKeyContext(p);
+    lint.push(...keyContext.findings);
     lint.unshift(
       ...lintAssertion({
         header,
@@ -590,7 +598,7 @@ export class Engine implements DebuggerApi {
         tokenUrl,
         clientId: p.clientId,
         ...(discovery?.signingAlgs ? { acceptedAlgs: discovery.signingAlgs } : {}),
-        ...keyContext,
+        ...keyContext.lintInput,
         now,
         sentJtis: this.sentJtis,
         signingKeyKid: key.info.kid,
@@ -604,7 +612,7 @@ export class Engine implements DebuggerApi {
       explained: explainClaims(claims, now),
       lint: rankFindings(lint),
     };
-    return { jwt, view };
+    return { jwt, view, signingKeyKid: key.info.kid, keyContext };
   }
 
   /** kids of the client's registered JWKS URL, when the profile names one. */
@@ -612,16 +620,15 @@ export class Engine implements DebuggerApi {
    * What the server will use to check the assertion: the kids at the client's registered JWKS URL
    * (fetched like the server would; a failure is JWKS_UNREACHABLE) and that URL for the jku check.
    */
-  private async clientKeyContext(
-    p: StoredProfile,
-    findings: Finding[],
-  ): Promise<{ jwksKids?: string[]; registeredJku?: string }> {
-    if (!p.jwksUri) return {};
+  private async clientKeyContext(p: StoredProfile): Promise<KeyContext> {
+    const findings: Finding[] = [];
+    if (!p.jwksUri) return { lintInput: {}, findings };
     const jwks = await this.loadJwks({ jwksUrl: p.jwksUri }, 'Client assertion', findings, p.tls);
-    return {
+    const lintInput = {
       registeredJku: p.jwksUri,
       ...(jwks ? { jwksKids: jwks.keys.map((k) => String(k.kid ?? '')) } : {}),
     };
+    return { lintInput, findings };
   }
 
   buildAssertion(input: { profileId: string; overrides?: AssertionOverrides }) {
@@ -741,6 +748,7 @@ export class Engine implements DebuggerApi {
       if (p.scope) params.push(['scope', p.scope]);
       const fill = new Map<string, string>();
       let assertion: AssertionView | undefined;
+      let signing: Draft['signing'];
       const secret = await this.ports.secrets
         .get(`profile:${p.id}:clientSecret`)
         .catch(() => undefined);
@@ -758,6 +766,7 @@ export class Engine implements DebuggerApi {
           const made = await this.makeAssertion(p, url, discovery, input.overrides);
           fill.set('client_assertion', made.jwt);
           assertion = made.view;
+          signing = { kid: made.signingKeyKid, keyContext: made.keyContext };
           params.push(
             ['client_assertion_type', CLIENT_ASSERTION_TYPE],
             ['client_assertion', '{{client_assertion}}'],
@@ -782,8 +791,6 @@ export class Engine implements DebuggerApi {
           params.push(['client_id', p.clientId]);
           break;
       }
-      const signingKeyKid =
-        p.auth.method === 'private_key_jwt' ? (await this.signingKey(p)).info.kid : undefined;
       const draft: Draft = {
         id: randomUUID(),
         profileId: p.id,
@@ -792,7 +799,7 @@ export class Engine implements DebuggerApi {
         params,
         fill,
         ...(assertion ? { assertion } : {}),
-        ...(signingKeyKid ? { signingKeyKid } : {}),
+        ...(signing ? { signing } : {}),
       };
       this.drafts.set(draft.id, draft);
       const preflight = rankFindings([
@@ -848,7 +855,9 @@ export class Engine implements DebuggerApi {
       if (sentJwt && looksLikeJwt(sentJwt)) {
         const d = decodeForDisplay(sentJwt);
         jti = typeof d.claims.jti === 'string' ? d.claims.jti : undefined;
-        const keyContext = await this.clientKeyContext(p, preflight);
+        // The registered JWKS was fetched when the request was prepared; it is not fetched again.
+        const keyContext = draft.signing?.keyContext ?? (await this.clientKeyContext(p));
+        preflight.push(...keyContext.findings);
         preflight.push(
           ...lintAssertion({
             header: d.header,
@@ -856,10 +865,10 @@ export class Engine implements DebuggerApi {
             tokenUrl: url,
             clientId: p.clientId,
             ...(discovery?.signingAlgs ? { acceptedAlgs: discovery.signingAlgs } : {}),
-            ...keyContext,
+            ...keyContext.lintInput,
             now,
             sentJtis: this.sentJtis,
-            ...(draft.signingKeyKid ? { signingKeyKid: draft.signingKeyKid } : {}),
+            ...(draft.signing ? { signingKeyKid: draft.signing.kid } : {}),
           }),
         );
       }

@@ -201,5 +201,15 @@ describe('discovery and client-key checks', () => {
     expect(
       must(await engine.listExchanges()).some((e) => e.request.url.endsWith('/missing/jwks.json')),
     ).toBe(true);
+    must(await engine.clearExchanges());
+    const draft = must(await engine.prepareTokenRequest({ profileId: p.id }));
+    expect(draft.preflight.map((f) => f.code)).toContain('JWKS_UNREACHABLE');
+    const sent = must(await engine.sendTokenRequest({ draftId: draft.id }));
+    expect(sent.findings.map((f) => f.code)).toContain('JWKS_UNREACHABLE');
+    // Prepared and sent: the registered JWKS URL is fetched once, not once per step.
+    const fetches = must(await engine.listExchanges()).filter((e) =>
+      e.request.url.endsWith('/missing/jwks.json'),
+    );
+    expect(fetches).toHaveLength(1);
   });
 });
