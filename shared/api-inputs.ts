@@ -102,7 +102,6 @@ export const API_INPUTS: Parsers = {
   decodeToken: z.tuple([
     z.object({ token: text.optional(), jwksUrl: optUrl, jwks: text.optional() }),
   ]) as unknown as Parsers['decodeToken'],
-  decodeJwtText: z.tuple([z.object({ jwt: text })]),
   callResource: z.tuple([z.object({ profileId: id, path: z.string().max(4096) })]),
   revealSecret: z.tuple([z.object({ kind: z.enum(['access_token', 'client_assertion']) })]),
   listExchanges: z.tuple([]),

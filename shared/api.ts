@@ -2,7 +2,6 @@ import type { Result } from './result.js';
 import type {
   AssertionOverrides,
   AssertionView,
-  DecodedJwt,
   DiscoveryResult,
   HttpExchange,
   InspectInput,
@@ -69,7 +68,6 @@ export interface DebuggerApi {
     jwksUrl?: string;
     jwks?: string;
   }): Promise<Result<TokenView>>;
-  decodeJwtText(input: { jwt: string }): Promise<Result<DecodedJwt>>;
 
   callResource(input: { profileId: string; path: string }): Promise<Result<ResourceResult>>;
 
@@ -113,7 +111,6 @@ export const API_METHODS = [
   'prepareTokenRequest',
   'sendTokenRequest',
   'decodeToken',
-  'decodeJwtText',
   'callResource',
   'revealSecret',
   'listExchanges',

@@ -1028,10 +1028,6 @@ export class Engine implements DebuggerApi {
     });
   }
 
-  decodeJwtText(input: { jwt: string }) {
-    return guard(async () => decodeForDisplay(input.jwt));
-  }
-
   revealSecret(input: { kind: 'access_token' | 'client_assertion' }) {
     return guard(async () => {
       const value = input.kind === 'access_token' ? this.token?.value : this.lastAssertion;

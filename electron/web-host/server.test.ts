@@ -52,7 +52,6 @@ const SAMPLE_ARGS: Record<ApiMethod, unknown[]> = {
   prepareTokenRequest: [{ profileId: 'missing' }],
   sendTokenRequest: [{ draftId: 'missing' }],
   decodeToken: [{ token: 'opaque-token-value-123' }],
-  decodeJwtText: [{ jwt: 'x.y' }],
   callResource: [{ profileId: 'missing', path: 'metadata' }],
   revealSecret: [{ kind: 'access_token' }],
   listExchanges: [],
@@ -74,7 +73,7 @@ describe('web host contract', () => {
     const r = await call('generateKey', [{ kind: 'RSA-1024', alg: 'RS384' }]);
     expect(r.body.ok).toBe(false);
     if (!r.body.ok) expect(r.body.error.code).toBe('INVALID_INPUT');
-    const m = await call('decodeJwtText', [{ jwt: 'a.b' }]);
+    const m = await call('decodeToken', [{ token: 'eyJhbGciOiJub25lIn0.bad' }]);
     expect(m.body.ok).toBe(false);
     if (!m.body.ok) expect(m.body.error.code).toBe('JWT_MALFORMED');
   });

@@ -658,17 +658,6 @@ export function createFakeApi(overrides: Partial<FakeHandlers> = {}): FakeApi {
         findings: [],
       });
     },
-    decodeJwtText: (input) => {
-      const parts = input.jwt.trim().split('.');
-      if (parts.length !== 3) {
-        return { ok: false, error: { code: 'JWT_MALFORMED', message: 'Not a compact JWT.' } };
-      }
-      return ok({
-        header: dec(parts[0]!),
-        claims: dec(parts[1]!),
-        signatureLength: parts[2]!.length,
-      });
-    },
 
     callResource: (input) => {
       const p = profileById(input.profileId);
