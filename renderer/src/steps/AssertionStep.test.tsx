@@ -25,6 +25,9 @@ describe('Client assertion step', () => {
       typ: 'JWT',
     });
     expect(region().textContent).toContain('[signature hidden:');
+    expect(screen.getByLabelText('Assertion summary').textContent).toContain(FAKE_PROFILE.auth.kid);
+    await user.click(within(region()).getByRole('button', { name: 'Copy Key ID (kid)' }));
+    expect(await navigator.clipboard.readText()).toBe(FAKE_PROFILE.auth.kid);
     const table = within(region()).getByRole('table', { name: 'Claims explained' });
     expect(within(table).getByRole('row', { name: /jti/ }).textContent).toContain('JWT ID');
 

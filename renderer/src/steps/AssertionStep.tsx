@@ -3,11 +3,30 @@ import { ActionButton } from '../components/ActionButton.js';
 import { ClaimsTable } from '../components/ClaimsTable.js';
 import { OpError } from '../components/ErrorAlert.js';
 import { FindingsList } from '../components/FindingsList.js';
+import { display } from '../components/format.js';
+import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { TextField } from '../components/fields.js';
 import { NeedsProfile } from '../components/NeedsProfile.js';
 import { SecretValue } from '../components/SecretValue.js';
 import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
+
+function summary(header: Record<string, unknown>, claims: Record<string, unknown>) {
+  const items: KeyValueItem[] = [];
+  const add = (label: string, v: unknown) => {
+    if (v === undefined || v === null || v === '') return;
+    const text = display(v);
+    items.push({ label, value: <code className="wrap">{text}</code>, copy: text });
+  };
+  add('Key ID (kid)', header.kid);
+  add('Algorithm (alg)', header.alg);
+  add(
+    'Client (iss / sub)',
+    claims.iss === claims.sub ? claims.iss : `${display(claims.iss)} / ${display(claims.sub)}`,
+  );
+  add('Audience (aud)', claims.aud);
+  return items;
+}
 
 /** Names of the fields the user's edits change, for the "edits in force" note. */
 export function overrideNames(o: { header?: object; claims?: object } | undefined): string[] {
@@ -49,6 +68,10 @@ function AssertionBody({ profile }: { profile: ProfileView }) {
       {assertion && (
         <div className="results" aria-busy={busy || undefined}>
           <h3>Signed assertion</h3>
+          <KeyValueList
+            items={summary(assertion.header, assertion.claims)}
+            label="Assertion summary"
+          />
           <SecretValue
             masked={assertion.masked}
             revealed={revealed}

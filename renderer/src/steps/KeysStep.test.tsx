@@ -64,8 +64,9 @@ describe('Keys step', () => {
 
     await user.click(screen.getByRole('button', { name: 'Export JWKS' }));
     expect(fake.callsOf('exportJwks')).toEqual([[[FAKE_KEY.id]]]);
-    const jwks = await screen.findByText(/"keys"/);
-    expect(jwks.textContent).toContain(String(FAKE_KEY.publicJwk.n));
+    const jwks = await screen.findByLabelText('JWKS (public keys only)');
+    const parsed = JSON.parse(jwks.textContent ?? '') as { keys: { kid: string }[] };
+    expect(parsed.keys.map((k) => k.kid)).toEqual([FAKE_KEY.kid]);
   });
 
   it('shows why an import failed', async () => {

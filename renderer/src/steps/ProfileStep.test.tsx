@@ -35,10 +35,10 @@ describe('Profile step', () => {
 
     const active = useApp.getState().activeProfileId;
     expect(active).not.toBe(FAKE_PROFILE.id);
-    expect(
-      (screen.getByLabelText('Active profile') as HTMLSelectElement).selectedOptions[0]
-        ?.textContent,
-    ).toBe('Vendor B');
+    const list = within(region).getByRole('list', { name: 'Profiles' });
+    const current = within(list).getByRole('button', { current: true });
+    expect(current.textContent).toContain('Vendor B');
+    expect(within(list).getAllByRole('button')).toHaveLength(2);
     // The secret is write-only: the field is empty again and says it is stored.
     expect((screen.getByLabelText('Client secret') as HTMLInputElement).value).toBe('');
     expect(region.textContent).toContain('stored');
@@ -95,6 +95,18 @@ describe('Profile step', () => {
     await user.click(screen.getByRole('button', { name: 'Import' }));
     expect(fake.callsOf('importProfile')).toHaveLength(2);
     expect((screen.getByLabelText('Profile name') as HTMLInputElement).value).toBe('Imported');
+  });
+
+  it('switches the active profile from the list', async () => {
+    const { user, fake } = await renderApp({
+      setup: (f) => {
+        f.state.profiles.push({ ...FAKE_PROFILE, id: 'profile-2', name: 'Second server' });
+      },
+    });
+    expect(fake.state.profiles).toHaveLength(2);
+    await user.click(screen.getByRole('button', { name: /Second server/ }));
+    expect(useApp.getState().activeProfileId).toBe('profile-2');
+    expect((screen.getByLabelText('Profile name') as HTMLInputElement).value).toBe('Second server');
   });
 
   it('deletes the active profile', async () => {

@@ -268,7 +268,6 @@ export function ProfileStep() {
   const storage = useApp((s) => s.storage);
   const selectProfile = useApp((s) => s.selectProfile);
   const active = useActiveProfile();
-  const selectId = useId();
 
   return (
     <StepSection
@@ -287,22 +286,25 @@ export function ProfileStep() {
         </div>
       )}
       <div className="toolbar">
-        <div className="field field-inline">
-          <label htmlFor={selectId}>Active profile</label>
-          <select
-            id={selectId}
-            className="input"
-            value={activeProfileId ?? ''}
-            onChange={(e) => selectProfile(e.target.value || null)}
-          >
+        {profiles.length > 0 && (
+          <ul className="profile-list" aria-label="Profiles">
             {profiles.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
+              <li key={p.id}>
+                <button
+                  type="button"
+                  className="profile-item"
+                  aria-current={p.id === activeProfileId ? 'true' : undefined}
+                  onClick={() => selectProfile(p.id)}
+                >
+                  <span className="profile-item-name">{p.name}</span>
+                  <span className="profile-item-detail">
+                    {p.clientId || 'no client ID'} · {p.auth.method}
+                  </span>
+                </button>
+              </li>
             ))}
-            <option value="">— new profile —</option>
-          </select>
-        </div>
+          </ul>
+        )}
         <button type="button" className="btn btn-secondary" onClick={() => selectProfile(null)}>
           New profile
         </button>
