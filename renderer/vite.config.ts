@@ -1,5 +1,4 @@
 // Build config for the renderer. It runs in Node at build time, never in the renderer itself.
-// eslint-disable-next-line no-restricted-imports -- build tooling, not renderer code
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
