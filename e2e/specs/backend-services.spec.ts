@@ -23,6 +23,10 @@ test('a person walks from an empty profile to a FHIR resource with private_key_j
   expect(jwks.keys).toHaveLength(1);
   expect(JSON.stringify(jwks)).not.toContain('"d"');
   smart.setClientJwks('e2e-backend', jwks as never);
+  // The app shell scrolls inside its panes; the page itself never grows past the window.
+  expect(
+    await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight),
+  ).toBeLessThanOrEqual(0);
   await app.shoot('02-keys');
 
   // Discovery
