@@ -424,7 +424,7 @@ export function createFakeApi(overrides: Partial<FakeHandlers> = {}): FakeApi {
           error: {
             code: 'KEY_INVALID',
             message: 'This is neither a PEM private key nor a JWK.',
-            fix: 'Paste a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a private JWK as JSON.',
+            fix: 'Paste a PKCS#8 PEM block or a private JWK as JSON.',
           },
         };
       }
