@@ -1,7 +1,8 @@
 // `npm run bench`: performance figures, each printed with its target. Ratios are measured against
 // a baseline in the same run; nothing here is a timed test assertion.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SignJWT, importPKCS8 } from 'jose';
@@ -41,9 +42,12 @@ async function tokenExchangeOverhead(n = 200) {
       auth: { method: 'private_key_jwt', keyId: key.id, alg: 'RS384' },
     }),
   );
-  const pemPath = join('/tmp', `bench-${process.pid}.pem`);
+  // The baseline signs with the same key; its PEM lives in a private temp dir only while read.
+  const keyDir = mkdtempSync(join(tmpdir(), 'ofd-bench-'));
+  const pemPath = join(keyDir, 'private-key.pem');
   must(await engine.exportPrivateKey({ keyId: key.id, path: pemPath }));
   const privateKey = await importPKCS8(readFileSync(pemPath, 'utf8'), 'RS384');
+  rmSync(keyDir, { recursive: true, force: true });
 
   const viaEngine = async () => {
     const d = must(await engine.prepareTokenRequest({ profileId: profile.id }));

@@ -33,7 +33,7 @@ function electronBinary() {
 run('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
 const electron = process.env.OFD_WEB === '1' ? { why: 'OFD_WEB=1 was set' } : electronBinary();
 if (electron.bin) {
-  run('node', ['scripts/build-electron.mjs']);
+  run('node', ['build/scripts/build-electron.mjs']);
   const child = spawn(electron.bin, ['.'], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {

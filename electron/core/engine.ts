@@ -588,10 +588,8 @@ export class Engine implements DebuggerApi {
         `Use an alg that fits the key (${key.info.kind}): ${key.info.alg}.`,
       );
     }
-    const lint: Finding[] = [];
     const keyContext = await this.clientKeyContext(p);
-    lint.push(...keyContext.findings);
-    lint.unshift(
+    const lint: Finding[] = [
       ...lintAssertion({
         header,
         claims,
@@ -603,7 +601,8 @@ export class Engine implements DebuggerApi {
         sentJtis: this.sentJtis,
         signingKeyKid: key.info.kid,
       }),
-    );
+      ...keyContext.findings,
+    ];
     const view: AssertionView = {
       id: randomUUID(),
       header,
@@ -615,7 +614,6 @@ export class Engine implements DebuggerApi {
     return { jwt, view, signingKeyKid: key.info.kid, keyContext };
   }
 
-  /** kids of the client's registered JWKS URL, when the profile names one. */
   /**
    * What the server will use to check the assertion: the kids at the client's registered JWKS URL
    * (fetched like the server would; a failure is JWKS_UNREACHABLE) and that URL for the jku check.

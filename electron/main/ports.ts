@@ -3,6 +3,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, safeStorage } from 'electron';
 import Store from 'electron-store';
+import { eventChannel } from '../../shared/api.js';
 import type { EventSink, FilePort, KeyValueStore, SecretStore } from '../core/ports.js';
 
 /**
@@ -106,5 +107,5 @@ export const electronFiles: FilePort = {
 
 /** Sends events to every window of the app. */
 export function windowEvents(send: (channel: string, payload: unknown) => void): EventSink {
-  return { emit: (event, payload) => send(`event:${event}`, payload) };
+  return { emit: (event, payload) => send(eventChannel(event), payload) };
 }
