@@ -1,7 +1,23 @@
 import { z } from 'zod';
 import type { DebuggerApi } from './api.js';
-import { AUTH_METHODS, KEY_KINDS, SIGNING_ALGS } from './types.js';
-import type { AuthMethod, KeyKind, SigningAlg } from './types.js';
+import {
+  AUTH_METHODS,
+  FLOW_KINDS,
+  GRANT_TYPES,
+  HMAC_ALGS,
+  KEY_KINDS,
+  PKCE_MODES,
+  SIGNING_ALGS,
+} from './types.js';
+import type {
+  AuthMethod,
+  FlowKind,
+  GrantType,
+  HmacAlg,
+  KeyKind,
+  PkceMode,
+  SigningAlg,
+} from './types.js';
 
 /** Caps on pasted or sent text so no input can freeze a host (SECURITY.md section 7, item 9). */
 export const MAX_TEXT = 256 * 1024;
@@ -22,6 +38,22 @@ const url = z
 const optUrl = z.preprocess((v) => (v === '' ? undefined : v), url.optional());
 const id = z.string().min(1).max(200);
 const alg = z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]);
+const hmacAlg = z.enum(HMAC_ALGS as [HmacAlg, ...HmacAlg[]]);
+const flowKind = z.enum(FLOW_KINDS as [FlowKind, ...FlowKind[]]);
+const grantType = z.enum(GRANT_TYPES as [GrantType, ...GrantType[]]);
+const pkceMode = z.enum(PKCE_MODES as [PkceMode, ...PkceMode[]]);
+/** A redirect URI: absolute, no fragment (RFC 6749 §3.1.2); custom schemes allowed (RFC 8252 §7.1). */
+export const redirectUriSchema = z
+  .string()
+  .max(2048)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return !u.hash && /^[a-z][a-z0-9+.-]*:$/.test(u.protocol);
+    } catch {
+      return false;
+    }
+  }, 'Must be an absolute URI without a #fragment, e.g. http://127.0.0.1:8765/callback');
 const authMethod = z.enum(AUTH_METHODS as [AuthMethod, ...AuthMethod[]]);
 const keyKind = z.enum(KEY_KINDS as [KeyKind, ...KeyKind[]]);
 const jsonObject = z.record(z.string(), z.unknown());
@@ -32,15 +64,37 @@ export const profileInputSchema = z.object({
   id: id.optional(),
   name: z.string().min(1, 'A profile needs a name.').max(200),
   vendor: shortText.optional(),
+  flow: flowKind.optional(),
   fhirBaseUrl: optUrl,
   issuer: optUrl,
   tokenEndpoint: optUrl,
+  authorizationEndpoint: optUrl,
+  registrationEndpoint: optUrl,
+  introspectionEndpoint: optUrl,
+  revocationEndpoint: optUrl,
+  userinfoEndpoint: optUrl,
+  endSessionEndpoint: optUrl,
   jwksUri: optUrl,
   clientId: z.string().max(1000).default(''),
   scope: z.string().max(8000).default(''),
+  redirectUri: z.preprocess((v) => (v === '' ? undefined : v), redirectUriSchema.optional()),
+  pkce: pkceMode.optional(),
+  responseType: shortText.optional(),
+  authorizeParams: paramList.optional(),
+  username: shortText.optional(),
+  password: z.string().max(4096).optional(),
+  registration: z
+    .object({
+      applicationType: shortText.optional(),
+      clientName: shortText.optional(),
+      contacts: z.array(shortText).max(20).optional(),
+      clientUri: optUrl,
+      keyDelivery: z.enum(['jwks_uri', 'jwks']).optional(),
+    })
+    .optional(),
   auth: z.object({
     method: authMethod,
-    alg: alg.optional(),
+    alg: z.union([alg, hmacAlg]).optional(),
     kid: shortText.optional(),
     keyId: id.optional(),
     privateKeyPath: shortText.optional(),
@@ -51,6 +105,8 @@ export const profileInputSchema = z.object({
     .optional(),
   resourcePath: shortText.optional(),
 });
+
+const tokenWhich = z.enum(['access_token', 'refresh_token']);
 
 const overrides = z
   .object({ header: jsonObject.optional(), claims: jsonObject.optional() })
@@ -86,7 +142,30 @@ export const API_INPUTS: Parsers = {
       acceptedAlgs: z.array(shortText).max(20).optional(),
     }),
   ]) as unknown as Parsers['inspectAssertion'],
-  prepareTokenRequest: z.tuple([z.object({ profileId: id, overrides })]),
+  prepareRegistration: z.tuple([z.object({ profileId: id })]),
+  sendRegistration: z.tuple([z.object({ profileId: id, body: text, url: url.optional() })]),
+  manageRegistration: z.tuple([
+    z.object({
+      profileId: id,
+      action: z.enum(['read', 'update', 'delete']),
+      body: text.optional(),
+    }),
+  ]),
+  startAuthorization: z.tuple([
+    z.object({
+      profileId: id,
+      mode: z.enum(['loopback', 'paste']).optional(),
+      open: z.boolean().optional(),
+      autoExchange: z.boolean().optional(),
+      timeoutSec: z.number().int().min(5).max(3600).optional(),
+    }),
+  ]),
+  completeAuthorization: z.tuple([z.object({ flowId: id, redirectUrl: z.string().max(16384) })]),
+  cancelAuthorization: z.tuple([z.object({ flowId: id })]),
+  getAuthorization: z.tuple([z.object({ flowId: id })]),
+  prepareTokenRequest: z.tuple([
+    z.object({ profileId: id, grant: grantType.optional(), overrides }),
+  ]),
   sendTokenRequest: z.tuple([
     z.object({
       draftId: id,
@@ -102,8 +181,37 @@ export const API_INPUTS: Parsers = {
   decodeToken: z.tuple([
     z.object({ token: text.optional(), jwksUrl: optUrl, jwks: text.optional() }),
   ]) as unknown as Parsers['decodeToken'],
-  callResource: z.tuple([z.object({ profileId: id, path: z.string().max(4096) })]),
-  revealSecret: z.tuple([z.object({ kind: z.enum(['access_token', 'client_assertion']) })]),
+  getTokenSet: z.tuple([]),
+  refreshTokens: z.tuple([z.object({ profileId: id, refreshToken: text.optional() })]),
+  setAutoRefresh: z.tuple([z.object({ profileId: id, enabled: z.boolean() })]),
+  introspectToken: z.tuple([
+    z.object({ profileId: id, which: tokenWhich, token: text.optional() }),
+  ]),
+  revokeToken: z.tuple([z.object({ profileId: id, which: tokenWhich, token: text.optional() })]),
+  callUserinfo: z.tuple([z.object({ profileId: id, token: text.optional() })]),
+  endSession: z.tuple([z.object({ profileId: id, open: z.boolean().optional() })]),
+  callResource: z.tuple([
+    z.object({
+      profileId: id,
+      path: z.string().max(4096),
+      token: z.enum(['access_token', 'id_token']).optional(),
+      refreshOnExpiry: z.boolean().optional(),
+    }),
+  ]),
+  hostJwks: z.tuple([
+    z.object({
+      keyIds: z.array(id).max(100).optional(),
+      profileId: id.optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+    }),
+  ]),
+  stopJwksHost: z.tuple([]),
+  getJwksHost: z.tuple([]),
+  revealSecret: z.tuple([
+    z.object({
+      kind: z.enum(['access_token', 'id_token', 'refresh_token', 'client_assertion']),
+    }),
+  ]),
   listExchanges: z.tuple([]),
   clearExchanges: z.tuple([]),
 };

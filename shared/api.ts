@@ -2,20 +2,29 @@ import type { Result } from './result.js';
 import type {
   AssertionOverrides,
   AssertionView,
+  AuthorizationFlowView,
   DiscoveryResult,
+  EndSessionResult,
+  GrantType,
   HttpExchange,
   InspectInput,
   InspectResult,
+  JwksHostView,
   KeyInfo,
   KeyKind,
   ProfileInput,
   ProfileView,
+  RegistrationDraft,
+  RegistrationResult,
   ResourceResult,
   SigningAlg,
   StorageInfo,
+  TokenKind,
+  TokenOpResult,
   TokenRequestDraft,
   TokenRequestEdits,
   TokenResult,
+  TokenSetView,
   TokenView,
 } from './types.js';
 
@@ -53,8 +62,44 @@ export interface DebuggerApi {
   }): Promise<Result<AssertionView>>;
   inspectAssertion(input: InspectInput): Promise<Result<InspectResult>>;
 
+  /** RFC 7591 metadata built from the profile (and its key), for the user to edit. */
+  prepareRegistration(input: { profileId: string }): Promise<Result<RegistrationDraft>>;
+  /** Sends the (edited) registration; stores client_id, secret and RFC 7592 handles in the profile. */
+  sendRegistration(input: {
+    profileId: string;
+    body: string;
+    url?: string;
+  }): Promise<Result<RegistrationResult>>;
+  /** RFC 7592: read (GET), update (PUT body) or delete the registration. */
+  manageRegistration(input: {
+    profileId: string;
+    action: 'read' | 'update' | 'delete';
+    body?: string;
+  }): Promise<Result<RegistrationResult>>;
+
+  /**
+   * Starts an authorization code flow: PKCE, state, nonce, SMART aud; opens the RFC 8252 loopback
+   * listener (mode "loopback") and the system browser when the host can (open).
+   */
+  startAuthorization(input: {
+    profileId: string;
+    mode?: 'loopback' | 'paste';
+    open?: boolean;
+    autoExchange?: boolean;
+    timeoutSec?: number;
+  }): Promise<Result<AuthorizationFlowView>>;
+  /** The paste fallback and custom-scheme redirects: the full redirect URL the browser ended on. */
+  completeAuthorization(input: {
+    flowId: string;
+    redirectUrl: string;
+  }): Promise<Result<AuthorizationFlowView>>;
+  cancelAuthorization(input: { flowId: string }): Promise<Result<AuthorizationFlowView>>;
+  getAuthorization(input: { flowId: string }): Promise<Result<AuthorizationFlowView>>;
+
+  /** grant defaults from the profile's flow; authorization_code uses the last received code. */
   prepareTokenRequest(input: {
     profileId: string;
+    grant?: GrantType;
     overrides?: AssertionOverrides;
   }): Promise<Result<TokenRequestDraft>>;
   sendTokenRequest(input: {
@@ -69,12 +114,50 @@ export interface DebuggerApi {
     jwks?: string;
   }): Promise<Result<TokenView>>;
 
-  callResource(input: { profileId: string; path: string }): Promise<Result<ResourceResult>>;
+  /** The tokens held for the session, or null. */
+  getTokenSet(): Promise<Result<{ tokens: TokenSetView | null }>>;
+  /** refresh_token grant with the held refresh token (or one given, for the CLI). */
+  refreshTokens(input: { profileId: string; refreshToken?: string }): Promise<Result<TokenResult>>;
+  /** Refresh automatically shortly before the access token expires. */
+  setAutoRefresh(input: {
+    profileId: string;
+    enabled: boolean;
+  }): Promise<Result<{ enabled: boolean; nextAt?: string }>>;
+  /** RFC 7662; `token` overrides the held one (CLI). */
+  introspectToken(input: {
+    profileId: string;
+    which: 'access_token' | 'refresh_token';
+    token?: string;
+  }): Promise<Result<TokenOpResult>>;
+  /** RFC 7009; `token` overrides the held one (CLI). */
+  revokeToken(input: {
+    profileId: string;
+    which: 'access_token' | 'refresh_token';
+    token?: string;
+  }): Promise<Result<TokenOpResult>>;
+  callUserinfo(input: { profileId: string; token?: string }): Promise<Result<TokenOpResult>>;
+  /** RP-initiated logout at end_session_endpoint; forgets the tokens locally. */
+  endSession(input: { profileId: string; open?: boolean }): Promise<Result<EndSessionResult>>;
 
-  /** Explicit user action: the raw value of the current access token or last assertion. */
-  revealSecret(input: {
-    kind: 'access_token' | 'client_assertion';
-  }): Promise<Result<{ value: string }>>;
+  callResource(input: {
+    profileId: string;
+    path: string;
+    token?: 'access_token' | 'id_token';
+    /** On 401 with an expired token and a refresh token held: refresh, then call again once. */
+    refreshOnExpiry?: boolean;
+  }): Promise<Result<ResourceResult>>;
+
+  /** Serves the public JWKS of the given keys (or the profile's key) on a loopback URL. */
+  hostJwks(input: {
+    keyIds?: string[];
+    profileId?: string;
+    port?: number;
+  }): Promise<Result<JwksHostView>>;
+  stopJwksHost(): Promise<Result<{ stopped: boolean }>>;
+  getJwksHost(): Promise<Result<{ host: JwksHostView | null }>>;
+
+  /** Explicit user action: the raw value of a held token or the last assertion. */
+  revealSecret(input: { kind: TokenKind | 'client_assertion' }): Promise<Result<{ value: string }>>;
 
   listExchanges(): Promise<Result<HttpExchange[]>>;
   clearExchanges(): Promise<Result<{ cleared: number }>>;
@@ -83,6 +166,8 @@ export interface DebuggerApi {
 /** Pushed snapshots: a missed event can never desynchronise the UI. */
 export interface DebuggerEvents {
   exchanges: HttpExchange[];
+  authorization: AuthorizationFlowView;
+  tokens: TokenSetView | null;
 }
 
 export type ApiMethod = keyof DebuggerApi;
@@ -108,10 +193,27 @@ export const API_METHODS = [
   'exportPrivateKey',
   'buildAssertion',
   'inspectAssertion',
+  'prepareRegistration',
+  'sendRegistration',
+  'manageRegistration',
+  'startAuthorization',
+  'completeAuthorization',
+  'cancelAuthorization',
+  'getAuthorization',
   'prepareTokenRequest',
   'sendTokenRequest',
   'decodeToken',
+  'getTokenSet',
+  'refreshTokens',
+  'setAutoRefresh',
+  'introspectToken',
+  'revokeToken',
+  'callUserinfo',
+  'endSession',
   'callResource',
+  'hostJwks',
+  'stopJwksHost',
+  'getJwksHost',
   'revealSecret',
   'listExchanges',
   'clearExchanges',
@@ -121,7 +223,11 @@ type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
 /** Fails to compile when a method of DebuggerApi is missing from API_METHODS. */
 export const apiMethodsComplete: [Unlisted] extends [never] ? true : never = true;
 
-export const EVENT_NAMES = ['exchanges'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'exchanges',
+  'authorization',
+  'tokens',
+] as const satisfies readonly EventName[];
 
 export const invokeChannel = (m: ApiMethod) => `api:${m}` as const;
 export const eventChannel = (e: EventName) => `event:${e}` as const;

@@ -25,6 +25,8 @@ export interface AssertionLintInput {
   now: number;
   /** jti values sent earlier in this run. */
   sentJtis?: ReadonlySet<string>;
+  /** client_secret_jwt: an HMAC (HS*) assertion keyed with the client secret; no kid needed. */
+  hmac?: boolean;
 }
 
 const REQUIRED_HEADER = ['alg', 'kid', 'typ'] as const;
@@ -35,7 +37,9 @@ export function lintAssertion(input: AssertionLintInput): Finding[] {
   const { header, claims, now } = input;
   const out: Finding[] = [];
 
-  const missingHeader = REQUIRED_HEADER.filter((k) => header[k] === undefined || header[k] === '');
+  const missingHeader = REQUIRED_HEADER.filter(
+    (k) => (k !== 'kid' || !input.hmac) && (header[k] === undefined || header[k] === ''),
+  );
   const missingClaims = REQUIRED_CLAIMS.filter((k) => claims[k] === undefined || claims[k] === '');
   if (missingHeader.length || missingClaims.length) {
     const names = [...missingHeader.map((k) => `header.${k}`), ...missingClaims.map((k) => k)];
@@ -54,7 +58,22 @@ export function lintAssertion(input: AssertionLintInput): Finding[] {
   }
 
   const alg = typeof header.alg === 'string' ? header.alg : undefined;
-  if (alg === 'none' || (alg && alg.startsWith('HS'))) {
+  if (input.hmac && alg !== undefined && !/^HS(256|384|512)$/.test(alg)) {
+    out.push(
+      finding(
+        'ASSERTION_ALG_NOT_ACCEPTED',
+        `alg is ${alg}; client_secret_jwt signs with the client secret as an HMAC key (HS256, HS384 or HS512).`,
+      ),
+    );
+  } else if (input.hmac) {
+    if (alg && input.acceptedAlgs?.length && !input.acceptedAlgs.includes(alg))
+      out.push(
+        finding(
+          'ASSERTION_ALG_NOT_ACCEPTED',
+          `alg is ${alg}; the server accepts ${input.acceptedAlgs.join(', ')}.`,
+        ),
+      );
+  } else if (alg === 'none' || (alg && alg.startsWith('HS'))) {
     out.push(
       finding(
         'ASSERTION_ALG_NOT_ACCEPTED',
@@ -180,27 +199,31 @@ function audEvidence(auds: string[], tokenUrl: string): string {
   return `aud is ${shown}; the request goes to "${tokenUrl}" (${hints.join('; ')}).`;
 }
 
-/** Request-shape lint for a client_credentials token request (VENDORS.md section 7, items 1–4). */
+/** Request-shape lint for a token request (VENDORS.md section 7, items 1–4). */
 export function lintTokenRequest(input: {
   params: [string, string][];
   headers: [string, string][];
   authMethod: string;
+  /** The grant the request is meant to use; defaults to client_credentials. */
+  grant?: string;
 }): Finding[] {
   const out: Finding[] = [];
   const get = (k: string) => input.params.find(([n]) => n === k)?.[1];
   const auth = input.headers.find(([n]) => n.toLowerCase() === 'authorization')?.[1];
   const grant = get('grant_type');
-  if (!grant) out.push(finding('GRANT_TYPE_INVALID', 'The body has no grant_type.'));
-  else if (grant === JWT_BEARER_GRANT)
+  const expected = input.grant ?? 'client_credentials';
+  const grantFix = expected === 'client_credentials' ? {} : { fix: `Send grant_type=${expected}.` };
+  if (!grant) out.push(finding('GRANT_TYPE_INVALID', 'The body has no grant_type.', grantFix));
+  else if (grant === JWT_BEARER_GRANT && expected === 'client_credentials')
     out.push(
       finding(
         'GRANT_TYPE_INVALID',
         `grant_type is the JWT authorization grant URN (${JWT_BEARER_GRANT}); SMART backend services use client_credentials with a client assertion.`,
       ),
     );
-  else if (grant !== 'client_credentials')
+  else if (grant !== expected)
     out.push(
-      finding('GRANT_TYPE_INVALID', `grant_type is "${grant}", expected "client_credentials".`),
+      finding('GRANT_TYPE_INVALID', `grant_type is "${grant}", expected "${expected}".`, grantFix),
     );
 
   const cat = get('client_assertion_type');
@@ -213,7 +236,10 @@ export function lintTokenRequest(input: {
       ),
     );
   }
-  if (input.authMethod === 'private_key_jwt') {
+  // client_secret_jwt sends its (HMAC) assertion the same way as private_key_jwt (RFC 7523 §2.2).
+  const jwtAuth =
+    input.authMethod === 'private_key_jwt' || input.authMethod === 'client_secret_jwt';
+  if (jwtAuth) {
     if (cat === undefined)
       out.push(finding('ASSERTION_TYPE_INVALID', 'The body has no client_assertion_type.'));
     else if (cat !== CLIENT_ASSERTION_TYPE)
@@ -233,7 +259,7 @@ export function lintTokenRequest(input: {
   const methods: string[] = [];
   if (auth && /^basic\s/i.test(auth)) methods.push('client_secret_basic');
   if (get('client_secret') !== undefined) methods.push('client_secret_post');
-  if (assertion !== undefined) methods.push('private_key_jwt');
+  if (assertion !== undefined) methods.push(jwtAuth ? input.authMethod : 'private_key_jwt');
   if (methods.length > 1)
     out.push(
       finding(

@@ -31,6 +31,7 @@ export interface Diagnosis {
 
 const header = (h: HeaderList | undefined, name: string) =>
   h?.find(([n]) => n.toLowerCase() === name)?.[1];
+const grantOf = (a: TokenAttempt) => a.params.find(([n]) => n === 'grant_type')?.[1];
 
 /** Allowed difference between our clock and the server's Date header before we warn. */
 export const CLOCK_SKEW_WARN_SEC = 60;
@@ -192,7 +193,11 @@ export function diagnoseTokenResponse(a: TokenAttempt): Diagnosis {
             },
           ),
         );
-      } else if (a.authMethod === 'client_secret_basic' || a.authMethod === 'client_secret_post') {
+      } else if (
+        a.authMethod === 'client_secret_basic' ||
+        a.authMethod === 'client_secret_post' ||
+        a.authMethod === 'client_secret_jwt'
+      ) {
         out.push(
           finding('CLIENT_SECRET_INVALID', `The server answered ${said} to ${a.authMethod}.`),
           finding(
@@ -210,7 +215,9 @@ export function diagnoseTokenResponse(a: TokenAttempt): Diagnosis {
         out.push(
           finding(
             'AUTH_METHOD_MISMATCH',
-            `The server answered ${said} to a request without client authentication (none); client_credentials needs a confidential client.`,
+            grantOf(a) === 'client_credentials'
+              ? `The server answered ${said} to a request without client authentication (none); client_credentials needs a confidential client.`
+              : `The server answered ${said} to a request without client authentication (none): the client is registered as confidential (it needs a secret or key) or is not registered as a public client.`,
           ),
           finding('CLIENT_UNKNOWN', `The server answered ${said}.`, { severity: 'warning' }),
         );
@@ -269,9 +276,17 @@ export function transportFinding(
   return finding('NETWORK_ERROR', `${url}: ${e.message}`);
 }
 
-/** Checks a successful token response against SMART backend-services rules (VENDORS.md 1.5, 7.13). */
-export function lintTokenResponse(body: Record<string, unknown>, headers: HeaderList): Finding[] {
+/**
+ * Checks a successful token response (VENDORS.md 1.5, 7.13). The backend-services rules (expires_in
+ * required and ≤ 300 s, no refresh token) apply to client_credentials only.
+ */
+export function lintTokenResponse(
+  body: Record<string, unknown>,
+  headers: HeaderList,
+  grant = 'client_credentials',
+): Finding[] {
   const out: Finding[] = [];
+  const backend = grant === 'client_credentials';
   if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')
     out.push(
       finding(
@@ -279,14 +294,14 @@ export function lintTokenResponse(body: Record<string, unknown>, headers: Header
         `token_type is ${JSON.stringify(body.token_type)}; expected "bearer".`,
       ),
     );
-  if (typeof body.expires_in !== 'number')
+  if (typeof body.expires_in !== 'number' && backend)
     out.push(
       finding(
         'TOKEN_RESPONSE_INVALID',
         'expires_in is missing; SMART backend services require it.',
       ),
     );
-  else if (body.expires_in > 300)
+  else if (typeof body.expires_in === 'number' && body.expires_in > 300 && backend)
     out.push(
       finding(
         'TOKEN_RESPONSE_INVALID',
@@ -302,7 +317,7 @@ export function lintTokenResponse(body: Record<string, unknown>, headers: Header
         { severity: 'info' },
       ),
     );
-  if (body.refresh_token)
+  if (body.refresh_token && backend)
     out.push(
       finding(
         'TOKEN_RESPONSE_INVALID',

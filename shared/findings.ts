@@ -286,6 +286,36 @@ export const CATALOG: Record<CauseCode, CatalogEntry> = {
     fix: 'Tell the server operators; clients may break on it.',
     source: 'SMART backend-services; RFC 6749 §5.1',
   },
+  TOKEN_INACTIVE: {
+    severity: 'error',
+    title: 'The server says the token is not active',
+    fix: 'The token expired, was revoked or was never valid here: get a new one (refresh or authorize again).',
+    source: 'RFC 7662 §2.2',
+  },
+  GRANT_INSECURE: {
+    severity: 'warning',
+    title: 'The password grant must not be used',
+    fix: 'Use the authorization code flow with PKCE; keep the password grant only to test servers that still offer it (OpenEMR turns it off by default).',
+    source: 'RFC 9700 §2.4',
+  },
+  CLIENT_METADATA_INVALID: {
+    severity: 'error',
+    title: 'The server rejected the client metadata',
+    fix: 'Fix the field named in error_description (redirect_uris, grant_types, token_endpoint_auth_method, jwks/jwks_uri, scope) and register again.',
+    source: 'RFC 7591 §3.2.2',
+  },
+  AUTHORIZATION_DENIED: {
+    severity: 'error',
+    title: 'The authorization was refused at the server',
+    fix: 'Read error_description on the redirect; sign in with a user allowed to use this app and approve the requested scopes.',
+    source: 'RFC 6749 §4.1.2.1',
+  },
+  AUTHORIZATION_TIMEOUT: {
+    severity: 'error',
+    title: 'The browser never came back to the app',
+    fix: 'Finish the sign-in in the browser within the time limit; if the server showed an error page instead of redirecting, the client_id or redirect_uri is not registered (compare them byte-for-byte).',
+    source: 'RFC 8252 §7.3; RFC 6749 §4.1.2.1',
+  },
 };
 
 /** Builds a finding from the catalog with the evidence that shows it. */

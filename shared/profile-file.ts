@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { AUTH_METHODS, SIGNING_ALGS } from './types.js';
-import type { AuthMethod, SigningAlg } from './types.js';
+import { redirectUriSchema } from './api-inputs.js';
+import { AUTH_METHODS, FLOW_KINDS, HMAC_ALGS, PKCE_MODES, SIGNING_ALGS } from './types.js';
+import type { AuthMethod, FlowKind, HmacAlg, PkceMode, SigningAlg } from './types.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL.' });
+const endpoint = (what: string) => httpUrl.optional().describe(`${what}; discovered when omitted.`);
 
 /** The profile file people exchange and the CLI reads (documented by profile.schema.json). */
 export const profileFileSchema = z
@@ -15,6 +17,12 @@ export const profileFileSchema = z
       .describe(
         'Vendor preset id: openemr, oracle-health, epic, aidbox, keycloak, smart-v2, smart-v1, oidc.',
       ),
+    flow: z
+      .enum(FLOW_KINDS as [FlowKind, ...FlowKind[]])
+      .optional()
+      .describe(
+        'backend-services (client_credentials, the default), authorization-code, or password (legacy; RFC 9700 forbids it).',
+      ),
     fhirBaseUrl: httpUrl
       .optional()
       .describe('FHIR base URL; {fhirBaseUrl}/.well-known/smart-configuration is discovered.'),
@@ -23,12 +31,61 @@ export const profileFileSchema = z
       .describe(
         'Authorization server issuer; its openid-configuration / RFC 8414 metadata is discovered.',
       ),
-    tokenEndpoint: httpUrl.optional().describe('Token endpoint; discovered when omitted.'),
+    tokenEndpoint: endpoint('Token endpoint'),
+    authorizationEndpoint: endpoint('Authorization endpoint'),
+    registrationEndpoint: endpoint(
+      'RFC 7591 registration endpoint (OpenEMR: {site address}/oauth2/{site}/registration)',
+    ),
+    introspectionEndpoint: endpoint('RFC 7662 introspection endpoint'),
+    revocationEndpoint: endpoint('RFC 7009 revocation endpoint'),
+    userinfoEndpoint: endpoint('OpenID userinfo endpoint'),
+    endSessionEndpoint: endpoint('OpenID RP-initiated logout endpoint'),
     jwksUri: httpUrl
       .optional()
       .describe("The client's registered JWKS URL (used to check the kid)."),
-    clientId: z.string().describe('client_id issued by the server.'),
-    scope: z.string().describe('Space-separated scopes, e.g. "system/*.rs".'),
+    clientId: z
+      .string()
+      .default('')
+      .describe('client_id issued by the server (empty until registration).'),
+    scope: z
+      .string()
+      .default('')
+      .describe('Space-separated scopes, e.g. "system/*.rs" or "openid fhirUser launch/patient".'),
+    redirectUri: redirectUriSchema
+      .optional()
+      .describe(
+        'Redirect URI. Omitted: an RFC 8252 loopback listener on http://127.0.0.1:{random port}/callback. A loopback URL with a port uses that port; anything else (https, oauth-flow-debugger://callback) means pasting the redirect URL back.',
+      ),
+    pkce: z
+      .enum(PKCE_MODES as [PkceMode, ...PkceMode[]])
+      .optional()
+      .describe('PKCE method: S256 (default), plain (warned; SMART forbids it) or off.'),
+    responseType: z.string().optional().describe('response_type; defaults to "code".'),
+    authorizeParams: z
+      .array(z.tuple([z.string(), z.string()]))
+      .optional()
+      .describe('Extra authorize parameters, e.g. [["launch","xyz"],["prompt","login"]].'),
+    username: z.string().optional().describe('Resource owner for the legacy password grant.'),
+    password: z
+      .string()
+      .optional()
+      .describe('Password for the legacy password grant (never exported by the app).'),
+    registration: z
+      .object({
+        applicationType: z
+          .string()
+          .optional()
+          .describe('application_type: web / native (RFC 7591), private / public (OpenEMR).'),
+        clientName: z.string().optional(),
+        contacts: z.array(z.string()).optional(),
+        clientUri: httpUrl.optional().describe('RFC 7592 registration_client_uri.'),
+        keyDelivery: z
+          .enum(['jwks_uri', 'jwks'])
+          .optional()
+          .describe('Register the key by jwks_uri (default when jwksUri is set) or by value.'),
+      })
+      .strict()
+      .optional(),
     resourcePath: z
       .string()
       .optional()
@@ -36,7 +93,15 @@ export const profileFileSchema = z
     auth: z
       .object({
         method: z.enum(AUTH_METHODS as [AuthMethod, ...AuthMethod[]]),
-        alg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional(),
+        alg: z
+          .enum([...SIGNING_ALGS, ...HMAC_ALGS] as [
+            SigningAlg | HmacAlg,
+            ...(SigningAlg | HmacAlg)[],
+          ])
+          .optional()
+          .describe(
+            'Assertion alg: RS/PS/ES for private_key_jwt, HS256/384/512 for client_secret_jwt.',
+          ),
         kid: z
           .string()
           .optional()

@@ -2,13 +2,39 @@ import type { Finding } from './diagnosis-codes.js';
 
 /** JSON-only domain types shared by every host. Secrets never appear here unmasked. */
 
-export type AuthMethod = 'private_key_jwt' | 'client_secret_basic' | 'client_secret_post' | 'none';
+export type AuthMethod =
+  'private_key_jwt' | 'client_secret_jwt' | 'client_secret_basic' | 'client_secret_post' | 'none';
 export const AUTH_METHODS: readonly AuthMethod[] = [
   'private_key_jwt',
+  'client_secret_jwt',
   'client_secret_basic',
   'client_secret_post',
   'none',
 ];
+
+/** Which flow a profile runs: SMART Backend Services, the authorization code flow, or the legacy password grant. */
+export type FlowKind = 'backend-services' | 'authorization-code' | 'password';
+export const FLOW_KINDS: readonly FlowKind[] = [
+  'backend-services',
+  'authorization-code',
+  'password',
+];
+
+export type GrantType = 'client_credentials' | 'authorization_code' | 'refresh_token' | 'password';
+export const GRANT_TYPES: readonly GrantType[] = [
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+  'password',
+];
+
+/** PKCE choice: S256 always unless the user explicitly picks plain (warned) or off (to test a server). */
+export type PkceMode = 'S256' | 'plain' | 'off';
+export const PKCE_MODES: readonly PkceMode[] = ['S256', 'plain', 'off'];
+
+/** HMAC algorithms for client_secret_jwt assertions. */
+export type HmacAlg = 'HS256' | 'HS384' | 'HS512';
+export const HMAC_ALGS: readonly HmacAlg[] = ['HS256', 'HS384', 'HS512'];
 
 export type SigningAlg =
   'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
@@ -34,20 +60,56 @@ export const KEY_KINDS: readonly KeyKind[] = [
   'EC-P-521',
 ];
 
-/** A profile as the renderer sees it: the client secret is only ever a hint. */
+/** A profile as the renderer sees it: secrets are only ever flags (hasClientSecret, ...). */
 export interface ProfileView {
   id: string;
   name: string;
   vendor?: string;
+  /** Defaults to backend-services. */
+  flow?: FlowKind;
   fhirBaseUrl?: string;
   issuer?: string;
   tokenEndpoint?: string;
+  authorizationEndpoint?: string;
+  registrationEndpoint?: string;
+  introspectionEndpoint?: string;
+  revocationEndpoint?: string;
+  userinfoEndpoint?: string;
+  endSessionEndpoint?: string;
   jwksUri?: string;
   clientId: string;
   scope: string;
+  /**
+   * Where the authorization response comes back. Omitted: an RFC 8252 loopback listener on
+   * http://127.0.0.1:{random port}/callback. A loopback URL with a port: that port. Anything else
+   * (a registered https URL, oauth-flow-debugger://callback): the user pastes the redirect URL.
+   */
+  redirectUri?: string;
+  /** Defaults to S256. */
+  pkce?: PkceMode;
+  /** Defaults to "code". */
+  responseType?: string;
+  /** Extra authorize parameters, e.g. [["launch", "xyz"], ["prompt", "login"]]. */
+  authorizeParams?: [string, string][];
+  /** Resource owner for the legacy password grant; the password is a secret (hasPassword). */
+  username?: string;
+  hasPassword: boolean;
+  /** RFC 7591 metadata used to build a registration request. */
+  registration?: {
+    applicationType?: string;
+    clientName?: string;
+    contacts?: string[];
+    /** Set from the server's answer (RFC 7592 management). */
+    clientUri?: string;
+    /** jwks_uri (default when the profile has jwksUri) or jwks by value from the profile's key. */
+    keyDelivery?: 'jwks_uri' | 'jwks';
+  };
+  /** The server's RFC 7592 registration_access_token is stored (encrypted). */
+  hasRegistrationToken: boolean;
   auth: {
     method: AuthMethod;
-    alg?: SigningAlg;
+    /** Signing alg (private_key_jwt) or HMAC alg (client_secret_jwt). */
+    alg?: SigningAlg | HmacAlg;
     kid?: string;
     /** Id of a key held by the engine (generated or imported in this app). */
     keyId?: string;
@@ -58,13 +120,18 @@ export interface ProfileView {
   resourcePath?: string;
 }
 
-/** What the renderer sends to save a profile; clientSecret is write-only. */
-export interface ProfileInput extends Omit<ProfileView, 'id' | 'auth'> {
+/** What the renderer sends to save a profile; secrets are write-only. */
+export interface ProfileInput extends Omit<
+  ProfileView,
+  'id' | 'auth' | 'hasPassword' | 'hasRegistrationToken'
+> {
   id?: string;
   auth: Omit<ProfileView['auth'], 'hasClientSecret'> & {
     /** New secret; omit to keep the stored one, empty string to remove it. */
     clientSecret?: string;
   };
+  /** Password grant: omit to keep the stored one, empty string to remove it. */
+  password?: string;
 }
 
 export interface KeyInfo {
@@ -130,6 +197,15 @@ export interface DiscoveryDocument {
 export interface DiscoveryResult {
   documents: DiscoveryDocument[];
   tokenEndpoint?: string;
+  authorizationEndpoint?: string;
+  registrationEndpoint?: string;
+  introspectionEndpoint?: string;
+  revocationEndpoint?: string;
+  userinfoEndpoint?: string;
+  endSessionEndpoint?: string;
+  /** RFC 9207: the server sends iss on every authorization response. */
+  issParameterSupported?: boolean;
+  codeChallengeMethods?: string[];
   jwksUri?: string;
   issuer?: string;
   authMethods?: string[];
@@ -194,10 +270,15 @@ export interface InspectResult {
 
 export interface TokenRequestDraft {
   id: string;
+  grant: GrantType;
   method: 'POST';
   url: string;
   headers: HeaderList;
-  /** Form parameters; secret values appear as {{client_assertion}} / {{client_secret}}. */
+  /**
+   * Form parameters; secret values appear as placeholders the engine fills in when sending:
+   * {{client_assertion}}, {{client_secret}}, {{code}}, {{code_verifier}}, {{refresh_token}},
+   * {{password}}.
+   */
   params: [string, string][];
   preflight: Finding[];
   assertion?: AssertionView;
@@ -216,6 +297,13 @@ export interface ScopeDiff {
   extra: string[];
 }
 
+/** One id_token check (OpenID Connect Core 3.1.3.7); a failed check is also an ID_TOKEN_INVALID finding. */
+export interface IdTokenCheck {
+  name: 'signature' | 'iss' | 'aud' | 'azp' | 'nonce' | 'exp' | 'iat' | 'at_hash';
+  ok: boolean;
+  detail: string;
+}
+
 export interface TokenView {
   kind: 'access_token' | 'id_token';
   format: 'jwt' | 'opaque';
@@ -226,7 +314,22 @@ export interface TokenView {
   explained: ClaimExplanation[];
   verification: Verification;
   expiresAt?: string;
+  /** id_token only: each validation check with its outcome. */
+  checks?: IdTokenCheck[];
   findings: Finding[];
+}
+
+/** What the token response said about the refresh token, compared with the one held before. */
+export interface RefreshTokenInfo {
+  issued: boolean;
+  masked?: string;
+  length?: number;
+  /** A refresh response returned a new refresh token (rotation). */
+  rotated?: boolean;
+  /** Masked previous refresh token, when this response replaced or kept one. */
+  previousMasked?: string;
+  /** Plain words: "rotated", "kept the previous one (server returned none)", "not issued: ...". */
+  note: string;
 }
 
 export interface TokenResult {
@@ -240,8 +343,65 @@ export interface TokenResult {
   expiresIn?: number;
   receivedAt: string;
   scopeDiff?: ScopeDiff;
+  grant: GrantType;
   accessToken?: TokenView;
+  idToken?: TokenView;
+  refreshToken?: RefreshTokenInfo;
+  /** SMART launch context from the token response: patient, encounter, fhirUser, tenant, ... */
+  launchContext?: Record<string, unknown>;
   findings: Finding[];
+}
+
+export type TokenKind = 'access_token' | 'id_token' | 'refresh_token';
+
+export interface RefreshRecord {
+  at: string;
+  ok: boolean;
+  automatic: boolean;
+  exchangeId: string;
+  rotated: boolean;
+  previousMasked?: string;
+  newMasked?: string;
+  findings: Finding[];
+}
+
+/** The tokens held for the session (pushed as the "tokens" event whenever they change). */
+export interface TokenSetView {
+  profileId: string;
+  grant: GrantType;
+  receivedAt: string;
+  expiresAt?: string;
+  scope?: string;
+  accessToken: TokenView;
+  idToken?: TokenView;
+  refreshToken?: { masked: string; length: number };
+  launchContext?: Record<string, unknown>;
+  autoRefresh: { enabled: boolean; nextAt?: string };
+  refreshes: RefreshRecord[];
+  /** Tokens revoked in this session (RFC 7009). */
+  revoked: TokenKind[];
+}
+
+/** Introspection (RFC 7662), revocation (RFC 7009) or userinfo: one call and its diagnosis. */
+export interface TokenOpResult {
+  op: 'introspect' | 'revoke' | 'userinfo';
+  ok: boolean;
+  exchangeId: string;
+  status?: number;
+  /** Parsed body, token values masked. */
+  body?: Record<string, unknown>;
+  /** Introspection: the "active" member. */
+  active?: boolean;
+  findings: Finding[];
+}
+
+export interface EndSessionResult {
+  /** The logout URL (id_token_hint masked). */
+  url: string;
+  /** True when the engine opened it in the system browser itself. */
+  opened: boolean;
+  /** Tokens are forgotten locally after logout. */
+  cleared: boolean;
 }
 
 export interface ResourceResult {
@@ -251,7 +411,97 @@ export interface ResourceResult {
   headers: HeaderList;
   body: string;
   pretty?: string;
+  /** Which token was sent. */
+  tokenUsed?: 'access_token' | 'id_token';
+  /** The first call got 401 with an expired token; the engine refreshed and called again. */
+  retriedAfterRefresh?: boolean;
   findings: Finding[];
+}
+
+// --- Registration (RFC 7591 / 7592) ---------------------------------------------------------------
+
+/** Something the user must do outside the protocol (an admin enables the client, ...). */
+export interface NextStep {
+  title: string;
+  detail: string;
+  source?: string;
+}
+
+export interface RegistrationDraft {
+  url: string;
+  method: 'POST';
+  /** Pretty JSON metadata built from the profile; editable. */
+  body: string;
+  preflight: Finding[];
+}
+
+export interface RegistrationResult {
+  action: 'register' | 'read' | 'update' | 'delete';
+  ok: boolean;
+  exchangeId: string;
+  status?: number;
+  /** Parsed answer, secrets masked. */
+  body?: Record<string, unknown>;
+  /** Profile fields updated from the answer (client_id, client_secret, ...). */
+  stored: string[];
+  profile: ProfileView;
+  nextSteps: NextStep[];
+  findings: Finding[];
+}
+
+// --- Authorization code ---------------------------------------------------------------------------
+
+export type AuthorizationStatus =
+  'waiting' | 'received' | 'exchanging' | 'done' | 'failed' | 'cancelled' | 'timed-out';
+
+export interface AuthorizationCheck {
+  name: 'state' | 'iss' | 'error' | 'code';
+  ok: boolean;
+  detail: string;
+}
+
+/** One authorization code flow, pushed as the "authorization" event on every change. */
+export interface AuthorizationFlowView {
+  id: string;
+  profileId: string;
+  status: AuthorizationStatus;
+  startedAt: string;
+  /** When the loopback listener gives up. */
+  expiresAt: string;
+  /** The authorize URL given to the browser. */
+  url: string;
+  params: [string, string][];
+  redirectUri: string;
+  mode: 'loopback' | 'paste';
+  /** The RFC 8252 listener: 127.0.0.1 only, one request, then closed. */
+  listener?: { port: number; open: boolean };
+  pkce: { method: PkceMode; challenge?: string };
+  /** The engine opened the system browser itself (Electron, CLI); otherwise the UI opens a tab. */
+  opened: boolean;
+  /** Exchange the code as soon as the checks pass (otherwise the Token request step does it). */
+  autoExchange: boolean;
+  callback?: {
+    receivedAt: string;
+    via: 'loopback' | 'paste' | 'custom-scheme';
+    /** Query parameters of the redirect, the code masked. */
+    params: [string, string][];
+  };
+  checks: AuthorizationCheck[];
+  preflight: Finding[];
+  findings: Finding[];
+  token?: TokenResult;
+}
+
+// --- JWKS hosting ---------------------------------------------------------------------------------
+
+export interface JwksHostView {
+  url: string;
+  port: number;
+  kids: string[];
+  /** Fetched back through the engine right after starting. */
+  reachable: boolean;
+  exchangeId?: string;
+  note: string;
 }
 
 export interface StorageInfo {

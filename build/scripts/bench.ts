@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SignJWT, importPKCS8 } from 'jose';
 import { chromium } from '@playwright/test';
-import { startSmartServer } from '../../e2e/fixtures/smart-server.js';
+import { completeDevLogin, startSmartServer } from '../../e2e/fixtures/smart-server.js';
 import { Engine } from '../../electron/core/engine.js';
 import { nodePorts } from '../../electron/core/node-ports.js';
 import { startWebHost } from '../../electron/web-host/server.js';
@@ -219,8 +219,69 @@ async function browserFigures() {
   }
 }
 
+/**
+ * RFC 8252 loopback listener: time from the browser's redirect leaving (fetch to the listener) to
+ * the code exchange arriving at the token endpoint, against a baseline of one plain loopback HTTP
+ * request reaching the same server (the part of that time the listener cannot avoid).
+ */
+async function loopbackOverhead(n = 15) {
+  let tokenArrived = 0;
+  let baselineArrived = 0;
+  const server = await startSmartServer({
+    clients: [
+      {
+        client_id: 'bench-native',
+        token_endpoint_auth_method: 'none',
+        application_type: 'native',
+        grant_types: ['authorization_code', 'refresh_token'],
+        redirect_uris: ['http://127.0.0.1/callback'],
+      },
+    ],
+    onRequest: (method, path) => {
+      if (method === 'POST' && path === '/token') tokenArrived = performance.now();
+      if (path === '/bench-baseline') baselineArrived = performance.now();
+    },
+  });
+  const engine = new Engine(nodePorts({ ephemeral: true }));
+  const profile = must(
+    await engine.saveProfile({
+      name: 'bench-native',
+      flow: 'authorization-code',
+      fhirBaseUrl: server.fhirBase,
+      clientId: 'bench-native',
+      scope: 'openid fhirUser launch/patient patient/*.rs',
+      auth: { method: 'none' },
+    }),
+  );
+  must(await engine.discover({ profileId: profile.id }));
+  const added: number[] = [];
+  const baselines: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const flow = must(await engine.startAuthorization({ profileId: profile.id, open: false }));
+    const redirect = await completeDevLogin(flow.url, { redirectPrefix: flow.redirectUri });
+    let t0 = performance.now();
+    await fetch(`${server.issuer}/bench-baseline`).then((r) => r.arrayBuffer());
+    baselines.push(baselineArrived - t0);
+    t0 = performance.now();
+    const page = fetch(redirect).then((r) => r.text());
+    const done = await engine.waitForAuthorization(flow.id);
+    await page;
+    if (done.status !== 'done') throw new Error(`authorization ${done.status}`);
+    added.push(tokenArrived - t0);
+  }
+  await server.close();
+  const overhead = median(added) - median(baselines);
+  report(
+    `loopback listener: redirect to code exchange sent (median of ${n}, minus a plain loopback request ${median(baselines).toFixed(2)} ms)`,
+    `${overhead.toFixed(2)} ms`,
+    '≤ 5 ms',
+    overhead <= 5,
+  );
+}
+
 rendererSize();
 await tokenExchangeOverhead();
+await loopbackOverhead();
 await browserFigures().catch((e: Error) =>
   report('browser figures', `could not run: ${e.message.split('\n')[0]}`, 'n/a', false),
 );

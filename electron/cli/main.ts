@@ -1,11 +1,23 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../../shared/diagnosis-codes.js';
-import { AppFailure, type Result } from '../../shared/result.js';
+import { AppFailure } from '../../shared/result.js';
 import { KEY_KINDS, SIGNING_ALGS, type KeyKind, type SigningAlg } from '../../shared/types.js';
-import { parseProfileFile, type Engine } from '../core/engine.js';
 import { createNodeEngine } from '../core/create-core.js';
+import {
+  jwksArg,
+  loadProfile,
+  printFindings,
+  stdio,
+  unwrap,
+  UsageError,
+  type Io,
+} from './common.js';
+import { FLOW_COMMANDS, runFlowCommand } from './flows.js';
+import { systemBrowser } from './open-browser.js';
+
+export type { Io } from './common.js';
 
 const USAGE = `oauth-flow-debugger: see and fix OAuth 2.0 / SMART-on-FHIR flows
 
@@ -17,59 +29,19 @@ Usage:
   oauth-flow-debugger assertion inspect <jwt> [--jwks <file|url>] [--token-url <url>] [--client-id <id>]
   oauth-flow-debugger token --profile <file>
   oauth-flow-debugger decode <jwt> [--jwks <file|url>]
+  oauth-flow-debugger register --profile <file> [--out <file>]
+  oauth-flow-debugger authorize --profile <file> [--no-browser] [--timeout S] [--reveal]
+  oauth-flow-debugger refresh --profile <file> --token <refresh token|@file|->
+  oauth-flow-debugger introspect --profile <file> --token <token|@file|-> [--hint refresh_token]
+  oauth-flow-debugger revoke --profile <file> --token <token|@file|-> [--hint refresh_token]
+  oauth-flow-debugger userinfo --profile <file> --token <access token|@file|->
+  oauth-flow-debugger jwks serve --profile <file> [--port N]
+
+Tokens are printed masked; --reveal prints them in full (for scripts).
+register --out writes the profile with the new client_id and secret (mode 0600).
 
 Every command takes --json (one JSON document: { ok, findings, ... }).
 Exit codes: 0 success, 1 the server refused or the flow failed (findings printed), 2 bad usage or input.`;
-
-/** Output sink, so tests can capture what the CLI prints. */
-export interface Io {
-  out(s: string): void;
-  err(s: string): void;
-}
-const stdio: Io = {
-  out: (s) => process.stdout.write(`${s}\n`),
-  err: (s) => process.stderr.write(`${s}\n`),
-};
-
-class UsageError extends Error {}
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new AppFailure(r.error.code, r.error.message, r.error.fix);
-  return r.value;
-}
-
-function printFindings(io: Io, findings: Finding[]) {
-  if (!findings.length) return;
-  io.out('\nFindings (most likely first):');
-  findings.forEach((f, i) => {
-    io.out(`  ${i + 1}. [${f.severity}] ${f.code}: ${f.title}`);
-    io.out(`     evidence: ${f.evidence}`);
-    io.out(`     fix:      ${f.fix}`);
-  });
-}
-
-async function loadProfile(engine: Engine, file: string) {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`Cannot read profile ${file}: ${(e as Error).message}`);
-  }
-  const input = parseProfileFile(text);
-  if (input.auth.privateKeyPath && !isAbsolute(input.auth.privateKeyPath))
-    input.auth.privateKeyPath = resolve(dirname(file), input.auth.privateKeyPath);
-  return unwrap(await engine.saveProfile(input));
-}
-
-async function jwksArg(v: string | undefined): Promise<{ jwks?: string; jwksUrl?: string }> {
-  if (!v) return {};
-  if (/^https?:\/\//.test(v)) return { jwksUrl: v };
-  try {
-    return { jwks: await readFile(v, 'utf8') };
-  } catch (e) {
-    throw new UsageError(`Cannot read JWKS file ${v}: ${(e as Error).message}`);
-  }
-}
 
 /** Runs one CLI invocation; returns the exit code. */
 export async function run(argv: string[], io: Io = stdio): Promise<number> {
@@ -90,6 +62,11 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
         'token-url': { type: 'string' },
         'client-id': { type: 'string' },
         port: { type: 'string' },
+        token: { type: 'string' },
+        hint: { type: 'string' },
+        timeout: { type: 'string' },
+        reveal: { type: 'boolean' },
+        'no-browser': { type: 'boolean' },
       },
     });
     json = !!values.json;
@@ -123,8 +100,13 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
       return 0;
     }
 
-    const { engine } = createNodeEngine({ ephemeral: true });
+    const { engine } = createNodeEngine({
+      ephemeral: true,
+      ...(values['no-browser'] ? {} : { browser: systemBrowser }),
+    });
     const exchanges = async () => unwrap(await engine.listExchanges());
+    if (FLOW_COMMANDS.has(cmd))
+      return await runFlowCommand({ cmd, sub, engine, io, values, emit, exchanges });
 
     switch (cmd) {
       case 'discover': {

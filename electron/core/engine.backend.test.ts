@@ -84,7 +84,8 @@ describe('SMART backend services against oidc-provider', () => {
     expect(d.jwksUri).toBe(server.jwksUri);
     expect(d.documents.map((x) => [x.kind, x.ok])).toContainEqual(['smart-configuration', true]);
     expect(d.documents.map((x) => [x.kind, x.ok])).toContainEqual(['openid-configuration', true]);
-    expect(d.signingAlgs).toEqual(['RS384', 'ES384']);
+    // HS256 is advertised for the client_secret_jwt clients of the authorization code tests.
+    expect(d.signingAlgs).toEqual(['RS384', 'ES384', 'HS256']);
   });
 
   it('gets a token with RS384 private_key_jwt, decodes and verifies it, and reads FHIR', async () => {

@@ -1,4 +1,10 @@
-import { createPublicKey, randomBytes, randomUUID, type JsonWebKey } from 'node:crypto';
+import {
+  createPublicKey,
+  createSecretKey,
+  randomBytes,
+  randomUUID,
+  type JsonWebKey,
+} from 'node:crypto';
 import { CompactSign, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { DebuggerApi } from '../../shared/api.js';
 import {
@@ -34,7 +40,10 @@ import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
 import type {
   AssertionOverrides,
   AssertionView,
+  AuthorizationFlowView,
   DiscoveryDocument,
+  EndSessionResult,
+  TokenSetView,
   DiscoveryResult,
   HeaderList,
   InspectInput,
@@ -42,23 +51,92 @@ import type {
   KeyInfo,
   ProfileInput,
   ProfileView,
+  PkceMode,
   ResourceResult,
+  SigningAlg,
+  GrantType,
+  RefreshRecord,
+  TokenKind,
   TokenRequestDraft,
+  TokenRequestEdits,
   TokenResult,
   TokenView,
   Verification,
 } from '../../shared/types.js';
+import { SIGNING_ALGS } from '../../shared/types.js';
+import { AuthorizationFlows } from './authorize.js';
+import {
+  codeExchangeFindings,
+  grantRefusalFindings,
+  refreshFailureFindings,
+  refreshNotIssuedFinding,
+  serverSaid,
+} from './grant-diagnosis.js';
 import { HttpRecorder, type TlsOptions } from './http.js';
+import { idTokenView } from './id-token.js';
+import { JwksHost } from './jwks-host.js';
 import { generateKey, importKey, privatePem, publicJwks, type EngineKey } from './keys.js';
 import type { Ports } from './ports.js';
+import { Registrations } from './registration.js';
+import {
+  endSessionUrl,
+  introspect,
+  maskTokens,
+  needEndpoint,
+  revoke,
+  userinfo,
+  type ClientAuth,
+  type KnownState,
+  type OpContext,
+} from './token-ops.js';
+import {
+  accessExpiresAt,
+  autoRefreshAt,
+  launchContextOf,
+  refreshTokenInfo,
+  tokenSetView,
+  type HeldTokens,
+} from './token-set.js';
 
-interface StoredProfile extends Omit<ProfileView, 'auth'> {
+export interface StoredProfile extends Omit<
+  ProfileView,
+  'auth' | 'hasPassword' | 'hasRegistrationToken'
+> {
   auth: Omit<ProfileView['auth'], 'hasClientSecret'>;
 }
+
+/**
+ * An authorization code whose callback passed the state and issuer checks, waiting to be redeemed.
+ * Written by the authorization flow, read by prepareTokenRequest({grant: 'authorization_code'}).
+ */
+export interface PendingCode {
+  flowId: string;
+  code: string;
+  /** The redirect_uri sent in the authorize request (the token request must repeat it). */
+  redirectUri: string;
+  codeVerifier?: string;
+  pkce: PkceMode;
+  nonce?: string;
+  state: string;
+  /** Issuer expected in the id_token. */
+  issuer?: string;
+  /** Set once a token request carried this code (a second use is CODE_INVALID). */
+  redeemed: boolean;
+}
+
+/** Secret references of a profile in the SecretStore. */
+export const profileSecret = {
+  clientSecret: (id: string) => `profile:${id}:clientSecret`,
+  password: (id: string) => `profile:${id}:password`,
+  registrationToken: (id: string) => `profile:${id}:registrationAccessToken`,
+};
 
 interface Draft {
   id: string;
   profileId: string;
+  grant: GrantType;
+  /** authorization_code: the code being redeemed (what is sent is compared with it). */
+  pending?: PendingCode;
   url: string;
   headers: HeaderList;
   params: [string, string][];
@@ -73,16 +151,6 @@ interface Draft {
 interface KeyContext {
   lintInput: { jwksKids?: string[]; registeredJku?: string };
   findings: Finding[];
-}
-
-interface CurrentToken {
-  value: string;
-  receivedAt: number;
-  expiresIn?: number;
-  requestedScope: string;
-  grantedScope?: string;
-  jwksUri?: string;
-  tls?: TlsOptions;
 }
 
 const PROFILES = 'profiles';
@@ -113,12 +181,59 @@ export class Engine implements DebuggerApi {
   private lastAssertion?: string;
   /** Server JWKS by URL for token verification; refetched once when a kid is not found. */
   private jwksCache = new Map<string, JSONWebKeySet>();
-  private token?: CurrentToken;
+  /** The tokens held for the session: memory only, never persisted (see HeldTokens). */
+  private tokens?: HeldTokens;
+  private auto: {
+    enabled: boolean;
+    profileId?: string;
+    timer?: ReturnType<typeof setTimeout>;
+    nextAt?: number;
+  } = { enabled: false };
+  /** The refresh in flight: a second request for the same profile joins it. */
+  private refreshing?: { profileId: string; promise: Promise<TokenResult> };
+  /** Refresh tokens the server rotated away in this session -> when they were redeemed. */
+  private usedRefreshTokens = new Map<string, string>();
+  /** Token values revoked in this session -> when. */
+  private revokedValues = new Map<string, string>();
+  /** Latest authorization code per profile id (see PendingCode). */
+  readonly pendingCodes = new Map<string, PendingCode>();
   private loaded: Promise<void>;
+
+  private readonly authz: AuthorizationFlows;
+  private readonly registrations: Registrations;
+  private readonly jwksHost: JwksHost;
 
   constructor(private readonly ports: Ports) {
     this.http = new HttpRecorder((all) => ports.events.emit('exchanges', all));
     this.loaded = this.loadKeys();
+    const discovery = (p: StoredProfile) => this.discoveryFor(p);
+    const profile = (id: string) => this.mustProfile(id);
+    this.authz = new AuthorizationFlows({
+      ports,
+      profile,
+      discovery,
+      pendingCodes: this.pendingCodes,
+      exchange: async (profileId) => {
+        const req: Parameters<DebuggerApi['prepareTokenRequest']>[0] = {
+          profileId,
+          grant: 'authorization_code',
+        };
+        const draft = await this.prepareTokenRequest(req);
+        return draft.ok ? this.sendTokenRequest({ draftId: draft.value.id }) : draft;
+      },
+    });
+    this.registrations = new Registrations({
+      ports,
+      http: this.http,
+      profile,
+      discovery,
+      view: (p) => this.view(p),
+      update: (id, patch) => this.updateStoredProfile(id, patch),
+      setSecret: (id, which, value) => this.setProfileSecret(id, which, value),
+      secret: (id, which) => this.profileSecretValue(id, which),
+      profileKey: (p) => this.profileKey(p),
+    });
+    this.jwksHost = new JwksHost({ ports, http: this.http });
   }
 
   private get nowSec() {
@@ -235,14 +350,29 @@ export class Engine implements DebuggerApi {
     return (this.ports.store.get(PROFILES) as StoredProfile[] | undefined) ?? [];
   }
 
-  private async view(p: StoredProfile): Promise<ProfileView> {
-    const secret = await this.ports.secrets
-      .get(`profile:${p.id}:clientSecret`)
-      .catch(() => undefined);
-    return { ...p, auth: { ...p.auth, hasClientSecret: !!secret } };
+  /** A stored secret of a profile, or undefined when absent or unreadable. */
+  async profileSecretValue(
+    id: string,
+    which: keyof typeof profileSecret,
+  ): Promise<string | undefined> {
+    return this.ports.secrets.get(profileSecret[which](id)).catch(() => undefined);
   }
 
-  private mustProfile(id: string): StoredProfile {
+  private async view(p: StoredProfile): Promise<ProfileView> {
+    const [secret, password, regToken] = await Promise.all([
+      this.profileSecretValue(p.id, 'clientSecret'),
+      this.profileSecretValue(p.id, 'password'),
+      this.profileSecretValue(p.id, 'registrationToken'),
+    ]);
+    return {
+      ...p,
+      hasPassword: !!password,
+      hasRegistrationToken: !!regToken,
+      auth: { ...p.auth, hasClientSecret: !!secret },
+    };
+  }
+
+  mustProfile(id: string): StoredProfile {
     const p = this.storedProfiles().find((x) => x.id === id);
     if (!p)
       throw new AppFailure(
@@ -260,18 +390,32 @@ export class Engine implements DebuggerApi {
   saveProfile(input: ProfileInput) {
     return guard(async () => {
       const { clientSecret, ...auth } = input.auth;
+      const { password, ...rest } = input;
       const id = input.id ?? randomUUID();
-      const stored: StoredProfile = stripUndefined({ ...input, id, auth: stripUndefined(auth) });
+      const stored: StoredProfile = stripUndefined({ ...rest, id, auth: stripUndefined(auth) });
       const all = this.storedProfiles().filter((p) => p.id !== id);
       all.push(stored);
       this.ports.store.set(PROFILES, all);
-      if (clientSecret !== undefined) {
-        if (clientSecret === '') await this.ports.secrets.delete(`profile:${id}:clientSecret`);
-        else await this.ports.secrets.set(`profile:${id}:clientSecret`, clientSecret);
-      }
+      await this.setProfileSecret(id, 'clientSecret', clientSecret);
+      await this.setProfileSecret(id, 'password', password);
       this.discovery.delete(id);
       return this.view(stored);
     });
+  }
+
+  /** undefined keeps the stored value, '' removes it. */
+  async setProfileSecret(id: string, which: keyof typeof profileSecret, value?: string) {
+    if (value === undefined) return;
+    if (value === '') await this.ports.secrets.delete(profileSecret[which](id));
+    else await this.ports.secrets.set(profileSecret[which](id), value);
+  }
+
+  /** Replaces stored (non-secret) fields of a profile, e.g. after registration. */
+  updateStoredProfile(id: string, patch: Partial<StoredProfile>): StoredProfile {
+    const current = this.mustProfile(id);
+    const next = stripUndefined({ ...current, ...patch, id });
+    this.ports.store.set(PROFILES, [...this.storedProfiles().filter((p) => p.id !== id), next]);
+    return next;
   }
 
   deleteProfile(id: string) {
@@ -281,7 +425,7 @@ export class Engine implements DebuggerApi {
         PROFILES,
         this.storedProfiles().filter((p) => p.id !== id),
       );
-      await this.ports.secrets.delete(`profile:${id}:clientSecret`);
+      for (const ref of Object.values(profileSecret)) await this.ports.secrets.delete(ref(id));
       return { deleted: id };
     });
   }
@@ -294,12 +438,25 @@ export class Engine implements DebuggerApi {
       const file = stripUndefined({
         name: p.name,
         vendor: p.vendor,
+        flow: p.flow,
         fhirBaseUrl: p.fhirBaseUrl,
         issuer: p.issuer,
         tokenEndpoint: p.tokenEndpoint,
+        authorizationEndpoint: p.authorizationEndpoint,
+        registrationEndpoint: p.registrationEndpoint,
+        introspectionEndpoint: p.introspectionEndpoint,
+        revocationEndpoint: p.revocationEndpoint,
+        userinfoEndpoint: p.userinfoEndpoint,
+        endSessionEndpoint: p.endSessionEndpoint,
         jwksUri: p.jwksUri,
         clientId: p.clientId,
         scope: p.scope,
+        redirectUri: p.redirectUri,
+        pkce: p.pkce,
+        responseType: p.responseType,
+        authorizeParams: p.authorizeParams,
+        username: p.username,
+        registration: p.registration,
         resourcePath: p.resourcePath,
         auth: stripUndefined(auth),
         tls: p.tls,
@@ -474,6 +631,15 @@ export class Engine implements DebuggerApi {
     return stripUndefined({
       documents,
       tokenEndpoint: str('token_endpoint'),
+      authorizationEndpoint: str('authorization_endpoint'),
+      registrationEndpoint: str('registration_endpoint'),
+      introspectionEndpoint: str('introspection_endpoint'),
+      revocationEndpoint: str('revocation_endpoint'),
+      userinfoEndpoint: str('userinfo_endpoint'),
+      endSessionEndpoint: str('end_session_endpoint'),
+      issParameterSupported:
+        merged.authorization_response_iss_parameter_supported === true ? true : undefined,
+      codeChallengeMethods: arr('code_challenge_methods_supported'),
       jwksUri: str('jwks_uri'),
       issuer: str('issuer'),
       authMethods: arr('token_endpoint_auth_methods_supported'),
@@ -539,7 +705,12 @@ export class Engine implements DebuggerApi {
           'Check auth.privateKeyPath in the profile.',
         );
       }
-      const k = await importKey(text, p.auth.alg, p.auth.kid, new Date(this.ports.clock.now()));
+      const k = await importKey(
+        text,
+        asSigningAlg(p.auth.alg),
+        p.auth.kid,
+        new Date(this.ports.clock.now()),
+      );
       if (!k.privateKey)
         throw new AppFailure(
           'KEY_INVALID',
@@ -556,16 +727,30 @@ export class Engine implements DebuggerApi {
     );
   }
 
+  /**
+   * A client assertion (RFC 7523): signed with the profile's private key (private_key_jwt) or, for
+   * client_secret_jwt, with the client secret as the HMAC key (HS256 unless auth.alg says HS384/512).
+   */
   private async makeAssertion(
     p: StoredProfile,
     tokenUrl: string,
     discovery: DiscoveryResult | undefined,
     overrides?: AssertionOverrides,
-  ): Promise<{ jwt: string; view: AssertionView; signingKeyKid: string; keyContext: KeyContext }> {
-    const key = await this.signingKey(p);
+  ): Promise<{ jwt: string; view: AssertionView; signingKeyKid?: string; keyContext: KeyContext }> {
+    const hmac = p.auth.method === 'client_secret_jwt';
+    const key = hmac ? undefined : await this.signingKey(p);
+    const secret = hmac ? await this.needClientSecret(p) : undefined;
     const now = this.nowSec;
-    const alg = p.auth.alg ?? key.info.alg;
-    const header: Record<string, unknown> = { alg, kid: p.auth.kid ?? key.info.kid, typ: 'JWT' };
+    const alg = hmac ? (p.auth.alg ?? 'HS256') : (p.auth.alg ?? key!.info.alg);
+    if (hmac && !/^HS(256|384|512)$/.test(alg))
+      throw new AppFailure(
+        'INVALID_INPUT',
+        `client_secret_jwt signs with the client secret, so alg ${alg} cannot be used.`,
+        'Set auth.alg to HS256 (default), HS384 or HS512 in the profile.',
+      );
+    const header: Record<string, unknown> = hmac
+      ? { alg, typ: 'JWT' }
+      : { alg, kid: p.auth.kid ?? key!.info.kid, typ: 'JWT' };
     const claims: Record<string, unknown> = {
       iss: p.clientId,
       sub: p.clientId,
@@ -580,15 +765,19 @@ export class Engine implements DebuggerApi {
     try {
       jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
         .setProtectedHeader(header as { alg: string })
-        .sign(key.privateKey!);
+        .sign(hmac ? createSecretKey(Buffer.from(secret!, 'utf8')) : key!.privateKey!);
     } catch (e) {
       throw new AppFailure(
         'KEY_INVALID',
         `Cannot sign with alg ${String(header.alg)}: ${(e as Error).message}.`,
-        `Use an alg that fits the key (${key.info.kind}): ${key.info.alg}.`,
+        hmac
+          ? 'client_secret_jwt needs an HMAC alg: HS256, HS384 or HS512.'
+          : `Use an alg that fits the key (${key!.info.kind}): ${key!.info.alg}.`,
       );
     }
-    const keyContext = await this.clientKeyContext(p);
+    const keyContext: KeyContext = hmac
+      ? { lintInput: {}, findings: [] }
+      : await this.clientKeyContext(p);
     const lint: Finding[] = [
       ...lintAssertion({
         header,
@@ -599,7 +788,7 @@ export class Engine implements DebuggerApi {
         ...keyContext.lintInput,
         now,
         sentJtis: this.sentJtis,
-        signingKeyKid: key.info.kid,
+        ...(key ? { signingKeyKid: key.info.kid } : { hmac: true }),
       }),
       ...keyContext.findings,
     ];
@@ -611,7 +800,7 @@ export class Engine implements DebuggerApi {
       explained: explainClaims(claims, now),
       lint: rankFindings(lint),
     };
-    return { jwt, view, signingKeyKid: key.info.kid, keyContext };
+    return { jwt, view, ...(key ? { signingKeyKid: key.info.kid } : {}), keyContext };
   }
 
   /**
@@ -734,86 +923,205 @@ export class Engine implements DebuggerApi {
 
   // --- Token request ------------------------------------------------------
 
-  prepareTokenRequest(input: { profileId: string; overrides?: AssertionOverrides }) {
+  prepareTokenRequest(input: Parameters<DebuggerApi['prepareTokenRequest']>[0]) {
     return guard(async (): Promise<TokenRequestDraft> => {
       const p = this.mustProfile(input.profileId);
-      const { url, discovery } = await this.tokenEndpointFor(p);
-      const headers: HeaderList = [
-        ['content-type', 'application/x-www-form-urlencoded'],
-        ['accept', 'application/json'],
-      ];
-      const params: [string, string][] = [['grant_type', 'client_credentials']];
-      if (p.scope) params.push(['scope', p.scope]);
-      const fill = new Map<string, string>();
-      let assertion: AssertionView | undefined;
-      let signing: Draft['signing'];
-      const secret = await this.ports.secrets
-        .get(`profile:${p.id}:clientSecret`)
-        .catch(() => undefined);
-      const needSecret = () => {
-        if (!secret)
+      const grant = input.grant ?? defaultGrant(p);
+      const prepared = await this.prepareDraft(
+        p,
+        grant,
+        input.overrides ? { overrides: input.overrides } : {},
+      );
+      return prepared.view;
+    });
+  }
+
+  private async needClientSecret(p: StoredProfile): Promise<string> {
+    const secret = await this.profileSecretValue(p.id, 'clientSecret');
+    if (!secret)
+      throw new AppFailure(
+        'SECRET_UNAVAILABLE',
+        'The profile has no client secret stored.',
+        'Enter the client secret in the Profile step.',
+      );
+    return secret;
+  }
+
+  /**
+   * Client authentication by profile.auth.method, the same for the token, introspection and
+   * revocation endpoints. Secret values are in `fill`; headers and params carry placeholders.
+   * Assertions are audienced to the token endpoint (tokenUrl, or the profile's when omitted).
+   */
+  private async clientAuth(
+    p: StoredProfile,
+    tokenUrl: string | undefined,
+    discovery: DiscoveryResult | undefined,
+    overrides?: AssertionOverrides,
+  ): Promise<ClientAuth & { assertion?: AssertionView; signing?: Draft['signing']; jwt?: string }> {
+    const headers: HeaderList = [];
+    const params: [string, string][] = [];
+    const fill = new Map<string, string>();
+    switch (p.auth.method) {
+      case 'private_key_jwt':
+      case 'client_secret_jwt': {
+        const aud = tokenUrl ?? (await this.tokenEndpointFor(p)).url;
+        const made = await this.makeAssertion(p, aud, discovery, overrides);
+        fill.set('client_assertion', made.jwt);
+        params.push(
+          ['client_assertion_type', CLIENT_ASSERTION_TYPE],
+          ['client_assertion', '{{client_assertion}}'],
+        );
+        return {
+          headers,
+          params,
+          fill,
+          assertion: made.view,
+          jwt: made.jwt,
+          ...(made.signingKeyKid
+            ? { signing: { kid: made.signingKeyKid, keyContext: made.keyContext } }
+            : {}),
+        };
+      }
+      case 'client_secret_basic': {
+        const s = await this.needClientSecret(p);
+        // RFC 6749 §2.3.1: id and secret are form-urlencoded before base64.
+        const basic = Buffer.from(`${formEncode(p.clientId)}:${formEncode(s)}`).toString('base64');
+        fill.set('client_secret_basic', basic);
+        headers.push(['authorization', 'Basic {{client_secret_basic}}']);
+        break;
+      }
+      case 'client_secret_post':
+        fill.set('client_secret', await this.needClientSecret(p));
+        params.push(['client_id', p.clientId], ['client_secret', '{{client_secret}}']);
+        break;
+      case 'none':
+        params.push(['client_id', p.clientId]);
+        break;
+    }
+    return { headers, params, fill };
+  }
+
+  /** Builds and keeps a token request for a grant; secret values stay in the draft's fill map. */
+  private async prepareDraft(
+    p: StoredProfile,
+    grant: GrantType,
+    opts: { overrides?: AssertionOverrides; refreshToken?: string } = {},
+  ): Promise<{ view: TokenRequestDraft; draft: Draft }> {
+    const { url, discovery } = await this.tokenEndpointFor(p);
+    const params: [string, string][] = [['grant_type', grant]];
+    const fill = new Map<string, string>();
+    const notes: Finding[] = [];
+    let pending: PendingCode | undefined;
+    let refreshToken: string | undefined;
+    switch (grant) {
+      case 'client_credentials':
+        if (p.scope) params.push(['scope', p.scope]);
+        break;
+      case 'authorization_code':
+        pending = this.pendingCodes.get(p.id);
+        if (!pending)
+          throw new AppFailure(
+            'NOT_FOUND',
+            'No authorization code has been received for this profile.',
+            'Authorize first (Authorize step).',
+          );
+        // RFC 6749 §4.1.3: redirect_uri exactly as in the authorize request.
+        params.push(['code', '{{code}}'], ['redirect_uri', pending.redirectUri]);
+        fill.set('code', pending.code);
+        if (pending.codeVerifier !== undefined) {
+          params.push(['code_verifier', '{{code_verifier}}']);
+          fill.set('code_verifier', pending.codeVerifier);
+        }
+        if (pending.redeemed)
+          notes.push(
+            finding(
+              'CODE_INVALID',
+              'This authorization code was already sent in a token request; the server will refuse it a second time.',
+              {
+                severity: 'warning',
+                title: 'Authorization code already used',
+                fix: 'Authorize again to get a new code.',
+              },
+            ),
+          );
+        break;
+      case 'refresh_token':
+        refreshToken = opts.refreshToken ?? this.heldFor(p.id)?.refreshToken;
+        if (!refreshToken)
+          throw new AppFailure(
+            'NOT_FOUND',
+            'No refresh token is held for this profile.',
+            'Use "Refresh" to see why none was issued, or authorize again asking for offline_access.',
+          );
+        // No scope: the new tokens keep the granted scope (RFC 6749 §6); add one only to narrow it.
+        params.push(['refresh_token', '{{refresh_token}}']);
+        fill.set('refresh_token', refreshToken);
+        break;
+      case 'password': {
+        if (!p.username)
+          throw new AppFailure(
+            'INVALID_INPUT',
+            'The profile has no username for the password grant.',
+            'Enter the username in the Profile step.',
+          );
+        const password = await this.profileSecretValue(p.id, 'password');
+        if (!password)
           throw new AppFailure(
             'SECRET_UNAVAILABLE',
-            'The profile has no client secret stored.',
-            'Enter the client secret in the Profile step.',
+            'The profile has no password stored.',
+            'Enter the password in the Profile step (it is kept with the other secrets).',
           );
-        return secret;
-      };
-      switch (p.auth.method) {
-        case 'private_key_jwt': {
-          const made = await this.makeAssertion(p, url, discovery, input.overrides);
-          fill.set('client_assertion', made.jwt);
-          assertion = made.view;
-          signing = { kid: made.signingKeyKid, keyContext: made.keyContext };
-          params.push(
-            ['client_assertion_type', CLIENT_ASSERTION_TYPE],
-            ['client_assertion', '{{client_assertion}}'],
-          );
-          break;
-        }
-        case 'client_secret_basic': {
-          const s = needSecret();
-          // RFC 6749 §2.3.1: id and secret are form-urlencoded before base64.
-          const basic = Buffer.from(`${formEncode(p.clientId)}:${formEncode(s)}`).toString(
-            'base64',
-          );
-          fill.set('client_secret_basic', basic);
-          headers.push(['authorization', 'Basic {{client_secret_basic}}']);
-          break;
-        }
-        case 'client_secret_post':
-          fill.set('client_secret', needSecret());
-          params.push(['client_id', p.clientId], ['client_secret', '{{client_secret}}']);
-          break;
-        case 'none':
-          params.push(['client_id', p.clientId]);
-          break;
+        params.push(['username', p.username], ['password', '{{password}}']);
+        fill.set('password', password);
+        if (p.scope) params.push(['scope', p.scope]);
+        notes.push(
+          finding(
+            'GRANT_INSECURE',
+            `grant_type=password hands the password of ${p.username} to this client; RFC 9700 §2.4 says it MUST NOT be used.`,
+          ),
+        );
+        break;
       }
-      const draft: Draft = {
-        id: randomUUID(),
-        profileId: p.id,
-        url,
-        headers,
-        params,
-        fill,
-        ...(assertion ? { assertion } : {}),
-        ...(signing ? { signing } : {}),
-      };
-      this.drafts.set(draft.id, draft);
-      const preflight = rankFindings([
-        ...(assertion?.lint ?? []),
-        ...lintTokenRequest({ params, headers, authMethod: p.auth.method }),
-      ]);
-      return {
+    }
+    const auth = await this.clientAuth(p, url, discovery, opts.overrides);
+    for (const [k, v] of auth.fill) fill.set(k, v);
+    params.push(...auth.params);
+    const headers: HeaderList = [
+      ['content-type', 'application/x-www-form-urlencoded'],
+      ['accept', 'application/json'],
+      ...auth.headers,
+    ];
+    const draft: Draft = {
+      id: randomUUID(),
+      profileId: p.id,
+      grant,
+      url,
+      headers,
+      params,
+      fill,
+      ...(auth.assertion ? { assertion: auth.assertion } : {}),
+      ...(auth.signing ? { signing: auth.signing } : {}),
+      ...(pending ? { pending } : {}),
+    };
+    this.drafts.set(draft.id, draft);
+    const preflight = rankFindings([
+      ...notes,
+      ...(auth.assertion?.lint ?? []),
+      ...lintTokenRequest({ params, headers, authMethod: p.auth.method, grant }),
+    ]);
+    return {
+      draft,
+      view: {
         id: draft.id,
+        grant,
         method: 'POST',
         url,
         headers,
         params,
         preflight,
-        ...(assertion ? { assertion } : {}),
-      };
-    });
+        ...(auth.assertion ? { assertion: auth.assertion } : {}),
+      },
+    };
   }
 
   sendTokenRequest(input: Parameters<DebuggerApi['sendTokenRequest']>[0]) {
@@ -825,111 +1133,317 @@ export class Engine implements DebuggerApi {
           'This prepared request is gone (the app restarted or it was already replaced).',
           'Press "Prepare request" again.',
         );
-      const p = this.mustProfile(draft.profileId);
-      const discovery = this.discovery.get(p.id);
-      const url = input.edits?.url ?? draft.url;
-      const fillIn = (s: string) =>
-        s.replace(/\{\{(\w+)\}\}/g, (m, name: string) => draft.fill.get(name) ?? m);
-      const headers: HeaderList = (input.edits?.headers ?? draft.headers).map(([n, v]) => [
-        n,
-        fillIn(v),
-      ]);
-      const params: [string, string][] = (input.edits?.params ?? draft.params).map(([n, v]) => [
-        n,
-        fillIn(v),
-      ]);
-      const body = new URLSearchParams(params).toString();
-      const secrets: SecretMap = new Map([...draft.fill].map(([name, v]) => [v, `{{${name}}}`]));
+      return this.sendDraft(draft, input.edits, false);
+    });
+  }
 
-      // Lint what is actually sent: the assertion may have been edited or moved to a header.
-      const now = this.nowSec;
-      const sentJwt =
-        params.find(([n]) => n === 'client_assertion')?.[1] ??
-        /^bearer\s+(\S+)/i.exec(
-          headers.find(([n]) => n.toLowerCase() === 'authorization')?.[1] ?? '',
-        )?.[1];
-      const preflight: Finding[] = lintTokenRequest({ params, headers, authMethod: p.auth.method });
-      let jti: string | undefined;
-      if (sentJwt && looksLikeJwt(sentJwt)) {
-        const d = decodeForDisplay(sentJwt);
-        jti = typeof d.claims.jti === 'string' ? d.claims.jti : undefined;
-        // The registered JWKS was fetched when the request was prepared; it is not fetched again.
-        const keyContext = draft.signing?.keyContext ?? (await this.clientKeyContext(p));
-        preflight.push(...keyContext.findings);
-        preflight.push(
-          ...lintAssertion({
-            header: d.header,
-            claims: d.claims,
-            tokenUrl: url,
-            clientId: p.clientId,
-            ...(discovery?.signingAlgs ? { acceptedAlgs: discovery.signingAlgs } : {}),
-            ...keyContext.lintInput,
-            now,
-            sentJtis: this.sentJtis,
-            ...(draft.signing ? { signingKeyKid: draft.signing.kid } : {}),
+  /** Sends a draft (with the user's edits), diagnoses the answer and updates the held tokens. */
+  private async sendDraft(
+    draft: Draft,
+    edits: TokenRequestEdits | undefined,
+    automatic: boolean,
+  ): Promise<TokenResult> {
+    const p = this.mustProfile(draft.profileId);
+    const discovery = this.discovery.get(p.id);
+    const grant = draft.grant;
+    const url = edits?.url ?? draft.url;
+    const fillIn = (s: string) =>
+      s.replace(/\{\{(\w+)\}\}/g, (m, name: string) => draft.fill.get(name) ?? m);
+    const headers: HeaderList = (edits?.headers ?? draft.headers).map(([n, v]) => [n, fillIn(v)]);
+    const params: [string, string][] = (edits?.params ?? draft.params).map(([n, v]) => [
+      n,
+      fillIn(v),
+    ]);
+    const get = (k: string) => params.find(([n]) => n === k)?.[1];
+    const body = new URLSearchParams(params).toString();
+    const secrets: SecretMap = new Map([...draft.fill].map(([name, v]) => [v, `{{${name}}}`]));
+    // A value typed into the draft in place of a placeholder is just as secret.
+    for (const k of ['code', 'code_verifier', 'refresh_token', 'password', 'client_secret']) {
+      const v = get(k);
+      if (v && !secrets.has(v)) secrets.set(v, `{{${k}}}`);
+    }
+
+    // Lint what is actually sent: the assertion may have been edited or moved to a header.
+    const now = this.nowSec;
+    const sentJwt =
+      get('client_assertion') ??
+      /^bearer\s+(\S+)/i.exec(
+        headers.find(([n]) => n.toLowerCase() === 'authorization')?.[1] ?? '',
+      )?.[1];
+    const preflight: Finding[] = lintTokenRequest({
+      params,
+      headers,
+      authMethod: p.auth.method,
+      grant,
+    });
+    if (grant === 'password')
+      preflight.push(
+        finding('GRANT_INSECURE', 'grant_type=password sends the user password to the client.'),
+      );
+    let jti: string | undefined;
+    if (sentJwt && looksLikeJwt(sentJwt)) {
+      const d = decodeForDisplay(sentJwt);
+      jti = typeof d.claims.jti === 'string' ? d.claims.jti : undefined;
+      const hmac = p.auth.method === 'client_secret_jwt';
+      // The registered JWKS was fetched when the request was prepared; it is not fetched again.
+      const keyContext: KeyContext = hmac
+        ? { lintInput: {}, findings: [] }
+        : (draft.signing?.keyContext ?? (await this.clientKeyContext(p)));
+      preflight.push(...keyContext.findings);
+      preflight.push(
+        ...lintAssertion({
+          header: d.header,
+          claims: d.claims,
+          tokenUrl: url,
+          clientId: p.clientId,
+          ...(discovery?.signingAlgs ? { acceptedAlgs: discovery.signingAlgs } : {}),
+          ...keyContext.lintInput,
+          now,
+          sentJtis: this.sentJtis,
+          ...(draft.signing ? { signingKeyKid: draft.signing.kid } : {}),
+          ...(hmac ? { hmac } : {}),
+        }),
+      );
+    }
+    const wasRedeemed = draft.pending?.redeemed ?? false;
+    const { exchange, raw } = await this.http.send(
+      { method: 'POST', url, headers, body },
+      {
+        step: grant === 'refresh_token' ? 'Refresh' : 'Token request',
+        secrets,
+        ...(p.tls ? { tls: p.tls } : {}),
+        ...this.ports.http,
+      },
+    );
+    if (draft.pending) draft.pending.redeemed = true;
+    if (jti) this.sentJtis.add(jti);
+    if (sentJwt) this.lastAssertion = sentJwt;
+    const diag = diagnoseTokenResponse({
+      authMethod: p.auth.method,
+      url,
+      headers,
+      params,
+      preflight,
+      ...(discovery?.tokenEndpoint ? { discoveredTokenEndpoint: discovery.tokenEndpoint } : {}),
+      localNow: now,
+      ...(exchange.error && !raw ? { transportError: exchange.error } : {}),
+      ...(raw ? { status: raw.status, responseHeaders: raw.headers, body: raw.body } : {}),
+    });
+    const json = diag.parsed.json;
+    collectResponseSecrets(json, secrets);
+
+    // What the engine knows about this grant ranks before the generic token-endpoint rules.
+    const said = serverSaid(json, raw?.status);
+    const error = typeof json?.error === 'string' ? json.error : undefined;
+    const sentRefresh = grant === 'refresh_token' ? get('refresh_token') : undefined;
+    const specific: Finding[] = [];
+    if (raw) {
+      if (draft.pending)
+        specific.push(
+          ...codeExchangeFindings({
+            pending: draft.pending,
+            wasRedeemed,
+            sent: params,
+            ok: diag.ok,
+            ...(error ? { error } : {}),
+            said,
+          }),
+        );
+      if (!diag.ok && sentRefresh) {
+        const rotatedAwayAt = this.usedRefreshTokens.get(sentRefresh);
+        const revokedAt = this.revokedValues.get(sentRefresh);
+        specific.push(
+          ...refreshFailureFindings({
+            ...(error ? { error } : {}),
+            said,
+            ...(rotatedAwayAt ? { rotatedAwayAt } : {}),
+            ...(revokedAt ? { revokedAt } : {}),
           }),
         );
       }
-      const { exchange, raw } = await this.http.send(
-        { method: 'POST', url, headers, body },
-        { step: 'Token request', secrets, ...(p.tls ? { tls: p.tls } : {}), ...this.ports.http },
-      );
-      if (jti) this.sentJtis.add(jti);
-      if (sentJwt) this.lastAssertion = sentJwt;
-      const diag = diagnoseTokenResponse({
-        authMethod: p.auth.method,
-        url,
-        headers,
-        params,
-        preflight,
-        ...(discovery?.tokenEndpoint ? { discoveredTokenEndpoint: discovery.tokenEndpoint } : {}),
-        localNow: now,
-        ...(exchange.error && !raw ? { transportError: exchange.error } : {}),
-        ...(raw ? { status: raw.status, responseHeaders: raw.headers, body: raw.body } : {}),
-      });
-      const json = diag.parsed.json;
-      collectResponseSecrets(json, secrets);
-      const result: TokenResult = {
-        ok: diag.ok,
-        exchangeId: exchange.id,
-        receivedAt: new Date(this.ports.clock.now()).toISOString(),
-        findings: diag.findings,
-        ...(raw ? { status: raw.status } : {}),
-        ...(json ? { body: maskBody(json) } : {}),
-        ...(diag.parsed.prefix ? { nonJsonPrefix: diag.parsed.prefix } : {}),
+      if (!diag.ok) specific.push(...grantRefusalFindings(grant, error, said));
+    }
+    const refused = specific.some((f) => f.code === 'GRANT_NOT_ALLOWED');
+    const result: TokenResult = {
+      grant,
+      ok: diag.ok,
+      exchangeId: exchange.id,
+      receivedAt: new Date(this.ports.clock.now()).toISOString(),
+      findings: rankFindings([
+        ...specific,
+        ...diag.findings.filter((f) => !(refused && f.code === 'GRANT_TYPE_INVALID')),
+      ]),
+      ...(raw ? { status: raw.status } : {}),
+      ...(json ? { body: maskTokens(json) } : {}),
+      ...(diag.parsed.prefix ? { nonJsonPrefix: diag.parsed.prefix } : {}),
+    };
+    const accepted =
+      diag.ok && json && raw ? await this.acceptTokens(p, draft, json, raw, params, result) : false;
+    if (grant === 'refresh_token' && this.tokens?.profileId === p.id) {
+      const record: RefreshRecord = {
+        at: result.receivedAt,
+        ok: result.ok,
+        automatic,
+        exchangeId: result.exchangeId,
+        rotated: !!result.refreshToken?.rotated,
+        ...(sentRefresh ? { previousMasked: maskSecret(sentRefresh) } : {}),
+        ...(result.refreshToken?.rotated && result.refreshToken.masked
+          ? { newMasked: result.refreshToken.masked }
+          : {}),
+        findings: result.findings,
       };
-      if (diag.ok && json) {
-        const requested = params.find(([n]) => n === 'scope')?.[1] ?? '';
-        const granted = typeof json.scope === 'string' ? json.scope : undefined;
-        result.tokenType = String(json.token_type ?? '');
-        if (typeof json.expires_in === 'number') result.expiresIn = json.expires_in;
-        result.scopeDiff = scopeDiff(requested, granted);
-        const extra = lintTokenResponse(json, raw!.headers);
-        if (result.scopeDiff.missing.length)
-          extra.push(
-            finding(
-              'SCOPE_NARROWED',
-              `Requested ${result.scopeDiff.missing.join(' ')} but it was not granted (granted: ${granted ?? '(none)'}).`,
-            ),
-          );
-        this.token = {
-          value: String(json.access_token),
-          receivedAt: this.ports.clock.now(),
-          ...(result.expiresIn !== undefined ? { expiresIn: result.expiresIn } : {}),
-          requestedScope: requested,
-          ...(granted ? { grantedScope: granted } : {}),
-          ...(discovery?.jwksUri ? { jwksUri: discovery.jwksUri } : {}),
-          ...(p.tls ? { tls: p.tls } : {}),
-        };
-        result.accessToken = await this.tokenView(
-          this.token.value,
-          { jwksUrl: discovery?.jwksUri },
-          this.token,
-        );
-        result.findings = rankFindings([...result.findings, ...extra]);
-      }
-      return result;
+      this.tokens.refreshes = [...this.tokens.refreshes, record];
+    }
+    if (accepted) this.armAutoRefresh();
+    if (accepted || grant === 'refresh_token') this.emitTokens();
+    return result;
+  }
+
+  /** A successful token response becomes the held token set (memory only); fills in the result. */
+  private async acceptTokens(
+    p: StoredProfile,
+    draft: Draft,
+    json: Record<string, unknown>,
+    raw: { headers: HeaderList },
+    params: [string, string][],
+    result: TokenResult,
+  ): Promise<boolean> {
+    const grant = draft.grant;
+    const prev = this.heldFor(p.id);
+    const get = (k: string) => params.find(([n]) => n === k)?.[1];
+    const requested =
+      get('scope') ??
+      (grant === 'refresh_token'
+        ? (prev?.grantedScope ?? prev?.requestedScope ?? '')
+        : grant === 'authorization_code'
+          ? p.scope
+          : '');
+    const granted = typeof json.scope === 'string' ? json.scope : undefined;
+    result.tokenType = String(json.token_type ?? '');
+    if (typeof json.expires_in === 'number') result.expiresIn = json.expires_in;
+    result.scopeDiff = scopeDiff(requested, granted);
+    const extra = lintTokenResponse(json, raw.headers, grant);
+    if (result.scopeDiff.missing.length)
+      extra.push(
+        finding(
+          'SCOPE_NARROWED',
+          `Requested ${result.scopeDiff.missing.join(' ')} but it was not granted (granted: ${granted ?? '(none)'}).`,
+        ),
+      );
+    const accessToken = String(json.access_token);
+    const idToken = typeof json.id_token === 'string' && json.id_token ? json.id_token : undefined;
+    const issued =
+      typeof json.refresh_token === 'string' && json.refresh_token ? json.refresh_token : undefined;
+    const sentRefresh = grant === 'refresh_token' ? get('refresh_token') : undefined;
+    const discovery = this.discovery.get(p.id);
+    const jwksUri = discovery?.jwksUri;
+    const issuer = draft.pending?.issuer ?? prev?.issuer ?? discovery?.issuer ?? p.issuer;
+    const nonce = draft.pending
+      ? draft.pending.nonce
+      : grant === 'refresh_token'
+        ? prev?.nonce
+        : undefined;
+    const receivedAt = this.ports.clock.now();
+    const timing = {
+      receivedAt,
+      ...(result.expiresIn !== undefined ? { expiresIn: result.expiresIn } : {}),
+      ...(p.tls ? { tls: p.tls } : {}),
+    };
+    const accessView = await this.tokenView(accessToken, { jwksUrl: jwksUri }, timing);
+    const idView = idToken
+      ? await this.checkIdToken(idToken, p, {
+          ...(issuer ? { issuer } : {}),
+          ...(nonce !== undefined ? { nonce } : {}),
+          refreshed: grant === 'refresh_token',
+          accessToken,
+          ...(jwksUri ? { jwksUri } : {}),
+        })
+      : undefined;
+    const launchContext = launchContextOf(json, idView?.decoded?.claims);
+    const notIssued =
+      grant === 'authorization_code' || grant === 'password'
+        ? refreshNotIssuedFinding(requested, granted)
+        : undefined;
+    if (!issued && notIssued) extra.push(notIssued);
+    result.refreshToken = refreshTokenInfo(
+      grant,
+      issued,
+      sentRefresh,
+      notIssued?.evidence ??
+        'client_credentials responses carry none (SMART backend services get a new token instead).',
+    );
+    if (grant === 'refresh_token' && sentRefresh && issued && issued !== sentRefresh)
+      this.usedRefreshTokens.set(sentRefresh, new Date(receivedAt).toISOString());
+    const refreshToken = issued ?? sentRefresh;
+    this.tokens = {
+      ...timing,
+      profileId: p.id,
+      grant,
+      accessToken,
+      ...(idToken ? { idToken } : {}),
+      ...(refreshToken ? { refreshToken } : {}),
+      requestedScope: requested,
+      ...(granted !== undefined ? { grantedScope: granted } : {}),
+      ...(launchContext ? { launchContext } : {}),
+      ...(jwksUri ? { jwksUri } : {}),
+      ...(issuer ? { issuer } : {}),
+      ...(nonce !== undefined ? { nonce } : {}),
+      accessView,
+      ...(idView ? { idView } : {}),
+      refreshes: grant === 'refresh_token' ? [...(prev?.refreshes ?? [])] : [],
+      revoked: [],
+    };
+    result.accessToken = accessView;
+    if (idView) result.idToken = idView;
+    if (launchContext) result.launchContext = launchContext;
+    // OIDC Core 3.1.3.7: a client must reject a response whose id_token fails validation.
+    const idFindings = idView?.findings ?? [];
+    if (idFindings.some((f) => f.severity === 'error')) result.ok = false;
+    result.findings = rankFindings([...idFindings, ...result.findings, ...extra]);
+    return true;
+  }
+
+  /** Validates an id_token against the server JWKS (fetched once per session, refetched for a new kid). */
+  private async checkIdToken(
+    idToken: string,
+    p: StoredProfile,
+    x: {
+      issuer?: string;
+      nonce?: string;
+      refreshed: boolean;
+      accessToken: string;
+      jwksUri?: string;
+    },
+  ): Promise<TokenView> {
+    const findings: Finding[] = [];
+    let kid: string | undefined;
+    try {
+      const k = decodeForDisplay(idToken).header.kid;
+      if (typeof k === 'string') kid = k;
+    } catch {
+      // Malformed: idTokenView reports it.
+    }
+    const jwks = x.jwksUri
+      ? await this.loadJwks(
+          { jwksUrl: x.jwksUri, cache: true, ...(kid ? { wantKid: kid } : {}) },
+          'Tokens',
+          findings,
+          p.tls,
+        )
+      : undefined;
+    const view = await idTokenView(idToken, {
+      clientId: p.clientId,
+      ...(x.issuer ? { issuer: x.issuer } : {}),
+      ...(x.nonce !== undefined ? { nonce: x.nonce } : {}),
+      refreshed: x.refreshed,
+      accessToken: x.accessToken,
+      now: this.nowSec,
+      ...(jwks ? { jwks } : {}),
+      ...(x.jwksUri ? { jwksUrl: x.jwksUri } : {}),
     });
+    return findings.length
+      ? { ...view, findings: rankFindings([...view.findings, ...findings]) }
+      : view;
   }
 
   // --- Tokens -------------------------------------------------------------
@@ -937,7 +1451,7 @@ export class Engine implements DebuggerApi {
   private async tokenView(
     token: string,
     src: { jwksUrl?: string | undefined; jwks?: string | undefined },
-    current?: CurrentToken,
+    current?: { receivedAt: number; expiresIn?: number; tls?: TlsOptions },
   ): Promise<TokenView> {
     const now = this.nowSec;
     const findings: Finding[] = [];
@@ -1012,23 +1526,31 @@ export class Engine implements DebuggerApi {
   decodeToken(input: { token?: string; jwksUrl?: string; jwks?: string }) {
     return guard(async () => {
       if (input.token) return this.tokenView(input.token.trim(), input);
-      if (!this.token)
+      if (!this.tokens)
         throw new AppFailure(
           'NOT_FOUND',
           'No access token yet.',
           'Send a token request first, or paste a token to decode.',
         );
       return this.tokenView(
-        this.token.value,
-        { jwksUrl: input.jwksUrl ?? this.token.jwksUri, jwks: input.jwks },
-        this.token,
+        this.tokens.accessToken,
+        { jwksUrl: input.jwksUrl ?? this.tokens.jwksUri, jwks: input.jwks },
+        this.tokens,
       );
     });
   }
 
-  revealSecret(input: { kind: 'access_token' | 'client_assertion' }) {
+  revealSecret(input: Parameters<DebuggerApi['revealSecret']>[0]) {
     return guard(async () => {
-      const value = input.kind === 'access_token' ? this.token?.value : this.lastAssertion;
+      const t = this.tokens;
+      const value =
+        input.kind === 'access_token'
+          ? t?.accessToken
+          : input.kind === 'id_token'
+            ? t?.idToken
+            : input.kind === 'refresh_token'
+              ? t?.refreshToken
+              : this.lastAssertion;
       if (!value)
         throw new AppFailure(
           'NOT_FOUND',
@@ -1040,7 +1562,7 @@ export class Engine implements DebuggerApi {
 
   // --- Resource request ---------------------------------------------------
 
-  callResource(input: { profileId: string; path: string }) {
+  callResource(input: Parameters<DebuggerApi['callResource']>[0]) {
     return guard(async (): Promise<ResourceResult> => {
       const p = this.mustProfile(input.profileId);
       if (!p.fhirBaseUrl)
@@ -1049,74 +1571,492 @@ export class Engine implements DebuggerApi {
           'The profile has no FHIR base URL.',
           'Enter the FHIR base URL in the Profile step.',
         );
-      if (!this.token)
+      if (!this.tokens)
         throw new AppFailure(
           'NOT_FOUND',
           'No access token yet.',
           'Get a token in the Token request step first.',
         );
+      const which = input.token ?? 'access_token';
       const path = input.path.trim().replace(/^\/+/, '') || 'metadata';
       const url = /^https?:\/\//.test(path) ? path : `${p.fhirBaseUrl.replace(/\/+$/, '')}/${path}`;
-      const secrets: SecretMap = new Map([[this.token.value, '{{access_token}}']]);
-      const { exchange, raw } = await this.http.send(
-        {
-          method: 'GET',
-          url,
-          headers: [
-            ['accept', 'application/fhir+json, application/json'],
-            ['authorization', `Bearer ${this.token.value}`],
-          ],
-        },
-        { step: 'Resource request', secrets, ...(p.tls ? { tls: p.tls } : {}), ...this.ports.http },
+      const first = await this.resourceOnce(p, url, which);
+      const held = this.tokens;
+      if (
+        first.status === 401 &&
+        which === 'access_token' &&
+        input.refreshOnExpiry &&
+        held?.refreshToken &&
+        this.isExpired(held)
+      ) {
+        const refreshed = await this.refreshOnce(p, undefined, false);
+        if (!refreshed.ok)
+          return { ...first, findings: rankFindings([...first.findings, ...refreshed.findings]) };
+        return { ...(await this.resourceOnce(p, url, which)), retriedAfterRefresh: true };
+      }
+      return first;
+    });
+  }
+
+  private isExpired(h: HeldTokens): boolean {
+    const at = accessExpiresAt(h);
+    return at !== undefined && this.ports.clock.now() >= at;
+  }
+
+  /** One resource call with the held access token or id_token. */
+  private async resourceOnce(
+    p: StoredProfile,
+    url: string,
+    which: 'access_token' | 'id_token',
+  ): Promise<ResourceResult> {
+    const held = this.tokens!;
+    const token = which === 'id_token' ? held.idToken : held.accessToken;
+    if (!token)
+      throw new AppFailure(
+        'NOT_FOUND',
+        'No id_token is held.',
+        'Authorize with the openid scope to get an id_token, or send the access token.',
       );
-      const findings: Finding[] = [];
-      if (!raw) {
-        findings.push(transportFinding(exchange.error!, url));
-        return { ok: false, exchangeId: exchange.id, headers: [], body: '', findings };
-      }
-      const status = raw.status;
-      const www = raw.headers.find(([n]) => n.toLowerCase() === 'www-authenticate')?.[1];
-      const expired =
-        this.token.expiresIn !== undefined &&
-        this.ports.clock.now() > this.token.receivedAt + this.token.expiresIn * 1000;
-      if (status === 401) {
-        if (expired)
-          findings.push(
-            finding(
-              'TOKEN_EXPIRED',
-              `HTTP 401 and the token expired at ${new Date(this.token.receivedAt + (this.token.expiresIn ?? 0) * 1000).toISOString()}.`,
-            ),
-          );
-        else
-          findings.push(
-            finding(
-              'TOKEN_AUDIENCE_MISMATCH',
-              `HTTP 401 with a token that has not expired${www ? ` (WWW-Authenticate: ${www})` : ''}: the resource server does not accept tokens from this authorization server or for this audience.`,
-              { severity: 'error' },
-            ),
-          );
-      } else if (status === 403) {
-        findings.push(
-          finding(
-            'RESOURCE_FORBIDDEN',
-            `HTTP 403${www ? ` (WWW-Authenticate: ${www})` : ''}; granted scope: ${this.token.grantedScope ?? '(not returned)'}.`,
-          ),
-        );
-      } else if (status === 404 || status === 405) {
-        findings.push(finding('ENDPOINT_NOT_FOUND', `HTTP ${status} for ${url}.`));
-      } else if (status >= 500) {
-        findings.push(finding('SERVER_ERROR', `HTTP ${status} from ${url}.`));
-      }
-      const parsed = parseBodyTolerantly(raw.body);
+    const secrets: SecretMap = new Map([[token, `{{${which}}}`]]);
+    const { exchange, raw } = await this.http.send(
+      {
+        method: 'GET',
+        url,
+        headers: [
+          ['accept', 'application/fhir+json, application/json'],
+          ['authorization', `Bearer ${token}`],
+        ],
+      },
+      { step: 'Resource request', secrets, ...(p.tls ? { tls: p.tls } : {}), ...this.ports.http },
+    );
+    const findings: Finding[] = [];
+    if (!raw) {
+      findings.push(transportFinding(exchange.error!, url));
       return {
-        ok: status >= 200 && status < 300,
+        ok: false,
         exchangeId: exchange.id,
-        status,
-        headers: exchange.response!.headers,
-        body: exchange.response!.body,
-        ...(parsed.json ? { pretty: JSON.stringify(parsed.json, null, 2) } : {}),
+        headers: [],
+        body: '',
+        tokenUsed: which,
         findings,
       };
+    }
+    const status = raw.status;
+    const www = raw.headers.find(([n]) => n.toLowerCase() === 'www-authenticate')?.[1];
+    const expiresAt =
+      which === 'id_token'
+        ? held.idView?.expiresAt
+          ? Date.parse(held.idView.expiresAt)
+          : undefined
+        : accessExpiresAt(held);
+    const expired = expiresAt !== undefined && this.ports.clock.now() >= expiresAt;
+    if (status === 401) {
+      if (expired)
+        findings.push(
+          finding(
+            'TOKEN_EXPIRED',
+            `HTTP 401 and the ${which.replace('_', ' ')} expired at ${new Date(expiresAt!).toISOString()}.`,
+          ),
+        );
+      else if (held.revoked.includes(which as TokenKind))
+        findings.push(
+          finding(
+            'TOKEN_INACTIVE',
+            `HTTP 401; the ${which.replace('_', ' ')} was revoked in this session${www ? ` (WWW-Authenticate: ${www})` : ''}.`,
+          ),
+        );
+      else if (which === 'id_token')
+        findings.push(
+          finding(
+            'TOKEN_AUDIENCE_MISMATCH',
+            `HTTP 401 for an id_token${www ? ` (WWW-Authenticate: ${www})` : ''}: an id_token is addressed to the client (aud = client_id), not to the resource server; most servers accept only access tokens.`,
+            { severity: 'error', fix: 'Send the access token to the resource server.' },
+          ),
+        );
+      else
+        findings.push(
+          finding(
+            'TOKEN_AUDIENCE_MISMATCH',
+            `HTTP 401 with a token that has not expired${www ? ` (WWW-Authenticate: ${www})` : ''}: the resource server does not accept tokens from this authorization server or for this audience.`,
+            { severity: 'error' },
+          ),
+        );
+    } else if (status === 403) {
+      findings.push(
+        finding(
+          'RESOURCE_FORBIDDEN',
+          `HTTP 403${www ? ` (WWW-Authenticate: ${www})` : ''}; granted scope: ${held.grantedScope ?? '(not returned)'}.`,
+        ),
+      );
+    } else if (status === 404 || status === 405) {
+      findings.push(finding('ENDPOINT_NOT_FOUND', `HTTP ${status} for ${url}.`));
+    } else if (status >= 500) {
+      findings.push(finding('SERVER_ERROR', `HTTP ${status} from ${url}.`));
+    }
+    const parsed = parseBodyTolerantly(raw.body);
+    return {
+      ok: status >= 200 && status < 300,
+      exchangeId: exchange.id,
+      status,
+      headers: exchange.response!.headers,
+      body: exchange.response!.body,
+      ...(parsed.json ? { pretty: JSON.stringify(parsed.json, null, 2) } : {}),
+      tokenUsed: which,
+      findings,
+    };
+  }
+
+  // --- Registration (RFC 7591 / 7592) ---------------------------------------
+
+  prepareRegistration(input: { profileId: string }) {
+    return guard(() => this.registrations.prepare(input.profileId));
+  }
+  sendRegistration(input: { profileId: string; body: string; url?: string }) {
+    return guard(() => this.registrations.send(input));
+  }
+  manageRegistration(input: Parameters<DebuggerApi['manageRegistration']>[0]) {
+    return guard(() => this.registrations.manage(input));
+  }
+
+  // --- Authorization code (front half: authorize URL, loopback listener, callback checks) ---
+
+  startAuthorization(input: Parameters<DebuggerApi['startAuthorization']>[0]) {
+    return guard(() => this.authz.start(input));
+  }
+  completeAuthorization(input: { flowId: string; redirectUrl: string }) {
+    return guard(() => this.authz.complete(input));
+  }
+  cancelAuthorization(input: { flowId: string }) {
+    return guard(() => this.authz.cancel(input.flowId));
+  }
+  getAuthorization(input: { flowId: string }) {
+    return guard(async () => this.authz.get(input.flowId));
+  }
+  /** Resolves when the flow ends (CLI); rejects with AppFailure for an unknown flow. */
+  waitForAuthorization(flowId: string): Promise<AuthorizationFlowView> {
+    return this.authz.wait(flowId);
+  }
+  /** A custom-scheme redirect from the OS: completes the waiting flow whose state it carries. */
+  completeAuthorizationFromRedirect(redirectUrl: string) {
+    return guard(() => this.authz.completeFromRedirect(redirectUrl));
+  }
+
+  // --- JWKS hosting ---------------------------------------------------------
+
+  /** The profile's key (engine key or key file), or undefined. */
+  private async profileKey(p: StoredProfile): Promise<EngineKey | undefined> {
+    await this.loaded;
+    if (p.auth.keyId) return this.keys.get(p.auth.keyId);
+    if (p.auth.privateKeyPath) return this.signingKey(p);
+    return undefined;
+  }
+
+  hostJwks(input: Parameters<DebuggerApi['hostJwks']>[0]) {
+    return guard(async () => {
+      await this.loaded;
+      let keys: EngineKey[];
+      if (input.keyIds?.length) keys = input.keyIds.map((id) => this.mustKey(id));
+      else if (input.profileId) {
+        const k = await this.profileKey(this.mustProfile(input.profileId));
+        if (!k)
+          throw new AppFailure(
+            'KEY_INVALID',
+            'The profile has no key to publish.',
+            'Choose a key in the profile (Keys step) or set auth.privateKeyPath.',
+          );
+        keys = [k];
+      } else keys = [...this.keys.values()];
+      return this.jwksHost.start(keys, input.port ?? 0);
+    });
+  }
+  stopJwksHost() {
+    return guard(async () => ({ stopped: await this.jwksHost.stop() }));
+  }
+  getJwksHost() {
+    return guard(async () => ({ host: this.jwksHost.view() }));
+  }
+
+  // --- Tokens over time: the held set, refresh, introspection, revocation, userinfo, logout ---
+  // Tokens live in engine memory only (HeldTokens): nothing here is persisted or exported.
+
+  private heldFor(profileId: string): HeldTokens | undefined {
+    return this.tokens?.profileId === profileId ? this.tokens : undefined;
+  }
+
+  private tokenSetSnapshot(): TokenSetView | null {
+    const h = this.tokens;
+    if (!h) return null;
+    const on = this.auto.enabled && this.auto.profileId === h.profileId;
+    return tokenSetView(h, {
+      enabled: on,
+      ...(on && this.auto.nextAt !== undefined
+        ? { nextAt: new Date(this.auto.nextAt).toISOString() }
+        : {}),
+    });
+  }
+
+  private emitTokens() {
+    this.ports.events.emit('tokens', this.tokenSetSnapshot());
+  }
+
+  private stopAutoRefresh() {
+    if (this.auto.timer) clearTimeout(this.auto.timer);
+    delete this.auto.timer;
+    delete this.auto.nextAt;
+  }
+
+  /** Arms the refresh timer for the held tokens: ~30 s before expiry, or at 80% of a short life. */
+  private armAutoRefresh() {
+    this.stopAutoRefresh();
+    const h = this.tokens;
+    if (!this.auto.enabled || !h || h.profileId !== this.auto.profileId) return;
+    if (!h.refreshToken || h.revoked.length) return;
+    const expiresAt = accessExpiresAt(h);
+    if (expiresAt === undefined) return;
+    const at = autoRefreshAt(h.receivedAt, expiresAt);
+    const delay = Math.min(Math.max(0, at - this.ports.clock.now()), 2 ** 31 - 1);
+    const timer = setTimeout(() => void this.autoRefreshNow(h.profileId), delay);
+    // The timer never keeps a CLI or test process alive.
+    timer.unref();
+    this.auto.timer = timer;
+    this.auto.nextAt = at;
+  }
+
+  private async autoRefreshNow(profileId: string) {
+    delete this.auto.timer;
+    delete this.auto.nextAt;
+    try {
+      // Success replaces the set and re-arms the timer; a refused refresh is recorded and not retried.
+      await this.refreshOnce(this.mustProfile(profileId), undefined, true);
+    } catch {
+      // The refresh could not even be prepared (profile or secret gone): no next time is shown.
+      this.emitTokens();
+    }
+  }
+
+  /** One refresh per profile at a time: a manual refresh during an automatic one joins it. */
+  private refreshOnce(
+    p: StoredProfile,
+    refreshToken: string | undefined,
+    automatic: boolean,
+  ): Promise<TokenResult> {
+    if (this.refreshing?.profileId === p.id && !refreshToken) return this.refreshing.promise;
+    const run = async () => {
+      const { draft } = await this.prepareDraft(
+        p,
+        'refresh_token',
+        refreshToken ? { refreshToken } : {},
+      );
+      try {
+        return await this.sendDraft(draft, undefined, automatic);
+      } finally {
+        this.drafts.delete(draft.id);
+      }
+    };
+    const promise = run().finally(() => {
+      if (this.refreshing?.promise === promise) this.refreshing = undefined;
+    });
+    this.refreshing = { profileId: p.id, promise };
+    return promise;
+  }
+
+  /** Nothing to refresh with: REFRESH_NOT_ISSUED, and nothing is sent. */
+  private noRefreshToken(p: StoredProfile): TokenResult {
+    const held = this.heldFor(p.id);
+    const f = held
+      ? {
+          ...refreshNotIssuedFinding(held.requestedScope, held.grantedScope),
+          severity: 'error' as const,
+        }
+      : finding(
+          'REFRESH_NOT_ISSUED',
+          'No tokens are held for this profile in this session (tokens are kept in memory only, so a restart forgets them).',
+          {
+            fix: 'Authorize (asking for offline_access) to get a refresh token, or pass one to refresh with.',
+          },
+        );
+    const evidence = held
+      ? `The ${held.grant} response held for this profile had no refresh_token. ${f.evidence}`
+      : f.evidence;
+    return {
+      grant: 'refresh_token',
+      ok: false,
+      exchangeId: '',
+      receivedAt: new Date(this.ports.clock.now()).toISOString(),
+      refreshToken: { issued: false, note: `Not issued: ${evidence}` },
+      findings: [{ ...f, evidence }],
+    };
+  }
+
+  getTokenSet() {
+    return guard(async () => ({ tokens: this.tokenSetSnapshot() }));
+  }
+
+  refreshTokens(input: Parameters<DebuggerApi['refreshTokens']>[0]) {
+    return guard(async (): Promise<TokenResult> => {
+      const p = this.mustProfile(input.profileId);
+      if (!input.refreshToken && !this.heldFor(p.id)?.refreshToken) return this.noRefreshToken(p);
+      return this.refreshOnce(p, input.refreshToken, false);
+    });
+  }
+
+  setAutoRefresh(input: Parameters<DebuggerApi['setAutoRefresh']>[0]) {
+    return guard(async () => {
+      this.mustProfile(input.profileId);
+      this.stopAutoRefresh();
+      this.auto = { enabled: input.enabled, profileId: input.profileId };
+      this.armAutoRefresh();
+      this.emitTokens();
+      const nextAt = this.auto.nextAt;
+      return {
+        enabled: input.enabled,
+        ...(nextAt !== undefined ? { nextAt: new Date(nextAt).toISOString() } : {}),
+      };
+    });
+  }
+
+  /** The held token of a kind, or NOT_FOUND with the fix. */
+  private heldValue(profileId: string, which: 'access_token' | 'refresh_token'): string {
+    const h = this.heldFor(profileId);
+    const v = which === 'access_token' ? h?.accessToken : h?.refreshToken;
+    if (!v)
+      throw new AppFailure(
+        'NOT_FOUND',
+        `No ${which.replace('_', ' ')} is held for this profile.`,
+        which === 'refresh_token'
+          ? 'Get tokens with offline_access first (or pass the token to use).'
+          : 'Get a token first (Token request step), or pass the token to use.',
+      );
+    return v;
+  }
+
+  /** What this session knows about a token (expired, revoked) to explain the server's answer. */
+  private knownState(token: string): KnownState {
+    const out: KnownState = {};
+    const revokedAt = this.revokedValues.get(token);
+    if (revokedAt) out.revokedAt = revokedAt;
+    const h = this.tokens;
+    if (h && token === h.accessToken && this.isExpired(h))
+      out.expiredAt = new Date(accessExpiresAt(h)!).toISOString();
+    return out;
+  }
+
+  private opContext(p: StoredProfile, discovery: DiscoveryResult | undefined): OpContext {
+    return {
+      http: this.http,
+      sendOpts: { ...(p.tls ? { tls: p.tls } : {}), ...this.ports.http },
+      authMethod: p.auth.method,
+      nowSec: this.nowSec,
+      clientAuth: async () => {
+        const a = await this.clientAuth(p, undefined, discovery);
+        if (a.jwt) {
+          this.lastAssertion = a.jwt;
+          const jti = a.assertion?.claims.jti;
+          if (typeof jti === 'string') this.sentJtis.add(jti);
+        }
+        return a;
+      },
+    };
+  }
+
+  introspectToken(input: Parameters<DebuggerApi['introspectToken']>[0]) {
+    return guard(async () => {
+      const p = this.mustProfile(input.profileId);
+      const discovery = await this.discoveryFor(p).catch(() => undefined);
+      const url = needEndpoint(
+        p.introspectionEndpoint ?? discovery?.introspectionEndpoint,
+        'introspectionEndpoint',
+        'introspection_endpoint',
+      );
+      const token = input.token ?? this.heldValue(p.id, input.which);
+      return introspect(
+        this.opContext(p, discovery),
+        url,
+        token,
+        input.which,
+        this.knownState(token),
+      );
+    });
+  }
+
+  revokeToken(input: Parameters<DebuggerApi['revokeToken']>[0]) {
+    return guard(async () => {
+      const p = this.mustProfile(input.profileId);
+      const discovery = await this.discoveryFor(p).catch(() => undefined);
+      const url = needEndpoint(
+        p.revocationEndpoint ?? discovery?.revocationEndpoint,
+        'revocationEndpoint',
+        'revocation_endpoint',
+      );
+      const token = input.token ?? this.heldValue(p.id, input.which);
+      const r = await revoke(this.opContext(p, discovery), url, token, input.which);
+      if (r.ok) this.markRevoked(token);
+      return r;
+    });
+  }
+
+  /** Marks a revoked token in the held set; automatic refresh stops with it. */
+  private markRevoked(token: string) {
+    this.revokedValues.set(token, new Date(this.ports.clock.now()).toISOString());
+    const h = this.tokens;
+    if (!h) return;
+    const kinds: TokenKind[] = [];
+    if (token === h.accessToken) kinds.push('access_token');
+    if (token === h.refreshToken) kinds.push('refresh_token');
+    if (!kinds.length) return;
+    h.revoked = [...new Set([...h.revoked, ...kinds])];
+    this.stopAutoRefresh();
+    this.auto.enabled = false;
+    this.emitTokens();
+  }
+
+  callUserinfo(input: Parameters<DebuggerApi['callUserinfo']>[0]) {
+    return guard(async () => {
+      const p = this.mustProfile(input.profileId);
+      const discovery = await this.discoveryFor(p).catch(() => undefined);
+      const url = needEndpoint(
+        p.userinfoEndpoint ?? discovery?.userinfoEndpoint,
+        'userinfoEndpoint',
+        'userinfo_endpoint',
+      );
+      const token = input.token ?? this.heldValue(p.id, 'access_token');
+      return userinfo(this.opContext(p, discovery), url, token, this.knownState(token));
+    });
+  }
+
+  endSession(input: Parameters<DebuggerApi['endSession']>[0]) {
+    return guard(async (): Promise<EndSessionResult> => {
+      const p = this.mustProfile(input.profileId);
+      const discovery = await this.discoveryFor(p).catch(() => undefined);
+      const endpoint = needEndpoint(
+        p.endSessionEndpoint ?? discovery?.endSessionEndpoint,
+        'endSessionEndpoint',
+        'end_session_endpoint',
+      );
+      const clientId = p.clientId ? { clientId: p.clientId } : {};
+      const browser = input.open ? this.ports.browser : undefined;
+      const idToken = browser ? this.heldFor(p.id)?.idToken : undefined;
+      let shown = endSessionUrl(endpoint, clientId).url;
+      let opened = false;
+      if (browser) {
+        const withHint = endSessionUrl(endpoint, {
+          ...clientId,
+          ...(idToken ? { idTokenHint: idToken } : {}),
+        });
+        try {
+          await browser.open(withHint.url);
+          opened = true;
+          shown = withHint.shown;
+        } catch {
+          // Not opened: the plain URL (no id_token in it) is shown for the user to open.
+        }
+      }
+      // The tokens are forgotten locally whatever the server does with the logout.
+      this.tokens = undefined;
+      this.stopAutoRefresh();
+      this.auto.enabled = false;
+      this.emitTokens();
+      return { url: shown, opened, cleared: true };
     });
   }
 
@@ -1168,6 +2108,20 @@ async function verifyWith(
   }
 }
 
+/** The grant a profile's flow uses by default. */
+function defaultGrant(p: StoredProfile): GrantType {
+  return p.flow === 'authorization-code'
+    ? 'authorization_code'
+    : p.flow === 'password'
+      ? 'password'
+      : 'client_credentials';
+}
+
+/** The profile's alg when it names a signature algorithm (not an HMAC one). */
+function asSigningAlg(alg: ProfileView['auth']['alg']): SigningAlg | undefined {
+  return alg && (SIGNING_ALGS as readonly string[]).includes(alg) ? (alg as SigningAlg) : undefined;
+}
+
 function applyOverrides(target: Record<string, unknown>, over?: Record<string, unknown>) {
   if (!over) return;
   for (const [k, v] of Object.entries(over)) {
@@ -1175,14 +2129,6 @@ function applyOverrides(target: Record<string, unknown>, over?: Record<string, u
     if (v === null) delete target[k];
     else target[k] = v;
   }
-}
-
-/** Masks token values in a token response body. */
-function maskBody(json: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(json))
-    out[k] = typeof v === 'string' && /(^|_)token$|secret/.test(k) ? maskSecret(v) : v;
-  return out;
 }
 
 function formEncode(s: string): string {

@@ -39,6 +39,11 @@ export interface Ports {
   /** Store files found unreadable at start and moved aside. */
   quarantined?: string[];
   http?: { timeoutMs?: number; maxBodyBytes?: number };
+  /**
+   * Opens a URL in the system browser (Electron shell.openExternal, the CLI's platform opener).
+   * Absent in the web host: the page opens the tab itself.
+   */
+  browser?: { open(url: string): Promise<void> };
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

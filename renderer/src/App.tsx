@@ -3,10 +3,12 @@ import { OpError } from './components/ErrorAlert.js';
 import { StepRail } from './components/StepRail.js';
 import { Timeline } from './components/Timeline.js';
 import { AssertionStep } from './steps/AssertionStep.js';
+import { AuthorizeStep } from './steps/AuthorizeStep.js';
 import { DiscoveryStep } from './steps/DiscoveryStep.js';
 import { InspectorStep } from './steps/InspectorStep.js';
 import { KeysStep } from './steps/KeysStep.js';
 import { ProfileStep } from './steps/ProfileStep.js';
+import { RegistrationStep } from './steps/RegistrationStep.js';
 import { ResourceStep } from './steps/ResourceStep.js';
 import { TokenRequestStep } from './steps/TokenRequestStep.js';
 import { TokensStep } from './steps/TokensStep.js';
@@ -16,8 +18,10 @@ import type { StepId } from './store/steps.js';
 const STEP_VIEWS: Record<StepId, ComponentType> = {
   profile: ProfileStep,
   discovery: DiscoveryStep,
+  registration: RegistrationStep,
   keys: KeysStep,
   assertion: AssertionStep,
+  authorize: AuthorizeStep,
   'token-request': TokenRequestStep,
   tokens: TokensStep,
   resource: ResourceStep,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { API_METHODS, WEB_TOKEN_HEADER } from '../../../shared/api.js';
+import { API_METHODS, EVENT_NAMES, WEB_TOKEN_HEADER } from '../../../shared/api.js';
 import { createHttpBridge, takeTokenFromLocation } from './http-client.js';
 
 function jsonResponse(body: unknown, status = 200) {
@@ -135,6 +135,57 @@ describe('events', () => {
 
     off();
     expect(ws.closed).toBe(true);
+  });
+
+  it('delivers every event of the contract, and fetches the snapshots again after a drop', async () => {
+    const posted: { method: string; args: unknown }[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      const method = url.split('/api/')[1]!;
+      posted.push({ method, args: JSON.parse(String(init.body)).args });
+      if (method === 'getTokenSet') return jsonResponse({ ok: true, value: { tokens: null } });
+      if (method === 'getAuthorization') {
+        return jsonResponse({ ok: true, value: { id: 'flow-1', status: 'done' } });
+      }
+      return jsonResponse({ ok: true, value: [] });
+    });
+    const bridge = createHttpBridge({
+      token: 'tok',
+      baseUrl: 'http://h',
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+      backoff: { initialMs: 1, maxMs: 1 },
+    });
+    const got: Record<'exchanges' | 'authorization' | 'tokens', unknown[]> = {
+      exchanges: [],
+      authorization: [],
+      tokens: [],
+    };
+    for (const e of EVENT_NAMES) bridge.on(e, (p) => got[e].push(p));
+    const ws = FakeSocket.instances[0]!;
+    ws.onmessage?.({
+      data: JSON.stringify({
+        event: 'authorization',
+        payload: { id: 'flow-1', status: 'waiting' },
+      }),
+    });
+    ws.onmessage?.({ data: JSON.stringify({ event: 'tokens', payload: { profileId: 'p' } }) });
+    expect(got.authorization).toEqual([{ id: 'flow-1', status: 'waiting' }]);
+    expect(got.tokens).toEqual([{ profileId: 'p' }]);
+
+    ws.onclose?.();
+    await vi.waitFor(() => expect(FakeSocket.instances).toHaveLength(2));
+    FakeSocket.instances[1]!.onopen?.();
+    await vi.waitFor(() => expect(got.authorization).toHaveLength(2));
+    await vi.waitFor(() => expect(got.tokens).toHaveLength(2));
+    expect(got.authorization[1]).toEqual({ id: 'flow-1', status: 'done' });
+    expect(got.tokens[1]).toBeNull();
+    expect(posted.map((p) => p.method).sort()).toEqual([
+      'getAuthorization',
+      'getTokenSet',
+      'listExchanges',
+    ]);
+    expect(posted.find((p) => p.method === 'getAuthorization')?.args).toEqual([
+      { flowId: 'flow-1' },
+    ]);
   });
 
   it('reconnects with backoff after the socket drops', () => {

@@ -142,6 +142,8 @@ export function createHttpBridge(options: HttpBridgeOptions): DebuggerBridge {
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let delay = backoff.initialMs;
   let droppedBefore = false;
+  /** The authorization flow the page last heard about, to fetch it again after a reconnect. */
+  let lastFlowId: string | null = null;
 
   const listenerCount = () => [...listeners.values()].reduce((n, s) => n + s.size, 0);
 
@@ -153,6 +155,21 @@ export function createHttpBridge(options: HttpBridgeOptions): DebuggerBridge {
     const u = new URL(base);
     const scheme = u.protocol === 'https:' ? 'wss:' : 'ws:';
     return `${scheme}//${u.host}/events?token=${encodeURIComponent(token)}`;
+  }
+
+  /** Snapshots may have been missed while disconnected: fetch the current ones. */
+  function resync() {
+    void call('listExchanges', []).then((r) => {
+      if (r.ok) emit('exchanges', r.value);
+    });
+    void call('getTokenSet', []).then((r) => {
+      if (r.ok) emit('tokens', (r.value as { tokens: unknown }).tokens);
+    });
+    if (lastFlowId) {
+      void call('getAuthorization', [{ flowId: lastFlowId }]).then((r) => {
+        if (r.ok) emit('authorization', r.value);
+      });
+    }
   }
 
   function connect() {
@@ -167,12 +184,7 @@ export function createHttpBridge(options: HttpBridgeOptions): DebuggerBridge {
     socket = ws;
     ws.onopen = () => {
       delay = backoff.initialMs;
-      if (droppedBefore) {
-        // Snapshots may have been missed while disconnected: fetch the current one.
-        void call('listExchanges', []).then((r) => {
-          if (r.ok) emit('exchanges', r.value);
-        });
-      }
+      if (droppedBefore) resync();
     };
     ws.onmessage = (msg: MessageEvent) => {
       let data: unknown;
@@ -184,6 +196,10 @@ export function createHttpBridge(options: HttpBridgeOptions): DebuggerBridge {
       if (typeof data !== 'object' || data === null) return;
       const { event, payload } = data as { event?: unknown; payload?: unknown };
       if (typeof event === 'string' && listeners.has(event as EventName)) {
+        if (event === 'authorization') {
+          const id = (payload as { id?: unknown } | null)?.id;
+          if (typeof id === 'string') lastFlowId = id;
+        }
         emit(event as EventName, payload);
       }
     };

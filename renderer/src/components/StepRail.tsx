@@ -1,14 +1,15 @@
-import { STEPS } from '../store/steps.js';
+import { stepsForFlow } from '../store/steps.js';
 import { useApp } from '../store/index.js';
 
-/** The list of steps; the current one has aria-current="step". */
+/** The steps that fit the active profile's flow; the current one has aria-current="step". */
 export function StepRail() {
   const step = useApp((s) => s.step);
   const goTo = useApp((s) => s.goTo);
+  const flow = useApp((s) => s.profiles.find((p) => p.id === s.activeProfileId)?.flow);
   return (
     <nav className="rail" aria-label="Steps">
       <ol>
-        {STEPS.map((s, i) => (
+        {stepsForFlow(flow).map((s, i) => (
           <li key={s.id}>
             <button
               type="button"

@@ -12,8 +12,11 @@ export function TokenDetails({
   token,
   value,
   children,
+  claimsCaption,
 }: {
   token: TokenView;
+  /** Caption of the claims table ("Claims explained" by default). */
+  claimsCaption?: string;
   /** The value row (masked, with Reveal when the engine can reveal it). */
   value: ReactNode;
   children?: ReactNode;
@@ -42,7 +45,10 @@ export function TokenDetails({
           <CodeBlock label="Claims" what="token claims JSON" text={pretty(token.decoded.claims)} />
         </div>
       )}
-      <ClaimsTable claims={token.explained} />
+      <ClaimsTable
+        claims={token.explained}
+        {...(claimsCaption ? { caption: claimsCaption } : {})}
+      />
       <FindingsList findings={token.findings} label="Token findings" />
     </div>
   );

@@ -93,4 +93,96 @@ describe('Keys step', () => {
     await user.click(within(keyRows()[0]!).getByRole('button', { name: 'Delete' }));
     expect(screen.getByText(/No keys yet/)).toBeTruthy();
   });
+
+  describe('JWKS host', () => {
+    const panel = () =>
+      screen.getByRole('heading', { name: 'Host the JWKS on this machine' }).closest('.card')!;
+
+    it('hosts the profile’s key, shows the URL, reachability and the cloud note, then stops', async () => {
+      const { user, fake } = await renderApp({ step: 'keys' });
+      const host = within(panel() as HTMLElement);
+      expect(panel().textContent).toContain('a cloud server cannot');
+      expect((host.getByLabelText('Key to host') as HTMLSelectElement).value).toBe('');
+      await user.click(host.getByRole('button', { name: 'Start hosting' }));
+      expect(fake.callsOf('hostJwks')).toEqual([[{ profileId: FAKE_PROFILE.id }]]);
+
+      const url = fake.state.jwksHost!.url;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/jwks\.json$/);
+      const details = host.getByLabelText('JWKS host');
+      expect(details.textContent).toContain(url);
+      expect(details.textContent).toContain('✓ fetched back');
+      expect(details.textContent).toContain(FAKE_KEY.kid);
+      expect(host.getByRole('button', { name: 'Copy JWKS URL' })).toBeTruthy();
+      expect(host.getByRole('note').textContent).toContain('a cloud server cannot');
+
+      await user.click(host.getByRole('button', { name: 'Stop hosting' }));
+      expect(fake.callsOf('stopJwksHost')).toHaveLength(1);
+      expect(host.getByRole('button', { name: 'Start hosting' })).toBeTruthy();
+    });
+
+    it('hosts a chosen key and says when the URL cannot be fetched back', async () => {
+      const { user, fake } = await renderApp({
+        step: 'keys',
+        handlers: {
+          hostJwks: () => ({
+            ok: true,
+            value: {
+              url: 'http://127.0.0.1:4000/jwks.json',
+              port: 4000,
+              kids: [FAKE_KEY.kid],
+              reachable: false,
+              note: 'Only servers on this machine can reach 127.0.0.1.',
+            },
+          }),
+        },
+      });
+      const host = within(panel() as HTMLElement);
+      await user.selectOptions(host.getByLabelText('Key to host'), FAKE_KEY.id);
+      await user.click(host.getByRole('button', { name: 'Start hosting' }));
+      expect(fake.callsOf('hostJwks')).toEqual([[{ keyIds: [FAKE_KEY.id] }]]);
+      expect(host.getByLabelText('JWKS host').textContent).toContain('✗ could not fetch it back');
+    });
+
+    it('shows a failure to start with its fix', async () => {
+      const { user } = await renderApp({
+        step: 'keys',
+        handlers: {
+          hostJwks: () => ({
+            ok: false,
+            error: {
+              code: 'NETWORK_ERROR',
+              message: 'Port 8443 is in use.',
+              fix: 'Pick another port or stop the program that holds it.',
+            },
+          }),
+        },
+      });
+      await user.click(screen.getByRole('button', { name: 'Start hosting' }));
+      const alert = await screen.findByRole('alert');
+      expect(alert.textContent).toContain('Port 8443 is in use.');
+      expect(alert.textContent).toContain('Pick another port');
+    });
+
+    it('shows a host that was already running when the app started', async () => {
+      await renderApp({
+        step: 'keys',
+        handlers: {
+          getJwksHost: () => ({
+            ok: true,
+            value: {
+              host: {
+                url: 'http://127.0.0.1:4555/jwks.json',
+                port: 4555,
+                kids: ['k1'],
+                reachable: true,
+                note: 'note',
+              },
+            },
+          }),
+        },
+      });
+      expect(panel().textContent).toContain('http://127.0.0.1:4555/jwks.json');
+      expect(screen.getByRole('button', { name: 'Stop hosting' })).toBeTruthy();
+    });
+  });
 });

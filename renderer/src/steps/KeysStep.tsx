@@ -7,6 +7,7 @@ import { CopyButton } from '../components/CopyButton.js';
 import { OpError } from '../components/ErrorAlert.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { localDate } from '../components/format.js';
+import { KeyValueList } from '../components/KeyValueList.js';
 import { StepSection } from '../components/StepSection.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
 
@@ -241,6 +242,96 @@ function ExportPrivateKey({ keys }: { keys: KeyInfo[] }) {
   );
 }
 
+const CLOUD_NOTE =
+  'Only servers on this machine (or a container on it) can reach 127.0.0.1; a cloud server cannot — publish the JWKS at a public https URL for it.';
+
+function JwksHost() {
+  const keys = useApp((s) => s.keys);
+  const host = useApp((s) => s.jwksHost);
+  const hostJwks = useApp((s) => s.hostJwks);
+  const stopJwksHost = useApp((s) => s.stopJwksHost);
+  const profile = useActiveProfile();
+  const starting = useOp('hostJwks');
+  const stopping = useOp('stopJwksHost');
+  const [keyId, setKeyId] = useState('');
+  const profileKey = keys.find((k) => k.id === profile?.auth.keyId);
+  const options = [
+    {
+      value: '',
+      label: profileKey ? `The profile’s key (${profileKey.kid})` : 'The profile’s key (none set)',
+    },
+    ...keys.map((k) => ({ value: k.id, label: `${k.kid} (${k.alg})` })),
+  ];
+  return (
+    <div className="card">
+      <h3>Host the JWKS on this machine</h3>
+      <p className="hint">
+        Serves the public keys at <code>http://127.0.0.1:&lt;port&gt;/jwks.json</code> so a server
+        on this machine can use it as your client’s jwks_uri. Private keys are never served.
+      </p>
+      {host ? (
+        <>
+          <KeyValueList
+            label="JWKS host"
+            items={[
+              {
+                label: 'JWKS URL',
+                value: <code className="wrap">{host.url}</code>,
+                copy: host.url,
+              },
+              {
+                label: 'Reachable',
+                value: host.reachable ? (
+                  <span className="ok-text">✓ fetched back right after starting</span>
+                ) : (
+                  <span className="alert-inline">
+                    ✗ could not fetch it back (see the timeline): a firewall or another program may
+                    hold the port
+                  </span>
+                ),
+              },
+              {
+                label: 'Keys served',
+                value: <code className="wrap">{host.kids.join(', ') || '—'}</code>,
+              },
+            ]}
+          />
+          <p className="notice notice-warning" role="note">
+            {host.note}
+          </p>
+          <div className="actions-row">
+            <ActionButton variant="secondary" busy={stopping.busy} onClick={stopJwksHost}>
+              Stop hosting
+            </ActionButton>
+          </div>
+        </>
+      ) : (
+        <>
+          <p className="hint warn-text">{CLOUD_NOTE}</p>
+          <SelectField
+            label="Key to host"
+            value={keys.some((k) => k.id === keyId) ? keyId : ''}
+            onChange={setKeyId}
+            options={options}
+          />
+          <div className="actions-row">
+            <ActionButton
+              variant="secondary"
+              busy={starting.busy}
+              disabled={keys.length === 0 || (!keyId && !profileKey)}
+              onClick={() => hostJwks(keyId || null)}
+            >
+              Start hosting
+            </ActionButton>
+          </div>
+        </>
+      )}
+      <OpError op="hostJwks" />
+      <OpError op="stopJwksHost" />
+    </div>
+  );
+}
+
 export function KeysStep() {
   const keys = useApp((s) => s.keys);
   const jwks = useApp((s) => s.jwks);
@@ -310,6 +401,7 @@ export function KeysStep() {
         <OpError op="exportJwks" />
         {jwks && <CodeBlock label="JWKS (public keys only)" what="JWKS" text={jwks} />}
       </div>
+      <JwksHost />
       {keys.some((k) => k.hasPrivateKey) && (
         <ExportPrivateKey keys={keys.filter((k) => k.hasPrivateKey)} />
       )}

@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { FAKE_PROFILE } from '../api/fake-api.js';
+import { FAKE_AUTH_PROFILE, FAKE_PROFILE } from '../api/fake-api.js';
 import { useApp } from '../store/index.js';
-import { renderApp } from '../test-utils.js';
+import { renderApp, renderAuthApp } from '../test-utils.js';
 
 describe('Profile step', () => {
   it('saves a new profile with the form values and makes it active', async () => {
@@ -133,5 +133,151 @@ describe('Profile step', () => {
     expect(
       screen.getByText('No OS keychain: secrets are kept for this session only.'),
     ).toBeTruthy();
+  });
+
+  it('sets up an authorization code profile: flow, presets, redirect URI, PKCE, extra parameters', async () => {
+    const { user, fake } = await renderApp();
+    await user.click(screen.getByRole('button', { name: 'New profile' }));
+    await user.type(screen.getByLabelText('Profile name'), 'Patient app');
+    expect(screen.queryByLabelText('Redirect URI')).toBeNull();
+    await user.selectOptions(screen.getByLabelText('Flow'), 'authorization-code');
+    // The default scope was a preset, so it follows the flow.
+    expect((screen.getByLabelText('Scope') as HTMLInputElement).value).toBe(
+      'openid fhirUser launch/patient patient/*.rs offline_access',
+    );
+    await user.click(screen.getByRole('button', { name: 'OpenID Connect sign-in' }));
+    expect((screen.getByLabelText('Scope') as HTMLInputElement).value).toBe(
+      'openid profile email offline_access',
+    );
+    const redirect = screen.getByLabelText('Redirect URI') as HTMLInputElement;
+    expect(redirect.placeholder).toContain('loopback listener on 127.0.0.1 with a random port');
+    expect(redirect.placeholder).toContain('RFC 8252');
+
+    const pkce = screen.getByLabelText('PKCE') as HTMLSelectElement;
+    expect(pkce.value).toBe('S256');
+    expect(screen.queryByRole('note')).toBeNull();
+    await user.selectOptions(pkce, 'plain');
+    expect(screen.getByRole('note').textContent).toContain('SMART App Launch requires S256');
+    await user.selectOptions(pkce, 'off');
+    expect(screen.getByRole('note').textContent).toContain(
+      'refuse requests without a code_challenge',
+    );
+
+    await user.type(redirect, 'http://127.0.0.1:8765/callback');
+    await user.type(
+      screen.getByLabelText('Extra authorize parameters'),
+      'launch=xyz{Enter}prompt=login',
+    );
+    await user.selectOptions(screen.getByLabelText('Auth method'), 'none');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+
+    const [input] = fake.callsOf('saveProfile').at(-1)!;
+    expect(input).toMatchObject({
+      name: 'Patient app',
+      flow: 'authorization-code',
+      scope: 'openid profile email offline_access',
+      redirectUri: 'http://127.0.0.1:8765/callback',
+      pkce: 'off',
+      authorizeParams: [
+        ['launch', 'xyz'],
+        ['prompt', 'login'],
+      ],
+      auth: { method: 'none' },
+    });
+    // The rail now offers the browser sign-in.
+    const rail = screen.getByRole('navigation', { name: 'Steps' });
+    expect(within(rail).getByRole('button', { name: 'Authorize' })).toBeTruthy();
+  });
+
+  it('keeps a typed scope when the flow changes', async () => {
+    const { user } = await renderApp();
+    await user.clear(screen.getByLabelText('Scope'));
+    await user.type(screen.getByLabelText('Scope'), 'system/Encounter.rs');
+    await user.selectOptions(screen.getByLabelText('Flow'), 'password');
+    expect((screen.getByLabelText('Scope') as HTMLInputElement).value).toBe('system/Encounter.rs');
+  });
+
+  it('sets up the legacy password grant with its warning; the password is write-only', async () => {
+    const { user, fake } = await renderApp();
+    await user.selectOptions(screen.getByLabelText('Flow'), 'password');
+    expect(
+      screen.getByText(
+        'RFC 9700 forbids the password grant; use it only to test servers that still offer it.',
+      ),
+    ).toBeTruthy();
+    await user.type(screen.getByLabelText('Username'), 'admin');
+    await user.type(screen.getByLabelText('Password'), 'pass');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    const [input] = fake.callsOf('saveProfile').at(-1)!;
+    expect(input).toMatchObject({ flow: 'password', username: 'admin', password: 'pass' });
+    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Password') as HTMLInputElement).placeholder).toBe(
+      'stored — type to replace',
+    );
+    await user.click(screen.getByLabelText('Remove stored password'));
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    expect(fake.callsOf('saveProfile').at(-1)![0].password).toBe('');
+  });
+
+  it('offers client_secret_jwt with HMAC algorithms only', async () => {
+    const { user, fake } = await renderApp();
+    await user.selectOptions(screen.getByLabelText('Auth method'), 'client_secret_jwt');
+    const alg = screen.getByLabelText('Signing algorithm') as HTMLSelectElement;
+    expect([...alg.options].map((o) => o.value)).toEqual(['HS256', 'HS384', 'HS512']);
+    expect(alg.value).toBe('HS256');
+    expect(screen.queryByLabelText('Signing key')).toBeNull();
+    await user.selectOptions(alg, 'HS512');
+    await user.type(screen.getByLabelText('Client secret'), 'shared-secret');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    expect(fake.callsOf('saveProfile').at(-1)![0].auth).toMatchObject({
+      method: 'client_secret_jwt',
+      alg: 'HS512',
+      clientSecret: 'shared-secret',
+    });
+    await user.selectOptions(screen.getByLabelText('Auth method'), 'private_key_jwt');
+    expect((screen.getByLabelText('Signing algorithm') as HTMLSelectElement).value).toBe('RS384');
+  });
+
+  it('saves the endpoints and the registration metadata', async () => {
+    const { user, fake } = await renderApp();
+    expect(screen.getByText('Endpoints (discovered when empty)')).toBeTruthy();
+    await user.click(screen.getByText('Endpoints (discovered when empty)'));
+    await user.type(
+      screen.getByLabelText('Registration endpoint'),
+      'https://emr.example/oauth2/default/registration',
+    );
+    await user.type(screen.getByLabelText('Revocation endpoint'), 'https://emr.example/revoke');
+    await user.click(screen.getByText('Registration metadata (for dynamic registration)'));
+    await user.selectOptions(screen.getByLabelText('Application type'), 'private');
+    await user.type(screen.getByLabelText('Client name'), 'Nightly export');
+    await user.type(screen.getByLabelText('Contacts'), 'a@example.com, b@example.com');
+    await user.selectOptions(screen.getByLabelText('Key delivery'), 'jwks_uri');
+    await user.type(screen.getByLabelText('Your JWKS URL'), 'https://app.example/jwks.json');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    expect(fake.callsOf('saveProfile').at(-1)![0]).toMatchObject({
+      registrationEndpoint: 'https://emr.example/oauth2/default/registration',
+      revocationEndpoint: 'https://emr.example/revoke',
+      jwksUri: 'https://app.example/jwks.json',
+      registration: {
+        applicationType: 'private',
+        clientName: 'Nightly export',
+        contacts: ['a@example.com', 'b@example.com'],
+        keyDelivery: 'jwks_uri',
+      },
+    });
+  });
+
+  it('keeps the registration handles the server gave when saving', async () => {
+    const { user, fake } = await renderAuthApp({
+      setup: (f) => {
+        f.state.profiles.at(-1)!.registration = { clientUri: 'https://as/reg/abc' };
+      },
+    });
+    expect(useApp.getState().activeProfileId).toBe(FAKE_AUTH_PROFILE.id);
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    const [input] = fake.callsOf('saveProfile').at(-1)!;
+    expect(input.registration).toEqual({ clientUri: 'https://as/reg/abc' });
+    expect(input).not.toHaveProperty('hasPassword');
+    expect(input).not.toHaveProperty('hasRegistrationToken');
   });
 });

@@ -1,6 +1,14 @@
 import { useId, useState, type FormEvent } from 'react';
-import { AUTH_METHODS, SIGNING_ALGS } from '../../../shared/types.js';
-import type { AuthMethod, ProfileInput, ProfileView, SigningAlg } from '../../../shared/types.js';
+import { AUTH_METHODS, FLOW_KINDS, HMAC_ALGS, SIGNING_ALGS } from '../../../shared/types.js';
+import type {
+  AuthMethod,
+  FlowKind,
+  HmacAlg,
+  PkceMode,
+  ProfileInput,
+  ProfileView,
+  SigningAlg,
+} from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { CodeBlock } from '../components/CodeBlock.js';
 import { OpError } from '../components/ErrorAlert.js';
@@ -14,10 +22,173 @@ export const DEFAULT_RESOURCE_PATH = 'Patient?_count=1';
 
 const METHOD_HINTS: Record<AuthMethod, string> = {
   private_key_jwt: 'A JWT signed with your private key (SMART Backend Services).',
+  client_secret_jwt: 'A JWT signed with the client secret (HMAC, HS256/384/512).',
   client_secret_basic: 'Client ID and secret in an HTTP Basic Authorization header.',
   client_secret_post: 'Client ID and secret in the form body.',
-  none: 'Public client: no client authentication.',
+  none: 'Public client: no client authentication (use PKCE).',
 };
+
+export const FLOW_LABELS: Record<FlowKind, string> = {
+  'backend-services': 'SMART Backend Services (client credentials)',
+  'authorization-code': 'Authorization code (user login)',
+  password: 'Password grant (legacy)',
+};
+
+const FLOW_HINTS: Record<FlowKind, string> = {
+  'backend-services': 'A server-to-server client: no user, a signed assertion gets the token.',
+  'authorization-code':
+    'A user signs in at the server in the system browser; PKCE protects the code.',
+  password: 'The app sends a user’s password to the token endpoint. Only to test old servers.',
+};
+
+const FLOW_SHORT: Record<FlowKind, string> = {
+  'backend-services': 'backend services',
+  'authorization-code': 'auth code',
+  password: 'password',
+};
+
+/** Scopes people start from, per flow (SMART v2 unless said otherwise). */
+export const SCOPE_PRESETS: Record<FlowKind, { label: string; scope: string }[]> = {
+  'backend-services': [
+    { label: 'Read everything', scope: 'system/*.rs' },
+    { label: 'Patients and observations', scope: 'system/Patient.rs system/Observation.rs' },
+    { label: 'Read everything (SMART v1)', scope: 'system/*.read' },
+  ],
+  'authorization-code': [
+    {
+      label: 'Patient app (standalone)',
+      scope: 'openid fhirUser launch/patient patient/*.rs offline_access',
+    },
+    {
+      label: 'Clinician app (EHR launch)',
+      scope: 'openid fhirUser launch user/*.rs offline_access',
+    },
+    { label: 'OpenID Connect sign-in', scope: 'openid profile email offline_access' },
+  ],
+  password: [
+    { label: 'User access with refresh', scope: 'openid offline_access user/*.rs' },
+    { label: 'OpenEMR API', scope: 'openid offline_access api:oemr api:fhir user/Patient.rs' },
+  ],
+};
+
+const isPreset = (scope: string) =>
+  scope.trim() === '' ||
+  Object.values(SCOPE_PRESETS).some((list) => list.some((p) => p.scope === scope.trim()));
+
+const PKCE_OPTIONS: { value: PkceMode; label: string }[] = [
+  { value: 'S256', label: 'S256 (recommended)' },
+  { value: 'plain', label: 'plain (SMART forbids it)' },
+  { value: 'off', label: 'off (no PKCE)' },
+];
+
+const PKCE_WARNINGS: Partial<Record<PkceMode, string>> = {
+  plain:
+    'plain sends the code verifier itself through the browser. SMART App Launch requires S256; choose plain only to test how a server treats it.',
+  off: 'Without PKCE a stolen code can be redeemed. SMART and OAuth 2.1 servers refuse requests without a code_challenge; choose off only to test that.',
+};
+
+const APPLICATION_TYPES = [
+  { value: '', label: 'Server default' },
+  { value: 'web', label: 'web (RFC 7591)' },
+  { value: 'native', label: 'native (RFC 7591: loopback / custom-scheme redirects)' },
+  { value: 'private', label: 'private (OpenEMR: confidential client)' },
+  { value: 'public', label: 'public (OpenEMR: public client)' },
+];
+
+const KEY_DELIVERY = [
+  { value: '', label: 'Automatic: jwks_uri when set, else the key by value' },
+  { value: 'jwks_uri', label: 'jwks_uri (your JWKS URL)' },
+  { value: 'jwks', label: 'jwks (the public key by value)' },
+] as const;
+
+type Alg = SigningAlg | HmacAlg;
+const isHmac = (alg: Alg): alg is HmacAlg => (HMAC_ALGS as readonly string[]).includes(alg);
+
+/** "launch=xyz" lines to parameter pairs; blank lines are skipped. */
+export function parseParamLines(text: string): [string, string][] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const i = l.indexOf('=');
+      return i < 0 ? [l, ''] : [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+    });
+}
+
+const paramLines = (params: [string, string][] | undefined) =>
+  (params ?? []).map(([n, v]) => `${n}=${v}`).join('\n');
+
+function ScopePresets({ flow, onPick }: { flow: FlowKind; onPick: (scope: string) => void }) {
+  const labelId = useId();
+  return (
+    <div className="presets" role="group" aria-labelledby={labelId}>
+      <span id={labelId} className="presets-label">
+        Presets for {FLOW_SHORT[flow]}:
+      </span>
+      {SCOPE_PRESETS[flow].map((p) => (
+        <button
+          key={p.scope}
+          type="button"
+          className="btn btn-small btn-secondary preset"
+          title={p.scope}
+          onClick={() => onPick(p.scope)}
+        >
+          {p.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function SecretField({
+  label,
+  value,
+  onChange,
+  stored,
+  remove,
+  onRemove,
+  hint,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  stored: boolean;
+  remove: boolean;
+  onRemove: (v: boolean) => void;
+  hint: string;
+}) {
+  const removeId = useId();
+  return (
+    <div>
+      <TextField
+        label={label}
+        value={value}
+        onChange={onChange}
+        type="password"
+        autoComplete="new-password"
+        placeholder={stored ? 'stored — type to replace' : 'not set'}
+        hint={
+          <>
+            {hint} Write-only: never shown again.{' '}
+            {stored && <span className="badge badge-ok">stored</span>}
+          </>
+        }
+      />
+      {stored && (
+        <div className="check">
+          <input
+            id={removeId}
+            type="checkbox"
+            checked={remove}
+            onChange={(e) => onRemove(e.target.checked)}
+          />
+          <label htmlFor={removeId}>Remove stored {label.toLowerCase()}</label>
+        </div>
+      )}
+    </div>
+  );
+}
 
 function ProfileForm({ profile }: { profile: ProfileView | null }) {
   const keys = useApp((s) => s.keys);
@@ -25,20 +196,55 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   const { busy } = useOp('saveProfile');
 
   const [name, setName] = useState(profile?.name ?? '');
+  const [flow, setFlow] = useState<FlowKind>(profile?.flow ?? 'backend-services');
   const [fhirBaseUrl, setFhirBaseUrl] = useState(profile?.fhirBaseUrl ?? '');
   const [issuer, setIssuer] = useState(profile?.issuer ?? '');
-  const [tokenEndpoint, setTokenEndpoint] = useState(profile?.tokenEndpoint ?? '');
   const [clientId, setClientId] = useState(profile?.clientId ?? '');
   const [scope, setScope] = useState(profile?.scope ?? DEFAULT_SCOPE);
+  // Endpoints
+  const [tokenEndpoint, setTokenEndpoint] = useState(profile?.tokenEndpoint ?? '');
+  const [authorizationEndpoint, setAuthorizationEndpoint] = useState(
+    profile?.authorizationEndpoint ?? '',
+  );
+  const [registrationEndpoint, setRegistrationEndpoint] = useState(
+    profile?.registrationEndpoint ?? '',
+  );
+  const [introspectionEndpoint, setIntrospectionEndpoint] = useState(
+    profile?.introspectionEndpoint ?? '',
+  );
+  const [revocationEndpoint, setRevocationEndpoint] = useState(profile?.revocationEndpoint ?? '');
+  const [userinfoEndpoint, setUserinfoEndpoint] = useState(profile?.userinfoEndpoint ?? '');
+  const [endSessionEndpoint, setEndSessionEndpoint] = useState(profile?.endSessionEndpoint ?? '');
+  // Authorization code
+  const [redirectUri, setRedirectUri] = useState(profile?.redirectUri ?? '');
+  const [pkce, setPkce] = useState<PkceMode>(profile?.pkce ?? 'S256');
+  const [authorizeParams, setAuthorizeParams] = useState(paramLines(profile?.authorizeParams));
+  // Password grant
+  const [username, setUsername] = useState(profile?.username ?? '');
+  const [password, setPassword] = useState('');
+  const [removePassword, setRemovePassword] = useState(false);
+  // Client authentication
   const [method, setMethod] = useState<AuthMethod>(profile?.auth.method ?? 'private_key_jwt');
-  const [alg, setAlg] = useState<SigningAlg>(profile?.auth.alg ?? 'RS384');
+  const [alg, setAlg] = useState<Alg>(profile?.auth.alg ?? 'RS384');
   const [keyId, setKeyId] = useState(profile?.auth.keyId ?? '');
   const [clientSecret, setClientSecret] = useState('');
   const [removeSecret, setRemoveSecret] = useState(false);
+  // Registration metadata
+  const [applicationType, setApplicationType] = useState(
+    profile?.registration?.applicationType ?? '',
+  );
+  const [clientName, setClientName] = useState(profile?.registration?.clientName ?? '');
+  const [contacts, setContacts] = useState((profile?.registration?.contacts ?? []).join(', '));
+  const [keyDelivery, setKeyDelivery] = useState<'' | 'jwks_uri' | 'jwks'>(
+    profile?.registration?.keyDelivery ?? '',
+  );
+  const [jwksUri, setJwksUri] = useState(profile?.jwksUri ?? '');
   const [resourcePath, setResourcePath] = useState(profile?.resourcePath ?? DEFAULT_RESOURCE_PATH);
-  const removeId = useId();
 
   const hasSecret = profile?.auth.hasClientSecret ?? false;
+  const hasPassword = profile?.hasPassword ?? false;
+  const hmac = method === 'client_secret_jwt';
+  const usesSecret = method.startsWith('client_secret');
   const keyOptions = [
     { value: '', label: keys.length ? '— no key —' : '— no keys yet (see Keys) —' },
     ...keys
@@ -48,11 +254,37 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   if (keyId && !keys.some((k) => k.id === keyId)) {
     keyOptions.push({ value: keyId, label: `${profile?.auth.kid ?? keyId} (key not found)` });
   }
+  const appTypeOptions = APPLICATION_TYPES.some((o) => o.value === applicationType)
+    ? APPLICATION_TYPES
+    : [...APPLICATION_TYPES, { value: applicationType, label: applicationType }];
+  const endpointsSet = [
+    tokenEndpoint,
+    authorizationEndpoint,
+    registrationEndpoint,
+    introspectionEndpoint,
+    revocationEndpoint,
+    userinfoEndpoint,
+    endSessionEndpoint,
+  ].some((v) => v.trim());
 
   function onKeyChange(id: string) {
     setKeyId(id);
     const key = keys.find((k) => k.id === id);
-    if (key) setAlg(key.alg);
+    if (key && !hmac) setAlg(key.alg);
+  }
+
+  function onMethodChange(m: AuthMethod) {
+    setMethod(m);
+    if (m === 'client_secret_jwt' && !isHmac(alg)) setAlg('HS256');
+    if (m !== 'client_secret_jwt' && isHmac(alg)) {
+      setAlg(keys.find((k) => k.id === keyId)?.alg ?? 'RS384');
+    }
+  }
+
+  function onFlowChange(f: FlowKind) {
+    setFlow(f);
+    // A scope the user typed stays; a preset (or nothing) follows the flow.
+    if (isPreset(scope)) setScope(SCOPE_PRESETS[f][0]!.scope);
   }
 
   async function onSubmit(e: FormEvent) {
@@ -66,14 +298,41 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
         : base?.auth.keyId
           ? undefined
           : base?.auth.kid;
+    const contactList = contacts
+      .split(/[\s,;]+/)
+      .map((c) => c.trim())
+      .filter(Boolean);
+    const registration = Object.fromEntries(
+      Object.entries({
+        ...base?.registration,
+        applicationType: optional(applicationType),
+        clientName: optional(clientName),
+        contacts: contactList.length ? contactList : undefined,
+        keyDelivery: keyDelivery || undefined,
+      }).filter(([, v]) => v !== undefined),
+    ) as NonNullable<ProfileInput['registration']>;
+    const params = parseParamLines(authorizeParams);
     const input: ProfileInput = {
       ...base,
       name: name.trim(),
+      flow,
       fhirBaseUrl: optional(fhirBaseUrl),
       issuer: optional(issuer),
       tokenEndpoint: optional(tokenEndpoint),
+      authorizationEndpoint: optional(authorizationEndpoint),
+      registrationEndpoint: optional(registrationEndpoint),
+      introspectionEndpoint: optional(introspectionEndpoint),
+      revocationEndpoint: optional(revocationEndpoint),
+      userinfoEndpoint: optional(userinfoEndpoint),
+      endSessionEndpoint: optional(endSessionEndpoint),
+      jwksUri: optional(jwksUri),
       clientId: clientId.trim(),
       scope: scope.trim(),
+      redirectUri: optional(redirectUri),
+      pkce: flow === 'authorization-code' || base?.pkce ? pkce : undefined,
+      authorizeParams: params.length ? params : undefined,
+      username: optional(username),
+      registration: Object.keys(registration).length ? registration : undefined,
       resourcePath: optional(resourcePath),
       auth: {
         ...base?.auth,
@@ -86,10 +345,14 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
     if (profile) input.id = profile.id;
     if (clientSecret) input.auth.clientSecret = clientSecret;
     else if (removeSecret) input.auth.clientSecret = '';
+    if (password) input.password = password;
+    else if (removePassword) input.password = '';
     const saved = await saveProfile(input);
     if (saved) {
       setClientSecret('');
       setRemoveSecret(false);
+      setPassword('');
+      setRemovePassword(false);
     }
   }
 
@@ -98,6 +361,13 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
       <h3>{profile ? `Edit “${profile.name}”` : 'New profile'}</h3>
       <div className="grid-2">
         <TextField label="Profile name" value={name} onChange={setName} required />
+        <SelectField
+          label="Flow"
+          value={flow}
+          onChange={onFlowChange}
+          options={FLOW_KINDS.map((f) => ({ value: f, label: FLOW_LABELS[f] }))}
+          hint={FLOW_HINTS[flow]}
+        />
         <TextField
           label="FHIR base URL"
           value={fhirBaseUrl}
@@ -116,76 +386,242 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           hint="Authorization server issuer; optional when the FHIR base URL is enough for discovery."
         />
         <TextField
-          label="Token endpoint"
-          value={tokenEndpoint}
-          onChange={setTokenEndpoint}
-          type="url"
+          label="Client ID"
+          value={clientId}
+          onChange={setClientId}
           mono
-          placeholder="discovered when empty"
-          hint="Optional — discovered when empty."
-        />
-        <TextField label="Client ID" value={clientId} onChange={setClientId} mono />
-        <TextField
-          label="Scope"
-          value={scope}
-          onChange={setScope}
-          mono
-          hint="Space-separated, e.g. system/*.rs or system/Patient.rs system/Observation.rs"
+          placeholder="empty until registered"
         />
       </div>
+      <TextField
+        label="Scope"
+        value={scope}
+        onChange={setScope}
+        mono
+        hint={
+          flow === 'backend-services'
+            ? 'Space-separated, e.g. system/*.rs or system/Patient.rs system/Observation.rs'
+            : 'Space-separated; openid for an id_token, offline_access for a refresh token.'
+        }
+      />
+      <ScopePresets flow={flow} onPick={setScope} />
+
+      {flow === 'authorization-code' && (
+        <fieldset className="fieldset">
+          <legend>Browser sign-in</legend>
+          <TextField
+            label="Redirect URI"
+            value={redirectUri}
+            onChange={setRedirectUri}
+            mono
+            placeholder="empty = loopback listener on 127.0.0.1 with a random port (RFC 8252)"
+            hint="Empty or http://127.0.0.1[:port]/…: the app listens for the redirect once. Anything else (a registered https URL, oauth-flow-debugger://callback): you paste the redirect URL back."
+          />
+          <div className="grid-2">
+            <div>
+              <SelectField
+                label="PKCE"
+                value={pkce}
+                onChange={setPkce}
+                options={PKCE_OPTIONS}
+                hint="S256: a fresh verifier per sign-in; only its hash goes through the browser."
+              />
+              {PKCE_WARNINGS[pkce] && (
+                <p className="notice notice-warning" role="note">
+                  {PKCE_WARNINGS[pkce]}
+                </p>
+              )}
+            </div>
+            <TextField
+              label="Extra authorize parameters"
+              value={authorizeParams}
+              onChange={setAuthorizeParams}
+              multiline
+              rows={2}
+              mono
+              placeholder={'launch=xyz\nprompt=login'}
+              hint="One name=value per line (state and redirect_uri are always the app’s own)."
+            />
+          </div>
+        </fieldset>
+      )}
+
+      {flow === 'password' && (
+        <fieldset className="fieldset">
+          <legend>Resource owner (password grant)</legend>
+          <p className="notice notice-warning" role="note">
+            RFC 9700 forbids the password grant; use it only to test servers that still offer it.
+          </p>
+          <div className="grid-2">
+            <TextField
+              label="Username"
+              value={username}
+              onChange={setUsername}
+              autoComplete="off"
+            />
+            <SecretField
+              label="Password"
+              value={password}
+              onChange={setPassword}
+              stored={hasPassword}
+              remove={removePassword}
+              onRemove={setRemovePassword}
+              hint="The user’s password, sent as {{password}}."
+            />
+          </div>
+        </fieldset>
+      )}
+
       <fieldset className="fieldset">
         <legend>Client authentication</legend>
         <div className="grid-2">
           <SelectField
             label="Auth method"
             value={method}
-            onChange={setMethod}
+            onChange={onMethodChange}
             options={AUTH_METHODS}
             hint={METHOD_HINTS[method]}
           />
-          <SelectField
-            label="Signing algorithm"
-            value={alg}
-            onChange={setAlg}
-            options={SIGNING_ALGS}
-            hint="Used with private_key_jwt. SMART servers must accept RS384 or ES384."
-          />
-          <SelectField
-            label="Signing key"
-            value={keyId}
-            onChange={onKeyChange}
-            options={keyOptions}
-            hint="Used with private_key_jwt. Sets the kid of the assertion."
-          />
-          <div>
-            <TextField
+          {(method === 'private_key_jwt' || hmac) && (
+            <SelectField<Alg>
+              label="Signing algorithm"
+              value={alg}
+              onChange={setAlg}
+              options={hmac ? HMAC_ALGS : SIGNING_ALGS}
+              hint={
+                hmac
+                  ? 'HMAC with the client secret as the key.'
+                  : 'SMART servers must accept RS384 or ES384.'
+              }
+            />
+          )}
+          {method === 'private_key_jwt' && (
+            <SelectField
+              label="Signing key"
+              value={keyId}
+              onChange={onKeyChange}
+              options={keyOptions}
+              hint="Sets the kid of the assertion."
+            />
+          )}
+          {(usesSecret || hasSecret) && (
+            <SecretField
               label="Client secret"
               value={clientSecret}
               onChange={setClientSecret}
-              type="password"
-              autoComplete="new-password"
-              placeholder={hasSecret ? 'stored — type to replace' : 'not set'}
-              hint={
-                <>
-                  Used with client_secret_basic / client_secret_post. Write-only: never shown again.{' '}
-                  {hasSecret && <span className="badge badge-ok">stored</span>}
-                </>
-              }
+              stored={hasSecret}
+              remove={removeSecret}
+              onRemove={setRemoveSecret}
+              hint="Used with client_secret_basic, client_secret_post and client_secret_jwt."
             />
-            {hasSecret && (
-              <div className="check">
-                <input
-                  id={removeId}
-                  type="checkbox"
-                  checked={removeSecret}
-                  onChange={(e) => setRemoveSecret(e.target.checked)}
-                />
-                <label htmlFor={removeId}>Remove stored secret</label>
-              </div>
-            )}
-          </div>
+          )}
         </div>
       </fieldset>
+
+      <details className="disclosure" open={endpointsSet || undefined}>
+        <summary>Endpoints (discovered when empty)</summary>
+        <div className="grid-2">
+          <TextField
+            label="Authorization endpoint"
+            value={authorizationEndpoint}
+            onChange={setAuthorizationEndpoint}
+            type="url"
+            mono
+            placeholder="discovered"
+          />
+          <TextField
+            label="Token endpoint"
+            value={tokenEndpoint}
+            onChange={setTokenEndpoint}
+            type="url"
+            mono
+            placeholder="discovered"
+          />
+          <TextField
+            label="Registration endpoint"
+            value={registrationEndpoint}
+            onChange={setRegistrationEndpoint}
+            type="url"
+            mono
+            placeholder="discovered"
+            hint="OpenEMR: https://host/oauth2/{site}/registration"
+          />
+          <TextField
+            label="Introspection endpoint"
+            value={introspectionEndpoint}
+            onChange={setIntrospectionEndpoint}
+            type="url"
+            mono
+            placeholder="discovered"
+          />
+          <TextField
+            label="Revocation endpoint"
+            value={revocationEndpoint}
+            onChange={setRevocationEndpoint}
+            type="url"
+            mono
+            placeholder="discovered"
+          />
+          <TextField
+            label="Userinfo endpoint"
+            value={userinfoEndpoint}
+            onChange={setUserinfoEndpoint}
+            type="url"
+            mono
+            placeholder="discovered"
+          />
+          <TextField
+            label="End session endpoint"
+            value={endSessionEndpoint}
+            onChange={setEndSessionEndpoint}
+            type="url"
+            mono
+            placeholder="discovered"
+          />
+        </div>
+      </details>
+
+      <details className="disclosure">
+        <summary>Registration metadata (for dynamic registration)</summary>
+        <div className="grid-2">
+          <SelectField
+            label="Application type"
+            value={applicationType}
+            onChange={setApplicationType}
+            options={appTypeOptions}
+          />
+          <TextField
+            label="Client name"
+            value={clientName}
+            onChange={setClientName}
+            placeholder={name || 'the profile name'}
+          />
+          <TextField
+            label="Contacts"
+            value={contacts}
+            onChange={setContacts}
+            placeholder="admin@example.com, dev@example.com"
+            hint="Email addresses, separated by commas."
+          />
+          <SelectField
+            label="Key delivery"
+            value={keyDelivery}
+            onChange={setKeyDelivery}
+            options={KEY_DELIVERY}
+            hint="How private_key_jwt clients register their public key."
+          />
+          <TextField
+            label="Your JWKS URL"
+            value={jwksUri}
+            onChange={setJwksUri}
+            type="url"
+            mono
+            placeholder="https://app.example.com/.well-known/jwks.json"
+            hint="Where the server fetches your public keys (jwks_uri). Keys → Host the JWKS can serve one on 127.0.0.1."
+          />
+        </div>
+      </details>
+
       <TextField
         label="Resource path"
         value={resourcePath}
@@ -273,7 +709,7 @@ export function ProfileStep() {
     <StepSection
       id="profile"
       title="Profile"
-      intro="Which server you talk to and who you are to it: client ID, auth method and key."
+      intro="Which server you talk to, which flow you run, and who you are to it: client ID, auth method and key."
     >
       {storage?.warning && (
         <div className="notice notice-warning" role="note">
@@ -298,7 +734,8 @@ export function ProfileStep() {
                 >
                   <span className="profile-item-name">{p.name}</span>
                   <span className="profile-item-detail">
-                    {p.clientId || 'no client ID'} · {p.auth.method}
+                    {p.clientId || 'no client ID'} · {FLOW_SHORT[p.flow ?? 'backend-services']} ·{' '}
+                    {p.auth.method}
                   </span>
                 </button>
               </li>

@@ -1,9 +1,9 @@
 import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { finding } from '../../../shared/findings.js';
-import { FAKE_PROFILE, FAKE_TOKEN_URL } from '../api/fake-api.js';
+import { FAKE_AUTH_PROFILE, FAKE_PROFILE, FAKE_TOKEN_URL } from '../api/fake-api.js';
 import { useApp } from '../store/index.js';
-import { renderApp } from '../test-utils.js';
+import { renderApp, renderAuthApp } from '../test-utils.js';
 
 const region = () => screen.getByRole('region', { name: 'Token request' });
 
@@ -65,6 +65,7 @@ describe('Token request step', () => {
             status: 400,
             body: { error: 'invalid_client', error_description: 'kid not found' },
             receivedAt: new Date().toISOString(),
+            grant: 'client_credentials',
             findings: [
               finding('ASSERTION_KID_NOT_FOUND', 'kid "abc" is not in the registered JWKS.'),
               finding('CLOCK_SKEW', 'Server Date header is 4 min ahead.', { severity: 'warning' }),
@@ -97,5 +98,44 @@ describe('Token request step', () => {
       { profileId: FAKE_PROFILE.id, overrides: { claims: { aud: 'https://x.example/token' } } },
     ]);
     expect(region().textContent).toContain('Uses your client assertion edits: aud');
+  });
+
+  it('picks the grant: defaults from the flow, warns about the password grant', async () => {
+    const { user, fake } = await renderApp({ step: 'token-request' });
+    const grant = screen.getByLabelText('Grant type') as HTMLSelectElement;
+    expect(grant.value).toBe('client_credentials');
+    expect(within(region()).queryByRole('list', { name: 'Grant warning' })).toBeNull();
+
+    await user.selectOptions(grant, 'password');
+    const warning = within(region()).getByRole('list', { name: 'Grant warning' });
+    expect(warning.textContent).toContain('GRANT_INSECURE');
+    expect(warning.textContent).toContain('Use the authorization code flow with PKCE');
+    await user.click(screen.getByRole('button', { name: 'Prepare request' }));
+    expect(fake.callsOf('prepareTokenRequest').at(-1)).toEqual([
+      { profileId: FAKE_PROFILE.id, grant: 'password' },
+    ]);
+    expect((screen.getByLabelText('password value') as HTMLInputElement).value).toBe(
+      '{{password}}',
+    );
+    // The engine's own pre-flight finding replaces the local warning: it is shown once.
+    expect(within(region()).getAllByText('GRANT_INSECURE')).toHaveLength(1);
+
+    // Going back to the default sends no grant: the engine decides from the flow.
+    await user.selectOptions(grant, 'client_credentials');
+    expect(screen.queryByLabelText('Token URL')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Prepare request' }));
+    expect(fake.callsOf('prepareTokenRequest').at(-1)).toEqual([{ profileId: FAKE_PROFILE.id }]);
+  });
+
+  it('defaults to the authorization code grant and says when there is no code yet', async () => {
+    const { user } = await renderAuthApp({ step: 'token-request' });
+    expect((screen.getByLabelText('Grant type') as HTMLSelectElement).value).toBe(
+      'authorization_code',
+    );
+    await user.click(screen.getByRole('button', { name: 'Prepare request' }));
+    const alert = await within(region()).findByRole('alert');
+    expect(alert.textContent).toContain('No authorization code has been received');
+    expect(alert.textContent).toContain('Run the Authorize step first');
+    expect(useApp.getState().activeProfileId).toBe(FAKE_AUTH_PROFILE.id);
   });
 });

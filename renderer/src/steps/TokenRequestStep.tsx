@@ -1,10 +1,12 @@
-import type { TokenResult } from '../../../shared/types.js';
+import { finding } from '../../../shared/findings.js';
+import { GRANT_TYPES } from '../../../shared/types.js';
+import type { FlowKind, GrantType, ProfileView, TokenResult } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { CodeBlock } from '../components/CodeBlock.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { OpError } from '../components/ErrorAlert.js';
 import { FindingsList } from '../components/FindingsList.js';
-import { TextField } from '../components/fields.js';
+import { SelectField, TextField } from '../components/fields.js';
 import { pretty } from '../components/format.js';
 import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { NeedsProfile } from '../components/NeedsProfile.js';
@@ -13,6 +15,25 @@ import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
 import type { RowList } from '../store/token-request.js';
 import { overrideNames } from './AssertionStep.js';
+
+export const GRANT_LABELS: Record<GrantType, string> = {
+  client_credentials: 'Client credentials (backend services)',
+  authorization_code: 'Authorization code (the last code received)',
+  refresh_token: 'Refresh token (the one held)',
+  password: 'Password (legacy, insecure)',
+};
+
+/** The grant the engine uses for a flow when none is chosen. */
+export function defaultGrant(flow: FlowKind | undefined): GrantType {
+  if (flow === 'authorization-code') return 'authorization_code';
+  if (flow === 'password') return 'password';
+  return 'client_credentials';
+}
+
+const GRANT_INSECURE = finding(
+  'GRANT_INSECURE',
+  'grant_type=password: the user’s password passes through this client.',
+);
 
 const ROW_TEXT: Record<RowList, { noun: string; add: string }> = {
   headers: { noun: 'Header', add: 'Add header' },
@@ -102,6 +123,20 @@ function ResultView({ result }: { result: TokenResult }) {
   if (result.expiresIn !== undefined) {
     items.push({ label: 'expires_in', value: <code>{result.expiresIn} s</code> });
   }
+  if (result.idToken) items.push({ label: 'id_token', value: 'received (see Tokens)' });
+  if (result.refreshToken) {
+    items.push({
+      label: 'refresh_token',
+      value: result.refreshToken.masked ? (
+        <>
+          <code className="wrap">{result.refreshToken.masked}</code>{' '}
+          <span className="muted">{result.refreshToken.note}</span>
+        </>
+      ) : (
+        <span className="muted">{result.refreshToken.note}</span>
+      ),
+    });
+  }
   return (
     <div className="results">
       <h3>Response</h3>
@@ -147,8 +182,10 @@ function ResultView({ result }: { result: TokenResult }) {
   );
 }
 
-function TokenRequestBody() {
+function TokenRequestBody({ profile }: { profile: ProfileView }) {
   const draft = useApp((s) => s.draft);
+  const tokenGrant = useApp((s) => s.tokenGrant);
+  const setTokenGrant = useApp((s) => s.setTokenGrant);
   const draftUrl = useApp((s) => s.draftUrl);
   const overrides = useApp((s) => s.overrides);
   const tokenResult = useApp((s) => s.tokenResult);
@@ -158,8 +195,27 @@ function TokenRequestBody() {
   const prep = useOp('prepareTokenRequest');
   const sending = useOp('sendTokenRequest');
   const edited = overrideNames(overrides);
+  const fallback = defaultGrant(profile.flow);
+  const grant = tokenGrant ?? fallback;
+  const insecureShown = draft?.preflight.some((f) => f.code === 'GRANT_INSECURE') ?? false;
   return (
     <>
+      <div className="grant-row">
+        <SelectField<GrantType>
+          label="Grant type"
+          value={grant}
+          onChange={(g) => setTokenGrant(g === fallback ? null : g)}
+          options={GRANT_TYPES.map((g) => ({
+            value: g,
+            label:
+              g === fallback ? `${GRANT_LABELS[g]} — default for this profile` : GRANT_LABELS[g],
+          }))}
+          hint="Follows the profile’s flow unless you pick another one. Changing it drops the prepared request."
+        />
+      </div>
+      {grant === 'password' && !insecureShown && (
+        <FindingsList findings={[GRANT_INSECURE]} label="Grant warning" />
+      )}
       {edited.length > 0 && (
         <p className="notice notice-info">Uses your client assertion edits: {edited.join(', ')}.</p>
       )}
@@ -186,10 +242,11 @@ function TokenRequestBody() {
           </div>
           <RowsEditor list="headers" caption="Request headers" />
           <p className="hint">
-            Values in double braces, such as <code>{'{{client_assertion}}'}</code> or{' '}
-            <code>{'{{client_secret}}'}</code>, are placeholders: the engine puts the real signed
-            assertion or secret in when it sends the request, so the secret never passes through
-            this window. Leave them as they are unless you want to send something else.
+            Values in double braces, such as <code>{'{{client_assertion}}'}</code>,{' '}
+            <code>{'{{client_secret}}'}</code>, <code>{'{{code}}'}</code> or{' '}
+            <code>{'{{refresh_token}}'}</code>, are placeholders: the engine puts the real value in
+            when it sends the request, so the secret never passes through this window. Leave them as
+            they are unless you want to send something else.
           </p>
           <RowsEditor list="params" caption="Form parameters (application/x-www-form-urlencoded)" />
           <h3>Pre-flight checks</h3>
@@ -216,9 +273,9 @@ export function TokenRequestStep() {
     <StepSection
       id="token-request"
       title="Token request"
-      intro="The client_credentials POST to the token endpoint. Review and edit it, then send it."
+      intro="The POST to the token endpoint for the chosen grant. Review and edit it, then send it."
     >
-      <NeedsProfile>{() => <TokenRequestBody />}</NeedsProfile>
+      <NeedsProfile>{(profile) => <TokenRequestBody profile={profile} />}</NeedsProfile>
     </StepSection>
   );
 }

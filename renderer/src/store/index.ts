@@ -15,6 +15,8 @@ import { createTokensSlice } from './tokens.js';
 import { createResourceSlice } from './resource.js';
 import { createInspectorSlice } from './inspector.js';
 import { createTimelineSlice } from './timeline.js';
+import { createRegistrationSlice } from './registration.js';
+import { createAuthorizationSlice } from './authorization.js';
 
 export type { AppState } from './types.js';
 export type { OpKey, OpState } from './ops.js';
@@ -39,6 +41,8 @@ export const useApp = create<AppState>()((...a) => ({
   ...createResourceSlice(...a),
   ...createInspectorSlice(...a),
   ...createTimelineSlice(...a),
+  ...createRegistrationSlice(...a),
+  ...createAuthorizationSlice(...a),
 }));
 
 const initialState = useApp.getState();
@@ -58,6 +62,10 @@ const selectActiveProfile = (s: AppState): ProfileView | null =>
   s.profiles.find((p) => p.id === s.activeProfileId) ?? null;
 
 export const useActiveProfile = (): ProfileView | null => useApp(selectActiveProfile);
+
+/** The latest authorization flow of the active profile. */
+export const useAuthFlow = () =>
+  useApp((s) => (s.authFlow && s.authFlow.profileId === s.activeProfileId ? s.authFlow : null));
 
 /** Actions never change, so a component can take several without re-rendering. */
 export function useActions<K extends keyof AppState>(...keys: K[]): Pick<AppState, K> {

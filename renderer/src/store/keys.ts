@@ -1,4 +1,4 @@
-import type { KeyInfo, KeyKind, SigningAlg } from '../../../shared/types.js';
+import type { JwksHostView, KeyInfo, KeyKind, SigningAlg } from '../../../shared/types.js';
 import { api } from './bridge.js';
 import { NO_PROFILE } from './discovery.js';
 import { failOp, runOp } from './ops.js';
@@ -10,6 +10,8 @@ export interface KeysSlice {
   keys: KeyInfo[];
   jwks: string | null;
   exportedKeyPath: string | null;
+  /** The loopback JWKS host, when one is running. */
+  jwksHost: JwksHostView | null;
   generateKey(input: { kind: KeyKind; alg: SigningAlg; kid?: string }): Promise<KeyInfo | null>;
   importKey(input: { text: string; alg?: SigningAlg; kid?: string }): Promise<KeyInfo | null>;
   deleteKey(id: string): Promise<void>;
@@ -17,12 +19,16 @@ export interface KeysSlice {
   applyKeyToProfile(keyId: string): Promise<void>;
   exportJwks(): Promise<void>;
   exportPrivateKey(keyId: string, path: string): Promise<void>;
+  /** Serves the public JWKS of one key, or of the active profile's key when keyId is empty. */
+  hostJwks(keyId: string | null): Promise<void>;
+  stopJwksHost(): Promise<void>;
 }
 
 export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => ({
   keys: [],
   jwks: null,
   exportedKeyPath: null,
+  jwksHost: null,
 
   generateKey: async (input) => {
     const r = await runOp(set, 'generateKey', () => api().generateKey(input));
@@ -82,5 +88,19 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => ({
       api().exportPrivateKey({ keyId, path: path.trim() }),
     );
     if (r.ok) set({ exportedKeyPath: r.value.path });
+  },
+
+  hostJwks: async (keyId) => {
+    const profileId = get().activeProfileId;
+    if (!keyId && !profileId) return failOp(set, 'hostJwks', NO_PROFILE);
+    const r = await runOp(set, 'hostJwks', () =>
+      api().hostJwks(keyId ? { keyIds: [keyId] } : { profileId: profileId! }),
+    );
+    if (r.ok) set({ jwksHost: r.value });
+  },
+
+  stopJwksHost: async () => {
+    const r = await runOp(set, 'stopJwksHost', () => api().stopJwksHost());
+    if (r.ok) set({ jwksHost: null });
   },
 });

@@ -22,7 +22,27 @@ export type OpKey =
   | 'decodeToken'
   | 'callResource'
   | 'inspectAssertion'
-  | 'clearExchanges';
+  | 'clearExchanges'
+  | 'prepareRegistration'
+  | 'sendRegistration'
+  | 'readRegistration'
+  | 'updateRegistration'
+  | 'deleteRegistration'
+  | 'startAuthorization'
+  | 'completeAuthorization'
+  | 'cancelAuthorization'
+  | 'refreshTokens'
+  | 'setAutoRefresh'
+  | 'introspectAccess'
+  | 'introspectRefresh'
+  | 'revokeAccess'
+  | 'revokeRefresh'
+  | 'callUserinfo'
+  | 'endSession'
+  | 'revealIdToken'
+  | 'revealRefreshToken'
+  | 'hostJwks'
+  | 'stopJwksHost';
 
 export interface OpState {
   busy: boolean;

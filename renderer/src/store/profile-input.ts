@@ -2,7 +2,7 @@ import type { ProfileInput, ProfileView } from '../../../shared/types.js';
 
 /** The input that saves a profile unchanged (keeps the stored client secret). */
 export function toProfileInput(view: ProfileView): ProfileInput {
-  const { auth, ...rest } = view;
+  const { auth, hasPassword: _p, hasRegistrationToken: _r, ...rest } = view;
   const input: ProfileInput = { ...rest, auth: { ...auth } };
   delete (input.auth as Partial<ProfileView['auth']>).hasClientSecret;
   return input;

@@ -28,8 +28,14 @@ export const PER_PROFILE_RESET: Partial<AppState> = {
   draftHeaders: [],
   draftParams: [],
   tokenResult: null,
+  tokenGrant: null,
   resource: null,
   exportedProfile: null,
+  registrationDraft: null,
+  registrationText: '',
+  registrationUrl: '',
+  registrationResult: null,
+  tokenOp: null,
 };
 
 export function upsert(list: ProfileView[], view: ProfileView): ProfileView[] {

@@ -6,16 +6,19 @@ import type { SliceCreator } from './types.js';
 
 export interface ResourceSlice {
   resource: ResourceResult | null;
-  callResource(path: string): Promise<void>;
+  callResource(
+    path: string,
+    options?: { token?: 'access_token' | 'id_token'; refreshOnExpiry?: boolean },
+  ): Promise<void>;
 }
 
 export const createResourceSlice: SliceCreator<ResourceSlice> = (set, get) => ({
   resource: null,
-  callResource: async (path) => {
+  callResource: async (path, options = {}) => {
     const profileId = get().activeProfileId;
     if (!profileId) return failOp(set, 'callResource', NO_PROFILE);
     const r = await runOp(set, 'callResource', () =>
-      api().callResource({ profileId, path: path.trim() }),
+      api().callResource({ profileId, path: path.trim(), ...options }),
     );
     set({ resource: r.ok ? r.value : null });
   },

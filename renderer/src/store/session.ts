@@ -16,18 +16,28 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
   boot: async (bridge) => {
     setBridge(bridge);
     let pushed = false;
+    let tokensPushed = false;
     addSubscription(
       bridge.on('exchanges', (exchanges) => {
         pushed = true;
         set({ exchanges });
       }),
     );
+    addSubscription(bridge.on('authorization', (flow) => get().applyAuthorization(flow)));
+    addSubscription(
+      bridge.on('tokens', (tokens) => {
+        tokensPushed = true;
+        get().applyTokenSet(tokens);
+      }),
+    );
     await runOp(set, 'boot', async () => {
-      const [profiles, storage, keys, exchanges] = await Promise.all([
+      const [profiles, storage, keys, exchanges, tokens, jwksHost] = await Promise.all([
         bridge.listProfiles(),
         bridge.getStorageInfo(),
         bridge.listKeys(),
         bridge.listExchanges(),
+        bridge.getTokenSet(),
+        bridge.getJwksHost(),
       ]);
       if (profiles.ok) {
         const active = get().activeProfileId;
@@ -41,7 +51,9 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
       if (keys.ok) set({ keys: keys.value });
       // A pushed snapshot is newer than the listing started before it.
       if (exchanges.ok && !pushed) set({ exchanges: exchanges.value });
-      const failed = [profiles, storage, keys, exchanges].find((r) => !r.ok);
+      if (tokens.ok && !tokensPushed) get().applyTokenSet(tokens.value.tokens);
+      if (jwksHost.ok) set({ jwksHost: jwksHost.value.host });
+      const failed = [profiles, storage, keys, exchanges, tokens, jwksHost].find((r) => !r.ok);
       return (failed ?? { ok: true, value: undefined }) as Result<unknown>;
     });
   },

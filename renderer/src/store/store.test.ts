@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenRequestDraft } from '../../../shared/types.js';
+import type { AuthorizationFlowView, TokenRequestDraft } from '../../../shared/types.js';
 import { changedFields, parseJsonObject } from './assertion.js';
+import { isNewerFlow } from './authorization.js';
 import { draftEdits } from './token-request.js';
 
 describe('changedFields', () => {
@@ -25,6 +26,7 @@ describe('parseJsonObject', () => {
 describe('draftEdits', () => {
   const draft: TokenRequestDraft = {
     id: 'd1',
+    grant: 'client_credentials',
     method: 'POST',
     url: 'https://as/token',
     headers: [['accept', 'application/json']],
@@ -50,5 +52,20 @@ describe('draftEdits', () => {
         ['scope', 'system/*.rs'],
       ],
     });
+  });
+});
+
+describe('isNewerFlow', () => {
+  const flow = (id: string, status: AuthorizationFlowView['status'], startedAt: string) =>
+    ({ id, status, startedAt }) as AuthorizationFlowView;
+
+  it('never moves a flow backwards, and lets a later flow replace an earlier one', () => {
+    const t1 = '2025-01-01T10:00:00.000Z';
+    const t2 = '2025-01-01T10:05:00.000Z';
+    expect(isNewerFlow(null, flow('a', 'waiting', t1))).toBe(true);
+    expect(isNewerFlow(flow('a', 'waiting', t1), flow('a', 'done', t1))).toBe(true);
+    expect(isNewerFlow(flow('a', 'done', t1), flow('a', 'exchanging', t1))).toBe(false);
+    expect(isNewerFlow(flow('a', 'done', t1), flow('b', 'waiting', t2))).toBe(true);
+    expect(isNewerFlow(flow('b', 'waiting', t2), flow('a', 'done', t1))).toBe(false);
   });
 });

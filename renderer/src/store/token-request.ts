@@ -1,4 +1,5 @@
 import type {
+  GrantType,
   HeaderList,
   TokenRequestDraft,
   TokenRequestEdits,
@@ -17,6 +18,10 @@ export interface TokenRequestSlice {
   draftHeaders: HeaderList;
   draftParams: [string, string][];
   tokenResult: TokenResult | null;
+  /** The grant the user picked; null = the profile's flow decides (engine default). */
+  tokenGrant: GrantType | null;
+  /** Picks the grant for the next Prepare; a draft for another grant is dropped. */
+  setTokenGrant(grant: GrantType | null): void;
   prepareTokenRequest(): Promise<void>;
   setDraftUrl(url: string): void;
   setRow(list: RowList, index: number, part: 0 | 1, value: string): void;
@@ -49,12 +54,24 @@ export const createTokenRequestSlice: SliceCreator<TokenRequestSlice> = (set, ge
   draftHeaders: [],
   draftParams: [],
   tokenResult: null,
+  tokenGrant: null,
+
+  setTokenGrant: (tokenGrant) =>
+    set((s) =>
+      s.tokenGrant === tokenGrant
+        ? {}
+        : { tokenGrant, draft: null, draftUrl: '', draftHeaders: [], draftParams: [] },
+    ),
 
   prepareTokenRequest: async () => {
-    const { activeProfileId: profileId, overrides } = get();
+    const { activeProfileId: profileId, overrides, tokenGrant: grant } = get();
     if (!profileId) return failOp(set, 'prepareTokenRequest', NO_PROFILE);
     const r = await runOp(set, 'prepareTokenRequest', () =>
-      api().prepareTokenRequest(overrides ? { profileId, overrides } : { profileId }),
+      api().prepareTokenRequest({
+        profileId,
+        ...(grant ? { grant } : {}),
+        ...(overrides ? { overrides } : {}),
+      }),
     );
     if (r.ok) {
       set({

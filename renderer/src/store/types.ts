@@ -11,6 +11,8 @@ import type { TokensSlice } from './tokens.js';
 import type { ResourceSlice } from './resource.js';
 import type { InspectorSlice } from './inspector.js';
 import type { TimelineSlice } from './timeline.js';
+import type { RegistrationSlice } from './registration.js';
+import type { AuthorizationSlice } from './authorization.js';
 
 export type AppState = OpsSlice &
   UiSlice &
@@ -23,6 +25,8 @@ export type AppState = OpsSlice &
   TokensSlice &
   ResourceSlice &
   InspectorSlice &
-  TimelineSlice;
+  TimelineSlice &
+  RegistrationSlice &
+  AuthorizationSlice;
 
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

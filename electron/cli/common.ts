@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { Finding } from '../../shared/diagnosis-codes.js';
+import { AppFailure, type Result } from '../../shared/result.js';
+import { parseProfileFile, type Engine } from '../core/engine.js';
+
+/** Output sink, so tests can capture what the CLI prints. */
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+}
+export const stdio: Io = {
+  out: (s) => process.stdout.write(`${s}\n`),
+  err: (s) => process.stderr.write(`${s}\n`),
+};
+
+export class UsageError extends Error {}
+
+export function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new AppFailure(r.error.code, r.error.message, r.error.fix);
+  return r.value;
+}
+
+export function printFindings(io: Io, findings: Finding[]) {
+  if (!findings.length) return;
+  io.out('\nFindings (most likely first):');
+  findings.forEach((f, i) => {
+    io.out(`  ${i + 1}. [${f.severity}] ${f.code}: ${f.title}`);
+    io.out(`     evidence: ${f.evidence}`);
+    io.out(`     fix:      ${f.fix}`);
+  });
+}
+
+export async function loadProfile(engine: Engine, file: string) {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read profile ${file}: ${(e as Error).message}`);
+  }
+  const input = parseProfileFile(text);
+  if (input.auth.privateKeyPath && !isAbsolute(input.auth.privateKeyPath))
+    input.auth.privateKeyPath = resolve(dirname(file), input.auth.privateKeyPath);
+  return unwrap(await engine.saveProfile(input));
+}
+
+export async function jwksArg(v: string | undefined): Promise<{ jwks?: string; jwksUrl?: string }> {
+  if (!v) return {};
+  if (/^https?:\/\//.test(v)) return { jwksUrl: v };
+  try {
+    return { jwks: await readFile(v, 'utf8') };
+  } catch (e) {
+    throw new UsageError(`Cannot read JWKS file ${v}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,231 @@
+import { readFile, writeFile, chmod } from 'node:fs/promises';
+import type { Finding } from '../../shared/diagnosis-codes.js';
+import type { TokenKind, TokenResult } from '../../shared/types.js';
+import type { Engine } from '../core/engine.js';
+import { loadProfile, unwrap, UsageError, type Io } from './common.js';
+
+/** The commands of issue 3: registration, the authorization code flow and token operations. */
+export const FLOW_COMMANDS = new Set([
+  'register',
+  'authorize',
+  'refresh',
+  'introspect',
+  'revoke',
+  'userinfo',
+  'jwks',
+]);
+
+type Emit = (
+  ok: boolean,
+  findings: Finding[],
+  rest: Record<string, unknown>,
+  human: () => void,
+) => number;
+
+export interface FlowContext {
+  cmd: string;
+  sub: string | undefined;
+  engine: Engine;
+  io: Io;
+  values: Record<string, string | boolean | undefined>;
+  emit: Emit;
+  exchanges: () => Promise<unknown>;
+}
+
+const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+
+/** --token value, @file, or - for standard input (keeps tokens out of shell history). */
+async function tokenArg(v: string | undefined, what: string): Promise<string> {
+  if (!v) throw new UsageError(`${what} needs --token <value|@file|->.`);
+  if (v === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8').trim();
+  }
+  if (v.startsWith('@')) {
+    try {
+      return (await readFile(v.slice(1), 'utf8')).trim();
+    } catch (e) {
+      throw new UsageError(`Cannot read token file ${v.slice(1)}: ${(e as Error).message}`);
+    }
+  }
+  return v;
+}
+
+function whichArg(v: string | undefined): 'access_token' | 'refresh_token' {
+  if (v === undefined || v === 'access_token') return 'access_token';
+  if (v === 'refresh_token') return 'refresh_token';
+  throw new UsageError('--hint must be access_token or refresh_token.');
+}
+
+/** Raw token values for --reveal (the user asked for them on their own terminal). */
+async function revealed(engine: Engine): Promise<Partial<Record<TokenKind, string>>> {
+  const out: Partial<Record<TokenKind, string>> = {};
+  for (const kind of ['access_token', 'id_token', 'refresh_token'] as const) {
+    const r = await engine.revealSecret({ kind });
+    if (r.ok) out[kind] = r.value.value;
+  }
+  return out;
+}
+
+function printTokenResult(io: Io, r: TokenResult) {
+  io.out(`token endpoint answered ${r.status ?? 'nothing'} (${r.ok ? 'success' : 'refused'})`);
+  if (r.body) io.out(JSON.stringify(r.body, null, 2));
+  if (r.idToken?.checks)
+    for (const c of r.idToken.checks)
+      io.out(`  id_token ${c.name}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
+  if (r.refreshToken) io.out(`refresh token: ${r.refreshToken.note}`);
+  if (r.launchContext) io.out(`launch context: ${JSON.stringify(r.launchContext)}`);
+}
+
+export async function runFlowCommand(ctx: FlowContext): Promise<number> {
+  const { cmd, engine, io, values, emit } = ctx;
+  const profileFile = str(values.profile);
+  if (!profileFile) throw new UsageError(`${cmd} needs --profile <file>.`);
+  const p = await loadProfile(engine, profileFile);
+  const reveal = values.reveal === true;
+
+  switch (cmd) {
+    case 'register': {
+      const draft = unwrap(await engine.prepareRegistration({ profileId: p.id }));
+      const r = unwrap(await engine.sendRegistration({ profileId: p.id, body: draft.body }));
+      const out = str(values.out);
+      if (r.ok && out) {
+        const file = JSON.parse(unwrap(await engine.exportProfile(p.id)).json) as {
+          auth: Record<string, unknown>;
+        };
+        const secret = await engine.profileSecretValue(p.id, 'clientSecret');
+        if (secret) file.auth.clientSecret = secret;
+        await writeFile(out, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+        await chmod(out, 0o600);
+      }
+      return emit(
+        r.ok,
+        r.findings,
+        {
+          registration: r.body ?? null,
+          clientId: r.profile.clientId || null,
+          stored: r.stored,
+          nextSteps: r.nextSteps,
+          ...(out && r.ok ? { profileWritten: out } : {}),
+          exchanges: await ctx.exchanges(),
+        },
+        () => {
+          io.out(`POST ${draft.url} -> ${r.status ?? 'no answer'}`);
+          if (r.ok) io.out(`client_id: ${r.profile.clientId}`);
+          if (r.stored.length) io.out(`stored: ${r.stored.join(', ')}`);
+          if (out && r.ok) io.err(`Wrote ${out} (mode 0600, contains the client secret).`);
+          for (const s of r.nextSteps)
+            io.out(`next step (outside the protocol): ${s.title}: ${s.detail}`);
+        },
+      );
+    }
+    case 'authorize': {
+      const timeout = str(values.timeout);
+      const flow = unwrap(
+        await engine.startAuthorization({
+          profileId: p.id,
+          open: values['no-browser'] !== true,
+          ...(timeout ? { timeoutSec: Number(timeout) } : {}),
+        }),
+      );
+      io.err(
+        flow.opened
+          ? `Opened the sign-in page in your browser. If nothing appeared, open:\n${flow.url}`
+          : `Open this URL in a browser and sign in:\n${flow.url}`,
+      );
+      if (flow.mode === 'paste')
+        io.err(
+          `The redirect URI ${flow.redirectUri} is not a loopback address: this command cannot receive it. Use the app's paste fallback, or omit redirectUri to use the loopback listener.`,
+        );
+      else io.err(`Waiting on ${flow.redirectUri} (until ${flow.expiresAt}) ...`);
+      const done = await engine.waitForAuthorization(flow.id);
+      const token = done.token;
+      const findings = [...done.findings, ...(token?.findings ?? [])];
+      return emit(
+        done.status === 'done' && !!token?.ok,
+        findings,
+        {
+          status: done.status,
+          checks: done.checks,
+          tokenResponse: token?.body ?? null,
+          idToken: token?.idToken ?? null,
+          refreshToken: token?.refreshToken ?? null,
+          launchContext: token?.launchContext ?? null,
+          ...(reveal && token?.ok ? { tokens: await revealed(engine) } : {}),
+          exchanges: await ctx.exchanges(),
+        },
+        () => {
+          io.out(`authorization: ${done.status}`);
+          for (const c of done.checks)
+            io.out(`  ${c.name}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
+          if (token) printTokenResult(io, token);
+        },
+      );
+    }
+    case 'refresh': {
+      const refreshToken = await tokenArg(str(values.token), 'refresh');
+      const r = unwrap(await engine.refreshTokens({ profileId: p.id, refreshToken }));
+      return emit(
+        r.ok,
+        r.findings,
+        {
+          tokenResponse: r.body ?? null,
+          status: r.status ?? null,
+          refreshToken: r.refreshToken ?? null,
+          ...(reveal && r.ok ? { tokens: await revealed(engine) } : {}),
+          exchanges: await ctx.exchanges(),
+        },
+        () => printTokenResult(io, r),
+      );
+    }
+    case 'introspect':
+    case 'revoke':
+    case 'userinfo': {
+      const token = await tokenArg(str(values.token), cmd);
+      const which = whichArg(str(values.hint));
+      const r = unwrap(
+        cmd === 'introspect'
+          ? await engine.introspectToken({ profileId: p.id, which, token })
+          : cmd === 'revoke'
+            ? await engine.revokeToken({ profileId: p.id, which, token })
+            : await engine.callUserinfo({ profileId: p.id, token }),
+      );
+      return emit(
+        r.ok,
+        r.findings,
+        {
+          status: r.status ?? null,
+          body: r.body ?? null,
+          ...(r.active !== undefined ? { active: r.active } : {}),
+          exchanges: await ctx.exchanges(),
+        },
+        () => {
+          io.out(
+            `${cmd}: HTTP ${r.status ?? 'no answer'}${r.active !== undefined ? `, active: ${r.active}` : ''}`,
+          );
+          if (r.body) io.out(JSON.stringify(r.body, null, 2));
+        },
+      );
+    }
+    case 'jwks': {
+      if (ctx.sub !== 'serve') throw new UsageError('Use: jwks serve --profile <file> [--port N]');
+      const port = str(values.port);
+      const host = unwrap(
+        await engine.hostJwks({ profileId: p.id, ...(port ? { port: Number(port) } : {}) }),
+      );
+      emit(host.reachable, [], { jwks: host }, () => {
+        io.out(host.url);
+        io.err(`${host.note}\nServing ${host.kids.join(', ')}; press Ctrl+C to stop.`);
+      });
+      await new Promise<void>((r) => {
+        process.once('SIGINT', r);
+        process.once('SIGTERM', r);
+      });
+      unwrap(await engine.stopJwksHost());
+      return host.reachable ? 0 : 1;
+    }
+    default:
+      throw new UsageError(`Unknown command "${cmd}".`);
+  }
+}

@@ -1,0 +1,753 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Finding } from '../../shared/diagnosis-codes.js';
+import { finding, rankFindings } from '../../shared/findings.js';
+import { maskSecret } from '../../shared/jwt-view.js';
+import { AppFailure, type AppError, type Result } from '../../shared/result.js';
+import type {
+  AuthorizationCheck,
+  AuthorizationFlowView,
+  AuthorizationStatus,
+  DiscoveryResult,
+  PkceMode,
+  TokenResult,
+} from '../../shared/types.js';
+import type { PendingCode, StoredProfile } from './engine.js';
+import { startLoopback, type CallbackPage, type LoopbackListener } from './loopback.js';
+import type { Ports } from './ports.js';
+
+/** What the authorization flow needs from the engine. */
+export interface AuthorizeDeps {
+  ports: Ports;
+  profile(id: string): StoredProfile;
+  discovery(p: StoredProfile): Promise<DiscoveryResult | undefined>;
+  pendingCodes: Map<string, PendingCode>;
+  /** prepareTokenRequest({grant: 'authorization_code'}) then sendTokenRequest. */
+  exchange(profileId: string): Promise<Result<TokenResult>>;
+}
+
+export interface StartInput {
+  profileId: string;
+  mode?: 'loopback' | 'paste';
+  open?: boolean;
+  autoExchange?: boolean;
+  timeoutSec?: number;
+}
+
+type Via = NonNullable<AuthorizationFlowView['callback']>['via'];
+
+interface Flow {
+  view: AuthorizationFlowView;
+  state: string;
+  nonce?: string;
+  codeVerifier?: string;
+  /** Issuer expected in iss (RFC 9207) and in the id_token. */
+  issuer?: string;
+  /** The server promised iss on every response (authorization_response_iss_parameter_supported). */
+  issRequired: boolean;
+  listener?: LoopbackListener;
+  timer?: ReturnType<typeof setTimeout>;
+  waiters: ((v: AuthorizationFlowView) => void)[];
+}
+
+export const DEFAULT_TIMEOUT_SEC = 300;
+
+/** Vendors whose servers are SMART servers (the authorize request needs aud = FHIR base). */
+const SMART_VENDORS = new Set([
+  'smart-v2',
+  'smart-v1',
+  'openemr',
+  'oracle-health',
+  'epic',
+  'aidbox',
+]);
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** Default redirect URI to register for the loopback listener (any port is accepted, RFC 8252 §7.3). */
+export const LOOPBACK_REDIRECT = 'http://127.0.0.1/callback';
+
+export function isLoopbackRedirect(uri: string): boolean {
+  try {
+    const u = new URL(uri);
+    return u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** RFC 7636 §4.1: 32 random bytes -> 43 base64url characters (256 bits). */
+export function pkcePair(method: PkceMode): { verifier?: string; challenge?: string } {
+  if (method === 'off') return {};
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge =
+    method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+  return { verifier, challenge };
+}
+
+type RedirectPlan =
+  | {
+      mode: 'loopback';
+      host: '127.0.0.1' | '::1';
+      port: number;
+      path: string;
+      hostNames: string[];
+      /** The redirect_uri to send once the port is known. */
+      uri(port: number): string;
+    }
+  | { mode: 'paste'; uri: string };
+
+/** Where the redirect comes back: the loopback listener, or a URL the user pastes. */
+function planRedirect(
+  redirectUri: string | undefined,
+  forced?: 'loopback' | 'paste',
+): RedirectPlan {
+  if (!redirectUri) {
+    if (forced === 'paste') return { mode: 'paste', uri: LOOPBACK_REDIRECT };
+    return {
+      mode: 'loopback',
+      host: '127.0.0.1',
+      port: 0,
+      path: '/callback',
+      hostNames: ['127.0.0.1'],
+      uri: (port) => `http://127.0.0.1:${port}/callback`,
+    };
+  }
+  if (forced === 'paste' || !isLoopbackRedirect(redirectUri)) {
+    if (forced === 'loopback')
+      throw new AppFailure(
+        'INVALID_INPUT',
+        `The redirect URI ${redirectUri} is not a loopback address, so no listener can receive it.`,
+        'Use the paste mode, or set the redirect URI to http://127.0.0.1:{port}/callback (or leave it empty for a random port).',
+      );
+    return { mode: 'paste', uri: redirectUri };
+  }
+  const u = new URL(redirectUri);
+  const v6 = u.hostname === '[::1]';
+  const hostNames = v6 ? ['[::1]'] : u.hostname === 'localhost' ? ['localhost'] : ['127.0.0.1'];
+  const port = u.port ? Number(u.port) : 0;
+  return {
+    mode: 'loopback',
+    host: v6 ? '::1' : '127.0.0.1',
+    port,
+    path: u.pathname || '/',
+    hostNames,
+    // A port-less registered loopback URI: send the actual port (the server must accept any).
+    uri: (actual) => {
+      if (port) return redirectUri;
+      const x = new URL(redirectUri);
+      x.port = String(actual);
+      return x.toString();
+    },
+  };
+}
+
+const TERMINAL: AuthorizationStatus[] = ['done', 'failed', 'cancelled', 'timed-out'];
+
+/** Maps an authorization error response (RFC 6749 §4.1.2.1) to its likely cause. */
+export function authorizationErrorFinding(
+  error: string,
+  description: string,
+  pkce: PkceMode,
+): Finding {
+  const said = `The server redirected with error=${error}${description ? ` (${description})` : ''}.`;
+  switch (error) {
+    case 'access_denied':
+      return finding('AUTHORIZATION_DENIED', said);
+    case 'invalid_request':
+      if (/code[ _-]?challenge|pkce|code[ _-]?verifier/i.test(description) || pkce === 'off')
+        return finding('PKCE_REQUIRED', said, {
+          fix:
+            pkce === 'off'
+              ? 'Turn PKCE back on (S256) in the profile: this server requires a code_challenge.'
+              : 'Send an S256 code_challenge (PKCE S256 in the profile).',
+        });
+      if (/redirect/i.test(description)) return finding('REDIRECT_URI_MISMATCH', said);
+      if (/\baud\b|audience/i.test(description)) return finding('LAUNCH_AUD_MISSING', said);
+      return finding('AUTHORIZATION_DENIED', said, {
+        title: 'The server rejected the authorization request',
+        fix: 'Read error_description: a parameter of the authorize request is missing or malformed.',
+      });
+    case 'invalid_scope':
+      return finding('SCOPE_NOT_ALLOWED', said);
+    case 'unauthorized_client':
+    case 'unsupported_response_type':
+      return finding('GRANT_NOT_ALLOWED', said, {
+        fix: 'Enable the authorization code grant (response type "code") for this client at the server.',
+      });
+    case 'server_error':
+    case 'temporarily_unavailable':
+      return finding('SERVER_ERROR', said);
+    default:
+      return finding('AUTHORIZATION_DENIED', said);
+  }
+}
+
+/** A finding for a code exchange that could not even be sent (no secret, no key, no endpoint). */
+function exchangeFailure(e: AppError): Finding {
+  const fix = e.fix ?? 'Redeem the code in the Token request step.';
+  if (e.code === 'NETWORK_ERROR') return finding('NETWORK_ERROR', e.message, { fix });
+  if (e.code === 'SECRET_UNAVAILABLE')
+    return finding('CLIENT_SECRET_INVALID', e.message, {
+      title: 'No client secret for the code exchange',
+      fix,
+    });
+  return finding('CODE_INVALID', e.message, {
+    title: 'The code could not be exchanged',
+    fix,
+  });
+}
+
+/**
+ * Authorization code flows (RFC 6749 §4.1 with PKCE, RFC 8252 native-app redirects, RFC 9207
+ * iss checks). State and issuer are checked before anything is redeemed.
+ */
+export class AuthorizationFlows {
+  private flows = new Map<string, Flow>();
+  /** The one waiting flow per profile. */
+  private active = new Map<string, string>();
+
+  constructor(private readonly deps: AuthorizeDeps) {}
+
+  private emit(flow: Flow) {
+    this.deps.ports.events.emit('authorization', structuredClone(flow.view));
+  }
+
+  private isSettled(flow: Flow) {
+    return (
+      TERMINAL.includes(flow.view.status) ||
+      (flow.view.status === 'received' && !flow.view.autoExchange)
+    );
+  }
+
+  private update(flow: Flow, status: AuthorizationStatus) {
+    flow.view.status = status;
+    if (flow.listener) flow.view.listener = { port: flow.listener.port, open: flow.listener.open };
+    this.emit(flow);
+    if (this.isSettled(flow)) {
+      if (this.active.get(flow.view.profileId) === flow.view.id)
+        this.active.delete(flow.view.profileId);
+      for (const w of flow.waiters.splice(0)) w(structuredClone(flow.view));
+    }
+  }
+
+  private mustFlow(flowId: string): Flow {
+    const f = this.flows.get(flowId);
+    if (!f)
+      throw new AppFailure(
+        'NOT_FOUND',
+        `No authorization flow with id ${flowId}.`,
+        'Start the authorization again.',
+      );
+    return f;
+  }
+
+  private async stop(flow: Flow) {
+    if (flow.timer) clearTimeout(flow.timer);
+    flow.timer = undefined;
+    await flow.listener?.close();
+  }
+
+  async start(input: StartInput): Promise<AuthorizationFlowView> {
+    const p = this.deps.profile(input.profileId);
+    if (!p.clientId)
+      throw new AppFailure(
+        'INVALID_INPUT',
+        'The profile has no client_id.',
+        'Register the client (Registration step) or enter the client_id the server gave you.',
+      );
+    const discovery = await this.deps.discovery(p).catch(() => undefined);
+    const endpoint = p.authorizationEndpoint ?? discovery?.authorizationEndpoint;
+    if (!endpoint)
+      throw new AppFailure(
+        'INVALID_INPUT',
+        'No authorization endpoint: the profile has none and discovery did not find one.',
+        'Enter the authorization endpoint in the profile, or a FHIR base URL / issuer whose discovery document lists it.',
+      );
+    let authorizeUrl: URL | undefined;
+    try {
+      authorizeUrl = new URL(endpoint);
+    } catch {
+      authorizeUrl = undefined;
+    }
+    // Only http(s) ever goes to the system browser (no file:, javascript: or custom schemes).
+    if (!authorizeUrl || !/^https?:$/.test(authorizeUrl.protocol))
+      throw new AppFailure(
+        'INVALID_INPUT',
+        `The authorization endpoint "${endpoint}" is not an http(s) URL.`,
+        'Enter an absolute https URL.',
+      );
+    const plan = planRedirect(p.redirectUri, input.mode);
+    const preflight: Finding[] = [];
+    const pkce: PkceMode = p.pkce ?? 'S256';
+    const { verifier, challenge } = pkcePair(pkce);
+    if (pkce === 'plain')
+      preflight.push(
+        finding(
+          'PKCE_MISMATCH',
+          'code_challenge_method=plain sends the verifier itself as the challenge: whoever sees the authorize URL can redeem the code.',
+          {
+            severity: 'warning',
+            title: 'PKCE "plain" chosen',
+            fix: 'Use S256 (the default); SMART servers SHALL NOT support plain.',
+            source: 'RFC 7636 §4.2; RFC 9700 §2.1.1; SMART app-launch',
+          },
+        ),
+      );
+    else if (pkce === 'off')
+      preflight.push(
+        finding(
+          'PKCE_REQUIRED',
+          'PKCE is off: no code_challenge is sent. Public clients MUST use PKCE, and a server that requires it answers invalid_request.',
+          {
+            severity: 'warning',
+            title: 'PKCE switched off',
+            fix: 'Use S256 unless you are testing that the server enforces PKCE.',
+          },
+        ),
+      );
+    if (
+      pkce === 'S256' &&
+      discovery?.codeChallengeMethods &&
+      !discovery.codeChallengeMethods.includes('S256')
+    )
+      preflight.push(
+        finding(
+          'PKCE_MISMATCH',
+          `code_challenge_methods_supported is [${discovery.codeChallengeMethods.join(', ')}], without S256.`,
+          {
+            severity: 'warning',
+            title: 'The server does not advertise PKCE S256',
+            fix: 'Ask the server operators to support S256 (SMART requires it).',
+          },
+        ),
+      );
+    const userParams = p.authorizeParams ?? [];
+    const userSets = (name: string) => userParams.some(([n]) => n === name);
+    const smart =
+      !!p.fhirBaseUrl ||
+      SMART_VENDORS.has(p.vendor ?? '') ||
+      !!discovery?.documents.some((d) => d.kind === 'smart-configuration' && d.ok);
+    if (smart && !p.fhirBaseUrl && !userSets('aud'))
+      preflight.push(
+        finding(
+          'LAUNCH_AUD_MISSING',
+          'This is a SMART profile without a FHIR base URL, so the authorize request carries no aud.',
+          {
+            severity: 'warning',
+            fix: 'Enter the FHIR base URL in the profile: SMART servers require aud = FHIR base URL.',
+          },
+        ),
+      );
+    if (plan.mode === 'loopback' && plan.hostNames.includes('localhost'))
+      preflight.push(
+        finding(
+          'REDIRECT_URI_MISMATCH',
+          `${p.redirectUri} uses "localhost", which may resolve to another interface or address family than the listener.`,
+          {
+            severity: 'warning',
+            title: 'localhost redirect URIs are NOT RECOMMENDED',
+            fix: 'Register and use http://127.0.0.1:{port}/callback instead (RFC 8252 §8.3).',
+            source: 'RFC 8252 §8.3',
+          },
+        ),
+      );
+    if (plan.mode === 'paste' && /^http:/i.test(plan.uri) && !isLoopbackRedirect(plan.uri))
+      preflight.push(
+        finding(
+          'REDIRECT_URI_MISMATCH',
+          `${plan.uri} is plain http on a non-loopback host: the code would cross the network unencrypted.`,
+          {
+            severity: 'warning',
+            title: 'Redirect URI without TLS',
+            fix: 'Use https, or a loopback redirect (http://127.0.0.1/callback).',
+            source: 'RFC 9700 §2.1; RFC 6749 §3.1.2.1',
+          },
+        ),
+      );
+
+    // One waiting flow per profile: a new start replaces the old one (its listener closes).
+    const previous = this.active.get(p.id);
+    if (previous) await this.cancel(previous);
+
+    let listener: LoopbackListener | undefined;
+    let redirectUri: string;
+    // The listener learns its flow once it is built; no request can come before the URL is out.
+    const flowRef: { current?: Flow } = {};
+    if (plan.mode === 'loopback') {
+      listener = await startLoopback({
+        host: plan.host,
+        port: plan.port,
+        path: plan.path,
+        hostNames: plan.hostNames,
+        onCallback: (url) => this.onLoopback(flowRef.current, url),
+      });
+      redirectUri = plan.uri(listener.port);
+    } else {
+      redirectUri = plan.uri;
+    }
+
+    const state = randomBytes(32).toString('base64url');
+    const scope = p.scope.trim();
+    const nonce = /(^|\s)openid(\s|$)/.test(scope)
+      ? randomBytes(24).toString('base64url')
+      : undefined;
+    const generated: [string, string][] = [
+      ['response_type', p.responseType ?? 'code'],
+      ['client_id', p.clientId],
+      ['redirect_uri', redirectUri],
+      ...(scope ? ([['scope', scope]] as [string, string][]) : []),
+      ['state', state],
+      ...(nonce ? ([['nonce', nonce]] as [string, string][]) : []),
+      ...(challenge
+        ? ([
+            ['code_challenge', challenge],
+            ['code_challenge_method', pkce],
+          ] as [string, string][])
+        : []),
+      ...(p.fhirBaseUrl ? ([['aud', p.fhirBaseUrl]] as [string, string][]) : []),
+    ];
+    // The profile's extra parameters win, except state and redirect_uri, which the checks rely on.
+    const params: [string, string][] = [
+      ...generated.filter(([n]) => n === 'state' || n === 'redirect_uri' || !userSets(n)),
+      ...userParams.filter(([n]) => n !== 'state' && n !== 'redirect_uri'),
+    ];
+    for (const [n, v] of params) authorizeUrl.searchParams.append(n, v);
+    const url = authorizeUrl.toString();
+
+    const now = this.deps.ports.clock.now();
+    const timeoutSec = input.timeoutSec ?? DEFAULT_TIMEOUT_SEC;
+    const issuer = discovery?.issuer ?? p.issuer;
+    const flow: Flow = {
+      state,
+      ...(nonce ? { nonce } : {}),
+      ...(verifier ? { codeVerifier: verifier } : {}),
+      ...(issuer ? { issuer } : {}),
+      issRequired: discovery?.issParameterSupported === true,
+      ...(listener ? { listener } : {}),
+      waiters: [],
+      view: {
+        id: randomUUID(),
+        profileId: p.id,
+        status: 'waiting',
+        startedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + timeoutSec * 1000).toISOString(),
+        url,
+        params,
+        redirectUri,
+        mode: plan.mode,
+        ...(listener ? { listener: { port: listener.port, open: listener.open } } : {}),
+        pkce: { method: pkce, ...(challenge ? { challenge } : {}) },
+        opened: false,
+        autoExchange: input.autoExchange ?? true,
+        checks: [],
+        preflight: rankFindings(preflight),
+        findings: [],
+      },
+    };
+    flowRef.current = flow;
+    this.flows.set(flow.view.id, flow);
+    this.active.set(p.id, flow.view.id);
+    flow.timer = setTimeout(() => void this.timeOut(flow, timeoutSec), timeoutSec * 1000);
+
+    if (input.open !== false && this.deps.ports.browser) {
+      try {
+        await this.deps.ports.browser.open(url);
+        flow.view.opened = true;
+      } catch {
+        flow.view.opened = false;
+      }
+    }
+    this.emit(flow);
+    return structuredClone(flow.view);
+  }
+
+  private async timeOut(flow: Flow, timeoutSec: number) {
+    if (flow.view.status !== 'waiting') return;
+    flow.view.findings = [
+      finding(
+        'AUTHORIZATION_TIMEOUT',
+        flow.view.mode === 'loopback'
+          ? `No redirect reached ${flow.view.redirectUri} within ${timeoutSec} s; the listener is closed.`
+          : `No redirect URL was pasted within ${timeoutSec} s.`,
+      ),
+    ];
+    flow.view.status = 'timed-out';
+    await this.stop(flow);
+    this.update(flow, 'timed-out');
+  }
+
+  /** The loopback listener's one request: checks run synchronously, the page says the outcome. */
+  private onLoopback(flow: Flow | undefined, url: URL): CallbackPage {
+    if (!flow || flow.view.status !== 'waiting')
+      return {
+        ok: false,
+        title: 'This sign-in is no longer expected',
+        detail: 'Return to OAuth Flow Debugger and start the authorization again.',
+      };
+    const passed = this.accept(flow, url.searchParams, 'loopback');
+    void this.continueAfter(flow, passed);
+    return this.page(flow, passed);
+  }
+
+  private page(flow: Flow, passed: boolean): CallbackPage {
+    if (passed)
+      return {
+        ok: true,
+        title: 'Signed in',
+        detail: 'You can close this tab and return to OAuth Flow Debugger.',
+      };
+    const first = flow.view.findings[0];
+    return {
+      ok: false,
+      title: `Sign-in failed: ${first?.title ?? 'the redirect did not pass the checks'}`,
+      detail:
+        `${first?.fix ?? ''} Return to OAuth Flow Debugger for the details; nothing was redeemed.`.trim(),
+    };
+  }
+
+  /**
+   * Runs the checks on an authorization response (state, iss, error, code) and records it.
+   * Returns true when the code may be redeemed; the code is then held as the pending code.
+   */
+  private accept(flow: Flow, q: URLSearchParams, via: Via): boolean {
+    if (flow.timer) clearTimeout(flow.timer);
+    flow.timer = undefined;
+    const get = (n: string) => q.get(n) ?? undefined;
+    const code = get('code');
+    flow.view.callback = {
+      receivedAt: new Date(this.deps.ports.clock.now()).toISOString(),
+      via,
+      params: [...q].map(([n, v]): [string, string] => [n, n === 'code' ? maskSecret(v) : v]),
+    };
+    const checks: AuthorizationCheck[] = [];
+    const findings: Finding[] = [];
+    const short = (s: string) => (s.length > 12 ? `${s.slice(0, 8)}…` : s);
+
+    const state = get('state');
+    if (state === flow.state)
+      checks.push({
+        name: 'state',
+        ok: true,
+        detail: 'state matches the one sent with this flow.',
+      });
+    else {
+      const detail =
+        state === undefined
+          ? 'The redirect carries no state.'
+          : `The redirect carries state "${short(state)}", not the "${short(flow.state)}" sent with this flow.`;
+      checks.push({ name: 'state', ok: false, detail });
+      findings.push(
+        finding('STATE_MISMATCH', detail, {
+          fix: 'Start the authorization again from this app and finish it in the same browser tab; do not reuse an old sign-in tab or run two sign-ins at once.',
+          source: 'RFC 6749 §10.12; RFC 9700 §2.1; SMART app-launch (state)',
+        }),
+      );
+    }
+
+    const iss = get('iss');
+    if (iss !== undefined) {
+      if (!flow.issuer)
+        checks.push({
+          name: 'iss',
+          ok: true,
+          detail: `iss "${iss}" (no expected issuer known to compare with).`,
+        });
+      else if (iss === flow.issuer)
+        checks.push({ name: 'iss', ok: true, detail: `iss is the expected issuer ${iss}.` });
+      else {
+        const detail = `iss "${iss}" is not the expected issuer "${flow.issuer}".`;
+        checks.push({ name: 'iss', ok: false, detail });
+        findings.push(
+          finding('ISSUER_MISMATCH', detail, {
+            fix: 'Another authorization server answered (mix-up) or the profile points at the wrong issuer: compare the issuer from discovery with iss on the redirect, byte for byte.',
+            source: 'RFC 9207 §2.4',
+          }),
+        );
+      }
+    } else if (flow.issRequired) {
+      const detail =
+        'The server advertises authorization_response_iss_parameter_supported, but the redirect has no iss.';
+      checks.push({ name: 'iss', ok: false, detail });
+      findings.push(
+        finding('ISSUER_MISMATCH', detail, {
+          fix: 'The response may not come from this server (mix-up): start again, and check that only one authorization server uses this redirect URI.',
+          source: 'RFC 9207 §2.4',
+        }),
+      );
+    } else
+      checks.push({
+        name: 'iss',
+        ok: true,
+        detail: 'No iss sent; the server does not advertise RFC 9207 support.',
+      });
+
+    const error = get('error');
+    if (error !== undefined) {
+      const description = get('error_description') ?? '';
+      checks.push({
+        name: 'error',
+        ok: false,
+        detail: `error=${error}${description ? `: ${description}` : ''}`,
+      });
+      findings.push(authorizationErrorFinding(error, description, flow.view.pkce.method));
+    }
+    if (code)
+      checks.push({ name: 'code', ok: true, detail: `Code received (${maskSecret(code)}).` });
+    else if (error === undefined) {
+      const detail = 'The redirect carries neither a code nor an error.';
+      checks.push({ name: 'code', ok: false, detail });
+      findings.push(
+        finding('AUTHORIZATION_DENIED', detail, {
+          title: 'No authorization code in the redirect',
+          fix: 'Check response_type (it must be "code") and that the whole redirect URL was used.',
+        }),
+      );
+    }
+    flow.view.checks = checks;
+    flow.view.findings = rankFindings(findings);
+    const passed = checks.every((c) => c.ok) && !!code;
+    if (passed) {
+      this.deps.pendingCodes.set(flow.view.profileId, {
+        flowId: flow.view.id,
+        code: code!,
+        redirectUri: flow.view.redirectUri,
+        ...(flow.codeVerifier ? { codeVerifier: flow.codeVerifier } : {}),
+        pkce: flow.view.pkce.method,
+        ...(flow.nonce ? { nonce: flow.nonce } : {}),
+        state: flow.state,
+        ...(flow.issuer ? { issuer: flow.issuer } : {}),
+        redeemed: false,
+      });
+      flow.view.status = 'received';
+    } else flow.view.status = 'failed';
+    return passed;
+  }
+
+  /** After the checks: close the listener, then exchange the code (when asked to). */
+  private async continueAfter(flow: Flow, passed: boolean) {
+    const closed = this.stop(flow);
+    if (!passed) {
+      await closed;
+      this.update(flow, 'failed');
+      return;
+    }
+    if (!flow.view.autoExchange) {
+      await closed;
+      this.update(flow, 'received');
+      return;
+    }
+    this.update(flow, 'received');
+    this.update(flow, 'exchanging');
+    // The exchange starts at once; the listener closes alongside it.
+    let r: Result<TokenResult>;
+    try {
+      r = await this.deps.exchange(flow.view.profileId);
+    } catch (e) {
+      r = {
+        ok: false,
+        error: { code: 'INTERNAL', message: `Unexpected error: ${(e as Error).message}` },
+      };
+    }
+    await closed;
+    if (r.ok) {
+      flow.view.token = r.value;
+      this.update(flow, r.value.ok ? 'done' : 'failed');
+    } else {
+      flow.view.findings = rankFindings([...flow.view.findings, exchangeFailure(r.error)]);
+      this.update(flow, 'failed');
+    }
+  }
+
+  /** The paste fallback (and custom-scheme redirects): the URL the browser ended on. */
+  async complete(
+    input: { flowId: string; redirectUrl: string },
+    via: Via = 'paste',
+  ): Promise<AuthorizationFlowView> {
+    const flow = this.mustFlow(input.flowId);
+    if (flow.view.status !== 'waiting')
+      throw new AppFailure(
+        'INVALID_INPUT',
+        `This authorization is already ${flow.view.status}; a redirect can be used once.`,
+        'Start the authorization again.',
+      );
+    const q = parseRedirect(input.redirectUrl);
+    const passed = this.accept(flow, q, via);
+    await this.continueAfter(flow, passed);
+    return structuredClone(flow.view);
+  }
+
+  /**
+   * A custom-scheme redirect (oauth-flow-debugger://callback?...) delivered by the OS: goes to the
+   * waiting flow with the same state, or, when none matches, to the only waiting flow (which then
+   * fails with STATE_MISMATCH).
+   */
+  async completeFromRedirect(redirectUrl: string, via: Via = 'custom-scheme') {
+    const state = parseRedirect(redirectUrl).get('state');
+    const waiting = [...this.flows.values()].filter((f) => f.view.status === 'waiting');
+    const flow =
+      waiting.find((f) => f.state === state) ?? (waiting.length === 1 ? waiting[0] : undefined);
+    if (!flow)
+      throw new AppFailure(
+        'NOT_FOUND',
+        'No waiting authorization matches this redirect.',
+        'Start the authorization in the app first, then sign in.',
+      );
+    return this.complete({ flowId: flow.view.id, redirectUrl }, via);
+  }
+
+  async cancel(flowId: string): Promise<AuthorizationFlowView> {
+    const flow = this.mustFlow(flowId);
+    if (flow.view.status === 'waiting') {
+      flow.view.status = 'cancelled';
+      await this.stop(flow);
+      this.update(flow, 'cancelled');
+    }
+    return structuredClone(flow.view);
+  }
+
+  get(flowId: string): AuthorizationFlowView {
+    return structuredClone(this.mustFlow(flowId).view);
+  }
+
+  /** Resolves when the flow ends (done, failed, cancelled, timed out, or received without exchange). */
+  wait(flowId: string): Promise<AuthorizationFlowView> {
+    const flow = this.mustFlow(flowId);
+    if (this.isSettled(flow)) return Promise.resolve(structuredClone(flow.view));
+    return new Promise((resolve) => flow.waiters.push(resolve));
+  }
+
+  /** Closes every listener (host shutdown). */
+  async closeAll() {
+    for (const f of this.flows.values())
+      if (f.view.status === 'waiting') await this.cancel(f.view.id);
+  }
+}
+
+/** Parses a pasted redirect URL into its query, with errors that say how to fix the paste. */
+export function parseRedirect(raw: string): URLSearchParams {
+  let u: URL;
+  try {
+    u = new URL(raw.trim());
+  } catch {
+    throw new AppFailure(
+      'INVALID_INPUT',
+      'The pasted text is not a URL.',
+      'Copy the whole address from the browser’s address bar after signing in, e.g. https://app.example.com/callback?code=…&state=….',
+    );
+  }
+  const has = (p: URLSearchParams) => p.has('code') || p.has('error') || p.has('state');
+  if (!has(u.searchParams)) {
+    if (has(new URLSearchParams(u.hash.replace(/^#/, ''))))
+      throw new AppFailure(
+        'INVALID_INPUT',
+        'The response is in the #fragment (an implicit or hybrid response); fragment responses are not supported.',
+        'Use response_type=code (the default) so the server returns the code in the query string.',
+      );
+    throw new AppFailure(
+      'INVALID_INPUT',
+      'The URL carries no authorization response (no code, error or state in the query).',
+      'Paste the URL the browser ended on after signing in (the redirect URI with ?code=…&state=…), not the authorize URL.',
+    );
+  }
+  return u.searchParams;
+}

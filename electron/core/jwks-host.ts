@@ -1,0 +1,119 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
+import { AppFailure } from '../../shared/result.js';
+import type { JwksHostView } from '../../shared/types.js';
+import type { HttpRecorder } from './http.js';
+import { publicJwks, type EngineKey } from './keys.js';
+import type { Ports } from './ports.js';
+
+export const JWKS_HOST_NOTE =
+  'Only servers on this machine can reach 127.0.0.1; a cloud server cannot — publish the JWKS at a public https URL for it.';
+
+/** JWK members that hold private key material (RFC 7518 §6.2.2, §6.3.2, §6.4). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** The public JWKS of the keys, with any private member removed (belt and braces). */
+export function servedJwks(keys: EngineKey[]): { keys: Record<string, unknown>[] } {
+  return {
+    keys: publicJwks(keys).keys.map((k) =>
+      Object.fromEntries(Object.entries(k).filter(([n]) => !PRIVATE_MEMBERS.includes(n))),
+    ),
+  };
+}
+
+export interface JwksHostDeps {
+  ports: Ports;
+  http: HttpRecorder;
+}
+
+/**
+ * Serves a public JWKS at http://127.0.0.1:{port}/jwks.json so a server on this machine can use
+ * it as the client's jwks_uri. One host at a time; starting again replaces it.
+ */
+export class JwksHost {
+  private server?: Server;
+  private current?: JwksHostView;
+
+  constructor(private readonly deps: JwksHostDeps) {}
+
+  async start(keys: EngineKey[], port = 0): Promise<JwksHostView> {
+    if (!keys.length)
+      throw new AppFailure(
+        'NOT_FOUND',
+        'No keys to serve.',
+        'Generate or import a key in the Keys step (or choose one in the profile).',
+      );
+    await this.stop();
+    const body = JSON.stringify(servedJwks(keys));
+    const server = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (path !== '/jwks.json' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Not found. The JWKS is at /jwks.json.');
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === 'EADDRINUSE'
+            ? new AppFailure(
+                'INVALID_INPUT',
+                `Port ${port} on 127.0.0.1 is already in use.`,
+                'Pick another port, or 0 for a free one.',
+              )
+            : e,
+        ),
+      );
+      server.listen({ port, host: '127.0.0.1', exclusive: true }, resolve);
+    });
+    server.on('error', () => undefined);
+    this.server = server;
+    const actual = (server.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${actual}/jwks.json`;
+    const kids = keys.map((k) => k.info.kid);
+
+    // Fetched back like a server would: proves the URL answers with these keys.
+    const { exchange, raw } = await this.deps.http.send(
+      { method: 'GET', url, headers: [['accept', 'application/json']] },
+      { step: 'JWKS hosting', ...this.deps.ports.http },
+    );
+    const got = raw ? parseBodyTolerantly(raw.body).json?.keys : undefined;
+    const reachable =
+      raw?.status === 200 &&
+      Array.isArray(got) &&
+      kids.every((kid) => got.some((k) => (k as { kid?: unknown }).kid === kid));
+    this.current = {
+      url,
+      port: actual,
+      kids,
+      reachable,
+      exchangeId: exchange.id,
+      note: JWKS_HOST_NOTE,
+    };
+    return { ...this.current };
+  }
+
+  async stop(): Promise<boolean> {
+    const server = this.server;
+    if (!server) return false;
+    this.server = undefined;
+    this.current = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return true;
+  }
+
+  view(): JwksHostView | null {
+    return this.current ? { ...this.current, kids: [...this.current.kids] } : null;
+  }
+}

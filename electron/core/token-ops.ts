@@ -1,0 +1,292 @@
+import type { Finding } from '../../shared/diagnosis-codes.js';
+import { diagnoseTokenResponse, transportFinding } from '../../shared/diagnose.js';
+import { finding, rankFindings } from '../../shared/findings.js';
+import { decodeForDisplay, looksLikeJwt, maskSecret } from '../../shared/jwt-view.js';
+import type { SecretMap } from '../../shared/redact.js';
+import { AppFailure } from '../../shared/result.js';
+import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
+import type { HeaderList, TokenOpResult } from '../../shared/types.js';
+import { serverSaid } from './grant-diagnosis.js';
+import type { HttpRecorder, RawResponse, SendOptions } from './http.js';
+
+/** Client authentication as sent to the token endpoint (placeholders in headers/params, values in fill). */
+export interface ClientAuth {
+  headers: HeaderList;
+  params: [string, string][];
+  fill: Map<string, string>;
+}
+
+/** What one token operation needs from the engine, already resolved. */
+export interface OpContext {
+  http: HttpRecorder;
+  /** TLS and HTTP limits of the profile. */
+  sendOpts: Omit<SendOptions, 'step' | 'secrets'>;
+  authMethod: string;
+  clientAuth(): Promise<ClientAuth>;
+  /** Local clock, seconds (for the Date header comparison). */
+  nowSec: number;
+}
+
+/** What this session knows about the token, to say why the server calls it inactive. */
+export interface KnownState {
+  /** ISO time the token expired (by expires_in / exp), when that is in the past. */
+  expiredAt?: string;
+  /** ISO time it was revoked in this session. */
+  revokedAt?: string;
+}
+
+type Which = 'access_token' | 'refresh_token';
+
+/** An endpoint from the profile or discovery, or a clear error naming both places. */
+export function needEndpoint(url: string | undefined, field: string, metadata: string): string {
+  if (!url)
+    throw new AppFailure(
+      'INVALID_INPUT',
+      `No ${metadata}: the profile has no ${field} and discovery did not find one.`,
+      `Enter ${field} in the profile, or a FHIR base URL / issuer whose discovery document lists ${metadata}.`,
+    );
+  return url;
+}
+
+/** Masks token-like values in a response body. */
+export function maskTokens(json: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(json))
+    out[k] = typeof v === 'string' && /(^|_)token$|secret/.test(k) ? maskSecret(v) : v;
+  return out;
+}
+
+/** POSTs token + token_type_hint with client authentication (RFC 7662 §2.1, RFC 7009 §2.1). */
+async function postToken(
+  ctx: OpContext,
+  url: string,
+  step: string,
+  token: string,
+  which: Which,
+): Promise<{ exchangeId: string; raw?: RawResponse; params: [string, string][]; error?: Finding }> {
+  const auth = await ctx.clientAuth();
+  const params: [string, string][] = [
+    ['token', `{{${which}}}`],
+    ['token_type_hint', which],
+    ...auth.params,
+  ];
+  const headers: HeaderList = [
+    ['content-type', 'application/x-www-form-urlencoded'],
+    ['accept', 'application/json'],
+    ...auth.headers,
+  ];
+  const fill = new Map([...auth.fill, [which, token]]);
+  const fillIn = (s: string) => s.replace(/\{\{(\w+)\}\}/g, (m, n: string) => fill.get(n) ?? m);
+  const sent: [string, string][] = params.map(([n, v]) => [n, fillIn(v)]);
+  const secrets: SecretMap = new Map([...fill].map(([n, v]) => [v, `{{${n}}}`]));
+  const { exchange, raw } = await ctx.http.send(
+    {
+      method: 'POST',
+      url,
+      headers: headers.map(([n, v]) => [n, fillIn(v)]),
+      body: new URLSearchParams(sent).toString(),
+    },
+    { step, secrets, ...ctx.sendOpts },
+  );
+  return {
+    exchangeId: exchange.id,
+    ...(raw ? { raw } : {}),
+    params,
+    ...(!raw && exchange.error ? { error: transportFinding(exchange.error, url) } : {}),
+  };
+}
+
+/** Findings for a refused token-endpoint-style call: the token request rules, then a fallback. */
+function refusal(
+  ctx: OpContext,
+  url: string,
+  params: [string, string][],
+  raw: RawResponse,
+): Finding[] {
+  const diag = diagnoseTokenResponse({
+    authMethod: ctx.authMethod,
+    url,
+    headers: [],
+    params,
+    preflight: [],
+    localNow: ctx.nowSec,
+    status: raw.status,
+    responseHeaders: raw.headers,
+    body: raw.body,
+  });
+  const out = diag.findings;
+  if (!out.some((f) => f.severity === 'error'))
+    out.unshift(
+      finding('SERVER_ERROR', `${url} answered ${serverSaid(diag.parsed.json, raw.status)}.`, {
+        title: 'The server refused the request',
+        fix: 'Read error_description; check the endpoint URL and the client authentication.',
+      }),
+    );
+  return rankFindings(out);
+}
+
+/** RFC 7662 introspection; `active: false` is TOKEN_EXPIRED when the session knows it expired, else TOKEN_INACTIVE. */
+export async function introspect(
+  ctx: OpContext,
+  url: string,
+  token: string,
+  which: Which,
+  known: KnownState,
+): Promise<TokenOpResult> {
+  const sent = await postToken(ctx, url, 'Introspection', token, which);
+  const base = { op: 'introspect' as const, exchangeId: sent.exchangeId };
+  if (!sent.raw) return { ...base, ok: false, findings: sent.error ? [sent.error] : [] };
+  const { raw } = sent;
+  const json = parseBodyTolerantly(raw.body).json;
+  if (raw.status < 200 || raw.status >= 300 || !json)
+    return {
+      ...base,
+      ok: false,
+      status: raw.status,
+      ...(json ? { body: maskTokens(json) } : {}),
+      findings: refusal(ctx, url, sent.params, raw),
+    };
+  const active = json.active === true;
+  const findings: Finding[] = [];
+  if (!active) {
+    if (known.expiredAt && !known.revokedAt)
+      findings.push(
+        finding(
+          'TOKEN_EXPIRED',
+          `Introspection says active: false and the ${which.replace('_', ' ')} expired at ${known.expiredAt}.`,
+        ),
+      );
+    findings.push(
+      finding(
+        'TOKEN_INACTIVE',
+        `Introspection says active: ${JSON.stringify(json.active)}${known.revokedAt ? `; it was revoked in this session at ${known.revokedAt}` : ''}.`,
+      ),
+    );
+  }
+  // ok means "the token is active": the call itself worked whenever status is set.
+  return {
+    ...base,
+    ok: active,
+    status: raw.status,
+    body: maskTokens(json),
+    active,
+    findings: rankFindings(findings),
+  };
+}
+
+/** RFC 7009 revocation: HTTP 200 means done (also for a token the server did not know, §2.2). */
+export async function revoke(
+  ctx: OpContext,
+  url: string,
+  token: string,
+  which: Which,
+): Promise<TokenOpResult> {
+  const sent = await postToken(ctx, url, 'Revocation', token, which);
+  const base = { op: 'revoke' as const, exchangeId: sent.exchangeId };
+  if (!sent.raw) return { ...base, ok: false, findings: sent.error ? [sent.error] : [] };
+  const { raw } = sent;
+  const json = parseBodyTolerantly(raw.body).json;
+  if (raw.status !== 200)
+    return {
+      ...base,
+      ok: false,
+      status: raw.status,
+      ...(json ? { body: maskTokens(json) } : {}),
+      findings: refusal(ctx, url, sent.params, raw),
+    };
+  return { ...base, ok: true, status: raw.status, ...(json ? { body: json } : {}), findings: [] };
+}
+
+/** OIDC Core §5.3 userinfo with the access token as Bearer; a 401 is diagnosed from what the session knows. */
+export async function userinfo(
+  ctx: OpContext,
+  url: string,
+  token: string,
+  known: KnownState,
+): Promise<TokenOpResult> {
+  const secrets: SecretMap = new Map([[token, '{{access_token}}']]);
+  const { exchange, raw } = await ctx.http.send(
+    {
+      method: 'GET',
+      url,
+      headers: [
+        ['accept', 'application/json'],
+        ['authorization', `Bearer ${token}`],
+      ],
+    },
+    { step: 'Userinfo', secrets, ...ctx.sendOpts },
+  );
+  const base = { op: 'userinfo' as const, exchangeId: exchange.id };
+  if (!raw)
+    return {
+      ...base,
+      ok: false,
+      findings: exchange.error ? [transportFinding(exchange.error, url)] : [],
+    };
+  const parsed = parseBodyTolerantly(raw.body);
+  let body = parsed.json;
+  // A signed userinfo response (application/jwt) is shown decoded, not verified.
+  if (!body && looksLikeJwt(raw.body)) body = decodeForDisplay(raw.body).claims;
+  const www = raw.headers.find(([n]) => n.toLowerCase() === 'www-authenticate')?.[1];
+  const findings: Finding[] = [];
+  if (raw.status === 401) {
+    if (known.expiredAt)
+      findings.push(
+        finding('TOKEN_EXPIRED', `HTTP 401 and the access token expired at ${known.expiredAt}.`),
+      );
+    findings.push(
+      finding(
+        'TOKEN_INACTIVE',
+        `HTTP 401${www ? ` (WWW-Authenticate: ${www})` : ''}${known.revokedAt ? `; the access token was revoked in this session at ${known.revokedAt}` : ''}.`,
+        known.expiredAt ? { severity: 'warning' } : {},
+      ),
+    );
+  } else if (raw.status === 403)
+    findings.push(
+      finding(
+        'RESOURCE_FORBIDDEN',
+        `HTTP 403${www ? ` (WWW-Authenticate: ${www})` : ''}: userinfo needs a token with the openid scope.`,
+        {
+          fix: 'Request the openid scope (and profile/fhirUser for those claims), then authorize again.',
+        },
+      ),
+    );
+  else if (raw.status === 404 || raw.status === 405)
+    findings.push(finding('ENDPOINT_NOT_FOUND', `HTTP ${raw.status} from ${url}.`));
+  else if (raw.status >= 500)
+    findings.push(finding('SERVER_ERROR', `HTTP ${raw.status} from ${url}.`));
+  else if (raw.status >= 200 && raw.status < 300 && !body)
+    findings.push(
+      finding('NON_JSON_RESPONSE', `HTTP ${raw.status} from ${url} without a JSON body.`),
+    );
+  return {
+    ...base,
+    ok: raw.status >= 200 && raw.status < 300 && !!body,
+    status: raw.status,
+    ...(body ? { body: maskTokens(body) } : {}),
+    findings: rankFindings(findings),
+  };
+}
+
+/**
+ * RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0 §2). id_token_hint only when the
+ * engine opens the URL itself: a URL shown to the user is copied around, and the id_token in it
+ * would leak. Returns the real URL and the one to show (hint replaced by a placeholder).
+ */
+export function endSessionUrl(
+  endpoint: string,
+  opts: { clientId?: string; idTokenHint?: string; postLogoutRedirectUri?: string },
+): { url: string; shown: string } {
+  const u = new URL(endpoint);
+  if (opts.idTokenHint) u.searchParams.set('id_token_hint', opts.idTokenHint);
+  if (opts.clientId) u.searchParams.set('client_id', opts.clientId);
+  if (opts.postLogoutRedirectUri)
+    u.searchParams.set('post_logout_redirect_uri', opts.postLogoutRedirectUri);
+  const url = u.toString();
+  const shown = opts.idTokenHint
+    ? url
+        .replace(encodeURIComponent(opts.idTokenHint), '{{id_token}}')
+        .replace(opts.idTokenHint, '{{id_token}}')
+    : url;
+  return { url, shown };
+}

@@ -1,0 +1,312 @@
+import { useState } from 'react';
+import type { NextStep, ProfileView, RegistrationResult } from '../../../shared/types.js';
+import { ActionButton } from '../components/ActionButton.js';
+import { CodeBlock } from '../components/CodeBlock.js';
+import { CopyButton } from '../components/CopyButton.js';
+import { OpError } from '../components/ErrorAlert.js';
+import { FindingsList } from '../components/FindingsList.js';
+import { TextField } from '../components/fields.js';
+import { pretty } from '../components/format.js';
+import { HttpStatus } from '../components/HttpStatus.js';
+import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
+import { NeedsProfile } from '../components/NeedsProfile.js';
+import { StepSection } from '../components/StepSection.js';
+import { useApp, useOp } from '../store/index.js';
+
+const ACTION_TITLE: Record<RegistrationResult['action'], string> = {
+  register: 'Registration answer',
+  read: 'Registration read back (RFC 7592)',
+  update: 'Registration updated (RFC 7592)',
+  delete: 'Registration deleted (RFC 7592)',
+};
+
+/** What each stored profile field means, in words. */
+function storedText(field: string, deleted: boolean, secretsPersisted: boolean): string {
+  const kept = secretsPersisted
+    ? 'stored encrypted'
+    : 'kept for this session only (no OS keychain or passphrase)';
+  if (deleted) {
+    const gone: Record<string, string> = {
+      clientId: 'client_id removed from the profile',
+      clientSecret: 'client secret removed',
+      registrationAccessToken: 'registration access token removed',
+      registrationClientUri: 'registration_client_uri removed',
+    };
+    return gone[field] ?? `${field} removed from the profile`;
+  }
+  const saved: Record<string, string> = {
+    clientId: 'client_id saved to the profile',
+    clientSecret: `client secret ${kept}`,
+    registrationAccessToken: `registration access token ${kept}, for read, update and delete`,
+    registrationClientUri: 'registration_client_uri saved to the profile',
+    'auth.method': 'auth method changed to the one the server registered',
+  };
+  return saved[field] ?? `${field} saved to the profile`;
+}
+
+function NextSteps({ steps }: { steps: NextStep[] }) {
+  if (steps.length === 0) return null;
+  return (
+    <section className="next-steps" aria-labelledby="next-steps-title">
+      <h4 id="next-steps-title">Next steps outside the protocol</h4>
+      <p className="hint">
+        The server accepted the registration, but the client will not work until someone does these:
+      </p>
+      <ol>
+        {steps.map((s) => (
+          <li key={s.title}>
+            <strong>{s.title}</strong>
+            <p>{s.detail}</p>
+            {s.source && <p className="finding-source">Source: {s.source}</p>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function ResultView({ result }: { result: RegistrationResult }) {
+  const secretsPersisted = useApp((s) => s.storage?.secretsPersisted ?? false);
+  const goTo = useApp((s) => s.goTo);
+  const deleted = result.action === 'delete' && result.ok;
+  const items: KeyValueItem[] = [
+    { label: 'Status', value: <HttpStatus status={result.status} ok={result.ok} /> },
+  ];
+  const clientId = result.body?.client_id;
+  if (typeof clientId === 'string') {
+    items.push({
+      label: 'client_id',
+      value: <code className="wrap">{clientId}</code>,
+      copy: clientId,
+    });
+  }
+  return (
+    <div className="card results">
+      <h3>{ACTION_TITLE[result.action]}</h3>
+      <KeyValueList items={items} label="Registration status" />
+      {result.stored.length > 0 && (
+        <>
+          <h4>Saved in the profile</h4>
+          <ul className="stored-list" aria-label="Saved in the profile">
+            {result.stored.map((f) => (
+              <li key={f}>
+                <span className="ok-mark" aria-hidden="true">
+                  ✓
+                </span>{' '}
+                {storedText(f, deleted, secretsPersisted)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <NextSteps steps={result.nextSteps} />
+      <FindingsList
+        findings={result.findings}
+        label="Registration findings"
+        emptyText={result.ok ? 'No problems found' : 'No diagnosis for this answer.'}
+      />
+      {result.body && (
+        <CodeBlock
+          label="Server answer (secrets masked)"
+          what="registration answer"
+          text={pretty(result.body)}
+        />
+      )}
+      {result.ok && result.action === 'register' && (
+        <div className="actions-row">
+          {result.profile.flow === 'authorization-code' ? (
+            <button type="button" className="btn btn-secondary" onClick={() => goTo('authorize')}>
+              Next: Authorize
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-secondary"
+              onClick={() => goTo('token-request')}
+            >
+              Next: Token request
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ManageRegistration({ profile }: { profile: ProfileView }) {
+  const manage = useApp((s) => s.manageRegistration);
+  const text = useApp((s) => s.registrationText);
+  const read = useOp('readRegistration');
+  const update = useOp('updateRegistration');
+  const del = useOp('deleteRegistration');
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <div className="card">
+      <h3>Manage this registration (RFC 7592)</h3>
+      <p className="hint">
+        Uses the stored registration access token. Read puts the server’s current metadata in the
+        editor above; Update sends the editor’s JSON.
+      </p>
+      {profile.registration?.clientUri && (
+        <p>
+          <span className="muted">registration_client_uri </span>
+          <code className="wrap">{profile.registration.clientUri}</code>{' '}
+          <CopyButton text={profile.registration.clientUri} what="registration client URI" />
+        </p>
+      )}
+      <div className="actions-row">
+        <ActionButton variant="secondary" busy={read.busy} onClick={() => manage('read')}>
+          Read registration
+        </ActionButton>
+        <ActionButton
+          variant="secondary"
+          busy={update.busy}
+          disabled={!text.trim()}
+          onClick={() => manage('update')}
+        >
+          Update registration
+        </ActionButton>
+        {!confirming && (
+          <ActionButton variant="danger" busy={del.busy} onClick={() => setConfirming(true)}>
+            Delete registration…
+          </ActionButton>
+        )}
+      </div>
+      {confirming && (
+        <div className="notice notice-warning confirm" role="group" aria-label="Confirm delete">
+          <p>
+            Delete the registration at the server? The client stops working there, and its
+            client_id, secret and registration token are removed from this profile.
+          </p>
+          <div className="actions-row">
+            <ActionButton
+              variant="danger"
+              busy={del.busy}
+              onClick={async () => {
+                await manage('delete');
+                setConfirming(false);
+              }}
+            >
+              Yes, delete it
+            </ActionButton>
+            <button
+              type="button"
+              className="btn btn-secondary"
+              onClick={() => setConfirming(false)}
+            >
+              Keep it
+            </button>
+          </div>
+        </div>
+      )}
+      <OpError op="readRegistration" />
+      <OpError op="updateRegistration" />
+      <OpError op="deleteRegistration" />
+    </div>
+  );
+}
+
+function RegistrationBody({ profile }: { profile: ProfileView }) {
+  const draft = useApp((s) => s.registrationDraft);
+  const text = useApp((s) => s.registrationText);
+  const url = useApp((s) => s.registrationUrl);
+  const result = useApp((s) => s.registrationResult);
+  const prepare = useApp((s) => s.prepareRegistration);
+  const send = useApp((s) => s.sendRegistration);
+  const setText = useApp((s) => s.setRegistrationText);
+  const setUrl = useApp((s) => s.setRegistrationUrl);
+  const prep = useOp('prepareRegistration');
+  const sending = useOp('sendRegistration');
+  const editing = draft !== null || text !== '';
+
+  return (
+    <>
+      <div className="card">
+        <h3>Register a new client</h3>
+        <p>
+          <span className="muted">Registration endpoint </span>
+          {profile.registrationEndpoint ? (
+            <code className="wrap">{profile.registrationEndpoint}</code>
+          ) : (
+            <span className="muted">— discovered from the server (registration_endpoint)</span>
+          )}
+        </p>
+        {profile.clientId && !result && (
+          <p className="notice notice-info">
+            This profile already has client_id <code>{profile.clientId}</code>. Registering again
+            creates another client and replaces it in the profile.
+          </p>
+        )}
+        <div className="actions-row">
+          <ActionButton busy={prep.busy} onClick={prepare}>
+            Prepare registration
+          </ActionButton>
+        </div>
+        <OpError op="prepareRegistration" />
+        {!editing && (
+          <p className="empty">
+            Press Prepare registration to build the client metadata from this profile (flow,
+            redirect URI, auth method, scope, key) — you can edit it before sending.
+          </p>
+        )}
+        {editing && (
+          <>
+            <div className="url-row">
+              <span className="method-tag">POST</span>
+              <TextField
+                label="Registration URL"
+                value={url}
+                onChange={setUrl}
+                type="url"
+                mono
+                className="grow"
+              />
+              <CopyButton text={url} what="registration URL" />
+            </div>
+            <TextField
+              label="Client metadata (JSON)"
+              value={text}
+              onChange={setText}
+              multiline
+              rows={14}
+              mono
+              hint="RFC 7591 metadata. It must stay a JSON object; it is checked before anything is sent."
+            />
+            {draft && (
+              <>
+                <h4>Pre-flight checks</h4>
+                <FindingsList
+                  findings={draft.preflight}
+                  label="Pre-flight checks"
+                  emptyText="No problems found"
+                />
+              </>
+            )}
+            <div className="actions-row">
+              <ActionButton busy={sending.busy} disabled={!text.trim()} onClick={send}>
+                Send registration
+              </ActionButton>
+            </div>
+            <OpError op="sendRegistration" />
+          </>
+        )}
+      </div>
+      {result && <ResultView result={result} />}
+      {profile.hasRegistrationToken && <ManageRegistration profile={profile} />}
+    </>
+  );
+}
+
+export function RegistrationStep() {
+  return (
+    <StepSection
+      id="registration"
+      title="Registration"
+      intro="Dynamic client registration (RFC 7591): the app builds the client metadata from the profile, you review it, and the server’s answer (client_id, secret) is saved to the profile."
+    >
+      <NeedsProfile>
+        {(profile) => <RegistrationBody key={profile.id} profile={profile} />}
+      </NeedsProfile>
+    </StepSection>
+  );
+}

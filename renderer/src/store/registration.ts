@@ -1,0 +1,111 @@
+import type { RegistrationDraft, RegistrationResult } from '../../../shared/types.js';
+import { parseJsonObject, pretty } from './assertion.js';
+import { api } from './bridge.js';
+import { NO_PROFILE } from './discovery.js';
+import { failOp, runOp, type OpKey } from './ops.js';
+import { upsert } from './profiles.js';
+import type { SliceCreator } from './types.js';
+
+export type RegistrationAction = 'read' | 'update' | 'delete';
+
+export interface RegistrationSlice {
+  registrationDraft: RegistrationDraft | null;
+  /** The editable RFC 7591 metadata. */
+  registrationText: string;
+  registrationUrl: string;
+  registrationResult: RegistrationResult | null;
+  setRegistrationText(text: string): void;
+  setRegistrationUrl(url: string): void;
+  prepareRegistration(): Promise<void>;
+  /** Checks the editor holds a JSON object, then sends it. Bad JSON sends nothing. */
+  sendRegistration(): Promise<void>;
+  /** RFC 7592 read / update (the editor's JSON) / delete with the stored registration token. */
+  manageRegistration(action: RegistrationAction): Promise<void>;
+}
+
+const MANAGE_OP: Record<RegistrationAction, OpKey> = {
+  read: 'readRegistration',
+  update: 'updateRegistration',
+  delete: 'deleteRegistration',
+};
+
+export const createRegistrationSlice: SliceCreator<RegistrationSlice> = (set, get) => {
+  /** The editor text when it is a JSON object; otherwise records the error on `op`. */
+  function editedJson(op: OpKey): string | null {
+    const parsed = parseJsonObject(get().registrationText, 'The registration');
+    if ('error' in parsed) {
+      failOp(set, op, {
+        code: 'JSON_INVALID',
+        message: parsed.error,
+        fix: 'Correct the JSON in the editor; nothing was sent.',
+      });
+      return null;
+    }
+    return JSON.stringify(parsed.value);
+  }
+
+  function apply(result: RegistrationResult) {
+    set((s) => ({ registrationResult: result, profiles: upsert(s.profiles, result.profile) }));
+  }
+
+  return {
+    registrationDraft: null,
+    registrationText: '',
+    registrationUrl: '',
+    registrationResult: null,
+    setRegistrationText: (registrationText) => set({ registrationText }),
+    setRegistrationUrl: (registrationUrl) => set({ registrationUrl }),
+
+    prepareRegistration: async () => {
+      const profileId = get().activeProfileId;
+      if (!profileId) return failOp(set, 'prepareRegistration', NO_PROFILE);
+      const r = await runOp(set, 'prepareRegistration', () =>
+        api().prepareRegistration({ profileId }),
+      );
+      if (r.ok) {
+        set({
+          registrationDraft: r.value,
+          registrationText: r.value.body,
+          registrationUrl: r.value.url,
+          registrationResult: null,
+        });
+      }
+    },
+
+    sendRegistration: async () => {
+      const { activeProfileId: profileId, registrationDraft, registrationUrl } = get();
+      if (!profileId) return failOp(set, 'sendRegistration', NO_PROFILE);
+      const body = editedJson('sendRegistration');
+      if (body === null) return;
+      const url = registrationUrl.trim();
+      const edited = url && url !== registrationDraft?.url;
+      const r = await runOp(set, 'sendRegistration', () =>
+        api().sendRegistration(edited ? { profileId, body, url } : { profileId, body }),
+      );
+      if (r.ok) apply(r.value);
+    },
+
+    manageRegistration: async (action) => {
+      const op = MANAGE_OP[action];
+      const profileId = get().activeProfileId;
+      if (!profileId) return failOp(set, op, NO_PROFILE);
+      let body: string | undefined;
+      if (action === 'update') {
+        const edited = editedJson(op);
+        if (edited === null) return;
+        body = edited;
+      }
+      const r = await runOp(set, op, () =>
+        api().manageRegistration(
+          body !== undefined ? { profileId, action, body } : { profileId, action },
+        ),
+      );
+      if (!r.ok) return;
+      apply(r.value);
+      // What the server holds now becomes the editor text, ready for an update.
+      if (action === 'read' && r.value.ok && r.value.body) {
+        set({ registrationText: pretty(r.value.body) });
+      }
+    },
+  };
+};
