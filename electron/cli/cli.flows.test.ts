@@ -129,6 +129,14 @@ describe('CLI flows (register, authorize, refresh, introspect, revoke, userinfo,
     expect(again.code).toBe(1);
     expect(doc(again.out).findings[0]?.code).toBe('TOKEN_INACTIVE');
 
+    const out = await cli(['logout', '--profile', registered, '--no-browser', '--json']);
+    expect(out.code, out.out).toBe(0);
+    const logout = new URL(doc<{ logout: { url: string; opened: boolean } }>(out.out).logout.url);
+    expect(logout.toString()).toContain(`${server.issuer}/session/end`);
+    const { clientId } = JSON.parse(readFileSync(registered, 'utf8')) as { clientId: string };
+    expect(logout.searchParams.get('client_id')).toBe(clientId);
+    expect(logout.searchParams.has('id_token_hint')).toBe(false);
+
     // The old refresh token was rotated away by the refresh above.
     const stale = await cli(['refresh', '--profile', registered, '--token', refresh, '--json']);
     expect(stale.code).toBe(1);

@@ -12,6 +12,7 @@ export const FLOW_COMMANDS = new Set([
   'introspect',
   'revoke',
   'userinfo',
+  'logout',
   'jwks',
 ]);
 
@@ -207,6 +208,19 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
           if (r.body) io.out(JSON.stringify(r.body, null, 2));
         },
       );
+    }
+    case 'logout': {
+      const r = unwrap(
+        await engine.endSession({ profileId: p.id, open: values['no-browser'] !== true }),
+      );
+      return emit(true, [], { logout: r }, () => {
+        io.out(r.url);
+        io.err(
+          r.opened
+            ? 'Opened the logout page in your browser.'
+            : 'Open this URL in the browser you signed in with to end the session at the server.',
+        );
+      });
     }
     case 'jwks': {
       if (ctx.sub !== 'serve') throw new UsageError('Use: jwks serve --profile <file> [--port N]');

@@ -35,6 +35,7 @@ Usage:
   oauth-flow-debugger introspect --profile <file> --token <token|@file|-> [--hint refresh_token]
   oauth-flow-debugger revoke --profile <file> --token <token|@file|-> [--hint refresh_token]
   oauth-flow-debugger userinfo --profile <file> --token <access token|@file|->
+  oauth-flow-debugger logout --profile <file> [--no-browser]          RP-initiated logout
   oauth-flow-debugger jwks serve --profile <file> [--port N]
 
 Tokens are printed masked; --reveal prints them in full (for scripts).

@@ -149,6 +149,12 @@ describe('authorization code flow with the loopback listener', () => {
     expect(done.status).toBe('done');
     expect(done.token?.ok).toBe(true);
     expect(done.token?.grant).toBe('authorization_code');
+    // oidc-provider leaves offline_access out of the granted scope (no prompt=consent) yet issues
+    // a refresh token: reported as information, not as a narrowed scope.
+    expect(done.token?.refreshToken?.issued).toBe(true);
+    const narrowed = done.token?.findings.filter((f) => f.code === 'SCOPE_NARROWED') ?? [];
+    expect(narrowed.map((f) => f.severity)).toEqual(['info']);
+    expect(narrowed[0]?.evidence).toContain('offline_access');
   });
 
   it('a forged callback with another state is refused before anything is redeemed', async () => {

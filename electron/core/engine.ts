@@ -1323,17 +1323,34 @@ export class Engine implements DebuggerApi {
     if (typeof json.expires_in === 'number') result.expiresIn = json.expires_in;
     result.scopeDiff = scopeDiff(requested, granted);
     const extra = lintTokenResponse(json, raw.headers, grant);
-    if (result.scopeDiff.missing.length)
-      extra.push(
-        finding(
-          'SCOPE_NARROWED',
-          `Requested ${result.scopeDiff.missing.join(' ')} but it was not granted (granted: ${granted ?? '(none)'}).`,
-        ),
-      );
     const accessToken = String(json.access_token);
     const idToken = typeof json.id_token === 'string' && json.id_token ? json.id_token : undefined;
     const issued =
       typeof json.refresh_token === 'string' && json.refresh_token ? json.refresh_token : undefined;
+    // Some servers (oidc-provider without prompt=consent) issue a refresh token but leave
+    // offline_access out of the granted scope: that is offline access granted, not narrowed.
+    const offline = ['offline_access', 'online_access'];
+    const silentOffline = issued ? result.scopeDiff.missing.filter((s) => offline.includes(s)) : [];
+    const narrowed = result.scopeDiff.missing.filter((s) => !silentOffline.includes(s));
+    if (narrowed.length)
+      extra.push(
+        finding(
+          'SCOPE_NARROWED',
+          `Requested ${narrowed.join(' ')} but it was not granted (granted: ${granted ?? '(none)'}).`,
+        ),
+      );
+    if (silentOffline.length)
+      extra.push(
+        finding(
+          'SCOPE_NARROWED',
+          `${silentOffline.join(' ')} is not in the granted scope, but a refresh token was issued: the server grants offline access without listing the scope.`,
+          {
+            severity: 'info',
+            title: `${silentOffline.join(' ')} granted implicitly`,
+            fix: 'Nothing to fix; the refresh token shows the access was granted.',
+          },
+        ),
+      );
     const sentRefresh = grant === 'refresh_token' ? get('refresh_token') : undefined;
     const discovery = this.discovery.get(p.id);
     const jwksUri = discovery?.jwksUri;
