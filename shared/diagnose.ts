@@ -1,6 +1,7 @@
 import type { Finding } from './diagnosis-codes.js';
 import { finding, rankFindings } from './findings.js';
-import type { HeaderList } from './types.js';
+import { diffScopes } from './scopes.js';
+import type { HeaderList, ScopeDiff } from './types.js';
 import { parseBodyTolerantly, snippet, type ParsedBody } from './tolerant-json.js';
 
 /** Everything known about one token request when its answer is diagnosed. */
@@ -337,14 +338,17 @@ export function lintTokenResponse(
   return out;
 }
 
-/** Requested vs granted scope. */
-export function scopeDiff(requested: string, granted: string | undefined) {
-  const r = requested.split(/\s+/).filter(Boolean);
-  const g = (granted ?? requested).split(/\s+/).filter(Boolean);
+/**
+ * Requested vs granted scope, compared by meaning (diffScopes in scopes.ts): missing lists what was
+ * not granted in full (not at all, or narrowed); a v1 scope granted in its v2 form is not missing.
+ */
+export function scopeDiff(requested: string, granted: string | undefined): ScopeDiff {
+  const d = diffScopes(requested, granted);
+  const short = new Set([...d.missing, ...d.narrowed.map((n) => n.requested)]);
   return {
-    requested: r,
-    granted: g,
-    missing: r.filter((s) => !g.includes(s)),
-    extra: g.filter((s) => !r.includes(s)),
+    requested: d.requested,
+    granted: d.granted,
+    missing: [...new Set(d.requested)].filter((s) => short.has(s)),
+    extra: d.extra,
   };
 }

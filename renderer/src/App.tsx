@@ -10,6 +10,7 @@ import { KeysStep } from './steps/KeysStep.js';
 import { ProfileStep } from './steps/ProfileStep.js';
 import { RegistrationStep } from './steps/RegistrationStep.js';
 import { ResourceStep } from './steps/ResourceStep.js';
+import { ScopesStep } from './steps/ScopesStep.js';
 import { TokenRequestStep } from './steps/TokenRequestStep.js';
 import { TokensStep } from './steps/TokensStep.js';
 import { useActiveProfile, useApp } from './store/index.js';
@@ -18,6 +19,7 @@ import type { StepId } from './store/steps.js';
 const STEP_VIEWS: Record<StepId, ComponentType> = {
   profile: ProfileStep,
   discovery: DiscoveryStep,
+  scopes: ScopesStep,
   registration: RegistrationStep,
   keys: KeysStep,
   assertion: AssertionStep,

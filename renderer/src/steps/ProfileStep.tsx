@@ -16,6 +16,7 @@ import { SelectField, TextField } from '../components/fields.js';
 import { StepSection } from '../components/StepSection.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
 import { optional, toProfileInput } from '../store/profile-input.js';
+import { NewFromPreset, PresetDefaults } from './VendorPreset.js';
 
 export const DEFAULT_SCOPE = 'system/*.rs';
 export const DEFAULT_RESOURCE_PATH = 'Patient?_count=1';
@@ -359,6 +360,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   return (
     <form className="card form" onSubmit={onSubmit} aria-label="Profile settings" noValidate>
       <h3>{profile ? `Edit “${profile.name}”` : 'New profile'}</h3>
+      <PresetDefaults vendor={profile?.vendor} flow={flow} />
       <div className="grid-2">
         <TextField label="Profile name" value={name} onChange={setName} required />
         <SelectField
@@ -746,6 +748,7 @@ export function ProfileStep() {
           New profile
         </button>
       </div>
+      <NewFromPreset />
       {profiles.length === 0 && (
         <p className="empty">No profiles yet — fill in the form and press Save profile.</p>
       )}

@@ -4,6 +4,7 @@ import type { FlowKind } from '../../../shared/types.js';
 export const STEPS = [
   { id: 'profile', title: 'Profile' },
   { id: 'discovery', title: 'Discovery' },
+  { id: 'scopes', title: 'Scopes' },
   { id: 'registration', title: 'Registration' },
   { id: 'keys', title: 'Keys' },
   { id: 'assertion', title: 'Client assertion' },
