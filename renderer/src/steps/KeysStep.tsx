@@ -84,8 +84,8 @@ function ImportKey() {
         multiline
         rows={5}
         mono
-        placeholder="-----BEGIN PRIVATE KEY-----"
-        hint="PKCS#8 PEM or a private JWK. It is kept by the engine, never shown again."
+        placeholder="Paste the PEM file (from its first ----- line) or a JWK {…}"
+        hint="PKCS#8, PKCS#1 or SEC1 PEM, or a private JWK. It is kept by the engine, never shown again."
       />
       <div className="grid-2">
         <SelectField<SigningAlg | ''>
