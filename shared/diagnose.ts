@@ -3,6 +3,20 @@ import { finding, rankFindings } from './findings.js';
 import { diffScopes } from './scopes.js';
 import type { HeaderList, ScopeDiff } from './types.js';
 import { parseBodyTolerantly, snippet, type ParsedBody } from './tolerant-json.js';
+import {
+  GENERIC_LIKELIHOOD,
+  LOCAL_LIKELIHOOD,
+  STRONG_LIKELIHOOD,
+  presetFor,
+  responseContext,
+  vendorFindings,
+  type DiagnosisContext,
+  type RankedFinding,
+} from './vendor-rules.js';
+
+/** What the vendor rules need beyond the request and response (shared/vendor-rules.ts). */
+export type VendorAttempt = Pick<DiagnosisContext, 'profile' | 'earlier'> &
+  Partial<Pick<DiagnosisContext, 'assertion' | 'discovery'>> & { grant?: string };
 
 /** Everything known about one token request when its answer is diagnosed. */
 export interface TokenAttempt {
@@ -22,12 +36,16 @@ export interface TokenAttempt {
   status?: number;
   responseHeaders?: HeaderList;
   body?: string;
+  /** Profile vendor and what the engine knows: enables the vendor rules. */
+  vendor?: VendorAttempt;
 }
 
 export interface Diagnosis {
   findings: Finding[];
   parsed: ParsedBody;
   ok: boolean;
+  /** How many leading findings come from vendor rules whose likelihood is STRONG_LIKELIHOOD+. */
+  strong?: number;
 }
 
 const header = (h: HeaderList | undefined, name: string) =>
@@ -37,8 +55,97 @@ const grantOf = (a: TokenAttempt) => a.params.find(([n]) => n === 'grant_type')?
 /** Allowed difference between our clock and the server's Date header before we warn. */
 export const CLOCK_SKEW_WARN_SEC = 60;
 
-/** Ranks the likely causes of a token endpoint answer (VENDORS.md section 6.1 and 7). */
+/** The diagnosis context of a token attempt, for the vendor rules (before or after sending). */
+export function attemptContext(
+  a: Pick<TokenAttempt, 'url' | 'headers' | 'params' | 'preflight'> &
+    Partial<Pick<TokenAttempt, 'status' | 'responseHeaders' | 'body' | 'vendor'>>,
+  parsed?: ParsedBody,
+): DiagnosisContext | undefined {
+  const v = a.vendor;
+  if (!v) return undefined;
+  const preset = presetFor(v.profile.vendor);
+  const p = parsed ?? parseBodyTolerantly(a.body ?? '');
+  return {
+    ...(preset ? { preset } : {}),
+    profile: v.profile,
+    request: {
+      url: a.url,
+      headers: a.headers,
+      params: a.params,
+      ...(v.grant ? { grant: v.grant } : {}),
+    },
+    ...(a.status !== undefined
+      ? {
+          response: responseContext({
+            status: a.status,
+            headers: a.responseHeaders ?? [],
+            text: a.body ?? '',
+            ...(p.json ? { json: p.json } : {}),
+            ...(p.prefix ? { prefix: p.prefix } : {}),
+          }),
+        }
+      : {}),
+    ...(v.assertion ? { assertion: v.assertion } : {}),
+    ...(v.discovery ? { discovery: v.discovery } : {}),
+    earlier: v.earlier,
+    preflight: a.preflight,
+  };
+}
+
+/**
+ * Vendor knowledge applied before sending (request-phase rules: an alg the vendor never accepts,
+ * the aud it expects, an auth method it does not take), skipping codes the lint already found.
+ */
+export function vendorPreflight(
+  a: Pick<TokenAttempt, 'url' | 'headers' | 'params' | 'preflight'> &
+    Partial<Pick<TokenAttempt, 'vendor'>>,
+): Finding[] {
+  const ctx = attemptContext(a);
+  if (!ctx) return [];
+  const have = new Set(a.preflight.filter((f) => f.severity === 'error').map((f) => f.code));
+  return vendorFindings(ctx)
+    .map((r) => r.finding)
+    .filter((f) => !have.has(f.code));
+}
+
+/**
+ * Ranks the likely causes of a token endpoint answer (VENDORS.md section 6 and 7): the generic
+ * rules, merged with the vendor rules by likelihood when the profile names a vendor.
+ */
 export function diagnoseTokenResponse(a: TokenAttempt): Diagnosis {
+  const generic = diagnoseGeneric(a);
+  if (generic.ok || a.transportError || a.status === undefined) return generic;
+  const ctx = attemptContext(a, generic.parsed);
+  const vendor = ctx ? vendorFindings(ctx) : [];
+  if (!vendor.length) return generic;
+  const codes = new Set(vendor.map((v) => v.finding.code));
+  const local = new Set(a.preflight.filter((f) => f.severity === 'error').map((f) => f.code));
+  const rest: RankedFinding[] = generic.findings
+    .filter((f) => !codes.has(f.code))
+    .map((f) => ({
+      finding: f,
+      ruleId: 'generic',
+      likelihood:
+        f.severity === 'error' && local.has(f.code) ? LOCAL_LIKELIHOOD : GENERIC_LIKELIHOOD,
+    }));
+  const merged = [...vendor, ...rest]
+    .map((r, i) => ({ r, i }))
+    .sort((x, y) => y.r.likelihood - x.r.likelihood || x.i - y.i)
+    .map(({ r }) => r);
+  const findings = rankFindings(merged.map((r) => r.finding));
+  let strong = 0;
+  while (
+    strong < merged.length &&
+    merged[strong]!.ruleId !== 'generic' &&
+    merged[strong]!.likelihood >= STRONG_LIKELIHOOD &&
+    findings[strong] === merged[strong]!.finding
+  )
+    strong++;
+  return { ...generic, findings, strong };
+}
+
+/** The generic rules (no vendor knowledge). */
+function diagnoseGeneric(a: TokenAttempt): Diagnosis {
   const out: Finding[] = [];
   const parsed = parseBodyTolerantly(a.body ?? '');
   if (a.transportError) {

@@ -18,6 +18,8 @@ import {
   lintTokenResponse,
   scopeDiff,
   transportFinding,
+  vendorPreflight,
+  type VendorAttempt,
 } from '../../shared/diagnose.js';
 import {
   AS_FIELDS,
@@ -35,6 +37,7 @@ import {
 } from '../../shared/jwt-view.js';
 import { profileFileSchema } from '../../shared/profile-file.js';
 import { collectResponseSecrets, type SecretMap } from '../../shared/redact.js';
+import { resourceFindings } from '../../shared/vendor-rules.js';
 import { AppFailure, err, ok, type Result } from '../../shared/result.js';
 import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
 import type {
@@ -178,6 +181,8 @@ export class Engine implements DebuggerApi {
   private discovery = new Map<string, DiscoveryResult>();
   private drafts = new Map<string, Draft>();
   private sentJtis = new Set<string>();
+  /** Token requests of this run, for the vendor rules ("it worked earlier with this client"). */
+  private tokenHistory: VendorAttempt['earlier'] = [];
   private lastAssertion?: string;
   /** Server JWKS by URL for token verification; refetched once when a kid is not found. */
   private jwksCache = new Map<string, JSONWebKeySet>();
@@ -1104,10 +1109,20 @@ export class Engine implements DebuggerApi {
       ...(pending ? { pending } : {}),
     };
     this.drafts.set(draft.id, draft);
-    const preflight = rankFindings([
+    const lint = [
       ...notes,
       ...(auth.assertion?.lint ?? []),
       ...lintTokenRequest({ params, headers, authMethod: p.auth.method, grant }),
+    ];
+    const preflight = rankFindings([
+      ...lint,
+      ...vendorPreflight({
+        url,
+        headers,
+        params,
+        preflight: lint,
+        vendor: this.vendorAttempt(p, grant, discovery, auth.assertion),
+      }),
     ]);
     return {
       draft,
@@ -1135,6 +1150,37 @@ export class Engine implements DebuggerApi {
         );
       return this.sendDraft(draft, input.edits, false);
     });
+  }
+
+  /** What the vendor rules (shared/vendor-rules.ts) need to know about the profile and run. */
+  private vendorAttempt(
+    p: StoredProfile,
+    grant: GrantType,
+    discovery: DiscoveryResult | undefined,
+    assertion: { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined,
+  ): VendorAttempt {
+    return {
+      profile: {
+        ...(p.vendor ? { vendor: p.vendor } : {}),
+        authMethod: p.auth.method,
+        ...(p.auth.alg ? { alg: p.auth.alg } : {}),
+        ...(p.clientId ? { clientId: p.clientId } : {}),
+        ...(p.jwksUri ? { jwksUri: p.jwksUri } : {}),
+        ...(p.issuer ? { issuer: p.issuer } : {}),
+      },
+      grant,
+      ...(assertion ? { assertion: { header: assertion.header, claims: assertion.claims } } : {}),
+      ...(discovery
+        ? {
+            discovery: {
+              ...(discovery.tokenEndpoint ? { tokenEndpoint: discovery.tokenEndpoint } : {}),
+              ...(discovery.issuer ? { issuer: discovery.issuer } : {}),
+              ...(discovery.signingAlgs ? { signingAlgs: discovery.signingAlgs } : {}),
+            },
+          }
+        : {}),
+      earlier: [...this.tokenHistory],
+    };
   }
 
   /** Sends a draft (with the user's edits), diagnoses the answer and updates the held tokens. */
@@ -1181,8 +1227,11 @@ export class Engine implements DebuggerApi {
         finding('GRANT_INSECURE', 'grant_type=password sends the user password to the client.'),
       );
     let jti: string | undefined;
+    let sentAssertion:
+      { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined;
     if (sentJwt && looksLikeJwt(sentJwt)) {
       const d = decodeForDisplay(sentJwt);
+      sentAssertion = d;
       jti = typeof d.claims.jti === 'string' ? d.claims.jti : undefined;
       const hmac = p.auth.method === 'client_secret_jwt';
       // The registered JWKS was fetched when the request was prepared; it is not fetched again.
@@ -1205,6 +1254,8 @@ export class Engine implements DebuggerApi {
         }),
       );
     }
+    const vendor = this.vendorAttempt(p, grant, discovery, sentAssertion);
+    preflight.push(...vendorPreflight({ url, headers, params, preflight, vendor }));
     const wasRedeemed = draft.pending?.redeemed ?? false;
     const { exchange, raw } = await this.http.send(
       { method: 'POST', url, headers, body },
@@ -1228,7 +1279,10 @@ export class Engine implements DebuggerApi {
       localNow: now,
       ...(exchange.error && !raw ? { transportError: exchange.error } : {}),
       ...(raw ? { status: raw.status, responseHeaders: raw.headers, body: raw.body } : {}),
+      vendor,
     });
+    this.tokenHistory.push({ url, ok: diag.ok, ...(p.clientId ? { clientId: p.clientId } : {}) });
+    if (this.tokenHistory.length > 100) this.tokenHistory.shift();
     const json = diag.parsed.json;
     collectResponseSecrets(json, secrets);
 
@@ -1269,9 +1323,15 @@ export class Engine implements DebuggerApi {
       ok: diag.ok,
       exchangeId: exchange.id,
       receivedAt: new Date(this.ports.clock.now()).toISOString(),
+      // Vendor rules that name the cause from the server's own words lead (diag.strong).
       findings: rankFindings([
-        ...specific,
-        ...diag.findings.filter((f) => !(refused && f.code === 'GRANT_TYPE_INVALID')),
+        ...diag.findings.slice(0, diag.strong ?? 0),
+        ...specific.filter(
+          (f) => !diag.findings.slice(0, diag.strong ?? 0).some((v) => v.code === f.code),
+        ),
+        ...diag.findings
+          .slice(diag.strong ?? 0)
+          .filter((f) => !(refused && f.code === 'GRANT_TYPE_INVALID')),
       ]),
       ...(raw ? { status: raw.status } : {}),
       ...(json ? { body: maskTokens(json) } : {}),
@@ -1711,6 +1771,21 @@ export class Engine implements DebuggerApi {
       findings.push(finding('SERVER_ERROR', `HTTP ${status} from ${url}.`));
     }
     const parsed = parseBodyTolerantly(raw.body);
+    if (status >= 400) {
+      // Vendor rules (AccessPolicy, Epic 4118, Cerner tenant-mismatch…) name the cause first.
+      const known = resourceFindings({
+        ...(p.vendor ? { vendor: p.vendor } : {}),
+        ...(p.clientId ? { clientId: p.clientId } : {}),
+        url,
+        status,
+        headers: raw.headers,
+        body: raw.body,
+        ...(parsed.json ? { json: parsed.json } : {}),
+        ...(held.grantedScope ? { grantedScope: held.grantedScope } : {}),
+      });
+      const codes = new Set(known.map((f) => f.code));
+      findings.splice(0, findings.length, ...known, ...findings.filter((f) => !codes.has(f.code)));
+    }
     return {
       ok: status >= 200 && status < 300,
       exchangeId: exchange.id,
