@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DebuggerApi } from './api.js';
+import { PRESET_IDS, type PresetId } from './presets.js';
 import {
   AUTH_METHODS,
   FLOW_KINDS,
@@ -21,6 +22,8 @@ import type {
 
 /** Caps on pasted or sent text so no input can freeze a host (SECURITY.md section 7, item 9). */
 export const MAX_TEXT = 256 * 1024;
+/** One Inspector item (a HAR can be large); the web host accepts 2 MB per call. */
+export const MAX_EVIDENCE = 1536 * 1024;
 
 const text = z.string().max(MAX_TEXT, `Too long: at most ${MAX_TEXT / 1024} KB is accepted.`);
 const shortText = z.string().max(4096);
@@ -142,6 +145,34 @@ export const API_INPUTS: Parsers = {
       acceptedAlgs: z.array(shortText).max(20).optional(),
     }),
   ]) as unknown as Parsers['inspectAssertion'],
+  inspect: z.tuple([
+    z.object({
+      items: z
+        .array(
+          z.object({
+            text: z
+              .string()
+              .max(
+                MAX_EVIDENCE,
+                `Too long: at most ${MAX_EVIDENCE / 1024} KB per item. For a HAR, save only the failing requests (DevTools: right-click the request → Copy as HAR).`,
+              ),
+            name: shortText.optional(),
+          }),
+        )
+        .min(1, 'Paste or drop at least one piece of evidence.')
+        .max(10),
+      preset: z.preprocess(
+        (v) => (v === '' ? undefined : v),
+        z.enum(PRESET_IDS as unknown as [PresetId, ...PresetId[]]).optional(),
+      ),
+      jwks: text.optional(),
+      jwksUrl: optUrl,
+      tokenUrl: optUrl,
+      clientId: shortText.optional(),
+      status: z.number().int().min(100).max(599).optional(),
+      harEntry: z.number().int().min(0).max(100000).optional(),
+    }),
+  ]) as unknown as Parsers['inspect'],
   prepareRegistration: z.tuple([z.object({ profileId: id })]),
   sendRegistration: z.tuple([z.object({ profileId: id, body: text, url: url.optional() })]),
   manageRegistration: z.tuple([

@@ -7,7 +7,9 @@ import type {
   EndSessionResult,
   GrantType,
   HttpExchange,
+  InspectEvidenceInput,
   InspectInput,
+  InspectReport,
   InspectResult,
   JwksHostView,
   KeyInfo,
@@ -61,6 +63,12 @@ export interface DebuggerApi {
     overrides?: AssertionOverrides;
   }): Promise<Result<AssertionView>>;
   inspectAssertion(input: InspectInput): Promise<Result<InspectResult>>;
+  /**
+   * The Inspector: reads what a customer sent (JWTs, request and error bodies, raw HTTP, curl,
+   * HAR), verifies signatures against a given JWKS, puts the exchange back together and
+   * diagnoses it with a vendor preset's rules. Nothing is sent to the customer's server.
+   */
+  inspect(input: InspectEvidenceInput): Promise<Result<InspectReport>>;
 
   /** RFC 7591 metadata built from the profile (and its key), for the user to edit. */
   prepareRegistration(input: { profileId: string }): Promise<Result<RegistrationDraft>>;
@@ -193,6 +201,7 @@ export const API_METHODS = [
   'exportPrivateKey',
   'buildAssertion',
   'inspectAssertion',
+  'inspect',
   'prepareRegistration',
   'sendRegistration',
   'manageRegistration',

@@ -170,6 +170,18 @@ export function lintAssertion(input: AssertionLintInput): Finding[] {
         `header.kid is "${kid}" but the assertion was signed with the key whose kid is "${input.signingKeyKid}"; the server looks up "${kid}" and will not find a matching key.`,
       ),
     );
+  } else if (kid && input.jwksKids && input.jwksKids.filter((k) => k === kid).length > 1) {
+    // VENDORS.md G10: with two keys under one kid the server cannot pick the key [HL7-ASYM].
+    out.push(
+      finding(
+        'ASSERTION_KID_NOT_FOUND',
+        `kid "${kid}" names ${input.jwksKids.filter((k) => k === kid).length} keys in the JWKS; the server cannot tell which one verifies the assertion.`,
+        {
+          title: 'Several keys in the JWKS share this kid',
+          fix: 'Give every key in the JWKS its own kid (e.g. the RFC 7638 thumbprint) and sign with that kid.',
+        },
+      ),
+    );
   } else if (kid && input.jwksKids && !input.jwksKids.includes(kid)) {
     out.push(
       finding(

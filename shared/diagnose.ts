@@ -114,7 +114,18 @@ export function vendorPreflight(
  */
 export function diagnoseTokenResponse(a: TokenAttempt): Diagnosis {
   const generic = diagnoseGeneric(a);
-  if (generic.ok || a.transportError || a.status === undefined) return generic;
+  if (a.transportError || a.status === undefined) return generic;
+  if (generic.ok) {
+    // Vendor notes on a successful answer (token lifetimes, opaque tokens): info or warning only.
+    const ctx = attemptContext(a, generic.parsed);
+    const notes = ctx ? vendorFindings({ ...ctx, succeeded: true }).map((r) => r.finding) : [];
+    if (!notes.length) return generic;
+    const codes = new Set(notes.map((f) => f.code));
+    return {
+      ...generic,
+      findings: rankFindings([...notes, ...generic.findings.filter((f) => !codes.has(f.code))]),
+    };
+  }
   const ctx = attemptContext(a, generic.parsed);
   const vendor = ctx ? vendorFindings(ctx) : [];
   if (!vendor.length) return generic;

@@ -51,6 +51,7 @@ export const CAUSE_CODES = [
   'CLIENT_METADATA_INVALID',
   'AUTHORIZATION_DENIED',
   'AUTHORIZATION_TIMEOUT',
+  'TOKEN_LIFETIME',
 ] as const;
 
 export type CauseCode = (typeof CAUSE_CODES)[number];

@@ -316,6 +316,12 @@ export const CATALOG: Record<CauseCode, CatalogEntry> = {
     fix: 'Finish the sign-in in the browser within the time limit; if the server showed an error page instead of redirecting, the client_id or redirect_uri is not registered (compare them byte-for-byte).',
     source: 'RFC 8252 §7.3; RFC 6749 §4.1.2.1',
   },
+  TOKEN_LIFETIME: {
+    severity: 'info',
+    title: 'Token lifetime differs from what is documented',
+    fix: 'Schedule renewal from expires_in of each token answer, not from a documented constant.',
+    source: 'RFC 6749 §5.1 (expires_in)',
+  },
 };
 
 /** Builds a finding from the catalog with the evidence that shows it. */

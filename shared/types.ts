@@ -268,6 +268,99 @@ export interface InspectResult {
   findings: Finding[];
 }
 
+/** What a pasted or dropped piece of evidence turned out to be. */
+export type EvidenceKind =
+  | 'jwt'
+  | 'har'
+  | 'curl'
+  | 'http-request'
+  | 'http-response'
+  | 'token-request-body'
+  | 'error-body'
+  | 'token-response'
+  | 'jwks'
+  | 'text';
+
+/** Inspector input: what a customer sent (JWTs, request bodies, error bodies, curl, HAR). */
+export interface InspectEvidenceInput {
+  items: { text: string; name?: string }[];
+  /** Vendor preset id (shared/presets.ts) whose rules and facts the diagnosis uses. */
+  preset?: string;
+  /** The client's public keys, pasted, or a URL to fetch them from. */
+  jwks?: string;
+  jwksUrl?: string;
+  /** The token URL the customer called, when the evidence does not say. */
+  tokenUrl?: string;
+  clientId?: string;
+  /** HTTP status of the pasted error body, when it is not in the evidence. */
+  status?: number;
+  /** Which HAR entry to diagnose (index in log.entries); default: the last failed token request. */
+  harEntry?: number;
+}
+
+export interface EvidenceSummary {
+  name: string;
+  kind: EvidenceKind;
+  /** One line: what was read from it. */
+  summary: string;
+}
+
+export type InspectedJwtRole = 'client_assertion' | 'access_token' | 'id_token' | 'jwt';
+
+export interface InspectedJwt {
+  role: InspectedJwtRole;
+  /** Where it was found ("client_assertion in the request body", "item 1"). */
+  from: string;
+  decoded: DecodedJwt;
+  explained: ClaimExplanation[];
+  verification: Verification;
+  findings: Finding[];
+}
+
+/** The exchange put back together from the evidence; every secret replaced by a placeholder. */
+export interface InspectedExchange {
+  request?: {
+    method: string;
+    url?: string;
+    headers: HeaderList;
+    params: [string, string][];
+    /** True when no request was given and it was assumed from a lone assertion. */
+    assumed?: boolean;
+  };
+  response?: {
+    status?: number;
+    /** True when the status was not in the evidence and was inferred from the error. */
+    statusAssumed?: boolean;
+    headers: HeaderList;
+    body: string;
+  };
+}
+
+export interface HarEntrySummary {
+  index: number;
+  method: string;
+  url: string;
+  status: number;
+  tokenRequest: boolean;
+}
+
+export interface InspectReport {
+  items: EvidenceSummary[];
+  preset?: { id: string; title: string };
+  exchange?: InspectedExchange;
+  harEntries?: HarEntrySummary[];
+  harEntry?: number;
+  jwts: InspectedJwt[];
+  /** The time exp, iat and clock skew were judged at, and where it came from. */
+  evaluatedAt: { time: string; from: 'server-date' | 'har' | 'assertion-iat' | 'now' };
+  /** The diagnosis, most likely cause first. */
+  findings: Finding[];
+  /** What the diagnosis had to assume or could not check, and what to add. */
+  notes: string[];
+  /** A Markdown report to hand back, with every secret masked. */
+  report: string;
+}
+
 export interface TokenRequestDraft {
   id: string;
   grant: GrantType;

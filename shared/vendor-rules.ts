@@ -86,6 +86,8 @@ export interface DiagnosisContext {
   target?: 'token' | 'resource';
   /** Resource calls: the scope granted with the token used. */
   grantedScope?: string;
+  /** The token answer was a success (only 'success' rules run then). */
+  succeeded?: boolean;
 }
 
 export interface VendorRule {
@@ -95,9 +97,12 @@ export interface VendorRule {
   vendors: readonly PresetId[] | 'all';
   /**
    * 'request': checked before sending (and again on the answer); 'response': on a failed token
-   * answer; 'resource': on a failed resource (FHIR) call.
+   * answer; 'success': on a successful token answer (notes, never errors); 'resource': on a
+   * failed resource (FHIR) call.
    */
-  phase: 'request' | 'response' | 'resource';
+  phase: 'request' | 'response' | 'success' | 'resource';
+  /** Severity of the finding (default 'error'; 'success' rules use 'info' or 'warning'). */
+  severity?: 'error' | 'warning' | 'info';
   /** An error shape id of the preset that the response must match. */
   shape?: string;
   when: (c: DiagnosisContext) => boolean;
@@ -160,6 +165,27 @@ const basicCredentials = (c: DiagnosisContext): string | undefined => {
     return undefined;
   }
 };
+
+/** The FHIR resource type a resource URL addresses (last capitalised path segment), if any. */
+const resourceType = (url: string): string | undefined => {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  return path
+    .split('/')
+    .reverse()
+    .find((seg) => /^[A-Z][A-Za-z]+$/.test(seg));
+};
+/** Whether the granted scope lets the token read or search this resource type (v1 or v2). */
+const scopeCovers = (c: DiagnosisContext, type: string): boolean =>
+  (c.grantedScope ?? '').split(/\s+/).some((s) => {
+    const m = /^(?:system|user|patient)\/([A-Za-z]+|\*)\.([^?]+)/.exec(s);
+    if (!m || (m[1] !== type && m[1] !== '*')) return false;
+    return m[2] === 'read' || m[2] === '*' || (/^c?r?u?d?s?$/.test(m[2]!) && /[rs]/.test(m[2]!));
+  });
 
 /**
  * The aud values the vendor accepts for this request, from the preset's aud rule: the URL POSTed
@@ -344,7 +370,9 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     shape: 'openemr-php-notice',
     when: (c) => !!c.response?.prefix,
     code: 'NON_JSON_RESPONSE',
-    likelihood: 90,
+    // The JSON after the notice was read: when it names an error, that error (and what the
+    // request shows) is the cause, and the notice is noise to clean up.
+    likelihood: 60,
     title: 'A PHP notice was printed before the JSON',
     evidence: (c) =>
       `The body starts with ${c.response!.prefix!.length} characters of PHP output before the JSON: "${c.response!.prefix!.slice(0, 80).trim()}".`,
@@ -594,7 +622,70 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     fix: 'On the Client resource set auth.client_credentials.client_assertion_types: [urn:ietf:params:oauth:client-assertion-type:jwt-bearer] and a reachable jwks_uri.',
     source: src('AB-BS', 'AB-CCG'),
   },
+  // Successful answers: what the vendor documents about the tokens (6.3 O13, 6.4 C8, 6.6 AB4)
+  {
+    id: 'O13',
+    vendors: ['openemr'],
+    phase: 'success',
+    when: (c) => typeof c.response?.json?.expires_in === 'number',
+    code: 'TOKEN_LIFETIME',
+    severity: 'info',
+    likelihood: 50,
+    title: 'OpenEMR token lifetime: trust expires_in, not the docs',
+    evidence: (c) =>
+      `expires_in is ${String(c.response!.json!.expires_in)} s. OpenEMR's docs (Nov 2025) say 60 s for client_credentials; the code issues PT300S (AuthorizationController), and authorization-code tokens live 1 h.`,
+    fix: 'Schedule renewal from expires_in of each answer; do not hard-code 60 s or 300 s.',
+    source: src('OE-AUTHN', 'OE-AC'),
+  },
+  {
+    id: 'C8',
+    vendors: ['oracle-health'],
+    phase: 'success',
+    when: (c) => typeof c.response?.json?.expires_in === 'number',
+    code: 'TOKEN_LIFETIME',
+    severity: 'info',
+    likelihood: 50,
+    title: 'Oracle Health tokens live about 10 minutes; refresh is throttled',
+    evidence: (c) =>
+      `expires_in is ${String(c.response!.json!.expires_in)} s (Oracle Health documents ~570 s). Refreshing more often than once a minute may be throttled, a refresh answer carries no new refresh token, and offline_access refresh needs Basic client credentials.`,
+    fix: 'Renew shortly before expires_in runs out (not in a tight loop); keep the first refresh token; use client_secret_basic for offline_access refreshes.',
+    source: src('CER-AUTH'),
+  },
+  {
+    id: 'AB4',
+    vendors: ['aidbox'],
+    phase: 'success',
+    when: (c) =>
+      c.response?.json?.expires_in === undefined &&
+      typeof c.response?.json?.access_token === 'string' &&
+      !c.response.json.access_token.includes('.'),
+    code: 'TOKEN_RESPONSE_INVALID',
+    severity: 'warning',
+    likelihood: 50,
+    title: 'Aidbox opaque token: no expires_in, no refresh token',
+    evidence: () =>
+      'The access token is opaque (the Aidbox default) and the answer has no expires_in and no refresh_token, so its lifetime is unknown to the client.',
+    fix: 'On the Client resource set auth.client_credentials.token_format: jwt and access_token_expiration (and refresh_token: true if refresh is wanted).',
+    source: src('AB-CCG', 'AB-BS'),
+  },
   // Resource calls (6.3 O9, 6.4 C6/C7, 6.5 E6, 6.6 AB1)
+  {
+    id: 'G5',
+    vendors: 'all',
+    phase: 'resource',
+    when: (c) => {
+      const type = resourceType(c.request.url);
+      return c.response?.status === 403 && !!type && !!c.grantedScope && !scopeCovers(c, type);
+    },
+    code: 'RESOURCE_FORBIDDEN',
+    likelihood: 90,
+    title: 'The granted scope does not cover this resource type',
+    evidence: (c) =>
+      `HTTP 403 for ${resourceType(c.request.url)!} at ${c.request.url}; the token's granted scope is "${c.grantedScope!}", which has no read/search scope for ${resourceType(c.request.url)!} (the server may have granted less than was requested).`,
+    fix: (c) =>
+      `Request a scope for ${resourceType(c.request.url)!} (e.g. system/${resourceType(c.request.url)!}.rs) and check that the answer's scope includes it; if the server narrows it, the client is not allowed that scope.`,
+    source: src('HL7-BS', 'HL7-SCOPES'),
+  },
   {
     id: 'AB1',
     vendors: ['aidbox'],
@@ -770,6 +861,8 @@ export function vendorFindings(c: DiagnosisContext): RankedFinding[] {
     if (!applies(rule, vendor)) continue;
     if ((rule.phase === 'resource') !== (c.target === 'resource')) continue;
     if (rule.phase !== 'request' && !c.response) continue;
+    // Success rules only on a successful answer; failure rules never on one.
+    if ((rule.phase === 'success') !== !!c.succeeded) continue;
     let shape: ErrorShape | undefined;
     if (rule.shape) {
       shape = c.preset?.errorShapes.find((s) => s.id === rule.shape);
@@ -782,7 +875,7 @@ export function vendorFindings(c: DiagnosisContext): RankedFinding[] {
       ruleId: rule.id,
       likelihood: rule.likelihood,
       finding: finding(rule.code, rule.evidence(c), {
-        severity: 'error',
+        severity: rule.severity ?? 'error',
         ...(rule.title ? { title: rule.title } : {}),
         ...(fix ? { fix } : {}),
         ...(source ? { source: `${rule.id}: ${sourceText(source)}` } : {}),

@@ -15,6 +15,7 @@ import {
   type Io,
 } from './common.js';
 import { FLOW_COMMANDS, runFlowCommand } from './flows.js';
+import { runInspect } from './inspect.js';
 import { systemBrowser } from './open-browser.js';
 
 export type { Io } from './common.js';
@@ -27,6 +28,9 @@ Usage:
   oauth-flow-debugger keys generate --alg RS384 [--kind RSA-2048] [--kid K] --out <dir>
   oauth-flow-debugger assertion sign --profile <file>
   oauth-flow-debugger assertion inspect <jwt> [--jwks <file|url>] [--token-url <url>] [--client-id <id>]
+  oauth-flow-debugger inspect <file|text|->... [--preset <id>] [--jwks <file|url>] [--token-url <url>]
+        [--client-id <id>] [--status N] [--har-entry N] [--report <file.md>]
+                          diagnose what a customer sent: JWT, request or error body, raw HTTP, curl, HAR
   oauth-flow-debugger token --profile <file>
   oauth-flow-debugger decode <jwt> [--jwks <file|url>]
   oauth-flow-debugger register --profile <file> [--out <file>]
@@ -68,6 +72,10 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
         timeout: { type: 'string' },
         reveal: { type: 'boolean' },
         'no-browser': { type: 'boolean' },
+        preset: { type: 'string' },
+        status: { type: 'string' },
+        'har-entry': { type: 'string' },
+        report: { type: 'string' },
       },
     });
     json = !!values.json;
@@ -108,6 +116,9 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
     const exchanges = async () => unwrap(await engine.listExchanges());
     if (FLOW_COMMANDS.has(cmd))
       return await runFlowCommand({ cmd, sub, engine, io, values, emit, exchanges });
+
+    if (cmd === 'inspect')
+      return await runInspect({ args: positionals.slice(1), values, engine, io, emit });
 
     switch (cmd) {
       case 'discover': {

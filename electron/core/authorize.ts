@@ -154,6 +154,13 @@ export function authorizationErrorFinding(
     case 'access_denied':
       return finding('AUTHORIZATION_DENIED', said);
     case 'invalid_request':
+      // VENDORS.md A3: SMART servers support S256 only, so a refused plain challenge is a mismatch.
+      if (pkce === 'plain' && /code[ _-]?challenge|pkce|plain/i.test(description))
+        return finding('PKCE_MISMATCH', said, {
+          title: 'The server refused PKCE "plain"',
+          fix: 'Use PKCE S256 (the default): SMART servers SHALL NOT support plain.',
+          source: 'RFC 7636 §4.2; SMART app-launch (S256 required)',
+        });
       if (/code[ _-]?challenge|pkce|code[ _-]?verifier/i.test(description) || pkce === 'off')
         return finding('PKCE_REQUIRED', said, {
           fix:

@@ -35,6 +35,8 @@ import {
   maskJwtSignature,
   maskSecret,
 } from '../../shared/jwt-view.js';
+import { readEvidence } from '../../shared/evidence.js';
+import { inspectEvidence } from '../../shared/inspect.js';
 import { profileFileSchema } from '../../shared/profile-file.js';
 import { collectResponseSecrets, type SecretMap } from '../../shared/redact.js';
 import { resourceFindings } from '../../shared/vendor-rules.js';
@@ -49,7 +51,9 @@ import type {
   TokenSetView,
   DiscoveryResult,
   HeaderList,
+  InspectEvidenceInput,
   InspectInput,
+  InspectReport,
   InspectResult,
   KeyInfo,
   ProfileInput,
@@ -870,6 +874,38 @@ export class Engine implements DebuggerApi {
         verification,
         findings: rankFindings(findings),
       };
+    });
+  }
+
+  inspect(input: InspectEvidenceInput) {
+    return guard(async (): Promise<InspectReport> => {
+      const evidence = readEvidence(input.items, input.harEntry);
+      if (!evidence.jwts.length && !evidence.request && !evidence.response)
+        throw new AppFailure(
+          'INVALID_INPUT',
+          `Nothing in the evidence could be read: ${evidence.items.map((i) => `${i.name}: ${i.summary}`).join('; ')}`,
+          'Paste a JWT, a token request body, an error response, a curl command, or a HAR file.',
+        );
+      const jwksFindings: Finding[] = [];
+      const jwksText = input.jwks ?? evidence.jwks;
+      const jwks = await this.loadJwks(
+        {
+          ...(jwksText ? { jwks: jwksText } : {}),
+          ...(input.jwksUrl ? { jwksUrl: input.jwksUrl } : {}),
+        },
+        'Inspector',
+        jwksFindings,
+      );
+      const verifications = new Map<string, Verification>();
+      if (jwks)
+        for (const j of evidence.jwts)
+          verifications.set(j.jwt, await verifyWith(j.jwt, jwks, input.jwksUrl));
+      return inspectEvidence(evidence, input, {
+        verifications,
+        ...(jwks ? { jwksKids: jwks.keys.map((k) => String(k.kid ?? '')) } : {}),
+        jwksFindings,
+        nowSec: this.nowSec,
+      });
     });
   }
 

@@ -42,7 +42,7 @@
  * | Aidbox        | wrong secret                                          | AB2     | CLIENT_SECRET_INVALID       |
  * | Aidbox        | patient/ scope for a smart-app client                 | AB2     | SCOPE_INVALID_FOR_GRANT     |
  * | Aidbox        | client_assertion_types not configured on the Client   | AB3     | AUTH_METHOD_MISMATCH        |
- * | Aidbox        | opaque token without expires_in                       | AB4     | none: success; at most an info finding |
+ * | Aidbox        | opaque token without expires_in                       | AB4     | success; TOKEN_RESPONSE_INVALID warning first |
  * | Aidbox        | token still valid after "logout" (Session not closed) | AB5     | none yet: needs a code (e.g. SESSION_NOT_CLOSED) or a note on revocation |
  * | Keycloak      | service accounts off                                  | K1      | GRANT_NOT_ALLOWED           |
  * | Keycloak      | public client                                         | K2      | AUTH_METHOD_MISMATCH        |
@@ -56,6 +56,31 @@
  * | Keycloak      | iat in the future (clock skew > 15 s)                 | K9      | CLOCK_SKEW                  |
  * | Keycloak      | client_id parameter differs from sub                  | G11     | ASSERTION_ISS_SUB_MISMATCH  |
  * | Keycloak      | /auth prefix on Keycloak ≥ 17 (404)                   | K10     | ENDPOINT_NOT_FOUND          |
+ * | Oracle Health | jku header differs from the registered JWKS URL       | G8      | ASSERTION_JKU_MISMATCH      |
+ * | OpenEMR       | ES384 to an RS384-only server                         | G9      | ASSERTION_ALG_NOT_ACCEPTED  |
+ * | OpenEMR       | two keys share one kid in the registered JWKS         | G10     | ASSERTION_KID_NOT_FOUND     |
+ * | OpenEMR       | token lifetime vs docs (expires_in 300, docs 60)      | O13     | success; TOKEN_LIFETIME info |
+ * | Oracle Health | ~570 s tokens, refresh throttling                     | C8      | success; TOKEN_LIFETIME info |
+ * | Oracle Health | authorization code used twice (code-invalid-or-expired) | C4    | CODE_INVALID                |
+ * | Oracle Health | app not enabled (access_denied, denied-by-server)     | C5      | AUTHORIZATION_DENIED        |
+ * | SMART v2      | aud with a trailing slash                             | G1      | ASSERTION_AUD_MISMATCH      |
+ * | SMART v2      | assertion signed by a key the server does not hold    | G1      | ASSERTION_SIGNATURE_INVALID |
+ * | SMART v2      | jwt-bearer grant URN instead of client_credentials    | G2      | GRANT_TYPE_INVALID          |
+ * | SMART v2      | client_assertion_type misspelled                      | G3      | ASSERTION_TYPE_INVALID      |
+ * | SMART v2      | patient/ scope in client_credentials                  | G4      | SCOPE_INVALID_FOR_GRANT     |
+ * | SMART v2      | FHIR 403 for a type outside the granted scope         | G5      | RESOURCE_FORBIDDEN          |
+ * | SMART v2      | same jti sent twice                                   | G6      | ASSERTION_JTI_REUSED        |
+ * | SMART v2      | rotated to a key not yet published in the JWKS        | G7      | ASSERTION_KID_NOT_FOUND     |
+ * | SMART v2      | expires_in 3600 for a backend service                 | G12     | success; TOKEN_RESPONSE_INVALID info |
+ * | SMART v2      | redirect_uri differs at the code exchange             | A1      | REDIRECT_URI_MISMATCH       |
+ * | SMART v2      | code_verifier does not match the challenge            | A1      | PKCE_MISMATCH               |
+ * | SMART v2      | code redeemed twice                                   | A1      | CODE_INVALID                |
+ * | SMART v2      | no code_challenge (PKCE required)                     | A2      | PKCE_REQUIRED               |
+ * | SMART v2      | PKCE plain refused (S256 only)                        | A3      | PKCE_MISMATCH               |
+ * | SMART v2      | unregistered redirect_uri: error page, no redirect    | A4      | AUTHORIZATION_TIMEOUT       |
+ * | SMART v2      | state on the redirect differs                         | A6      | STATE_MISMATCH              |
+ * | SMART v2      | two client auth methods at the code exchange          | A7      | AUTH_METHOD_MISMATCH        |
+ * | SMART v2      | offline_access asked, no refresh token issued         | A8      | REFRESH_NOT_ISSUED          |
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAidboxSim, type AidboxSim } from '../../e2e/fixtures/simulators/aidbox.js';

@@ -8,6 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CauseCode, Finding } from '../../shared/diagnosis-codes.js';
 import type { ProfileInput } from '../../shared/types.js';
+import {
+  completeDevLogin,
+  startSmartServer,
+  type SmartServer,
+  type TestClient,
+} from '../../e2e/fixtures/smart-server.js';
 import { startAidboxSim, type AidboxSim } from '../../e2e/fixtures/simulators/aidbox.js';
 import { startEpicSim, type EpicSim } from '../../e2e/fixtures/simulators/epic.js';
 import { startKeycloakSim, type KeycloakSim } from '../../e2e/fixtures/simulators/keycloak.js';
@@ -49,6 +55,7 @@ let engine: Engine;
 let rsKey: Key;
 let rs256Key: Key;
 let otherKey: Key;
+let esKey: Key;
 const jwks = (...k: Key[]) => ({ keys: k.map((x) => x.publicJwk as never) });
 const pk = (keyId: string, alg = 'RS384') =>
   ({ method: 'private_key_jwt', keyId, alg }) as ProfileInput['auth'];
@@ -59,6 +66,7 @@ beforeAll(async () => {
   rsKey = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS384' }));
   rs256Key = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS256' }));
   otherKey = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS384' }));
+  esKey = must(await engine.generateKey({ kind: 'EC-P-384', alg: 'ES384' }));
 });
 
 async function profile(p: Omit<ProfileInput, 'name'> & { name?: string }) {
@@ -623,5 +631,423 @@ describe('Keycloak: top-1 cause', () => {
   it('K10 /auth prefix on Keycloak ≥ 17 → ENDPOINT_NOT_FOUND', async () => {
     const p = await kc({ tokenEndpoint: sim.urls.otherFormTokenEndpoint });
     check('Keycloak K10 /auth prefix', 'ENDPOINT_NOT_FOUND', (await token(p.id)).findings);
+  });
+});
+
+// --- Generic SMART v2 (VENDORS.md §6.1 G1–G13) on startSmartServer ---------------------------------
+
+describe('Generic SMART v2: top-1 cause', () => {
+  let server: SmartServer;
+  let longTokens: SmartServer;
+  beforeAll(async () => {
+    const clients: TestClient[] = [
+      { client_id: 'g-backend', token_endpoint_auth_method: 'private_key_jwt', jwks: jwks(rsKey) },
+      { client_id: 'g-hosted', token_endpoint_auth_method: 'private_key_jwt', hostedJwks: true },
+    ];
+    [server, longTokens] = await Promise.all([
+      startSmartServer({ clients }),
+      startSmartServer({ clients, accessTokenLifetime: 3600 }),
+    ]);
+    server.setClientJwks('g-hosted', jwks(rsKey));
+  });
+  afterAll(async () => {
+    await Promise.all([server?.close(), longTokens?.close()]);
+  });
+  const g = (extra: Partial<ProfileInput> = {}, on: SmartServer = server) =>
+    profile({
+      vendor: 'smart-v2',
+      fhirBaseUrl: on.fhirBase,
+      clientId: 'g-backend',
+      scope: 'system/Patient.rs',
+      auth: pk(rsKey.id),
+      ...extra,
+    });
+
+  it('G1 aud with a trailing slash → ASSERTION_AUD_MISMATCH', async () => {
+    const { ok, findings } = await token((await g()).id, {
+      overrides: { claims: { aud: `${server.tokenEndpoint}/` } },
+    });
+    expect(ok).toBe(false);
+    check('SMART G1 aud trailing slash', 'ASSERTION_AUD_MISMATCH', findings);
+  });
+
+  it('G1 signed by a key the server does not hold → ASSERTION_SIGNATURE_INVALID', async () => {
+    const { ok, findings } = await token((await g({ auth: pk(otherKey.id) })).id);
+    expect(ok).toBe(false);
+    check('SMART G1 unregistered key', 'ASSERTION_SIGNATURE_INVALID', findings);
+  });
+
+  it('G2 jwt-bearer grant URN instead of client_credentials → GRANT_TYPE_INVALID', async () => {
+    const { ok, findings } = await token((await g()).id, {
+      edit: (d) => {
+        d.params = d.params.map(([n, v]): [string, string] =>
+          n === 'grant_type' ? [n, 'urn:ietf:params:oauth:grant-type:jwt-bearer'] : [n, v],
+        );
+      },
+    });
+    expect(ok).toBe(false);
+    check('SMART G2 jwt-bearer grant', 'GRANT_TYPE_INVALID', findings);
+  });
+
+  it('G3 client_assertion_type misspelled → ASSERTION_TYPE_INVALID', async () => {
+    const { ok, findings } = await token((await g()).id, {
+      edit: (d) => {
+        d.params = d.params.map(([n, v]): [string, string] =>
+          n === 'client_assertion_type'
+            ? [n, 'urn:ietf:params:oauth:client-assertion-type:jwt_bearer']
+            : [n, v],
+        );
+      },
+    });
+    expect(ok).toBe(false);
+    check('SMART G3 client_assertion_type', 'ASSERTION_TYPE_INVALID', findings);
+  });
+
+  it('G4 patient/ scope in client_credentials → SCOPE_INVALID_FOR_GRANT', async () => {
+    const { ok, findings } = await token((await g({ scope: 'patient/Patient.rs' })).id);
+    expect(ok).toBe(false);
+    check('SMART G4 patient scope', 'SCOPE_INVALID_FOR_GRANT', findings);
+  });
+
+  it('G5 token works, FHIR 403 for a type outside the granted scope → RESOURCE_FORBIDDEN', async () => {
+    const p = await g();
+    expect((await token(p.id)).ok).toBe(true);
+    const res = must(await engine.callResource({ profileId: p.id, path: 'Observation' }));
+    expect(res.status).toBe(403);
+    check('SMART G5 scope does not cover the type', 'RESOURCE_FORBIDDEN', res.findings);
+    expect(res.findings[0]?.evidence).toContain('Observation');
+  });
+
+  it('G6 works once, then the same assertion (jti) again → ASSERTION_JTI_REUSED', async () => {
+    const p = await g();
+    const jti = `g6-${Date.now()}`;
+    expect((await token(p.id, { overrides: { claims: { jti } } })).ok).toBe(true);
+    const { ok, findings } = await token(p.id, { overrides: { claims: { jti } } });
+    expect(ok).toBe(false);
+    check('SMART G6 jti reused', 'ASSERTION_JTI_REUSED', findings);
+  });
+
+  it('G7 rotated to a new key not yet published → ASSERTION_KID_NOT_FOUND', async () => {
+    const p = await g({
+      clientId: 'g-hosted',
+      jwksUri: server.clientJwksUrl('g-hosted'),
+      auth: pk(otherKey.id),
+    });
+    const { ok, findings } = await token(p.id);
+    expect(ok).toBe(false);
+    check('SMART G7 new kid not published', 'ASSERTION_KID_NOT_FOUND', findings);
+  });
+
+  it('G12 expires_in > 300 for a backend service → TOKEN_RESPONSE_INVALID (info, success)', async () => {
+    const { ok, findings } = await token((await g({}, longTokens)).id);
+    expect(ok).toBe(true);
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const f = findings.find((x) => x.code === 'TOKEN_RESPONSE_INVALID');
+    expect(f?.evidence).toContain('expires_in is 3600');
+    expect(f?.severity).toBe('info');
+  });
+});
+
+// --- Authorization code (VENDORS.md §6.2 A1–A8) on startSmartServer ------------------------------
+
+describe('Authorization code (smart-v2): top-1 cause', () => {
+  const SCOPE = 'openid fhirUser launch/patient patient/Patient.rs offline_access';
+  let server: SmartServer;
+  beforeAll(async () => {
+    const native = (id: string, extra: Partial<TestClient> = {}): TestClient => ({
+      client_id: id,
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      ...extra,
+    });
+    server = await startSmartServer({
+      clients: [
+        native('a-public'),
+        native('a-basic', {
+          token_endpoint_auth_method: 'client_secret_basic',
+          client_secret: 'a-basic-secret-0123456789',
+        }),
+        native('a-norefresh', { grant_types: ['authorization_code'] }),
+      ],
+    });
+  });
+  afterAll(() => server?.close());
+  const ac = (extra: Partial<ProfileInput> = {}) =>
+    profile({
+      vendor: 'smart-v2',
+      flow: 'authorization-code',
+      fhirBaseUrl: server.fhirBase,
+      clientId: 'a-public',
+      scope: SCOPE,
+      auth: { method: 'none' },
+      ...extra,
+    });
+  /** Starts the flow, plays the browser, hands the redirect back (optionally changed). */
+  async function authorize(
+    profileId: string,
+    o: { autoExchange?: boolean; change?: (u: URL) => void } = {},
+  ) {
+    const flow = must(
+      await engine.startAuthorization({
+        profileId,
+        open: false,
+        autoExchange: o.autoExchange ?? false,
+      }),
+    );
+    const back = new URL(await completeDevLogin(flow.url, { redirectPrefix: flow.redirectUri }));
+    o.change?.(back);
+    return must(
+      await engine.completeAuthorization({ flowId: flow.id, redirectUrl: back.toString() }),
+    );
+  }
+  const setParam = (name: string, value: string) => (d: Parameters<Edit>[0]) => {
+    d.params = d.params.map(([n, v]): [string, string] => (n === name ? [n, value] : [n, v]));
+  };
+
+  it('A1 redirect_uri differs at the code exchange → REDIRECT_URI_MISMATCH', async () => {
+    const p = await ac();
+    expect((await authorize(p.id)).status).toBe('received');
+    const { ok, findings } = await token(p.id, {
+      edit: setParam('redirect_uri', 'http://127.0.0.1:1/elsewhere'),
+    });
+    expect(ok).toBe(false);
+    check('SMART A1 redirect_uri differs', 'REDIRECT_URI_MISMATCH', findings);
+  });
+
+  it('A1 code_verifier does not match the challenge → PKCE_MISMATCH', async () => {
+    const p = await ac();
+    await authorize(p.id);
+    const { ok, findings } = await token(p.id, {
+      edit: setParam('code_verifier', 'x'.repeat(43)),
+    });
+    expect(ok).toBe(false);
+    check('SMART A1 code_verifier', 'PKCE_MISMATCH', findings);
+  });
+
+  it('A1 code redeemed twice → CODE_INVALID', async () => {
+    const p = await ac();
+    await authorize(p.id);
+    expect((await token(p.id)).ok).toBe(true);
+    const { ok, findings } = await token(p.id);
+    expect(ok).toBe(false);
+    check('SMART A1 code reused', 'CODE_INVALID', findings);
+  });
+
+  it('A2 no code_challenge to a server that requires PKCE → PKCE_REQUIRED', async () => {
+    const p = await ac({ pkce: 'off' });
+    const done = await authorize(p.id);
+    expect(done.status).toBe('failed');
+    check('SMART A2 PKCE required', 'PKCE_REQUIRED', done.findings);
+  });
+
+  it('A3 PKCE plain to a server that allows only S256 → PKCE_MISMATCH', async () => {
+    const p = await ac({ pkce: 'plain' });
+    const done = await authorize(p.id);
+    expect(done.status).toBe('failed');
+    check('SMART A3 PKCE plain', 'PKCE_MISMATCH', done.findings);
+  });
+
+  it('A4 unregistered redirect_uri: error page, no redirect → AUTHORIZATION_TIMEOUT', async () => {
+    const p = await ac({ redirectUri: 'http://127.0.0.1/not-registered' });
+    const flow = must(
+      await engine.startAuthorization({ profileId: p.id, open: false, timeoutSec: 0.5 }),
+    );
+    // The browser gets the server's error page (RFC 6749 §4.1.2.1: the AS must not redirect).
+    const page = await fetch(flow.url, { redirect: 'manual' });
+    expect(page.status).toBe(400);
+    expect(page.headers.get('location')).toBeNull();
+    const done = await engine.waitForAuthorization(flow.id);
+    expect(done.status).toBe('timed-out');
+    check('SMART A4 error page', 'AUTHORIZATION_TIMEOUT', done.findings);
+    expect(done.findings[0]?.fix).toMatch(/redirect_uri is not registered/);
+  });
+
+  it('A6 state on the redirect differs → STATE_MISMATCH', async () => {
+    const p = await ac();
+    const done = await authorize(p.id, { change: (u) => u.searchParams.set('state', 'other') });
+    expect(done.status).toBe('failed');
+    check('SMART A6 state', 'STATE_MISMATCH', done.findings);
+  });
+
+  it('A7 two client authentication methods at once → AUTH_METHOD_MISMATCH', async () => {
+    const p = await ac({
+      clientId: 'a-basic',
+      auth: { method: 'client_secret_basic', clientSecret: 'a-basic-secret-0123456789' },
+    });
+    await authorize(p.id);
+    const { ok, findings } = await token(p.id, {
+      edit: (d) => d.params.push(['client_secret', 'a-basic-secret-0123456789']),
+    });
+    expect(ok).toBe(false);
+    check('SMART A7 two auth methods', 'AUTH_METHOD_MISMATCH', findings);
+  });
+
+  it('A8 offline_access requested, no refresh token issued → REFRESH_NOT_ISSUED', async () => {
+    const p = await ac({ clientId: 'a-norefresh' });
+    await authorize(p.id);
+    const first = await token(p.id);
+    expect(first.ok).toBe(true);
+    expect(first.findings.map((f) => f.code)).toContain('REFRESH_NOT_ISSUED');
+    const r = must(await engine.refreshTokens({ profileId: p.id }));
+    expect(r.ok).toBe(false);
+    check('SMART A8 no refresh token', 'REFRESH_NOT_ISSUED', r.findings);
+  });
+});
+
+// --- More vendor rows: G8–G10 on vendor simulators, O13 / C8 / AB4 notes on success ---------------
+
+describe('Vendor simulators: more rows', () => {
+  let oe: OpenEmrSim;
+  let cer: OracleHealthSim;
+  let ab: AidboxSim;
+  beforeAll(async () => {
+    [oe, cer, ab] = await Promise.all([
+      startOpenEmrSim({ switches: { systemScopesEnabled: true } }),
+      startOracleHealthSim(),
+      startAidboxSim(),
+    ]);
+    oe.addClient({ clientId: 'oe-more', jwks: jwks(rsKey, esKey) });
+    oe.addClient({ clientId: 'oe-dup', jwksUri: oe.clientJwksUrl('oe-dup') });
+    // Two different keys published under one kid (G10).
+    oe.setClientJwks('oe-dup', {
+      keys: [rsKey.publicJwk, { ...otherKey.publicJwk, kid: rsKey.kid }] as never,
+    });
+    cer.addClient({ clientId: 'cer-jku', jwksUri: cer.clientJwksUrl('cer-jku') });
+    cer.setClientJwks('cer-jku', jwks(rsKey));
+    ab.putClient({ id: 'ab-opaque', secret: 'ab-secret-9', grant_types: ['client_credentials'] });
+  });
+  afterAll(async () => {
+    await Promise.all([oe?.close(), cer?.close(), ab?.close()]);
+  });
+  const oeProfile = (extra: Partial<ProfileInput> = {}) =>
+    profile({
+      vendor: 'openemr',
+      fhirBaseUrl: oe.urls.fhirBase,
+      clientId: 'oe-more',
+      scope: 'system/Patient.read',
+      auth: pk(rsKey.id),
+      ...extra,
+    });
+  const cerProfile = (extra: Partial<ProfileInput> = {}) =>
+    profile({
+      vendor: 'oracle-health',
+      fhirBaseUrl: cer.urls.fhirBase,
+      clientId: 'cer-jku',
+      jwksUri: cer.clientJwksUrl('cer-jku'),
+      scope: 'system/Patient.read',
+      auth: pk(rsKey.id),
+      ...extra,
+    });
+
+  it('G8 jku header differs from the registered JWKS URL (Oracle Health) → ASSERTION_JKU_MISMATCH', async () => {
+    const { ok, findings } = await token((await cerProfile()).id, {
+      overrides: { header: { jku: 'https://keys.example.org/jwks.json' } },
+    });
+    expect(ok).toBe(false);
+    check('Oracle Health G8 jku', 'ASSERTION_JKU_MISMATCH', findings);
+  });
+
+  it('G9 ES384 to a server that verifies RS384 only (OpenEMR) → ASSERTION_ALG_NOT_ACCEPTED', async () => {
+    const { ok, findings } = await token((await oeProfile({ auth: pk(esKey.id, 'ES384') })).id);
+    expect(ok).toBe(false);
+    check('OpenEMR G9 ES384', 'ASSERTION_ALG_NOT_ACCEPTED', findings);
+    // The same client with RS384 works.
+    expect((await token((await oeProfile()).id)).ok).toBe(true);
+  });
+
+  it('G10 two keys share the kid in the registered JWKS (OpenEMR) → ASSERTION_KID_NOT_FOUND', async () => {
+    const p = await oeProfile({ clientId: 'oe-dup', jwksUri: oe.clientJwksUrl('oe-dup') });
+    const { ok, findings } = await token(p.id);
+    expect(ok).toBe(false);
+    check('OpenEMR G10 duplicate kid', 'ASSERTION_KID_NOT_FOUND', findings);
+    expect(findings[0]?.title).toMatch(/share this kid/);
+  });
+
+  it('O13 OpenEMR token lifetime differs from the docs → TOKEN_LIFETIME (info, success)', async () => {
+    const { ok, findings } = await token((await oeProfile()).id);
+    expect(ok).toBe(true);
+    const f = findings.find((x) => x.code === 'TOKEN_LIFETIME');
+    expect(f?.severity).toBe('info');
+    expect(f?.evidence).toContain('expires_in is 300 s');
+    expect(findings.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+
+  it('C8 Oracle Health ~570 s tokens, refresh throttling → TOKEN_LIFETIME (info, success)', async () => {
+    const p = await cerProfile({ clientId: 'cer-jku' });
+    const { ok, findings } = await token(p.id);
+    expect(ok).toBe(true);
+    const f = findings.find((x) => x.code === 'TOKEN_LIFETIME');
+    expect(f?.severity).toBe('info');
+    expect(f?.evidence).toContain('expires_in is 570 s');
+  });
+
+  it('AB4 Aidbox opaque token without expires_in → TOKEN_RESPONSE_INVALID (warning, success)', async () => {
+    const p = await profile({
+      vendor: 'aidbox',
+      fhirBaseUrl: ab.urls.fhirBase,
+      tokenEndpoint: ab.urls.tokenEndpoint,
+      clientId: 'ab-opaque',
+      scope: 'system/*.read',
+      auth: { method: 'client_secret_basic', clientSecret: 'ab-secret-9' },
+    });
+    const { ok, findings } = await token(p.id);
+    expect(ok).toBe(true);
+    expect(findings[0]?.code).toBe('TOKEN_RESPONSE_INVALID');
+    expect(findings[0]?.severity).toBe('warning');
+    expect(findings[0]?.fix).toContain('token_format: jwt');
+  });
+});
+
+// --- Oracle Health authorization code (C4, C5) -----------------------------------------------------
+
+describe('Oracle Health authorization code: top-1 cause', () => {
+  const REDIRECT = 'https://app.example.test/callback';
+  let sim: OracleHealthSim;
+  beforeAll(async () => {
+    sim = await startOracleHealthSim();
+    sim.addClient({ clientId: 'cer-app', redirectUris: [REDIRECT] });
+  });
+  afterAll(() => sim?.close());
+  const app = () =>
+    profile({
+      vendor: 'oracle-health',
+      flow: 'authorization-code',
+      fhirBaseUrl: sim.urls.fhirBase,
+      clientId: 'cer-app',
+      redirectUri: REDIRECT,
+      scope: 'patient/Patient.read',
+      auth: { method: 'none' },
+    });
+  async function authorize(profileId: string) {
+    const flow = must(
+      await engine.startAuthorization({ profileId, open: false, autoExchange: false }),
+    );
+    const back = await completeDevLogin(flow.url, { redirectPrefix: REDIRECT });
+    return must(await engine.completeAuthorization({ flowId: flow.id, redirectUrl: back }));
+  }
+
+  it('C4 code used twice (code-invalid-or-expired URN) → CODE_INVALID', async () => {
+    const p = await app();
+    expect((await authorize(p.id)).status).toBe('received');
+    expect((await token(p.id)).ok).toBe(true);
+    const { ok, findings } = await token(p.id);
+    expect(ok).toBe(false);
+    check('Oracle Health C4 code reused', 'CODE_INVALID', findings);
+  });
+
+  it('C5 app not enabled by the organisation (access_denied, denied-by-server) → AUTHORIZATION_DENIED', async () => {
+    sim.switches.appEnabled = false;
+    try {
+      const done = await authorize((await app()).id);
+      expect(done.status).toBe('failed');
+      expect(done.callback?.params.find(([n]) => n === 'error_uri')?.[1]).toContain(
+        'denied-by-server',
+      );
+      check('Oracle Health C5 denied by server', 'AUTHORIZATION_DENIED', done.findings);
+    } finally {
+      sim.switches.appEnabled = true;
+    }
   });
 });

@@ -49,6 +49,7 @@ const SAMPLE_ARGS: Record<ApiMethod, unknown[]> = {
   exportPrivateKey: [{ keyId: 'missing', path: join(rendererDir, 'k.pem') }],
   buildAssertion: [{ profileId: 'missing' }],
   inspectAssertion: [{ jwt: 'a.b' }],
+  inspect: [{ items: [{ text: 'not evidence' }] }],
   prepareRegistration: [{ profileId: 'missing' }],
   sendRegistration: [{ profileId: 'missing', body: '{}' }],
   manageRegistration: [{ profileId: 'missing', action: 'read' }],

@@ -8,7 +8,9 @@ import type {
 } from '../../../shared/api.js';
 import { lintAssertion } from '../../../shared/assertion-lint.js';
 import type { Finding } from '../../../shared/diagnosis-codes.js';
+import { readEvidence } from '../../../shared/evidence.js';
 import { finding } from '../../../shared/findings.js';
+import { inspectEvidence } from '../../../shared/inspect.js';
 import { explainClaims, maskSecret } from '../../../shared/jwt-view.js';
 import type { Result } from '../../../shared/result.js';
 import type {
@@ -1149,6 +1151,21 @@ export function createFakeApi(
           now: nowSec(),
         }),
       });
+    },
+
+    inspect: (input) => {
+      const evidence = readEvidence(input.items, input.harEntry);
+      if (!evidence.jwts.length && !evidence.request && !evidence.response)
+        return {
+          ok: false,
+          error: {
+            code: 'INVALID_INPUT',
+            message: `Nothing in the evidence could be read: ${evidence.items.map((i) => `${i.name}: ${i.summary}`).join('; ')}`,
+            fix: 'Paste a JWT, a token request body, an error response, a curl command, or a HAR file.',
+          },
+        };
+      // The fake has no keys: signatures stay unchecked; the diagnosis is the real one.
+      return ok(inspectEvidence(evidence, input, { verifications: new Map(), nowSec: nowSec() }));
     },
 
     prepareRegistration: (input) => {

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { parseCurl, readEvidence, readEvidenceItem, requestParams } from './evidence.js';
+import { inferJwtRole } from './inspect.js';
+
+// Unsigned test JWTs: only their shape matters to the reader.
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const jwt = (header: object, claims: object) => `${b64(header)}.${b64(claims)}.c2ln`;
+const ASSERTION = jwt(
+  { alg: 'RS384', kid: 'k1', typ: 'JWT' },
+  { iss: 'app', sub: 'app', aud: 'https://as/token', jti: '1', exp: 2 },
+);
+
+describe('curl', () => {
+  it('reads a Chrome "Copy as cURL (bash)" command with line continuations', () => {
+    const r = parseCurl(
+      `curl 'https://ehr.example/token' \\\n  -H 'accept: application/json' \\\n  -H 'content-type: application/x-www-form-urlencoded' \\\n  --data-raw 'grant_type=client_credentials&client_id=a%20b'`,
+    );
+    expect(r.method).toBe('POST');
+    expect(r.url).toBe('https://ehr.example/token');
+    expect(r.headers).toContainEqual(['content-type', 'application/x-www-form-urlencoded']);
+    expect(requestParams(r)).toEqual([
+      ['grant_type', 'client_credentials'],
+      ['client_id', 'a b'],
+    ]);
+  });
+
+  it('reads -XPOST, -u, repeated -d, --data-urlencode and skips options it does not need', () => {
+    const r = parseCurl(
+      `curl -s -XPOST -u 'id:s3cret' -o /dev/null --max-time 5 -d grant_type=client_credentials --data-urlencode 'scope=system/Patient.read system/Observation.read' "https://as.example/t"`,
+    );
+    expect(r.method).toBe('POST');
+    expect(r.url).toBe('https://as.example/t');
+    expect(r.headers).toContainEqual(['Authorization', `Basic ${btoa('id:s3cret')}`]);
+    expect(requestParams(r)).toEqual([
+      ['grant_type', 'client_credentials'],
+      ['scope', 'system/Patient.read system/Observation.read'],
+    ]);
+    expect(r.headers).toContainEqual(['Content-Type', 'application/x-www-form-urlencoded']);
+  });
+
+  it('notes a body read from a file, and a GET with -G puts data in the query', () => {
+    const f = parseCurl(`curl https://as/t -d @body.txt`);
+    expect(f.notes[0]).toMatch(/read from a file \(@body.txt\)/);
+    const g = parseCurl(`curl -G https://fhir/Patient -d _count=1`);
+    expect(g).toMatchObject({ method: 'GET', url: 'https://fhir/Patient?_count=1' });
+    expect(g.body).toBeUndefined();
+  });
+
+  it('refuses text that is not a curl command', () => {
+    expect(() => parseCurl('wget https://x')).toThrow(/does not start with curl/);
+  });
+});
+
+describe('one item', () => {
+  it('tells the kinds apart', () => {
+    const kinds = [
+      ASSERTION,
+      `curl https://a/t -d grant_type=client_credentials`,
+      'POST /oauth2/default/token HTTP/1.1\nHost: emr.example\n\ngrant_type=client_credentials',
+      'HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Basic\n\n{"error":"invalid_client"}',
+      `grant_type=client_credentials&client_assertion=${ASSERTION}`,
+      '{"grant_type":"client_credentials","client_id":"a","client_secret":"b"}',
+      '{"error":"invalid_client","error_description":null}',
+      '{"access_token":"x","token_type":"Bearer"}',
+      '{"keys":[]}',
+      'Deprecated: something in /var/www/x.php on line 3\n{"error":"invalid_client"}',
+      '<html><body>Bad gateway</body></html>',
+      'whatever the server said',
+    ].map((t) => readEvidenceItem(t, 'x').kind);
+    expect(kinds).toEqual([
+      'jwt',
+      'curl',
+      'http-request',
+      'http-response',
+      'token-request-body',
+      'token-request-body',
+      'error-body',
+      'token-response',
+      'jwks',
+      'error-body',
+      'error-body',
+      'text',
+    ]);
+  });
+
+  it('a raw request takes its URL from the Host header (https assumed)', () => {
+    const p = readEvidenceItem(
+      'POST /oauth2/default/token HTTP/1.1\r\nHost: emr.example:8443\r\nAuthorization: Basic YTpi\r\n\r\ngrant_type=client_credentials',
+      'x',
+    );
+    expect(p.request).toMatchObject({
+      method: 'POST',
+      url: 'https://emr.example:8443/oauth2/default/token',
+      body: 'grant_type=client_credentials',
+    });
+  });
+
+  it('a Bearer JWT on a token request is a (misplaced) client assertion', () => {
+    const p = readEvidenceItem(
+      `curl https://as/t -H 'Authorization: Bearer ${ASSERTION}' -d grant_type=client_credentials`,
+      'x',
+    );
+    expect(p.jwts).toEqual([expect.objectContaining({ jwt: ASSERTION, role: 'client_assertion' })]);
+  });
+});
+
+describe('HAR', () => {
+  const entry = (method: string, url: string, body: string | undefined, status: number) => ({
+    startedDateTime: '2026-11-20T10:00:00.000Z',
+    request: {
+      method,
+      url,
+      headers: [
+        { name: ':authority', value: 'as' },
+        { name: 'content-type', value: 'application/x-www-form-urlencoded' },
+      ],
+      ...(body ? { postData: { mimeType: 'application/x-www-form-urlencoded', text: body } } : {}),
+    },
+    response: {
+      status,
+      headers: [{ name: 'date', value: 'Fri, 20 Nov 2026 10:00:01 GMT' }],
+      content: { text: status < 300 ? '{"access_token":"t"}' : '{"error":"invalid_client"}' },
+    },
+  });
+  const har = (...entries: unknown[]) => JSON.stringify({ log: { version: '1.2', entries } });
+
+  it('picks the last failed token request, drops pseudo-headers, lists every entry', () => {
+    const text = har(
+      entry('GET', 'https://fhir/metadata', undefined, 200),
+      entry('POST', 'https://as/token', 'grant_type=client_credentials&client_id=a', 401),
+      entry('POST', 'https://as/token', 'grant_type=client_credentials&client_id=b', 200),
+      entry('GET', 'https://fhir/Patient', undefined, 403),
+    );
+    const e = readEvidence([{ text, name: 'x.har' }]);
+    expect(e.harEntry).toBe(1);
+    expect(e.harEntries?.map((x) => x.tokenRequest)).toEqual([false, true, true, false]);
+    expect(e.request?.headers.map(([n]) => n)).toEqual(['content-type']);
+    expect(e.response?.status).toBe(401);
+    expect(e.harTime).toBe('2026-11-20T10:00:00.000Z');
+    // An explicit choice wins; one out of range says the range.
+    expect(readEvidence([{ text }], 3).response?.status).toBe(403);
+    expect(readEvidence([{ text }], 9).items[0]!.summary).toMatch(/entries 0 to 3; 9 is not one/);
+  });
+
+  it('a HAR-looking file with the wrong structure says where', () => {
+    const e = readEvidence([{ text: '{"log":{"entries":[{"request":{}}]}}' }]);
+    expect(e.items[0]).toMatchObject({ kind: 'text' });
+    expect(e.items[0]!.summary).toMatch(/Not read: .*HAR/);
+  });
+});
+
+describe('merging', () => {
+  it('a body and a separate response make one exchange; the same JWT is listed once with its role', () => {
+    const e = readEvidence([
+      { text: ASSERTION },
+      { text: `grant_type=client_credentials&client_assertion=${ASSERTION}` },
+      { text: '{"error":"invalid_client"}' },
+    ]);
+    expect(e.jwts).toHaveLength(1);
+    expect(e.jwts[0]!.role).toBe('client_assertion');
+    expect(e.request?.method).toBe('POST');
+    expect(e.response?.body).toBe('{"error":"invalid_client"}');
+    expect(e.items.map((i) => i.name)).toEqual(['item 1', 'item 2', 'item 3']);
+  });
+
+  it('an empty item is listed as not read, not dropped', () => {
+    const e = readEvidence([{ text: ' ', name: 'blank.txt' }, { text: ASSERTION }]);
+    expect(e.items[0]).toEqual({
+      name: 'blank.txt',
+      kind: 'text',
+      summary: 'Not read: It is empty.',
+    });
+  });
+});
+
+describe('JWT roles from claims', () => {
+  it('infers assertion, id token and access token', () => {
+    const d = (claims: object, header: object = { alg: 'RS256' }) => ({
+      header: header as Record<string, unknown>,
+      claims: claims as Record<string, unknown>,
+      signatureLength: 4,
+    });
+    expect(inferJwtRole(d({ iss: 'a', sub: 'a', aud: 'x', jti: '1' }))).toBe('client_assertion');
+    expect(inferJwtRole(d({ iss: 'as', sub: 'u', aud: 'a', nonce: 'n' }))).toBe('id_token');
+    expect(inferJwtRole(d({ iss: 'as', sub: 'u', scope: 'x' }))).toBe('access_token');
+    expect(inferJwtRole(d({ iss: 'as' }, { alg: 'RS256', typ: 'at+jwt' }))).toBe('access_token');
+    expect(inferJwtRole(d({ iss: 'as', sub: 'u' }))).toBe('jwt');
+  });
+});

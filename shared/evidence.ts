@@ -1,0 +1,542 @@
+/**
+ * Reads what a customer sent (a JWT, a token request body, an error body, a raw HTTP message, a
+ * curl command or a HAR file) and puts the exchange back together. Pure: no network, no keys.
+ * Values here are NOT masked; shared/inspect.ts masks them before anything is shown.
+ */
+import { parse as parseShell } from 'shell-quote';
+import { z } from 'zod';
+import { looksLikeJwt } from './jwt-view.js';
+import { parseBodyTolerantly } from './tolerant-json.js';
+import type { EvidenceKind, EvidenceSummary, HarEntrySummary, HeaderList } from './types.js';
+
+export interface RawRequest {
+  method: string;
+  url?: string;
+  headers: HeaderList;
+  body?: string;
+}
+
+export interface RawResponse {
+  status?: number;
+  headers: HeaderList;
+  body: string;
+}
+
+export interface FoundJwt {
+  jwt: string;
+  /** Where it was found, in words. */
+  from: string;
+  /** The role its place says it has; undefined = infer from its claims. */
+  role?: 'client_assertion' | 'access_token' | 'id_token';
+}
+
+/** Everything read from the evidence, merged. */
+export interface Evidence {
+  items: EvidenceSummary[];
+  request?: RawRequest;
+  response?: RawResponse;
+  jwts: FoundJwt[];
+  /** A JWKS that was among the evidence. */
+  jwks?: string;
+  harEntries?: HarEntrySummary[];
+  harEntry?: number;
+  /** startedDateTime of the chosen HAR entry. */
+  harTime?: string;
+}
+
+/** One item, read on its own. */
+interface Piece {
+  kind: EvidenceKind;
+  summary: string;
+  request?: RawRequest;
+  response?: RawResponse;
+  jwts?: FoundJwt[];
+  jwks?: string;
+  harEntries?: HarEntrySummary[];
+  harEntry?: number;
+  harTime?: string;
+}
+
+const header = (h: HeaderList, name: string) =>
+  h.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+
+/** Form parameters of a request body: urlencoded, or a JSON object (Aidbox accepts both). */
+export function requestParams(req: RawRequest | undefined): [string, string][] {
+  const body = req?.body?.trim();
+  if (!body) return [];
+  if (body.startsWith('{')) {
+    const json = parseBodyTolerantly(body).json;
+    if (json)
+      return Object.entries(json).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : JSON.stringify(v),
+      ]);
+  }
+  return [...new URLSearchParams(body)];
+}
+
+const FORM_BODY = /^[\w.~%+-]+=[^\s&]*(&[\w.~%+-]+=[^\s&]*)*&?$/;
+const TOKEN_PARAM = /(^|&)(grant_type|client_assertion|client_id|code|refresh_token)=/;
+
+function isTokenRequestBody(body: string | undefined): boolean {
+  const t = body?.trim() ?? '';
+  if (FORM_BODY.test(t)) return TOKEN_PARAM.test(t);
+  const json = t.startsWith('{') ? parseBodyTolerantly(t).json : undefined;
+  return !!json && typeof json.grant_type === 'string';
+}
+
+/** JWTs a request carries: the client assertion (body or Authorization: Bearer). */
+function requestJwts(req: RawRequest, where: string): FoundJwt[] {
+  const out: FoundJwt[] = [];
+  for (const [n, v] of requestParams(req))
+    if (n === 'client_assertion' && looksLikeJwt(v))
+      out.push({ jwt: v.trim(), from: `client_assertion in ${where}`, role: 'client_assertion' });
+  const bearer = /^bearer\s+(\S+)$/i.exec(header(req.headers, 'authorization')?.trim() ?? '')?.[1];
+  if (bearer && looksLikeJwt(bearer))
+    out.push({
+      jwt: bearer,
+      from: `Authorization: Bearer header of ${where}`,
+      // A Bearer JWT on a token request is a misplaced client assertion (Oracle Health C1).
+      ...(isTokenRequestBody(req.body) ? { role: 'client_assertion' as const } : {}),
+    });
+  return out;
+}
+
+/** JWTs a token response carries. */
+function responseJwts(json: Record<string, unknown>, where: string): FoundJwt[] {
+  const out: FoundJwt[] = [];
+  for (const role of ['access_token', 'id_token'] as const) {
+    const v = json[role];
+    if (typeof v === 'string' && looksLikeJwt(v))
+      out.push({ jwt: v, from: `${role} in ${where}`, role });
+  }
+  return out;
+}
+
+function headerLines(lines: string[]): HeaderList {
+  const out: HeaderList = [];
+  for (const line of lines) {
+    const i = line.indexOf(':');
+    if (i > 0) out.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
+  }
+  return out;
+}
+
+/** Splits a raw HTTP message at its first blank line. */
+function splitMessage(text: string): { head: string[]; body: string } {
+  const m = /\r?\n\r?\n/.exec(text);
+  const head = (m ? text.slice(0, m.index) : text).split(/\r?\n/);
+  return { head, body: m ? text.slice(m.index + m[0].length) : '' };
+}
+
+const REQUEST_LINE = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\S+)\s+HTTP\/[\d.]+$/i;
+const STATUS_LINE = /^HTTP\/[\d.]+\s+(\d{3})\b/i;
+
+function rawRequest(text: string): RawRequest {
+  const { head, body } = splitMessage(text);
+  const [, method, target] = REQUEST_LINE.exec(head[0]!.trim())!;
+  const headers = headerLines(head.slice(1));
+  const host = header(headers, 'host');
+  let url: string | undefined;
+  if (/^https?:\/\//i.test(target!)) url = target;
+  else if (host) url = `https://${host}${target}`;
+  return { method: method!.toUpperCase(), ...(url ? { url } : {}), headers, body };
+}
+
+function rawResponse(text: string): RawResponse {
+  const { head, body } = splitMessage(text);
+  return {
+    status: Number(STATUS_LINE.exec(head[0]!.trim())![1]),
+    headers: headerLines(head.slice(1)),
+    body,
+  };
+}
+
+// --- curl --------------------------------------------------------------------------------------
+
+/** curl options whose argument we skip (they do not change the request's content). */
+const CURL_SKIP_ARG = new Set([
+  '-o',
+  '--output',
+  '-A',
+  '--user-agent',
+  '-e',
+  '--referer',
+  '-b',
+  '--cookie',
+  '-c',
+  '--cookie-jar',
+  '--cacert',
+  '--capath',
+  '-E',
+  '--cert',
+  '--key',
+  '--cert-type',
+  '--key-type',
+  '-m',
+  '--max-time',
+  '--connect-timeout',
+  '-w',
+  '--write-out',
+  '-x',
+  '--proxy',
+  '--resolve',
+  '--retry',
+  '-r',
+  '--range',
+  '--limit-rate',
+  '-T',
+  '--upload-file',
+  '-K',
+  '--config',
+  '--max-redirs',
+  '--interface',
+]);
+
+/**
+ * Reads a curl command line (bash quoting, as browsers' "Copy as cURL (bash)" writes it) with
+ * shell-quote, then curl's own options for method, URL, headers, body and user.
+ */
+export function parseCurl(command: string): RawRequest & { notes: string[] } {
+  const words = parseShell(command.replace(/\\\r?\n/g, ' '), (key) => `$${key}`)
+    .map((w) => (typeof w === 'string' ? w : 'op' in w && w.op === 'glob' ? w.pattern : undefined))
+    .filter((w): w is string => w !== undefined);
+  if (words[0] !== 'curl') throw new Error('It does not start with curl.');
+  const notes: string[] = [];
+  const headers: HeaderList = [];
+  const data: string[] = [];
+  let method: string | undefined;
+  let url: string | undefined;
+  let get = false;
+  for (let i = 1; i < words.length; i++) {
+    let w = words[i]!;
+    let arg: string | undefined;
+    // -XPOST, -H'…' and --data=… forms.
+    const long = /^(--[\w-]+)=(.*)$/s.exec(w);
+    if (long) [w, arg] = [long[1]!, long[2]!];
+    else if (/^-[XHdup][^-]/.test(w) && w.length > 2) [w, arg] = [w.slice(0, 2), w.slice(2)];
+    const next = () => arg ?? words[++i] ?? '';
+    if (w === '-X' || w === '--request') method = next().toUpperCase();
+    else if (w === '-H' || w === '--header') {
+      const h = next();
+      const c = h.indexOf(':');
+      if (c > 0) headers.push([h.slice(0, c).trim(), h.slice(c + 1).trim()]);
+    } else if (['-d', '--data', '--data-raw', '--data-binary', '--data-ascii'].includes(w)) {
+      const d = next();
+      if (d.startsWith('@') && w !== '--data-raw')
+        notes.push(`The body was read from a file (${d}) that was not pasted.`);
+      else data.push(d);
+    } else if (w === '--data-urlencode') {
+      const d = next();
+      const eq = d.indexOf('=');
+      data.push(
+        eq > 0 ? `${d.slice(0, eq)}=${encodeURIComponent(d.slice(eq + 1))}` : encodeURIComponent(d),
+      );
+    } else if (w === '--json') {
+      data.push(next());
+      headers.push(['Content-Type', 'application/json']);
+    } else if (w === '-u' || w === '--user') {
+      headers.push(['Authorization', `Basic ${btoa(next())}`]);
+    } else if (w === '--url') url = next();
+    else if (w === '-G' || w === '--get') get = true;
+    else if (w === '-F' || w === '--form') {
+      next();
+      notes.push('Multipart form fields (-F) are not read; token requests are urlencoded.');
+    } else if (CURL_SKIP_ARG.has(w)) next();
+    else if (!w.startsWith('-') && !url) url = w;
+  }
+  const body = data.join('&');
+  if (get && body && url) url += (url.includes('?') ? '&' : '?') + body;
+  if (body && !get && !header(headers, 'content-type'))
+    headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
+  return {
+    method: method ?? (body && !get ? 'POST' : 'GET'),
+    ...(url ? { url } : {}),
+    headers,
+    ...(body && !get ? { body } : {}),
+    notes,
+  };
+}
+
+// --- HAR ---------------------------------------------------------------------------------------
+
+const nameValue = z.object({ name: z.string(), value: z.string() });
+/** HAR 1.2, only the fields we read; everything else is allowed and ignored. */
+const harSchema = z.object({
+  log: z.object({
+    entries: z.array(
+      z.object({
+        startedDateTime: z.string().optional(),
+        request: z.object({
+          method: z.string(),
+          url: z.string(),
+          headers: z.array(nameValue).default([]),
+          postData: z
+            .object({
+              mimeType: z.string().optional(),
+              text: z.string().optional(),
+              params: z.array(nameValue).optional(),
+            })
+            .optional(),
+        }),
+        response: z.object({
+          status: z.number(),
+          headers: z.array(nameValue).default([]),
+          content: z
+            .object({ text: z.string().optional(), encoding: z.string().optional() })
+            .optional(),
+        }),
+      }),
+    ),
+  }),
+});
+type HarEntry = z.infer<typeof harSchema>['log']['entries'][number];
+
+function harRequest(e: HarEntry): RawRequest {
+  const pd = e.request.postData;
+  const body =
+    pd?.text ??
+    (pd?.params ? new URLSearchParams(pd.params.map((p) => [p.name, p.value])).toString() : '');
+  return {
+    method: e.request.method.toUpperCase(),
+    url: e.request.url,
+    // HTTP/2 pseudo-headers (:authority…) are not request headers.
+    headers: e.request.headers.filter((h) => !h.name.startsWith(':')).map((h) => [h.name, h.value]),
+    ...(body ? { body } : {}),
+  };
+}
+
+function harResponse(e: HarEntry): RawResponse {
+  const c = e.response.content;
+  let body = c?.text ?? '';
+  if (c?.encoding === 'base64') {
+    try {
+      body = new TextDecoder().decode(Uint8Array.from(atob(body), (ch) => ch.charCodeAt(0)));
+    } catch {
+      // Left as it is: the text is shown, and the diagnosis says it is not JSON.
+    }
+  }
+  return {
+    status: e.response.status,
+    headers: e.response.headers
+      .filter((h) => !h.name.startsWith(':'))
+      .map((h) => [h.name, h.value]),
+    body,
+  };
+}
+
+/** The entry worth diagnosing: the last failed token request, else the last token request… */
+function pickHarEntry(entries: HarEntry[], tokenish: boolean[]): number {
+  const last = (pred: (e: HarEntry, i: number) => boolean) => {
+    for (let i = entries.length - 1; i >= 0; i--) if (pred(entries[i]!, i)) return i;
+    return -1;
+  };
+  const failed = (e: HarEntry) => e.response.status >= 400 || e.response.status === 0;
+  for (const pick of [
+    last((e, i) => tokenish[i]! && failed(e)),
+    last((_, i) => tokenish[i]!),
+    last(failed),
+    entries.length - 1,
+  ])
+    if (pick >= 0) return pick;
+  return 0;
+}
+
+function readHar(json: unknown, chosen: number | undefined): Piece {
+  const r = harSchema.safeParse(json);
+  if (!r.success)
+    throw new Error(
+      `It looks like a HAR file, but ${r.error.issues[0]?.path.join('.') || 'its structure'} is not as HAR 1.2 has it.`,
+    );
+  const entries = r.data.log.entries;
+  if (!entries.length) throw new Error('The HAR file has no requests (log.entries is empty).');
+  const tokenish = entries.map(
+    (e) => e.request.method.toUpperCase() === 'POST' && isTokenRequestBody(harRequest(e).body),
+  );
+  if (chosen !== undefined && (chosen < 0 || chosen >= entries.length))
+    throw new Error(`The HAR file has entries 0 to ${entries.length - 1}; ${chosen} is not one.`);
+  const index = chosen ?? pickHarEntry(entries, tokenish);
+  const e = entries[index]!;
+  const request = harRequest(e);
+  const response = harResponse(e);
+  const json2 = parseBodyTolerantly(response.body).json;
+  return {
+    kind: 'har',
+    summary: `HAR with ${entries.length} request${entries.length === 1 ? '' : 's'}; diagnosing #${index}: ${request.method} ${e.request.url} → ${response.status}.`,
+    request,
+    response,
+    jwts: [
+      ...requestJwts(request, `HAR entry #${index}`),
+      ...(json2 ? responseJwts(json2, `HAR entry #${index}`) : []),
+    ],
+    harEntries: entries.map((x, i) => ({
+      index: i,
+      method: x.request.method.toUpperCase(),
+      url: x.request.url,
+      status: x.response.status,
+      tokenRequest: tokenish[i]!,
+    })),
+    harEntry: index,
+    ...(e.startedDateTime ? { harTime: e.startedDateTime } : {}),
+  };
+}
+
+// --- one item ----------------------------------------------------------------------------------
+
+/** Reads one item. Throws an Error whose message says what could not be read. */
+export function readEvidenceItem(text: string, name: string, harEntry?: number): Piece {
+  const t = text.trim();
+  if (!t) throw new Error('It is empty.');
+  if (looksLikeJwt(t)) return { kind: 'jwt', summary: 'A JWT.', jwts: [{ jwt: t, from: name }] };
+  if (/^curl\s/.test(t)) {
+    const req = parseCurl(t);
+    return {
+      kind: 'curl',
+      summary: `curl: ${req.method} ${req.url ?? '(no URL)'}${req.notes.length ? `. ${req.notes.join(' ')}` : ''}`,
+      request: req,
+      jwts: requestJwts(req, 'the curl command'),
+    };
+  }
+  const firstLine = t.split(/\r?\n/, 1)[0]!.trim();
+  if (REQUEST_LINE.test(firstLine)) {
+    const req = rawRequest(t);
+    return {
+      kind: 'http-request',
+      summary: `HTTP request: ${req.method} ${req.url ?? '(no Host header)'}`,
+      request: req,
+      jwts: requestJwts(req, 'the HTTP request'),
+    };
+  }
+  if (STATUS_LINE.test(firstLine)) {
+    const res = rawResponse(t);
+    const json = parseBodyTolerantly(res.body).json;
+    return {
+      kind: 'http-response',
+      summary: `HTTP response: ${res.status}${typeof json?.error === 'string' ? ` ${json.error}` : ''}`,
+      response: res,
+      jwts: json ? responseJwts(json, 'the HTTP response') : [],
+    };
+  }
+  if (FORM_BODY.test(t) && TOKEN_PARAM.test(t)) {
+    const req: RawRequest = {
+      method: 'POST',
+      headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      body: t,
+    };
+    const grant = new URLSearchParams(t).get('grant_type');
+    return {
+      kind: 'token-request-body',
+      summary: `Token request body${grant ? ` (grant_type=${grant})` : ''}.`,
+      request: req,
+      jwts: requestJwts(req, 'the request body'),
+    };
+  }
+  const parsed = parseBodyTolerantly(t);
+  const json = parsed.json;
+  if (json && parsed.kind === 'json') {
+    if (json.log && typeof json.log === 'object') return readHar(json, harEntry);
+    if (Array.isArray(json.keys))
+      return { kind: 'jwks', summary: `A JWKS with ${json.keys.length} key(s).`, jwks: t };
+    if (typeof json.grant_type === 'string') {
+      const req: RawRequest = {
+        method: 'POST',
+        headers: [['Content-Type', 'application/json']],
+        body: t,
+      };
+      return {
+        kind: 'token-request-body',
+        summary: `Token request body as JSON (grant_type=${json.grant_type}).`,
+        request: req,
+        jwts: requestJwts(req, 'the request body'),
+      };
+    }
+    if (typeof json.access_token === 'string')
+      return {
+        kind: 'token-response',
+        summary: 'A token response.',
+        response: { headers: [], body: t },
+        jwts: responseJwts(json, 'the token response'),
+      };
+  }
+  const what =
+    parsed.kind === 'json-with-prefix'
+      ? 'Text followed by JSON (a notice before the answer).'
+      : parsed.kind === 'html'
+        ? 'An HTML page.'
+        : json && typeof json.error === 'string'
+          ? `An error body: ${json.error}.`
+          : json?.resourceType === 'OperationOutcome'
+            ? 'A FHIR OperationOutcome.'
+            : json
+              ? 'A JSON body.'
+              : 'Plain text, read as a response body.';
+  return {
+    kind: json || parsed.kind === 'html' ? 'error-body' : 'text',
+    summary: what,
+    response: { headers: [], body: t },
+  };
+}
+
+/** Merges two partial messages: the first one's values win, the second fills what is missing. */
+function mergeRequest(
+  a: RawRequest | undefined,
+  b: RawRequest | undefined,
+): RawRequest | undefined {
+  if (!a || !b) return a ?? b;
+  const headers: HeaderList = [...a.headers];
+  for (const h of b.headers) if (!header(headers, h[0])) headers.push(h);
+  const body = a.body || b.body;
+  const url = a.url ?? b.url;
+  return { method: a.method, ...(url ? { url } : {}), headers, ...(body ? { body } : {}) };
+}
+
+function mergeResponse(
+  a: RawResponse | undefined,
+  b: RawResponse | undefined,
+): RawResponse | undefined {
+  if (!a || !b) return a ?? b;
+  const headers: HeaderList = [...a.headers];
+  for (const h of b.headers) if (!header(headers, h[0])) headers.push(h);
+  const status = a.status ?? b.status;
+  return { ...(status !== undefined ? { status } : {}), headers, body: a.body || b.body };
+}
+
+/**
+ * Reads every item and merges them into one exchange. Items that cannot be read are listed with
+ * the reason (kind 'text'); nothing given is dropped silently.
+ */
+export function readEvidence(
+  items: { text: string; name?: string }[],
+  harEntry?: number,
+): Evidence {
+  const out: Evidence = { items: [], jwts: [] };
+  items.forEach((item, i) => {
+    const name = item.name?.trim() || `item ${i + 1}`;
+    let piece: Piece;
+    try {
+      piece = readEvidenceItem(item.text, name, harEntry);
+    } catch (e) {
+      out.items.push({ name, kind: 'text', summary: `Not read: ${(e as Error).message}` });
+      return;
+    }
+    out.items.push({ name, kind: piece.kind, summary: piece.summary });
+    const req = mergeRequest(out.request, piece.request);
+    if (req) out.request = req;
+    const res = mergeResponse(out.response, piece.response);
+    if (res) out.response = res;
+    for (const j of piece.jwts ?? [])
+      if (!out.jwts.some((x) => x.jwt === j.jwt)) out.jwts.push(j);
+      else if (j.role) {
+        // The same token found where its role is known (e.g. in the request body) names it.
+        const known = out.jwts.find((x) => x.jwt === j.jwt)!;
+        known.role ??= j.role;
+      }
+    if (piece.jwks && !out.jwks) out.jwks = piece.jwks;
+    if (piece.harEntries) {
+      out.harEntries = piece.harEntries;
+      out.harEntry = piece.harEntry!;
+      if (piece.harTime) out.harTime = piece.harTime;
+    }
+  });
+  return out;
+}

@@ -1,0 +1,530 @@
+/**
+ * The Inspector's diagnosis: from the evidence a customer sent (shared/evidence.ts), the lint of
+ * the assertion and the request, and the diagnosis of the answer with the chosen vendor preset's
+ * rules. Pure: the host verifies signatures (jose) and fetches JWKS, and passes the results in.
+ * Everything it returns is masked: secrets become {{placeholders}}.
+ */
+import { CLIENT_ASSERTION_TYPE, lintAssertion, lintTokenRequest } from './assertion-lint.js';
+import type { Finding } from './diagnosis-codes.js';
+import { diagnoseTokenResponse, vendorPreflight, type TokenAttempt } from './diagnose.js';
+import { requestParams, type Evidence } from './evidence.js';
+import { finding, rankFindings } from './findings.js';
+import { decodeForDisplay, explainClaims } from './jwt-view.js';
+import { getPreset, type VendorPreset } from './presets.js';
+import { collectResponseSecrets, redactHeaders, redactText, type SecretMap } from './redact.js';
+import { parseBodyTolerantly } from './tolerant-json.js';
+import type {
+  DecodedJwt,
+  HeaderList,
+  InspectedExchange,
+  InspectedJwt,
+  InspectedJwtRole,
+  InspectEvidenceInput,
+  InspectReport,
+  Verification,
+} from './types.js';
+import { matchesShape, resourceFindings, responseContext } from './vendor-rules.js';
+
+export interface InspectDeps {
+  /** The host's verification of each JWT (keyed by the JWT), when a JWKS was available. */
+  verifications: ReadonlyMap<string, Verification>;
+  /** kids of the JWKS the signatures were checked against. */
+  jwksKids?: string[];
+  /** Findings from loading the JWKS (JWKS_UNREACHABLE). */
+  jwksFindings?: Finding[];
+  /** The current time, seconds: used only when the evidence carries no time of its own. */
+  nowSec: number;
+}
+
+const SECRET_PARAMS = [
+  'client_assertion',
+  'client_secret',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'password',
+  'assertion',
+  'subject_token',
+  'token',
+];
+
+const header = (h: HeaderList | undefined, name: string) =>
+  h?.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+
+/** The role a JWT's own claims suggest, when its place in the evidence does not say. */
+export function inferJwtRole(d: DecodedJwt): InspectedJwtRole {
+  const c = d.claims;
+  if (String(d.header.typ ?? '').toLowerCase() === 'at+jwt') return 'access_token';
+  if (c.nonce !== undefined || c.at_hash !== undefined) return 'id_token';
+  if (
+    typeof c.iss === 'string' &&
+    c.iss === c.sub &&
+    c.jti !== undefined &&
+    c.aud !== undefined &&
+    c.scope === undefined
+  )
+    return 'client_assertion';
+  if (c.scope !== undefined || c.scp !== undefined || c.client_id !== undefined)
+    return 'access_token';
+  return 'jwt';
+}
+
+const ROLE_WORDS: Record<InspectedJwtRole, string> = {
+  client_assertion: 'client assertion',
+  access_token: 'access token',
+  id_token: 'id token',
+  jwt: 'JWT',
+};
+
+function authMethodOf(
+  params: [string, string][],
+  headers: HeaderList,
+  assertion: DecodedJwt | undefined,
+): string {
+  const get = (n: string) => params.find(([k]) => k === n)?.[1];
+  const auth = header(headers, 'authorization') ?? '';
+  if (get('client_assertion') || /^bearer\s+eyJ/i.test(auth))
+    return String(assertion?.header.alg ?? '').startsWith('HS')
+      ? 'client_secret_jwt'
+      : 'private_key_jwt';
+  if (/^basic\s/i.test(auth)) return 'client_secret_basic';
+  if (get('client_secret')) return 'client_secret_post';
+  return 'none';
+}
+
+function basicUser(headers: HeaderList): string | undefined {
+  const m = /^basic\s+(\S+)/i.exec(header(headers, 'authorization') ?? '');
+  if (!m) return undefined;
+  try {
+    const s = atob(m[1]!);
+    const i = s.indexOf(':');
+    return decodeURIComponent(i >= 0 ? s.slice(0, i) : s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The status an error body implies when only the body was pasted (RFC 6749 §5.2). */
+function impliedStatus(body: string): number {
+  const json = parseBodyTolerantly(body).json;
+  if (typeof json?.access_token === 'string') return 200;
+  if (json?.error === 'invalid_client') return 401;
+  if (json?.resourceType === 'OperationOutcome') return 403;
+  return 400;
+}
+
+/** The status of the preset's documented error shape that this body matches, if one does. */
+function statusFromShapes(
+  preset: VendorPreset,
+  body: string,
+): { status: number; id: string } | undefined {
+  const parsed = parseBodyTolerantly(body);
+  for (const shape of preset.errorShapes) {
+    if (shape.status === undefined) continue;
+    const response = responseContext({
+      status: shape.status,
+      headers: [],
+      text: body,
+      ...(parsed.json ? { json: parsed.json } : {}),
+      ...(parsed.prefix ? { prefix: parsed.prefix } : {}),
+    });
+    // Shapes that need a header cannot be told from a body alone.
+    if (shape.wwwAuthenticate) continue;
+    const ctx = {
+      profile: { authMethod: '' },
+      request: { url: '', headers: [], params: [] },
+      response,
+      earlier: [],
+      preflight: [],
+    };
+    if (
+      (shape.error ||
+        shape.errorUriUrn ||
+        shape.description !== undefined ||
+        shape.descriptionIncludes ||
+        shape.bodyIncludes) &&
+      matchesShape(ctx, shape)
+    )
+      return { status: shape.status, id: shape.id };
+  }
+  return undefined;
+}
+
+const dateSec = (v: string | undefined) => {
+  const t = v ? Date.parse(v) : NaN;
+  return Number.isFinite(t) ? Math.floor(t / 1000) : undefined;
+};
+
+function isTokenRequest(params: [string, string][]): boolean {
+  return params.some(([n]) => n === 'grant_type');
+}
+
+/** Builds the Inspector's report. `evidence` is unmasked; the report is not. */
+export function inspectEvidence(
+  evidence: Evidence,
+  input: Pick<InspectEvidenceInput, 'preset' | 'tokenUrl' | 'clientId' | 'status'>,
+  deps: InspectDeps,
+): InspectReport {
+  const preset: VendorPreset | undefined = getPreset(input.preset);
+  const secrets: SecretMap = new Map();
+
+  // JWTs: decoded, with a role from their place or their claims.
+  const decoded = evidence.jwts.flatMap((j) => {
+    try {
+      const d = decodeForDisplay(j.jwt);
+      return [{ j, d, role: j.role ?? inferJwtRole(d) }];
+    } catch {
+      return [];
+    }
+  });
+  const assertionJwt = decoded.find((x) => x.role === 'client_assertion');
+  const assertion = assertionJwt?.d;
+  for (const x of decoded) secrets.set(x.j.jwt, `{{${x.role}}}`);
+
+  // The request: as given, or assumed from a lone assertion.
+  let request = evidence.request;
+  let assumed = false;
+  if (!request && assertionJwt) {
+    assumed = true;
+    request = {
+      method: 'POST',
+      headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      body: new URLSearchParams([
+        ['grant_type', 'client_credentials'],
+        ['client_assertion_type', CLIENT_ASSERTION_TYPE],
+        ['client_assertion', assertionJwt.j.jwt],
+      ]).toString(),
+    };
+  }
+  const params = requestParams(request);
+  const headers = request?.headers ?? [];
+  const url = request?.url ?? input.tokenUrl;
+  for (const [n, v] of params)
+    if (SECRET_PARAMS.includes(n) && v.length >= 4) secrets.set(v, `{{${n}}}`);
+
+  const clientId =
+    input.clientId ??
+    params.find(([n]) => n === 'client_id')?.[1] ??
+    (typeof assertion?.claims.sub === 'string' ? assertion.claims.sub : undefined) ??
+    basicUser(headers);
+  const authMethod = authMethodOf(params, headers, assertion);
+  const grantParam = params.find(([n]) => n === 'grant_type')?.[1];
+  const grant =
+    grantParam && ['authorization_code', 'refresh_token', 'password'].includes(grantParam)
+      ? grantParam
+      : 'client_credentials';
+
+  // When the failure happened: the server's Date, the HAR time, the assertion's iat, or now.
+  const response = evidence.response;
+  const serverSec = dateSec(header(response?.headers, 'date'));
+  const harSec = dateSec(evidence.harTime);
+  const iat = typeof assertion?.claims.iat === 'number' ? assertion.claims.iat : undefined;
+  const evaluatedAt: InspectReport['evaluatedAt'] =
+    serverSec !== undefined
+      ? { time: new Date(serverSec * 1000).toISOString(), from: 'server-date' }
+      : harSec !== undefined
+        ? { time: new Date(harSec * 1000).toISOString(), from: 'har' }
+        : iat !== undefined
+          ? { time: new Date(iat * 1000).toISOString(), from: 'assertion-iat' }
+          : { time: new Date(deps.nowSec * 1000).toISOString(), from: 'now' };
+  const evalSec = Math.floor(Date.parse(evaluatedAt.time) / 1000);
+
+  // Pre-flight: the assertion's lint (with the preset's algs), the JWKS, the request's shape.
+  const preflight: Finding[] = [...(deps.jwksFindings ?? [])];
+  const verificationOf = (jwt: string): Verification =>
+    deps.verifications.get(jwt) ?? {
+      status: 'unchecked',
+      message: 'No JWKS given: the signature was not checked.',
+    };
+  let assertionFindings: Finding[] = [];
+  if (assertion && assertionJwt) {
+    assertionFindings = lintAssertion({
+      header: assertion.header,
+      claims: assertion.claims,
+      ...(url ? { tokenUrl: url } : {}),
+      ...(clientId ? { clientId } : {}),
+      ...(preset ? { acceptedAlgs: [...preset.algs.accepted.value] } : {}),
+      ...(deps.jwksKids ? { jwksKids: deps.jwksKids } : {}),
+      now: evalSec,
+      hmac: authMethod === 'client_secret_jwt',
+    });
+    const v = verificationOf(assertionJwt.j.jwt);
+    const kid = assertion.header.kid;
+    const kidMissing = typeof kid === 'string' && !!deps.jwksKids && !deps.jwksKids.includes(kid);
+    if (v.status === 'failed' && !kidMissing)
+      assertionFindings.push(finding('ASSERTION_SIGNATURE_INVALID', v.message));
+    preflight.push(...assertionFindings);
+  }
+  if (request && !assumed && isTokenRequest(params))
+    preflight.push(...lintTokenRequest({ params, headers, authMethod, grant }));
+
+  const vendor: NonNullable<TokenAttempt['vendor']> = {
+    profile: {
+      ...(preset ? { vendor: preset.id } : {}),
+      authMethod,
+      ...(typeof assertion?.header.alg === 'string' ? { alg: assertion.header.alg } : {}),
+      ...(clientId ? { clientId } : {}),
+      ...(typeof assertion?.header.jku === 'string' ? { jwksUri: assertion.header.jku } : {}),
+    },
+    grant,
+    ...(assertion ? { assertion: { header: assertion.header, claims: assertion.claims } } : {}),
+    earlier: [],
+  };
+
+  let findings: Finding[];
+  let statusAssumed = false;
+  let status = response?.status ?? input.status;
+  let statusFrom = 'the body (RFC 6749 §5.2)';
+  if (response && status === undefined) {
+    const shaped = preset ? statusFromShapes(preset, response.body) : undefined;
+    status = shaped?.status ?? impliedStatus(response.body);
+    if (shaped) statusFrom = `${preset!.title}'s documented answer "${shaped.id}"`;
+    statusAssumed = true;
+  }
+  const tokenCall = !request || isTokenRequest(params);
+  if (response && status !== undefined && tokenCall) {
+    const json = parseBodyTolerantly(response.body).json;
+    collectResponseSecrets(json, secrets);
+    const d = diagnoseTokenResponse({
+      authMethod,
+      url: url ?? '',
+      headers,
+      params,
+      preflight,
+      // The customer's clock when it signed: the assertion's iat, compared with the server's Date.
+      localNow: serverSec !== undefined && iat !== undefined ? iat : evalSec,
+      status,
+      responseHeaders: response.headers,
+      body: response.body,
+      vendor,
+    });
+    findings = d.findings;
+  } else if (response && status !== undefined) {
+    findings = resourceDiagnosis({
+      ...(preset ? { vendor: preset.id } : {}),
+      ...(clientId ? { clientId } : {}),
+      url: url ?? 'the resource server',
+      status,
+      headers: response.headers,
+      body: response.body,
+      token: decoded.find((x) => x.j.from.startsWith('Authorization'))?.d,
+      evalSec,
+    });
+  } else {
+    findings = rankFindings([
+      ...preflight,
+      ...vendorPreflight({ url: url ?? '', headers, params, preflight, vendor }),
+    ]);
+  }
+  const notes: string[] = [];
+  if (assumed)
+    notes.push(
+      'Only the assertion was given: it was judged as if POSTed in the form body with grant_type=client_credentials.',
+    );
+  if (statusAssumed)
+    notes.push(
+      `The HTTP status was not in the evidence; ${status} was assumed from ${statusFrom}. Paste the whole response (status line and headers) or set the status for a surer diagnosis.`,
+    );
+  if (!response && (assertion || request))
+    notes.push(
+      "No server answer was given, so only the request and the assertion were checked. Add the server's answer (error body, raw response or HAR) to rank the causes of the failure.",
+    );
+  if (!url && assertion)
+    notes.push(
+      'The token URL is not in the evidence: aud could not be compared with it. Set the token URL.',
+    );
+  if (!deps.verifications.size && decoded.length)
+    notes.push('No JWKS was given: signatures were not checked. Paste the JWKS or give its URL.');
+
+  // Masking: every value that authenticates someone.
+  const auth = header(headers, 'authorization');
+  const cred = auth ? /^\w+\s+(\S+)$/.exec(auth)?.[1] : undefined;
+  if (cred && cred.length >= 4 && !secrets.has(cred)) secrets.set(cred, '{{credentials}}');
+  const mask = (s: string) => redactText(s, secrets);
+  const exchange: InspectedExchange = {
+    ...(request
+      ? {
+          request: {
+            method: request.method,
+            ...(url ? { url: mask(url) } : {}),
+            headers: redactHeaders(headers, secrets),
+            params: params.map(([n, v]) => [
+              n,
+              SECRET_PARAMS.includes(n)
+                ? `{{${n === 'client_assertion' ? 'client_assertion' : n}}}`
+                : mask(v),
+            ]),
+            ...(assumed ? { assumed: true } : {}),
+          },
+        }
+      : {}),
+    ...(response
+      ? {
+          response: {
+            ...(status !== undefined ? { status } : {}),
+            ...(statusAssumed ? { statusAssumed: true } : {}),
+            headers: redactHeaders(response.headers, secrets),
+            body: mask(response.body),
+          },
+        }
+      : {}),
+  };
+  const maskedFindings = findings.map((f) => ({ ...f, evidence: mask(f.evidence) }));
+  const jwts: InspectedJwt[] = decoded.map(({ j, d, role }) => ({
+    role,
+    from: j.from,
+    decoded: d,
+    explained: explainClaims(d.claims, evalSec),
+    verification: verificationOf(j.jwt),
+    findings:
+      j === assertionJwt?.j
+        ? assertionFindings.map((f) => ({ ...f, evidence: mask(f.evidence) }))
+        : [],
+  }));
+
+  const report: InspectReport = {
+    items: evidence.items.map((i) => ({ ...i, summary: mask(i.summary) })),
+    ...(preset ? { preset: { id: preset.id, title: preset.title } } : {}),
+    ...(request || response ? { exchange } : {}),
+    ...(evidence.harEntries
+      ? {
+          harEntries: evidence.harEntries.map((e) => ({ ...e, url: mask(e.url) })),
+          harEntry: evidence.harEntry!,
+        }
+      : {}),
+    jwts,
+    evaluatedAt,
+    findings: maskedFindings,
+    notes,
+    report: '',
+  };
+  report.report = markdownReport(report);
+  return report;
+}
+
+const fence = (s: string) => `\`\`\`\n${s.replace(/```/g, '`\u200b``')}\n\`\`\``;
+
+/** The report a support engineer hands back: the cause, the fix, the evidence; no secret. */
+export function markdownReport(r: InspectReport): string {
+  const out: string[] = ['# OAuth Flow Debugger: Inspector report', ''];
+  out.push(`- Preset: ${r.preset ? r.preset.title : 'none (generic rules only)'}`);
+  out.push(`- Times judged at: ${r.evaluatedAt.time} (${EVAL_WORDS[r.evaluatedAt.from]})`);
+  out.push('- Evidence:');
+  for (const i of r.items) out.push(`  - ${i.name} (${i.kind}): ${i.summary}`);
+  for (const n of r.notes) out.push(`- Note: ${n}`);
+  const top = r.findings[0];
+  out.push('', '## Most likely cause', '');
+  if (top && top.severity !== 'info') {
+    out.push(`**${top.title}** (\`${top.code}\`)`, '', top.evidence, '', `Fix: ${top.fix}`);
+    if (top.source) out.push('', `Source: ${top.source}`);
+  } else out.push('No problem was found in what was given.');
+  const rest = r.findings.slice(top && top.severity !== 'info' ? 1 : 0);
+  if (rest.length) {
+    out.push('', '## Other findings', '');
+    for (const f of rest)
+      out.push(`- [${f.severity}] ${f.title} (\`${f.code}\`): ${f.evidence} Fix: ${f.fix}`);
+  }
+  const x = r.exchange;
+  if (x?.request) {
+    const q = x.request;
+    out.push('', `## Request${q.assumed ? ' (assumed: only the assertion was given)' : ''}`, '');
+    out.push(
+      fence(
+        [
+          `${q.method} ${q.url ?? '(URL not given)'}`,
+          ...q.headers.map(([n, v]) => `${n}: ${v}`),
+          '',
+          q.params.map(([n, v]) => `${n}=${v}`).join('\n'),
+        ].join('\n'),
+      ),
+    );
+  }
+  if (x?.response) {
+    const s = x.response;
+    out.push('', '## Response', '');
+    out.push(
+      fence(
+        [
+          `HTTP ${s.status ?? '?'}${s.statusAssumed ? ' (assumed)' : ''}`,
+          ...s.headers.map(([n, v]) => `${n}: ${v}`),
+          '',
+          s.body,
+        ].join('\n'),
+      ),
+    );
+  }
+  for (const j of r.jwts) {
+    out.push('', `## ${ROLE_WORDS[j.role]} (${j.from})`, '');
+    out.push(`Signature: ${j.verification.status}: ${j.verification.message}`, '');
+    out.push(
+      fence(JSON.stringify({ header: j.decoded.header, claims: j.decoded.claims }, null, 2)),
+    );
+  }
+  out.push(
+    '',
+    'Secrets (assertions, tokens, codes, secrets, passwords) are replaced by {{placeholders}}.',
+  );
+  return `${out.join('\n')}\n`;
+}
+
+const EVAL_WORDS: Record<InspectReport['evaluatedAt']['from'], string> = {
+  'server-date': "the server's Date header",
+  har: 'the time the HAR recorded',
+  'assertion-iat': "the assertion's iat: no server time was given",
+  now: 'the current time: the evidence carries no time',
+};
+
+/** A failed resource (FHIR) call: the vendor's rules first, then what the status says. */
+function resourceDiagnosis(x: {
+  vendor?: string;
+  clientId?: string;
+  url: string;
+  status: number;
+  headers: HeaderList;
+  body: string;
+  token: DecodedJwt | undefined;
+  evalSec: number;
+}): Finding[] {
+  const json = parseBodyTolerantly(x.body).json;
+  const known = resourceFindings({
+    ...(x.vendor ? { vendor: x.vendor } : {}),
+    ...(x.clientId ? { clientId: x.clientId } : {}),
+    url: x.url,
+    status: x.status,
+    headers: x.headers,
+    body: x.body,
+    ...(json ? { json } : {}),
+  });
+  const www = header(x.headers, 'www-authenticate');
+  const said = www ? ` (WWW-Authenticate: ${www})` : '';
+  const exp = x.token?.claims.exp;
+  const generic: Finding[] = [];
+  if (x.status === 401 && typeof exp === 'number' && exp <= x.evalSec)
+    generic.push(
+      finding(
+        'TOKEN_EXPIRED',
+        `HTTP 401${said}; the access token expired at ${new Date(exp * 1000).toISOString()}.`,
+      ),
+    );
+  else if (x.status === 401)
+    generic.push(
+      finding(
+        'TOKEN_AUDIENCE_MISMATCH',
+        `HTTP 401${said}: the resource server does not accept this token (another server, tenant or audience).`,
+        { severity: 'error' },
+      ),
+    );
+  else if (x.status === 403)
+    generic.push(
+      finding(
+        'RESOURCE_FORBIDDEN',
+        `HTTP 403${said}; granted scope: ${typeof x.token?.claims.scope === 'string' ? x.token.claims.scope : '(not known)'}.`,
+      ),
+    );
+  else if (x.status === 404 || x.status === 405)
+    generic.push(finding('ENDPOINT_NOT_FOUND', `HTTP ${x.status} for ${x.url}.`));
+  else if (x.status >= 500)
+    generic.push(finding('SERVER_ERROR', `HTTP ${x.status} from ${x.url}.`));
+  const codes = new Set(known.map((f) => f.code));
+  return [...known, ...generic.filter((f) => !codes.has(f.code))];
+}
