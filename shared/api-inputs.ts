@@ -4,6 +4,7 @@ import { PRESET_IDS, type PresetId } from './presets.js';
 import {
   AUTH_METHODS,
   FLOW_KINDS,
+  MAX_EVIDENCE,
   GRANT_TYPES,
   HMAC_ALGS,
   KEY_KINDS,
@@ -22,8 +23,6 @@ import type {
 
 /** Caps on pasted or sent text so no input can freeze a host (SECURITY.md section 7, item 9). */
 export const MAX_TEXT = 256 * 1024;
-/** One Inspector item (a HAR can be large); the web host accepts 2 MB per call. */
-export const MAX_EVIDENCE = 1536 * 1024;
 
 const text = z.string().max(MAX_TEXT, `Too long: at most ${MAX_TEXT / 1024} KB is accepted.`);
 const shortText = z.string().max(4096);

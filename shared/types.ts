@@ -281,6 +281,9 @@ export type EvidenceKind =
   | 'jwks'
   | 'text';
 
+/** One Inspector item (a HAR can be large); the web host accepts 2 MB per call. */
+export const MAX_EVIDENCE = 1536 * 1024;
+
 /** Inspector input: what a customer sent (JWTs, request bodies, error bodies, curl, HAR). */
 export interface InspectEvidenceInput {
   items: { text: string; name?: string }[];

@@ -61,10 +61,19 @@ export class AppPage {
     const dir = process.env.OFD_SCREENSHOTS;
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
+    // The step pane scrolls inside the window: grow the window to its height for the shot.
+    const size = this.page.viewportSize();
+    const height = await this.page.evaluate(() =>
+      Math.max(
+        ...Array.from(document.querySelectorAll('main, aside, body'), (e) => e.scrollHeight),
+      ),
+    );
+    if (size) await this.page.setViewportSize({ ...size, height: Math.min(height + 80, 8000) });
     for (const scheme of ['light', 'dark'] as const) {
       await this.page.emulateMedia({ colorScheme: scheme });
       await this.page.screenshot({ path: `${dir}/${name}-${scheme}.png`, fullPage: true });
     }
     await this.page.emulateMedia({ colorScheme: 'light' });
+    if (size) await this.page.setViewportSize(size);
   }
 }

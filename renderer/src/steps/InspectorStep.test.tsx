@@ -4,42 +4,95 @@ import { renderApp } from '../test-utils.js';
 
 const b64 = (v: unknown) =>
   btoa(JSON.stringify(v)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const now = Math.floor(Date.now() / 1000);
+const assertion = (alg: string, claims: Record<string, unknown> = {}) =>
+  `${b64({ alg, kid: 'k1', typ: 'JWT' })}.${b64({
+    iss: 'cust-app',
+    sub: 'cust-app',
+    aud: 'https://fhir-ehr.cerner.com/tenants/t/protocols/oauth2/profiles/smart-v1/token',
+    iat: now,
+    exp: now + 120,
+    jti: 'j1',
+    ...claims,
+  })}.c2lnbmF0dXJl`;
+const CERNER_ERROR = JSON.stringify({
+  error: 'invalid_client',
+  error_uri:
+    'https://authorization.cerner.com/errors/urn%3Acerner%3Aerror%3Aauthorization-server%3Aclient-assertion%3Ajwt-bearer%3Ainvalid-signature/instances/1?client=cust-app&tenant=t',
+});
 
 describe('Inspector step', () => {
-  it('inspects a pasted assertion and shows claims, verification and findings', async () => {
+  it('diagnoses a pasted assertion and error body with a preset: cause first, exchange, JWT, report', async () => {
     const { user, fake } = await renderApp({ step: 'inspector' });
-    const now = Math.floor(Date.now() / 1000);
-    const jwt = `${b64({ alg: 'RS384', kid: 'k1', typ: 'JWT' })}.${b64({
-      iss: 'client-a',
-      sub: 'client-b',
-      aud: 'https://as.example/token',
-      exp: now + 120,
-      jti: 'j1',
-    })}.c2ln`;
-    await user.click(screen.getByLabelText('Assertion (JWT)'));
+    const jwt = assertion('RS256');
+    await user.click(screen.getByLabelText('Evidence 1'));
     await user.paste(jwt);
-    await user.type(screen.getByLabelText('Token URL'), 'https://as.example/token');
-    await user.type(screen.getByLabelText('Client ID'), 'client-a');
+    await user.click(screen.getByRole('button', { name: 'Add another piece' }));
+    await user.click(screen.getByLabelText('Evidence 2'));
+    await user.paste(CERNER_ERROR);
+    await user.selectOptions(screen.getByLabelText('Vendor preset'), 'oracle-health');
     await user.click(screen.getByRole('button', { name: 'Inspect' }));
 
-    expect(fake.callsOf('inspectAssertion')).toEqual([
-      [{ jwt, tokenUrl: 'https://as.example/token', clientId: 'client-a' }],
+    expect(fake.callsOf('inspect')).toEqual([
+      [{ items: [{ text: jwt }, { text: CERNER_ERROR }], preset: 'oracle-health' }],
     ]);
-    const region = screen.getByRole('region', { name: 'Inspector' });
-    expect(region.textContent).toContain('Signature not checked');
-    expect(within(region).getByRole('table', { name: 'Claims explained' }).textContent).toContain(
-      'client-b',
+    const results = screen.getByLabelText('Inspector results');
+    const cause = within(results).getByRole('list', { name: 'Most likely cause' });
+    expect(cause.textContent).toContain('ASSERTION_ALG_NOT_ACCEPTED');
+    expect(cause.textContent).toContain('RS256');
+    expect(within(results).getByRole('list', { name: 'Other findings' }).textContent).toContain(
+      'ASSERTION_SIGNATURE_INVALID',
     );
-    const findings = within(region).getByRole('list', { name: 'Findings' });
-    expect(findings.textContent).toContain('ASSERTION_ISS_SUB_MISMATCH');
+    const read = within(results).getByRole('table', { name: 'Evidence read' });
+    expect(read.textContent).toContain('JWT');
+    expect(read.textContent).toContain('Response body');
+    expect(
+      within(results).getByLabelText('Request (assumed from the assertion)').textContent,
+    ).toContain('client_assertion={{client_assertion}}');
+    expect(within(results).getByLabelText('Response').textContent).toContain('HTTP 401 (assumed)');
+    expect(results.textContent).toContain('Client assertion');
+    expect(results.textContent).not.toContain(jwt);
+    expect(within(results).getByRole('button', { name: 'Copy report' })).toBeTruthy();
+    expect(within(results).getByLabelText('Report').textContent).toContain('## Most likely cause');
   });
 
-  it('shows a malformed JWT as an alert', async () => {
+  it('says when nothing could be read, with what to paste', async () => {
     const { user } = await renderApp({ step: 'inspector' });
-    await user.type(screen.getByLabelText('Assertion (JWT)'), 'abc.def');
+    expect(screen.getByRole('button', { name: 'Inspect' })).toHaveProperty('disabled', true);
+    await user.type(
+      screen.getByLabelText('Evidence 1'),
+      '{"log":{"entries":[{"request":{}}]}}'.replace(/[{[]/g, '$&$&'),
+    );
     await user.click(screen.getByRole('button', { name: 'Inspect' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('this has 2');
-    expect(alert.textContent).toContain('starts with "eyJ"');
+    expect(alert.textContent).toContain('Nothing in the evidence could be read');
+    expect(alert.textContent).toContain('HAR');
+  });
+
+  it('adds dropped or opened files as named pieces, and removes pieces', async () => {
+    const { user, fake } = await renderApp({ step: 'inspector' });
+    const file = new File([CERNER_ERROR], 'error.json', { type: 'application/json' });
+    await user.upload(screen.getByLabelText('Evidence files'), file);
+    expect(await screen.findByLabelText('Evidence 1: error.json')).toHaveProperty(
+      'value',
+      CERNER_ERROR,
+    );
+    await user.click(screen.getByRole('button', { name: 'Add another piece' }));
+    expect(screen.getByLabelText('Evidence 2')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Remove evidence 2' }));
+    expect(screen.queryByLabelText('Evidence 2')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Inspect' }));
+    expect(fake.callsOf('inspect')[0]![0]).toEqual({
+      items: [{ text: CERNER_ERROR, name: 'error.json' }],
+    });
+  });
+
+  it('refuses a status that is not an HTTP status', async () => {
+    const { user } = await renderApp({ step: 'inspector' });
+    await user.type(screen.getByLabelText('Evidence 1'), 'x');
+    await user.click(screen.getByText('Keys and context (optional)'));
+    await user.type(screen.getByLabelText('HTTP status'), '42');
+    expect(screen.getByText('A status is a number from 100 to 599.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Inspect' })).toHaveProperty('disabled', true);
   });
 });

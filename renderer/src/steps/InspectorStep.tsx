@@ -1,98 +1,482 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { PRESET_LIST } from '../../../shared/presets.js';
+import { MAX_EVIDENCE, type InspectedJwtRole, type InspectReport } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { ClaimsTable } from '../components/ClaimsTable.js';
 import { CodeBlock } from '../components/CodeBlock.js';
+import { CopyButton } from '../components/CopyButton.js';
 import { OpError } from '../components/ErrorAlert.js';
 import { FindingsList } from '../components/FindingsList.js';
-import { TextField } from '../components/fields.js';
+import { SelectField, TextField } from '../components/fields.js';
 import { pretty } from '../components/format.js';
 import { StepSection } from '../components/StepSection.js';
 import { VerificationStatus } from '../components/VerificationStatus.js';
 import { useApp, useOp } from '../store/index.js';
 
+interface Item {
+  key: number;
+  text: string;
+  /** File name, when the item came from a file. */
+  name?: string;
+}
+
+const ROLE: Record<InspectedJwtRole, string> = {
+  client_assertion: 'Client assertion',
+  access_token: 'Access token',
+  id_token: 'ID token',
+  jwt: 'JWT',
+};
+
+const KIND: Record<string, string> = {
+  jwt: 'JWT',
+  har: 'HAR file',
+  curl: 'curl command',
+  'http-request': 'HTTP request',
+  'http-response': 'HTTP response',
+  'token-request-body': 'Token request body',
+  'error-body': 'Response body',
+  'token-response': 'Token response',
+  jwks: 'JWKS',
+  text: 'Text',
+};
+
+const EVALUATED: Record<InspectReport['evaluatedAt']['from'], string> = {
+  'server-date': "the server's Date header",
+  har: 'the time in the HAR',
+  'assertion-iat': "the assertion's iat (no server time was given)",
+  now: 'the current time (the evidence carries no time)',
+};
+
+const PRESET_OPTIONS = [
+  { value: '', label: 'None: generic OAuth / SMART rules' },
+  ...PRESET_LIST.map((p) => ({ value: p.id as string, label: p.title })),
+];
+
+/** A file's text (FileReader: works in every host, also where Blob.text is missing). */
+function readText(f: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error ?? new Error(`Cannot read ${f.name}`));
+    r.readAsText(f);
+  });
+}
+
+function saveReport(text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = 'inspector-report.md';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function requestText(r: NonNullable<NonNullable<InspectReport['exchange']>['request']>): string {
+  return [
+    `${r.method} ${r.url ?? '(URL not in the evidence)'}`,
+    ...r.headers.map(([n, v]) => `${n}: ${v}`),
+    '',
+    ...r.params.map(([n, v]) => `${n}=${v}`),
+  ].join('\n');
+}
+
+function responseText(r: NonNullable<NonNullable<InspectReport['exchange']>['response']>): string {
+  const body = r.body.trim().startsWith('{') ? prettyJson(r.body) : r.body;
+  return [
+    `HTTP ${r.status ?? '?'}${r.statusAssumed ? ' (assumed)' : ''}`,
+    ...r.headers.map(([n, v]) => `${n}: ${v}`),
+    '',
+    body,
+  ].join('\n');
+}
+
+function prettyJson(s: string): string {
+  try {
+    return pretty(JSON.parse(s));
+  } catch {
+    return s;
+  }
+}
+
 export function InspectorStep() {
-  const inspection = useApp((s) => s.inspection);
-  const inspectAssertion = useApp((s) => s.inspectAssertion);
-  const { busy } = useOp('inspectAssertion');
-  const [jwt, setJwt] = useState('');
+  const report = useApp((s) => s.inspectReport);
+  const lastInput = useApp((s) => s.inspectInput);
+  const inspect = useApp((s) => s.inspect);
+  const clearInspection = useApp((s) => s.clearInspection);
+  const { busy } = useOp('inspect');
+  const nextKey = useRef(1);
+  const [items, setItems] = useState<Item[]>([{ key: 0, text: '' }]);
+  const [preset, setPreset] = useState('');
   const [jwks, setJwks] = useState('');
   const [jwksUrl, setJwksUrl] = useState('');
   const [tokenUrl, setTokenUrl] = useState('');
   const [clientId, setClientId] = useState('');
+  const [status, setStatus] = useState('');
+  const [fileError, setFileError] = useState('');
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const causeHeading = useRef<HTMLHeadingElement>(null);
+  // A new report: bring its first line (the most likely cause) into view and give it focus.
+  useEffect(() => {
+    const h = causeHeading.current;
+    if (!report || !h) return;
+    h.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+    h.focus({ preventScroll: true });
+  }, [report]);
+
+  const update = (key: number, text: string) =>
+    setItems((xs) => xs.map((x) => (x.key === key ? { ...x, text } : x)));
+  const add = (more: Omit<Item, 'key'>[]) =>
+    setItems((xs) => {
+      const kept = xs.filter((x) => x.text.trim());
+      const added = more.map((m) => ({ ...m, key: nextKey.current++ }));
+      const all = [...kept, ...added];
+      return all.length ? all : [{ key: nextKey.current++, text: '' }];
+    });
+
+  async function addFiles(files: FileList | null) {
+    if (!files?.length) return;
+    const read: Omit<Item, 'key'>[] = [];
+    const tooBig: string[] = [];
+    for (const f of Array.from(files)) {
+      if (f.size > MAX_EVIDENCE) tooBig.push(`${f.name} (${(f.size / 1048576).toFixed(1)} MB)`);
+      else read.push({ text: await readText(f), name: f.name });
+    }
+    setFileError(
+      tooBig.length
+        ? `Not added: ${tooBig.join(', ')}. At most ${MAX_EVIDENCE / 1024} KB per file; for a HAR, save only the failing requests (DevTools: right-click the request → Copy → Copy as HAR).`
+        : '',
+    );
+    if (read.length) add(read);
+  }
+
+  function onDrop(e: DragEvent) {
+    e.preventDefault();
+    setDragging(false);
+    void addFiles(e.dataTransfer.files);
+  }
+
+  const filled = items.filter((i) => i.text.trim());
+  const statusNum = status.trim() ? Number(status) : undefined;
+  const statusInvalid =
+    statusNum !== undefined &&
+    !(Number.isInteger(statusNum) && statusNum >= 100 && statusNum < 600);
+
+  function run() {
+    void inspect({
+      items: filled.map((i) => (i.name ? { text: i.text, name: i.name } : { text: i.text })),
+      preset,
+      jwks,
+      jwksUrl,
+      tokenUrl,
+      clientId,
+      ...(statusNum !== undefined && !statusInvalid ? { status: statusNum } : {}),
+    });
+  }
+
+  const top = report?.findings[0];
+  const hasCause = !!top && top.severity !== 'info';
 
   return (
     <StepSection
       id="inspector"
       title="Inspector"
-      intro="Paste someone else’s client assertion to see what is wrong with it. Nothing is sent to the token endpoint."
+      intro="Diagnose what a customer sent you: a client assertion or any JWT, a token request body, the server's error response, a curl command or a HAR file. Nothing is sent to their server, and secrets are masked in everything shown and in the report."
     >
-      <div className="card">
-        <TextField
-          label="Assertion (JWT)"
-          value={jwt}
-          onChange={setJwt}
-          multiline
-          rows={4}
-          mono
-          placeholder="eyJhbGciOi…"
-        />
-        <TextField
-          label="JWKS (optional)"
-          value={jwks}
-          onChange={setJwks}
-          multiline
-          rows={4}
-          mono
-          placeholder='{"keys":[…]}'
-          hint="The client's public keys, to verify the signature."
-        />
-        <div className="grid-3">
-          <TextField
-            label="JWKS URL"
-            value={jwksUrl}
-            onChange={setJwksUrl}
-            type="url"
-            mono
-            hint="Optional: fetched instead of pasting the JWKS."
-          />
-          <TextField
-            label="Token URL"
-            value={tokenUrl}
-            onChange={setTokenUrl}
-            type="url"
-            mono
-            hint="Optional: the aud must equal it."
-          />
-          <TextField
-            label="Client ID"
-            value={clientId}
-            onChange={setClientId}
-            mono
-            hint="Optional: iss and sub must equal it."
+      <div
+        className={`card dropzone${dragging ? ' dragging' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <h3>Evidence</h3>
+        <p className="hint">
+          One piece per box, in any order: pieces of the same exchange are put back together. Drop
+          files anywhere on this card.
+        </p>
+        {items.map((item, i) => (
+          <div className="evidence-item" key={item.key}>
+            <TextField
+              label={item.name ? `Evidence ${i + 1}: ${item.name}` : `Evidence ${i + 1}`}
+              value={item.text}
+              onChange={(t) => update(item.key, t)}
+              multiline
+              rows={item.text.length > 400 ? 8 : 4}
+              mono
+              placeholder={
+                'eyJhbGciOi… · grant_type=client_credentials&… · {"error":"invalid_client"} · curl … · a HAR file'
+              }
+            />
+            {items.length > 1 && (
+              <button
+                type="button"
+                className="btn btn-small btn-secondary"
+                onClick={() => setItems((xs) => xs.filter((x) => x.key !== item.key))}
+                aria-label={`Remove evidence ${i + 1}`}
+              >
+                Remove
+              </button>
+            )}
+          </div>
+        ))}
+        <div className="inline-actions">
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={() => setItems((xs) => [...xs, { key: nextKey.current++, text: '' }])}
+            disabled={items.length >= 10}
+          >
+            Add another piece
+          </button>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={() => fileInput.current?.click()}
+          >
+            Open files…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            accept=".har,.json,.txt,.jwt,.log,.md,.sh,text/*,application/json"
+            className="sr-only"
+            tabIndex={-1}
+            aria-label="Evidence files"
+            onChange={(e) => {
+              void addFiles(e.target.files);
+              e.target.value = '';
+            }}
           />
         </div>
+        {fileError && (
+          <p role="alert" className="field-error">
+            {fileError}
+          </p>
+        )}
+        <SelectField
+          label="Vendor preset"
+          value={preset}
+          onChange={setPreset}
+          options={PRESET_OPTIONS}
+          hint="The vendor's documented answers, accepted algorithms and aud rule rank the causes."
+        />
+        <details className="disclosure">
+          <summary>Keys and context (optional)</summary>
+          <TextField
+            label="JWKS"
+            value={jwks}
+            onChange={setJwks}
+            multiline
+            rows={3}
+            mono
+            placeholder='{"keys":[…]}'
+            hint="The client's public keys, to verify signatures. A JWKS among the evidence is used too."
+          />
+          <div className="grid-2">
+            <TextField
+              label="JWKS URL"
+              value={jwksUrl}
+              onChange={setJwksUrl}
+              type="url"
+              mono
+              hint="Fetched (and recorded in the timeline) instead of a pasted JWKS."
+            />
+            <TextField
+              label="Token URL"
+              value={tokenUrl}
+              onChange={setTokenUrl}
+              type="url"
+              mono
+              hint="The URL the customer posted to, when the evidence does not show it."
+            />
+            <TextField
+              label="Client ID"
+              value={clientId}
+              onChange={setClientId}
+              mono
+              hint="When it differs from the assertion's sub."
+            />
+            <TextField
+              label="HTTP status"
+              value={status}
+              onChange={setStatus}
+              mono
+              placeholder="e.g. 401"
+              hint={
+                statusInvalid ? (
+                  <span className="warn-text">A status is a number from 100 to 599.</span>
+                ) : (
+                  'Of a pasted error body without its status line.'
+                )
+              }
+            />
+          </div>
+        </details>
         <div className="actions-row">
-          <ActionButton
-            busy={busy}
-            disabled={!jwt.trim()}
-            onClick={() => inspectAssertion({ jwt, jwks, jwksUrl, tokenUrl, clientId })}
-          >
+          <ActionButton busy={busy} disabled={!filled.length || statusInvalid} onClick={run}>
             Inspect
           </ActionButton>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={() => {
+              setItems([{ key: nextKey.current++, text: '' }]);
+              setFileError('');
+              clearInspection();
+            }}
+            disabled={!filled.length && !report}
+          >
+            Clear
+          </button>
         </div>
-        <OpError op="inspectAssertion" />
+        <OpError op="inspect" />
       </div>
-      {inspection && (
-        <div className="results">
-          <h3>Signature</h3>
-          <VerificationStatus verification={inspection.verification} />
-          <div className="grid-2">
-            <CodeBlock label="Header" what="header JSON" text={pretty(inspection.decoded.header)} />
-            <CodeBlock label="Claims" what="claims JSON" text={pretty(inspection.decoded.claims)} />
+
+      {report && (
+        <div className="results" aria-label="Inspector results">
+          <div className={`card${hasCause ? ' card-emphasis' : ''}`}>
+            <h3 ref={causeHeading} tabIndex={-1}>
+              Most likely cause
+            </h3>
+            {hasCause ? (
+              <FindingsList findings={[top]} label="Most likely cause" />
+            ) : (
+              <p className="ok-text">No problem was found in what was given.</p>
+            )}
+            {report.findings.length > (hasCause ? 1 : 0) && (
+              <>
+                <h3>Other findings</h3>
+                <FindingsList
+                  findings={report.findings.slice(hasCause ? 1 : 0)}
+                  label="Other findings"
+                />
+              </>
+            )}
+            {report.notes.map((n) => (
+              <p key={n} className="notice notice-info">
+                {n}
+              </p>
+            ))}
           </div>
-          <ClaimsTable claims={inspection.explained} />
-          <h3>Findings</h3>
-          <FindingsList findings={inspection.findings} emptyText="No problems found" />
+
+          <div className="card">
+            <h3>What was read</h3>
+            <p className="muted">
+              Preset: {report.preset?.title ?? 'none (generic rules)'}. Times judged at{' '}
+              {new Date(report.evaluatedAt.time).toLocaleString()}, from{' '}
+              {EVALUATED[report.evaluatedAt.from]}.
+            </p>
+            <div className="table-wrap">
+              <table className="table table-compact" aria-label="Evidence read">
+                <thead>
+                  <tr>
+                    <th scope="col">Evidence</th>
+                    <th scope="col">Read as</th>
+                    <th scope="col">What it holds</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.items.map((i, n) => (
+                    <tr key={`${i.name}-${n}`}>
+                      <td>{i.name}</td>
+                      <td className="nowrap">{KIND[i.kind] ?? i.kind}</td>
+                      <td className="wrap">{i.summary}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {report.harEntries && lastInput && (
+              <SelectField
+                label="HAR entry to diagnose"
+                value={String(report.harEntry ?? 0)}
+                onChange={(v) => void inspect({ ...lastInput, harEntry: Number(v) })}
+                options={report.harEntries.map((e) => ({
+                  value: String(e.index),
+                  label: `#${e.index} ${e.method} ${e.url} → ${e.status}${e.tokenRequest ? ' (token request)' : ''}`,
+                }))}
+              />
+            )}
+          </div>
+
+          {report.exchange && (
+            <div className="card">
+              <h3>The exchange, put back together</h3>
+              <p className="hint">Secrets are shown as {'{{placeholders}}'}.</p>
+              <div className="grid-2">
+                {report.exchange.request && (
+                  <CodeBlock
+                    label={
+                      report.exchange.request.assumed
+                        ? 'Request (assumed from the assertion)'
+                        : 'Request'
+                    }
+                    what="request"
+                    text={requestText(report.exchange.request)}
+                  />
+                )}
+                {report.exchange.response && (
+                  <CodeBlock
+                    label="Response"
+                    what="response"
+                    text={responseText(report.exchange.response)}
+                  />
+                )}
+              </div>
+            </div>
+          )}
+
+          {report.jwts.map((j, i) => (
+            <div className="card" key={`${j.from}-${i}`}>
+              <h3>
+                {ROLE[j.role]} <span className="muted">({j.from})</span>
+              </h3>
+              <VerificationStatus verification={j.verification} />
+              <div className="grid-2">
+                <CodeBlock
+                  label="Header"
+                  what={`${ROLE[j.role]} header`}
+                  text={pretty(j.decoded.header)}
+                />
+                <CodeBlock
+                  label="Claims"
+                  what={`${ROLE[j.role]} claims`}
+                  text={pretty(j.decoded.claims)}
+                />
+              </div>
+              <ClaimsTable claims={j.explained} caption={`${ROLE[j.role]} claims explained`} />
+              {j.findings.length > 0 && (
+                <FindingsList findings={j.findings} label={`${ROLE[j.role]} checks`} />
+              )}
+            </div>
+          ))}
+
+          <div className="card">
+            <h3>Report to hand back</h3>
+            <p className="hint">
+              Markdown: the cause, the fix, and the evidence with every secret masked.
+            </p>
+            <div className="inline-actions">
+              <CopyButton text={report.report} label="Copy report" />
+              <button
+                type="button"
+                className="btn btn-secondary"
+                onClick={() => saveReport(report.report)}
+              >
+                Save report…
+              </button>
+            </div>
+            <details className="disclosure">
+              <summary>Show the report</summary>
+              <pre className="code" tabIndex={0} aria-label="Report">
+                {report.report}
+              </pre>
+            </details>
+          </div>
         </div>
       )}
     </StepSection>

@@ -21,7 +21,7 @@ export type OpKey =
   | 'revealAccessToken'
   | 'decodeToken'
   | 'callResource'
-  | 'inspectAssertion'
+  | 'inspect'
   | 'clearExchanges'
   | 'prepareRegistration'
   | 'sendRegistration'
