@@ -1,3 +1,6 @@
+import type { Finding } from './diagnosis-codes.js';
+import { finding } from './findings.js';
+import { SOURCES } from './presets.js';
 import type { DiscoveryDocument, DiscoveryField } from './types.js';
 
 type Rule = { name: string; level: 'required' | 'recommended' | 'optional'; note?: string };
@@ -95,4 +98,40 @@ export function discoveryUrls(target: {
     });
   }
   return out;
+}
+
+/**
+ * VENDORS.md G13: a smart-configuration that does not advertise asymmetric client authentication
+ * (private_key_jwt, RS384/ES384, client-confidential-asymmetric). Inferno's bulk discovery test
+ * only warns on these fields, so this is a warning: fall back to the vendor's documentation.
+ */
+export function authFieldFindings(doc: Record<string, unknown>, url: string): Finding[] {
+  const list = (k: string) =>
+    Array.isArray(doc[k]) ? (doc[k] as unknown[]).map(String) : undefined;
+  const methods = list('token_endpoint_auth_methods_supported');
+  const algs = list('token_endpoint_auth_signing_alg_values_supported');
+  const caps = list('capabilities');
+  const gaps: string[] = [];
+  if (!methods) gaps.push('token_endpoint_auth_methods_supported is missing');
+  else if (!methods.includes('private_key_jwt'))
+    gaps.push(
+      `token_endpoint_auth_methods_supported [${methods.join(', ')}] lacks private_key_jwt`,
+    );
+  if (!algs) gaps.push('token_endpoint_auth_signing_alg_values_supported is missing');
+  else if (!algs.some((a) => a === 'RS384' || a === 'ES384'))
+    gaps.push(
+      `token_endpoint_auth_signing_alg_values_supported [${algs.join(', ')}] has neither RS384 nor ES384`,
+    );
+  if (caps && !caps.includes('client-confidential-asymmetric'))
+    gaps.push('capabilities lacks client-confidential-asymmetric');
+  if (!gaps.length) return [];
+  const inf = SOURCES['INF-BULK-DISC'];
+  return [
+    finding('DISCOVERY_INCOMPLETE', `smart-configuration at ${url}: ${gaps.join('; ')}.`, {
+      severity: 'warning',
+      title: 'Discovery does not advertise asymmetric client authentication',
+      fix: "Inferno only warns on these fields: the server may still accept private_key_jwt. Take the auth method and alg from the vendor's documentation (SMART: private_key_jwt with RS384 or ES384) and set them in the profile.",
+      source: `G13: [${inf.tag}] ${inf.url}; [HL7-CONF] ${SOURCES['HL7-CONF'].url}`,
+    }),
+  ];
 }

@@ -163,6 +163,14 @@ describe('merging', () => {
     expect(e.items.map((i) => i.name)).toEqual(['item 1', 'item 2', 'item 3']);
   });
 
+  it('a cut-off or encrypted JWT is not read, and says how to fix it', () => {
+    const cut = readEvidence([{ text: ASSERTION.split('.').slice(0, 2).join('.') }]);
+    expect(cut.items[0]!.summary).toMatch(/has 2 dot-separated segments, not 3: copy the whole/);
+    expect(cut.response).toBeUndefined();
+    const jwe = readEvidence([{ text: 'eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d' }]);
+    expect(jwe.items[0]!.summary).toMatch(/encrypted JWT \(JWE/);
+  });
+
   it('an empty item is listed as not read, not dropped', () => {
     const e = readEvidence([{ text: ' ', name: 'blank.txt' }, { text: ASSERTION }]);
     expect(e.items[0]).toEqual({

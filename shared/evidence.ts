@@ -388,6 +388,14 @@ export function readEvidenceItem(text: string, name: string, harEntry?: number):
   const t = text.trim();
   if (!t) throw new Error('It is empty.');
   if (looksLikeJwt(t)) return { kind: 'jwt', summary: 'A JWT.', jwts: [{ jwt: t, from: name }] };
+  if (/^eyJ[\w-]*(\.[\w-]*)*$/.test(t)) {
+    const n = t.split('.').length;
+    throw new Error(
+      n === 5
+        ? 'It is an encrypted JWT (JWE, 5 segments); only signed JWTs can be read. Paste the signed JWT, or decrypt it first.'
+        : `It starts like a JWT but has ${n} dot-separated segment${n === 1 ? '' : 's'}, not 3: copy the whole token (header.claims.signature).`,
+    );
+  }
   if (/^curl\s/.test(t)) {
     const req = parseCurl(t);
     return {

@@ -11,6 +11,7 @@ import { requestParams, type Evidence } from './evidence.js';
 import { finding, rankFindings } from './findings.js';
 import { decodeForDisplay, explainClaims } from './jwt-view.js';
 import { getPreset, type VendorPreset } from './presets.js';
+import type { AppError } from './result.js';
 import { collectResponseSecrets, redactHeaders, redactText, type SecretMap } from './redact.js';
 import { parseBodyTolerantly } from './tolerant-json.js';
 import type {
@@ -157,6 +158,16 @@ const dateSec = (v: string | undefined) => {
 
 function isTokenRequest(params: [string, string][]): boolean {
   return params.some(([n]) => n === 'grant_type');
+}
+
+/** The error for evidence of which nothing could be read, with what to paste instead. */
+export function unreadableEvidence(evidence: Evidence): AppError | undefined {
+  if (evidence.jwts.length || evidence.request || evidence.response) return undefined;
+  return {
+    code: 'INVALID_INPUT',
+    message: `Nothing in the evidence could be read: ${evidence.items.map((i) => `${i.name}: ${i.summary}`).join('; ')}`,
+    fix: 'Paste a JWT, a token request body, an error response, a curl command, or a HAR file.',
+  };
 }
 
 /** Builds the Inspector's report. `evidence` is unmasked; the report is not. */

@@ -93,6 +93,14 @@ export const SOURCES = {
   'OE-ISS8556': ref('OE-ISS8556', 'https://github.com/openemr/openemr/issues/8556', 'primary'),
   'OE-ISS8668': ref('OE-ISS8668', 'https://github.com/openemr/openemr/issues/8668', 'primary'),
   'OE-ISS8958': ref('OE-ISS8958', 'https://github.com/openemr/openemr/issues/8958', 'primary'),
+  'INF-BULK-DISC': ref(
+    'INF-BULK-DISC',
+    gh(
+      'inferno-framework/bulk-data-test-kit',
+      'lib/bulk_data_test_kit/v1.0.1/bulk_data_smart_discovery_v101_contents_test.rb',
+    ),
+    'primary',
+  ),
   'OE-ISS12303': ref('OE-ISS12303', 'https://github.com/openemr/openemr/issues/12303', 'community'),
   'OE-PR9383': ref('OE-PR9383', 'https://github.com/openemr/openemr/pull/9383', 'primary'),
   'OE-PR9463': ref('OE-PR9463', 'https://github.com/openemr/openemr/pull/9463', 'primary'),

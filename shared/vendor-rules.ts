@@ -82,8 +82,10 @@ export interface DiagnosisContext {
   earlier: { url: string; clientId?: string; ok: boolean }[];
   /** Local findings of the pre-flight lint. */
   preflight: Finding[];
-  /** What was called: the token endpoint (default) or a resource server. */
-  target?: 'token' | 'resource';
+  /** What was called: the token endpoint (default), a resource server or the registration endpoint. */
+  target?: 'token' | 'resource' | 'registration';
+  /** Registration calls: the client metadata as sent (RFC 7591). */
+  registration?: Record<string, unknown>;
   /** Resource calls: the scope granted with the token used. */
   grantedScope?: string;
   /** The token answer was a success (only 'success' rules run then). */
@@ -98,9 +100,9 @@ export interface VendorRule {
   /**
    * 'request': checked before sending (and again on the answer); 'response': on a failed token
    * answer; 'success': on a successful token answer (notes, never errors); 'resource': on a
-   * failed resource (FHIR) call.
+   * failed resource (FHIR) call; 'registration': on a failed registration (RFC 7591) answer.
    */
-  phase: 'request' | 'response' | 'success' | 'resource';
+  phase: 'request' | 'response' | 'success' | 'resource' | 'registration';
   /** Severity of the finding (default 'error'; 'success' rules use 'info' or 'warning'). */
   severity?: 'error' | 'warning' | 'info';
   /** An error shape id of the preset that the response must match. */
@@ -401,6 +403,37 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     evidence: (c) => `${said(c)} "Enable OAuth2 Password Grant" is off by default in OpenEMR.`,
     fix: 'Use the authorization code flow; for testing only, enable the OAuth2 password grant in Administration → Config → Connectors.',
   },
+  {
+    id: 'O7',
+    vendors: ['openemr'],
+    phase: 'response',
+    when: (c) =>
+      c.request.grant === 'client_credentials' && c.response?.error === 'unauthorized_client',
+    code: 'GRANT_NOT_ALLOWED',
+    likelihood: 92,
+    title: 'The OpenEMR client record lacks client_credentials (grant types not saved)',
+    evidence: (c) =>
+      `${said(c)} OpenEMR keeps the grant types of the client record, and a client registered through /registration is saved with authorization_code only: the grant_types sent are not stored (#8547, 7.0.3).`,
+    fix: 'Check the grant types of the client in Administration → System → API Clients and add client_credentials, or upgrade OpenEMR past the #8547 fix; registering again does not help.',
+    source: src('OE-ISS8547', 'OE-AC'),
+  },
+  // Registration answers (6.3 O6)
+  {
+    id: 'O6',
+    vendors: ['openemr'],
+    phase: 'registration',
+    when: (c) => {
+      const jwks = c.registration?.jwks;
+      return !!jwks && typeof jwks === 'object' && (c.response?.status ?? 0) >= 400;
+    },
+    code: 'CLIENT_METADATA_INVALID',
+    likelihood: 95,
+    title: 'OpenEMR fails on jwks sent by value (bug #8958)',
+    evidence: (c) =>
+      `HTTP ${c.response!.status} from ${c.request.url} to a registration that sent jwks as a JSON object; OpenEMR 7.0.3 reads jwks as a string and fails on the object (#8958).${c.response!.text ? ` Answer: "${c.response!.text.slice(0, 100).trim()}".` : ''}`,
+    fix: 'Register with jwks_uri instead (publish the public JWKS, e.g. with the JWKS hosting step, and set the profile JWKS URL), or upgrade OpenEMR past the #8958 fix.',
+    source: src('OE-ISS8958'),
+  },
   // 6.4 Oracle Health
   {
     id: 'C1',
@@ -539,6 +572,26 @@ export const VENDOR_RULES: readonly VendorRule[] = [
       `${said(c)} The assertion passes every local check; the commonest cause is iss/sub = ${c.profile.clientId ?? ''} being the production client id used against non-production (or the reverse), or a registration not yet synced.`,
     fix: 'Use the client id of this environment (the app page shows a Non-Production and a Production Client ID) in iss and sub.',
     source: src('EPIC-MIRROR', 'EPIC-NANGO', 'EPIC-GO'),
+  },
+  {
+    id: 'E2',
+    vendors: ['epic'],
+    phase: 'response',
+    shape: 'epic-null-description',
+    when: (c) =>
+      !succeededBefore(c) &&
+      c.earlier.some((e) => e.ok && e.url !== c.request.url && /\/oauth2\/token$/.test(e.url)),
+    code: 'CLIENT_DISABLED',
+    likelihood: 70,
+    title: 'Works in another Epic environment, refused here: the app is not active for this one',
+    evidence: (c) => {
+      const there = [...c.earlier]
+        .reverse()
+        .find((e) => e.ok && e.url !== c.request.url && /\/oauth2\/token$/.test(e.url))!;
+      return `${said(c)} Earlier in this run ${there.clientId ?? 'a client'} got a token from ${there.url}, and the assertion to ${c.request.url} passes every local check. In a customer (production) environment the organisation must download and activate the app, its administrator (ECSA) must map client ${c.profile.clientId ?? ''} to an Epic user, and the app's production key / JKU must be set for the license; the sandbox needs none of that.`;
+    },
+    fix: 'Ask the customer organisation to activate the app and map its client id to an Epic user; check the production client id is used and the production JWK Set URL is set on the app.',
+    source: src('EPIC-MIRROR', 'EPIC-DEV'),
   },
   {
     id: 'E5',
@@ -859,7 +912,10 @@ export function vendorFindings(c: DiagnosisContext): RankedFinding[] {
   const out: RankedFinding[] = [];
   for (const rule of VENDOR_RULES) {
     if (!applies(rule, vendor)) continue;
-    if ((rule.phase === 'resource') !== (c.target === 'resource')) continue;
+    const target = c.target ?? 'token';
+    if (rule.phase === 'resource' || rule.phase === 'registration') {
+      if (rule.phase !== target) continue;
+    } else if (target !== 'token') continue;
     if (rule.phase !== 'request' && !c.response) continue;
     // Success rules only on a successful answer; failure rules never on one.
     if ((rule.phase === 'success') !== !!c.succeeded) continue;
@@ -921,6 +977,34 @@ export function resourceFindings(x: {
     preflight: [],
     target: 'resource',
     ...(x.grantedScope ? { grantedScope: x.grantedScope } : {}),
+  }).map((r) => r.finding);
+}
+
+/** Vendor findings for a failed registration (RFC 7591) answer, most likely first. */
+export function registrationFindings(x: {
+  vendor?: string;
+  url: string;
+  metadata: Record<string, unknown>;
+  status: number;
+  headers: HeaderList;
+  body: string;
+  json?: Record<string, unknown>;
+}): Finding[] {
+  const preset = presetFor(x.vendor);
+  return vendorFindings({
+    ...(preset ? { preset } : {}),
+    profile: { ...(x.vendor ? { vendor: x.vendor } : {}), authMethod: '' },
+    request: { url: x.url, headers: [], params: [] },
+    response: responseContext({
+      status: x.status,
+      headers: x.headers,
+      text: x.body,
+      ...(x.json ? { json: x.json } : {}),
+    }),
+    earlier: [],
+    preflight: [],
+    target: 'registration',
+    registration: x.metadata,
   }).map((r) => r.finding);
 }
 

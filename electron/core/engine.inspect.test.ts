@@ -134,7 +134,7 @@ describe('Inspector: Oracle Health', () => {
   let good: CustomerKey;
   let rs256: CustomerKey;
   beforeAll(async () => {
-    sim = await startOracleHealthSim();
+    sim = await startOracleHealthSim({ otherTenants: ['tenant-b'] });
     good = await customerKey('RS384');
     rs256 = await customerKey('RS256');
     sim.addClient({ clientId: 'cust-app', jwks: { keys: [good.publicJwk, rs256.publicJwk] } });
@@ -245,6 +245,36 @@ describe('Inspector: Oracle Health', () => {
     expect(r0.findings.filter((f) => f.severity === 'error')).toEqual([]);
     const token = (JSON.parse(first.responseBody) as { access_token: string }).access_token;
     expect(JSON.stringify(r0)).not.toContain(token);
+  });
+
+  it('a FHIR call with a token of another tenant: curl and the raw 401 give TOKEN_AUDIENCE_MISMATCH', async () => {
+    const jwt = await assertion(good, { clientId: 'cust-app', aud: sim.urls.tokenEndpoint });
+    const tokenAnswer = await post(sim.urls.tokenEndpoint, [], form(jwt));
+    expect(tokenAnswer.status).toBe(200);
+    const token = (JSON.parse(tokenAnswer.responseBody) as { access_token: string }).access_token;
+    const url = `${sim.urls.fhirBaseFor('tenant-b')}/Patient`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(401);
+    const seen: Seen = {
+      url,
+      headers: [['authorization', `Bearer ${token}`]],
+      body: '',
+      status: res.status,
+      statusText: res.statusText,
+      responseHeaders: [...res.headers.entries()],
+      responseBody: await res.text(),
+    };
+    const r = await inspect({
+      items: [
+        { text: `curl ${shellQuote(url)} -H ${shellQuote(`Authorization: Bearer ${token}`)}` },
+        { text: rawResponse(seen) },
+      ],
+      preset: 'oracle-health',
+    });
+    expect(r.findings[0]!.code).toBe('TOKEN_AUDIENCE_MISMATCH');
+    expect(r.findings[0]!.source).toMatch(/^C6:/); // the vendor rule, not the generic 401 guess
+    expect(r.exchange?.request?.method).toBe('GET');
+    expect(JSON.stringify(r)).not.toContain(token);
   });
 
   it('a signature that does not verify against the JWKS URL the customer registered', async () => {

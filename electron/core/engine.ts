@@ -24,6 +24,7 @@ import {
 import {
   AS_FIELDS,
   SMART_FIELDS,
+  authFieldFindings,
   checkFields,
   discoveryUrls,
 } from '../../shared/discovery-rules.js';
@@ -36,7 +37,7 @@ import {
   maskSecret,
 } from '../../shared/jwt-view.js';
 import { readEvidence } from '../../shared/evidence.js';
-import { inspectEvidence } from '../../shared/inspect.js';
+import { inspectEvidence, unreadableEvidence } from '../../shared/inspect.js';
 import { profileFileSchema } from '../../shared/profile-file.js';
 import { collectResponseSecrets, type SecretMap } from '../../shared/redact.js';
 import { resourceFindings } from '../../shared/vendor-rules.js';
@@ -565,6 +566,7 @@ export class Engine implements DebuggerApi {
             ),
           );
         if (kind === 'smart-configuration') {
+          findings.push(...authFieldFindings(json, url));
           const methods = json.code_challenge_methods_supported;
           if (Array.isArray(methods) && methods.includes('plain'))
             findings.push(
@@ -880,12 +882,8 @@ export class Engine implements DebuggerApi {
   inspect(input: InspectEvidenceInput) {
     return guard(async (): Promise<InspectReport> => {
       const evidence = readEvidence(input.items, input.harEntry);
-      if (!evidence.jwts.length && !evidence.request && !evidence.response)
-        throw new AppFailure(
-          'INVALID_INPUT',
-          `Nothing in the evidence could be read: ${evidence.items.map((i) => `${i.name}: ${i.summary}`).join('; ')}`,
-          'Paste a JWT, a token request body, an error response, a curl command, or a HAR file.',
-        );
+      const unreadable = unreadableEvidence(evidence);
+      if (unreadable) throw new AppFailure(unreadable.code, unreadable.message, unreadable.fix);
       const jwksFindings: Finding[] = [];
       const jwksText = input.jwks ?? evidence.jwks;
       const jwks = await this.loadJwks(

@@ -5,6 +5,7 @@ import { maskSecret } from '../../shared/jwt-view.js';
 import type { SecretMap } from '../../shared/redact.js';
 import { AppFailure } from '../../shared/result.js';
 import { parseBodyTolerantly, snippet } from '../../shared/tolerant-json.js';
+import { registrationFindings } from '../../shared/vendor-rules.js';
 import {
   AUTH_METHODS,
   HMAC_ALGS,
@@ -206,6 +207,7 @@ function diagnose(
   url: string,
   sent: SendResult,
   preflight: Finding[],
+  vendor?: { id?: string; metadata?: Json },
 ): { ok: boolean; json?: Json; findings: Finding[] } {
   const { exchange, raw } = sent;
   if (!raw)
@@ -254,7 +256,20 @@ function diagnose(
       );
     return { ok, ...(json ? { json } : {}), findings: rankFindings(out) };
   }
-  // Definite local mistakes come first, with what the server said.
+  // Vendor rules (VENDORS.md §6, e.g. O6) name a known cause of this answer: they lead.
+  const known = vendor?.metadata
+    ? registrationFindings({
+        ...(vendor.id ? { vendor: vendor.id } : {}),
+        url,
+        metadata: vendor.metadata,
+        status,
+        headers: raw.headers,
+        body: raw.body,
+        ...(json ? { json } : {}),
+      })
+    : [];
+  const knownCodes = new Set(known.map((f) => f.code));
+  // Definite local mistakes come next, with what the server said.
   out.push(
     ...preflight
       .filter((f) => f.severity === 'error')
@@ -317,7 +332,12 @@ function diagnose(
       }),
     );
   out.push(...preflight.filter((f) => f.severity !== 'error'));
-  return { ok, ...(json ? { json } : {}), findings: rankFindings(out) };
+  if (!known.length) return { ok, ...(json ? { json } : {}), findings: rankFindings(out) };
+  return {
+    ok,
+    ...(json ? { json } : {}),
+    findings: [...known, ...rankFindings(out.filter((f) => !knownCodes.has(f.code)))],
+  };
 }
 
 /** Dynamic client registration (RFC 7591) and management (RFC 7592) for a profile. */
@@ -545,7 +565,10 @@ export class Registrations {
     meta: Json | undefined,
     preflight: Finding[],
   ): Promise<RegistrationResult> {
-    const d = diagnose(action, url, sent, preflight);
+    const d = diagnose(action, url, sent, preflight, {
+      ...(p.vendor ? { id: p.vendor } : {}),
+      ...(meta ? { metadata: meta } : {}),
+    });
     let stored: string[] = [];
     let nextSteps: NextStep[] = [];
     const findings = [...d.findings];

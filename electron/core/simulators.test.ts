@@ -43,7 +43,7 @@
  * | Aidbox        | patient/ scope for a smart-app client                 | AB2     | SCOPE_INVALID_FOR_GRANT     |
  * | Aidbox        | client_assertion_types not configured on the Client   | AB3     | AUTH_METHOD_MISMATCH        |
  * | Aidbox        | opaque token without expires_in                       | AB4     | success; TOKEN_RESPONSE_INVALID warning first |
- * | Aidbox        | token still valid after "logout" (Session not closed) | AB5     | none yet: needs a code (e.g. SESSION_NOT_CLOSED) or a note on revocation |
+ * | Aidbox        | token still valid after "logout" (Session not closed) | AB5     | none yet: the engine's revoke/logout has no vendor hook (DELETE /Session is simulated) |
  * | Keycloak      | service accounts off                                  | K1      | GRANT_NOT_ALLOWED           |
  * | Keycloak      | public client                                         | K2      | AUTH_METHOD_MISMATCH        |
  * | Keycloak      | wrong secret                                          | K3      | CLIENT_SECRET_INVALID       |
@@ -81,6 +81,10 @@
  * | SMART v2      | state on the redirect differs                         | A6      | STATE_MISMATCH              |
  * | SMART v2      | two client auth methods at the code exchange          | A7      | AUTH_METHOD_MISMATCH        |
  * | SMART v2      | offline_access asked, no refresh token issued         | A8      | REFRESH_NOT_ISSUED          |
+ * | OpenEMR       | registration with jwks by value fails (#8958)         | O6      | CLIENT_METADATA_INVALID     |
+ * | OpenEMR       | grant types not saved from /registration (#8547)      | O7      | GRANT_NOT_ALLOWED           |
+ * | Epic          | works in the sandbox, refused in the customer's prod  | E2      | CLIENT_DISABLED             |
+ * | SMART (Epic sim) | discovery lacks the client auth fields             | G13     | DISCOVERY_INCOMPLETE (warning) |
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAidboxSim, type AidboxSim } from '../../e2e/fixtures/simulators/aidbox.js';

@@ -1051,3 +1051,122 @@ describe('Oracle Health authorization code: top-1 cause', () => {
     }
   });
 });
+
+// --- Last rows: O6, O7 (OpenEMR registration bugs), E2 (sandbox vs customer), G13 (discovery) -------
+
+describe('Registration, environment and discovery rows: top-1 cause', () => {
+  let oe: OpenEmrSim;
+  let sandbox: EpicSim;
+  let customer: EpicSim;
+  beforeAll(async () => {
+    [oe, sandbox, customer] = await Promise.all([
+      startOpenEmrSim({ switches: { systemScopesEnabled: true } }),
+      startEpicSim(),
+      startEpicSim({ environment: 'production' }),
+    ]);
+    oe.setClientJwks('o7-keys', jwks(rsKey));
+    // One Epic registration: the non-production id works in the sandbox; the customer's
+    // production environment has not activated the app / mapped the client to a user (E2).
+    for (const [sim, id] of [
+      [sandbox, 'e2-np'],
+      [customer, 'e2-prod'],
+    ] as const) {
+      sim.addApp({
+        nonProductionClientId: 'e2-np',
+        productionClientId: 'e2-prod',
+        jwksUri: sim.clientJwksUrl(id),
+        userMapped: sim === sandbox,
+      });
+      sim.setClientJwks(id, jwks(rsKey));
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([oe?.close(), sandbox?.close(), customer?.close()]);
+  });
+  const oeProfile = (extra: Partial<ProfileInput> = {}) =>
+    profile({
+      name: 'oe-register',
+      clientId: '',
+      vendor: 'openemr',
+      fhirBaseUrl: oe.urls.fhirBase,
+      scope: 'system/Patient.read',
+      auth: pk(rsKey.id),
+      ...extra,
+    });
+  async function register(profileId: string) {
+    const draft = must(await engine.prepareRegistration({ profileId }));
+    return must(await engine.sendRegistration({ profileId, body: draft.body }));
+  }
+
+  it('O6 OpenEMR registration with jwks by value fails (#8958) → CLIENT_METADATA_INVALID', async () => {
+    oe.switches.jwksByValueRejected = true;
+    try {
+      const p = await oeProfile();
+      const r = await register(p.id);
+      expect(r.ok).toBe(false);
+      expect(r.status).toBe(500);
+      check('OpenEMR O6 jwks by value', 'CLIENT_METADATA_INVALID', r.findings);
+      expect(r.findings[0]?.evidence).toContain('#8958');
+      expect(r.findings[0]?.fix).toContain('jwks_uri');
+    } finally {
+      oe.switches.jwksByValueRejected = false;
+    }
+  });
+
+  it('O7 grant type not saved from /registration (#8547) → GRANT_NOT_ALLOWED', async () => {
+    oe.switches.grantTypesNotSaved = true;
+    try {
+      const p = await oeProfile({ jwksUri: oe.clientJwksUrl('o7-keys') });
+      const r = await register(p.id);
+      expect(r.ok).toBe(true);
+      const clientId = r.profile.clientId!;
+      // The admin enables the client (O1); its record still has authorization_code only.
+      oe.enableClient(clientId);
+      expect(oe.clients.get(clientId)?.grantTypes).toEqual(['authorization_code']);
+      const { ok, findings } = await token(p.id);
+      expect(ok).toBe(false);
+      check('OpenEMR O7 grant types not saved', 'GRANT_NOT_ALLOWED', findings);
+      expect(findings[0]?.evidence).toContain('#8547');
+    } finally {
+      oe.switches.grantTypesNotSaved = false;
+    }
+  });
+
+  it('E2 works in the sandbox, fails in the customer environment → CLIENT_DISABLED', async () => {
+    const np = await profile({
+      vendor: 'epic',
+      fhirBaseUrl: sandbox.urls.fhirBase,
+      clientId: 'e2-np',
+      jwksUri: sandbox.clientJwksUrl('e2-np'),
+      scope: 'system/Patient.read',
+      auth: pk(rsKey.id),
+    });
+    expect((await token(np.id)).ok).toBe(true);
+    const prod = await profile({
+      vendor: 'epic',
+      fhirBaseUrl: customer.urls.fhirBase,
+      clientId: 'e2-prod',
+      jwksUri: customer.clientJwksUrl('e2-prod'),
+      scope: 'system/Patient.read',
+      auth: pk(rsKey.id),
+    });
+    const { ok, findings } = await token(prod.id);
+    expect(ok).toBe(false);
+    check('Epic E2 sandbox works, customer refuses', 'CLIENT_DISABLED', findings);
+    expect(findings[0]?.evidence).toContain(sandbox.urls.tokenEndpoint);
+  });
+
+  it('G13 discovery without the client auth fields → DISCOVERY_INCOMPLETE (warning)', async () => {
+    const full = must(await engine.discover({ fhirBaseUrl: sandbox.urls.fhirBase }));
+    expect(full.findings.filter((f) => f.code === 'DISCOVERY_INCOMPLETE')).toEqual([]);
+    sandbox.switches.discoveryAuthFields = false;
+    try {
+      const d = must(await engine.discover({ fhirBaseUrl: sandbox.urls.fhirBase }));
+      check('SMART G13 discovery lacks auth fields', 'DISCOVERY_INCOMPLETE', d.findings);
+      expect(d.findings[0]?.severity).toBe('warning');
+      expect(d.findings[0]?.evidence).toContain('token_endpoint_auth_methods_supported');
+    } finally {
+      sandbox.switches.discoveryAuthFields = true;
+    }
+  });
+});

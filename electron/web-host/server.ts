@@ -101,7 +101,16 @@ export async function startWebHost(opts: {
       if (!(API_METHODS as readonly string[]).includes(method))
         return send(res, 404, err('NOT_FOUND', `Unknown method ${method}.`));
       const body = await readBody(req);
-      if (body === undefined) return send(res, 413, err('INVALID_INPUT', 'Request too large.'));
+      if (body === undefined)
+        return send(
+          res,
+          413,
+          err(
+            'INVALID_INPUT',
+            `The request is larger than ${MAX_BODY / 1048576} MB, the most this local host accepts.`,
+            'Send less: for the Inspector, fewer or smaller pieces (for a HAR, only the failing requests).',
+          ),
+        );
       let args: unknown;
       try {
         args = (JSON.parse(body || '{}') as { args?: unknown }).args ?? [];

@@ -10,7 +10,7 @@ import { lintAssertion } from '../../../shared/assertion-lint.js';
 import type { Finding } from '../../../shared/diagnosis-codes.js';
 import { readEvidence } from '../../../shared/evidence.js';
 import { finding } from '../../../shared/findings.js';
-import { inspectEvidence } from '../../../shared/inspect.js';
+import { inspectEvidence, unreadableEvidence } from '../../../shared/inspect.js';
 import { explainClaims, maskSecret } from '../../../shared/jwt-view.js';
 import type { Result } from '../../../shared/result.js';
 import type {
@@ -1155,15 +1155,8 @@ export function createFakeApi(
 
     inspect: (input) => {
       const evidence = readEvidence(input.items, input.harEntry);
-      if (!evidence.jwts.length && !evidence.request && !evidence.response)
-        return {
-          ok: false,
-          error: {
-            code: 'INVALID_INPUT',
-            message: `Nothing in the evidence could be read: ${evidence.items.map((i) => `${i.name}: ${i.summary}`).join('; ')}`,
-            fix: 'Paste a JWT, a token request body, an error response, a curl command, or a HAR file.',
-          },
-        };
+      const unreadable = unreadableEvidence(evidence);
+      if (unreadable) return { ok: false, error: unreadable };
       // The fake has no keys: signatures stay unchecked; the diagnosis is the real one.
       return ok(inspectEvidence(evidence, input, { verifications: new Map(), nowSec: nowSec() }));
     },
