@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FAKE_KEY, FAKE_PROFILE } from '../api/fake-api.js';
 import { useApp } from '../store/index.js';
@@ -26,7 +26,10 @@ describe('Keys step', () => {
     expect(rows).toHaveLength(2);
     expect(rows[1]!.textContent).toContain('my-ec-key');
     expect(rows[1]!.textContent).toContain('ES384');
-    expect((screen.getByLabelText('Key ID (kid)') as HTMLInputElement).value).toBe('');
+    // The field clears once the generate call has returned (after the list has updated).
+    await waitFor(() =>
+      expect((screen.getByLabelText('Key ID (kid)') as HTMLInputElement).value).toBe(''),
+    );
   });
 
   it('only offers algorithms that fit the key type', async () => {
