@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCurl, readEvidence, readEvidenceItem, requestParams } from './evidence.js';
-import { inferJwtRole } from './inspect.js';
+import { inferJwtRole, inspectEvidence, maskUrl } from './inspect.js';
 
 // Unsigned test JWTs: only their shape matters to the reader.
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -193,5 +193,68 @@ describe('JWT roles from claims', () => {
     expect(inferJwtRole(d({ iss: 'as', sub: 'u', scope: 'x' }))).toBe('access_token');
     expect(inferJwtRole(d({ iss: 'as' }, { alg: 'RS256', typ: 'at+jwt' }))).toBe('access_token');
     expect(inferJwtRole(d({ iss: 'as', sub: 'u' }))).toBe('jwt');
+  });
+});
+
+describe('masking', () => {
+  it('masks codes and tokens in URLs (query and fragment), and leaves other URLs as they are', () => {
+    expect(maskUrl('https://app/cb?code=abc123&state=s1')).toBe(
+      'https://app/cb?code={{code}}&state=s1',
+    );
+    expect(maskUrl('https://app/cb#access_token=tok123&token_type=Bearer')).toBe(
+      'https://app/cb#access_token={{access_token}}&token_type=Bearer',
+    );
+    expect(maskUrl('https://fhir/Patient?_count=1')).toBe('https://fhir/Patient?_count=1');
+  });
+
+  it('a HAR with the redirect carrying the code shows no code anywhere', async () => {
+    const text = JSON.stringify({
+      log: {
+        entries: [
+          {
+            request: {
+              method: 'GET',
+              url: 'https://app/cb?code=secret-code-1&state=s',
+              headers: [],
+            },
+            response: { status: 200, headers: [], content: { text: '' } },
+          },
+          {
+            request: {
+              method: 'POST',
+              url: 'https://as/token',
+              headers: [],
+              postData: { text: 'grant_type=authorization_code&code=other-code-2&client_id=a' },
+            },
+            response: { status: 400, headers: [], content: { text: '{"error":"invalid_grant"}' } },
+          },
+        ],
+      },
+    });
+    const r = await inspectEvidence(
+      readEvidence([{ text }]),
+      {},
+      { verifications: new Map(), nowSec: 0 },
+    );
+    const all = JSON.stringify(r);
+    expect(all).not.toContain('secret-code-1');
+    expect(all).not.toContain('other-code-2');
+    // The code sent is not the one on the redirect (the callback entry precedes it).
+    expect(r.findings[0]!.code).toBe('CODE_INVALID');
+    expect(r.findings[0]!.evidence).toMatch(/not the one on the redirect/);
+  });
+});
+
+describe('authorization code context', () => {
+  it('pasted authorize and redirect URLs are read as the flow around the token request', () => {
+    const e = readEvidence([
+      {
+        text: 'https://as/authorize?response_type=code&client_id=a&redirect_uri=https%3A%2F%2Fapp%2Fcb&state=s1&code_challenge=x&code_challenge_method=S256',
+      },
+      { text: 'https://app/cb?code=c1&state=s2' },
+    ]);
+    expect(e.items.map((i) => i.kind)).toEqual(['authorize-url', 'redirect-url']);
+    expect(e.flow.authorize).toContainEqual(['redirect_uri', 'https://app/cb']);
+    expect(e.flow.callback).toContainEqual(['state', 's2']);
   });
 });

@@ -30,8 +30,26 @@ export interface FoundJwt {
   role?: 'client_assertion' | 'access_token' | 'id_token';
 }
 
+/**
+ * The authorization-code context around a token request: the authorize request, the redirect
+ * back, and earlier token requests (from a HAR, or pasted URLs).
+ */
+export interface FlowContext {
+  /** Query parameters of the authorize request. */
+  authorize?: [string, string][];
+  /** Query parameters of the redirect back to the app (code, state, iss, error). */
+  callback?: [string, string][];
+  /** Token requests before the diagnosed one: their parameters and status. */
+  earlierTokenRequests: {
+    params: [string, string][];
+    status: number;
+    json?: Record<string, unknown>;
+  }[];
+}
+
 /** Everything read from the evidence, merged. */
 export interface Evidence {
+  flow: FlowContext;
   items: EvidenceSummary[];
   request?: RawRequest;
   response?: RawResponse;
@@ -47,6 +65,7 @@ export interface Evidence {
 /** One item, read on its own. */
 interface Piece {
   kind: EvidenceKind;
+  flow?: Partial<FlowContext>;
   summary: string;
   request?: RawRequest;
   response?: RawResponse;
@@ -258,6 +277,33 @@ export function parseCurl(command: string): RawRequest & { notes: string[] } {
   };
 }
 
+// --- authorization code context ----------------------------------------------------------------
+
+const queryOf = (url: string): [string, string][] => {
+  try {
+    const u = new URL(url);
+    return [
+      ...u.searchParams,
+      ...(u.hash.includes('=') ? new URLSearchParams(u.hash.slice(1)) : []),
+    ];
+  } catch {
+    return [];
+  }
+};
+const has = (q: [string, string][], name: string) => q.some(([n]) => n === name);
+
+/** An authorize request URL (response_type and client_id in the query). */
+export function isAuthorizeUrl(url: string): boolean {
+  const q = queryOf(url);
+  return has(q, 'response_type') && has(q, 'client_id');
+}
+
+/** A redirect back to the app (code or error, usually with state). */
+export function isCallbackUrl(url: string): boolean {
+  const q = queryOf(url);
+  return !has(q, 'response_type') && (has(q, 'code') || (has(q, 'error') && has(q, 'state')));
+}
+
 // --- HAR ---------------------------------------------------------------------------------------
 
 const nameValue = z.object({ name: z.string(), value: z.string() });
@@ -357,6 +403,25 @@ function readHar(json: unknown, chosen: number | undefined): Piece {
     throw new Error(`The HAR file has entries 0 to ${entries.length - 1}; ${chosen} is not one.`);
   const index = chosen ?? pickHarEntry(entries, tokenish);
   const e = entries[index]!;
+  // What came before it: the authorize request, the redirect back (a request URL, or the
+  // Location of a redirect response), and earlier token requests.
+  const flow: FlowContext = { earlierTokenRequests: [] };
+  for (let i = 0; i < index; i++) {
+    const x = entries[i]!;
+    const location = x.response.headers.find((h) => h.name.toLowerCase() === 'location')?.value;
+    for (const url of [x.request.url, ...(location ? [location] : [])]) {
+      if (isAuthorizeUrl(url)) flow.authorize = queryOf(url);
+      else if (isCallbackUrl(url)) flow.callback = queryOf(url);
+    }
+    if (tokenish[i]) {
+      const json = parseBodyTolerantly(harResponse(x).body).json;
+      flow.earlierTokenRequests.push({
+        params: requestParams(harRequest(x)),
+        status: x.response.status,
+        ...(json ? { json } : {}),
+      });
+    }
+  }
   const request = harRequest(e);
   const response = harResponse(e);
   const json2 = parseBodyTolerantly(response.body).json;
@@ -378,6 +443,7 @@ function readHar(json: unknown, chosen: number | undefined): Piece {
     })),
     harEntry: index,
     ...(e.startedDateTime ? { harTime: e.startedDateTime } : {}),
+    flow,
   };
 }
 
@@ -403,6 +469,16 @@ export function readEvidenceItem(text: string, name: string, harEntry?: number):
       summary: `curl: ${req.method} ${req.url ?? '(no URL)'}${req.notes.length ? `. ${req.notes.join(' ')}` : ''}`,
       request: req,
       jwts: requestJwts(req, 'the curl command'),
+    };
+  }
+  if (/^https?:\/\/\S+$/.test(t) && (isAuthorizeUrl(t) || isCallbackUrl(t))) {
+    const authorize = isAuthorizeUrl(t);
+    return {
+      kind: authorize ? 'authorize-url' : 'redirect-url',
+      summary: authorize
+        ? `Authorize request to ${t.split('?')[0]}.`
+        : `Redirect back to the app${has(queryOf(t), 'error') ? ' with an error' : ' with a code'}.`,
+      flow: authorize ? { authorize: queryOf(t) } : { callback: queryOf(t) },
     };
   }
   const firstLine = t.split(/\r?\n/, 1)[0]!.trim();
@@ -517,7 +593,7 @@ export function readEvidence(
   items: { text: string; name?: string }[],
   harEntry?: number,
 ): Evidence {
-  const out: Evidence = { items: [], jwts: [] };
+  const out: Evidence = { items: [], jwts: [], flow: { earlierTokenRequests: [] } };
   items.forEach((item, i) => {
     const name = item.name?.trim() || `item ${i + 1}`;
     let piece: Piece;
@@ -540,6 +616,10 @@ export function readEvidence(
         known.role ??= j.role;
       }
     if (piece.jwks && !out.jwks) out.jwks = piece.jwks;
+    if (piece.flow?.authorize) out.flow.authorize = piece.flow.authorize;
+    if (piece.flow?.callback) out.flow.callback = piece.flow.callback;
+    if (piece.flow?.earlierTokenRequests)
+      out.flow.earlierTokenRequests.push(...piece.flow.earlierTokenRequests);
     if (piece.harEntries) {
       out.harEntries = piece.harEntries;
       out.harEntry = piece.harEntry!;

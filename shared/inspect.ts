@@ -4,10 +4,11 @@
  * rules. Pure: the host verifies signatures (jose) and fetches JWKS, and passes the results in.
  * Everything it returns is masked: secrets become {{placeholders}}.
  */
+import { base64url } from 'jose';
 import { CLIENT_ASSERTION_TYPE, lintAssertion, lintTokenRequest } from './assertion-lint.js';
 import type { Finding } from './diagnosis-codes.js';
 import { diagnoseTokenResponse, vendorPreflight, type TokenAttempt } from './diagnose.js';
-import { requestParams, type Evidence } from './evidence.js';
+import { requestParams, type Evidence, type FlowContext } from './evidence.js';
 import { finding, rankFindings } from './findings.js';
 import { decodeForDisplay, explainClaims } from './jwt-view.js';
 import { getPreset, type VendorPreset } from './presets.js';
@@ -48,6 +49,39 @@ const SECRET_PARAMS = [
   'subject_token',
   'token',
 ];
+
+const URL_SECRETS = new Set([...SECRET_PARAMS, 'access_token', 'id_token']);
+
+/** A URL with the secrets in its query or fragment (code, tokens…) replaced by placeholders. */
+export function maskUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  const maskParams = (p: URLSearchParams) => {
+    let changed = false;
+    for (const [n] of [...p])
+      if (URL_SECRETS.has(n)) {
+        p.set(n, `{{${n}}}`);
+        changed = true;
+      }
+    return changed;
+  };
+  const q = new URLSearchParams(u.search);
+  const f = new URLSearchParams(u.hash.slice(1));
+  const qc = maskParams(q);
+  const fc = u.hash.includes('=') && maskParams(f);
+  if (!qc && !fc) return url;
+  // Placeholders stay readable: braces are not percent-encoded back.
+  const enc = (p: URLSearchParams) =>
+    p
+      .toString()
+      .replace(/%7B%7B/g, '{{')
+      .replace(/%7D%7D/g, '}}');
+  return `${u.origin}${u.pathname}${qc ? `?${enc(q)}` : u.search}${fc ? `#${enc(f)}` : u.hash}`;
+}
 
 const header = (h: HeaderList | undefined, name: string) =>
   h?.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
@@ -171,11 +205,11 @@ export function unreadableEvidence(evidence: Evidence): AppError | undefined {
 }
 
 /** Builds the Inspector's report. `evidence` is unmasked; the report is not. */
-export function inspectEvidence(
+export async function inspectEvidence(
   evidence: Evidence,
   input: Pick<InspectEvidenceInput, 'preset' | 'tokenUrl' | 'clientId' | 'status'>,
   deps: InspectDeps,
-): InspectReport {
+): Promise<InspectReport> {
   const preset: VendorPreset | undefined = getPreset(input.preset);
   const secrets: SecretMap = new Map();
 
@@ -309,7 +343,11 @@ export function inspectEvidence(
       body: response.body,
       vendor,
     });
-    findings = d.findings;
+    // Comparisons with the rest of the flow (authorize request, redirect, earlier requests) are
+    // certain, so they lead; the diagnosis of the answer follows.
+    const certain = await grantFindings(grantParam, params, evidence.flow, d.ok, json, status);
+    const codes = new Set(certain.map((f) => f.code));
+    findings = rankFindings([...certain, ...d.findings.filter((f) => !codes.has(f.code))]);
   } else if (response && status !== undefined) {
     findings = resourceDiagnosis({
       ...(preset ? { vendor: preset.id } : {}),
@@ -357,7 +395,7 @@ export function inspectEvidence(
       ? {
           request: {
             method: request.method,
-            ...(url ? { url: mask(url) } : {}),
+            ...(url ? { url: maskUrl(mask(url)) } : {}),
             headers: redactHeaders(headers, secrets),
             params: params.map(([n, v]) => [
               n,
@@ -399,7 +437,7 @@ export function inspectEvidence(
     ...(request || response ? { exchange } : {}),
     ...(evidence.harEntries
       ? {
-          harEntries: evidence.harEntries.map((e) => ({ ...e, url: mask(e.url) })),
+          harEntries: evidence.harEntries.map((e) => ({ ...e, url: maskUrl(mask(e.url)) })),
           harEntry: evidence.harEntry!,
         }
       : {}),
@@ -484,6 +522,141 @@ const EVAL_WORDS: Record<InspectReport['evaluatedAt']['from'], string> = {
   'assertion-iat': "the assertion's iat: no server time was given",
   now: 'the current time: the evidence carries no time',
 };
+
+/** base64url(SHA-256(verifier)): the S256 code_challenge (RFC 7636 §4.2), with WebCrypto + jose. */
+async function s256(verifier: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return base64url.encode(new Uint8Array(digest));
+}
+
+/**
+ * What the token request contradicts in the rest of the flow the evidence shows: the authorize
+ * request (redirect_uri, PKCE challenge, state), the redirect back (code), earlier token requests
+ * (a code or refresh token sent twice). RFC 6749 §4.1.3 and §6, RFC 7636 §4.6.
+ */
+async function grantFindings(
+  grant: string | undefined,
+  params: [string, string][],
+  flow: FlowContext,
+  ok: boolean,
+  json: Record<string, unknown> | undefined,
+  status: number,
+): Promise<Finding[]> {
+  const get = (q: [string, string][] | undefined, k: string) => q?.find(([n]) => n === k)?.[1];
+  const said = serverSaid(json, status);
+  const tail = ok ? ' The server accepted it anyway.' : ` Server answered: ${said}.`;
+  const sev = ok ? { severity: 'warning' as const } : {};
+  const out: Finding[] = [];
+  const earlier = (k: string, v: string | undefined) =>
+    v !== undefined && flow.earlierTokenRequests.find((e) => get(e.params, k) === v);
+  if (grant === 'authorization_code') {
+    const a = flow.authorize;
+    const cb = flow.callback;
+    const redirect = get(params, 'redirect_uri');
+    const wanted = get(a, 'redirect_uri');
+    if (wanted !== undefined && redirect !== wanted)
+      out.push(
+        finding(
+          'REDIRECT_URI_MISMATCH',
+          `The token request ${redirect === undefined ? 'has no redirect_uri' : `sends redirect_uri=${redirect}`}; the authorize request used ${wanted}.${tail}`,
+          { ...sev, fix: `Send redirect_uri=${wanted}, byte for byte.`, source: 'RFC 6749 §4.1.3' },
+        ),
+      );
+    const challenge = get(a, 'code_challenge');
+    const verifier = get(params, 'code_verifier');
+    if (challenge !== undefined) {
+      const method = get(a, 'code_challenge_method') ?? 'plain';
+      const matches =
+        verifier !== undefined &&
+        (method === 'S256' ? (await s256(verifier)) === challenge : verifier === challenge);
+      if (!matches)
+        out.push(
+          finding(
+            'PKCE_MISMATCH',
+            verifier === undefined
+              ? `The authorize request carried a ${method} code_challenge, but the token request has no code_verifier.${tail}`
+              : `The code_verifier does not ${method === 'S256' ? 'hash (S256)' : 'equal'} to the code_challenge of the authorize request.${tail}`,
+            {
+              ...sev,
+              fix: 'Send the code_verifier generated together with this authorization’s code_challenge (one pair per authorization).',
+              source: 'RFC 7636 §4.6',
+            },
+          ),
+        );
+    }
+    const state = get(a, 'state');
+    const backState = get(cb, 'state');
+    if (state !== undefined && backState !== undefined && state !== backState)
+      out.push(
+        finding(
+          'STATE_MISMATCH',
+          'The state on the redirect differs from the state of the authorize request: this redirect answers another authorization.',
+        ),
+      );
+    const code = get(params, 'code');
+    const received = get(cb, 'code');
+    if (received !== undefined && code !== received)
+      out.push(
+        finding('CODE_INVALID', `The code sent is not the one on the redirect.${tail}`, {
+          ...sev,
+          fix: 'Send the code from the redirect, once, right away.',
+        }),
+      );
+    else if (earlier('code', code) && !ok)
+      out.push(
+        finding(
+          'CODE_INVALID',
+          `This code was already sent in an earlier token request (HTTP ${(earlier('code', code) as { status: number }).status}); codes are one-time use.${tail}`,
+          {
+            title: 'Authorization code reused',
+            fix: 'Authorize again for a new code, and redeem it once.',
+            source: 'RFC 6749 §4.1.2',
+          },
+        ),
+      );
+  }
+  if (grant === 'refresh_token' && !ok && json?.error === 'invalid_grant') {
+    const rt = get(params, 'refresh_token');
+    const used = earlier('refresh_token', rt);
+    const rotated = used && used.status < 300 && typeof used.json?.refresh_token === 'string';
+    out.push(
+      finding(
+        'REFRESH_INVALID',
+        rotated
+          ? `This refresh token was used before, and that answer carried a new refresh token: it was rotated away. Server answered: ${said}.`
+          : `The refresh token expired, was revoked, or belongs to another client. Server answered: ${said}.`,
+        {
+          fix: rotated
+            ? 'Use the newest refresh token each time.'
+            : 'Authorize again to get a new refresh token.',
+          source: 'RFC 6749 §6; RFC 9700 §4.14',
+        },
+      ),
+    );
+  }
+  if (
+    grant === 'authorization_code' &&
+    !ok &&
+    json?.error === 'invalid_grant' &&
+    !out.some((f) => f.severity === 'error')
+  )
+    out.push(
+      finding(
+        'CODE_INVALID',
+        `Server answered ${said}: nothing in the evidence contradicts the code, so it expired (codes live about a minute), was used, or belongs to another client.`,
+        { fix: 'Authorize again and exchange the new code right away.' },
+      ),
+    );
+  return out;
+}
+
+/** What the server said, in one line: "invalid_grant — grant request is invalid". */
+function serverSaid(json: Record<string, unknown> | undefined, status: number): string {
+  const parts = [json?.error, json?.error_description].filter(
+    (v): v is string => typeof v === 'string' && v !== '',
+  );
+  return parts.join(' — ') || `HTTP ${status}`;
+}
 
 /** A failed resource (FHIR) call: the vendor's rules first, then what the status says. */
 function resourceDiagnosis(x: {

@@ -279,6 +279,8 @@ export type EvidenceKind =
   | 'error-body'
   | 'token-response'
   | 'jwks'
+  | 'authorize-url'
+  | 'redirect-url'
   | 'text';
 
 /** One Inspector item (a HAR can be large); the web host accepts 2 MB per call. */

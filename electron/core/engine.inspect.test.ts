@@ -6,7 +6,14 @@
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base64url } from 'jose';
+import { createHash } from 'node:crypto';
 import { startKeycloakSim, type KeycloakSim } from '../../e2e/fixtures/simulators/keycloak.js';
+import {
+  completeDevLogin,
+  startSmartServer,
+  type SmartServer,
+} from '../../e2e/fixtures/smart-server.js';
 import { startOpenEmrSim, type OpenEmrSim } from '../../e2e/fixtures/simulators/openemr.js';
 import {
   startOracleHealthSim,
@@ -353,6 +360,122 @@ describe('Inspector: OpenEMR and Keycloak', () => {
       tokenUrl: kc.urls.tokenEndpoint,
     });
     expect(r.findings[0]!.code).toBe('ASSERTION_JTI_REUSED');
+  });
+});
+
+describe('Inspector: authorization code against oidc-provider', () => {
+  let smart: SmartServer;
+  beforeAll(async () => {
+    smart = await startSmartServer({
+      clients: [
+        {
+          client_id: 'native-app',
+          application_type: 'native',
+          token_endpoint_auth_method: 'none',
+          redirect_uris: ['http://127.0.0.1/callback'],
+          grant_types: ['authorization_code', 'refresh_token'],
+        },
+      ],
+    });
+  });
+  afterAll(() => smart.close());
+
+  /** The customer's app: authorize with S256, sign in, and redeem with the given verifier. */
+  async function customerFlow(o: { verifier: string; redirectUri?: string }) {
+    const realVerifier = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+    const challenge = base64url.encode(createHash('sha256').update(realVerifier).digest());
+    const redirectUri = 'http://127.0.0.1:8765/callback';
+    const authorize = `${smart.authorizationEndpoint}?${new URLSearchParams({
+      response_type: 'code',
+      client_id: 'native-app',
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      state: 'st-1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    })}`;
+    const callback = await completeDevLogin(authorize, { redirectPrefix: redirectUri });
+    const code = new URL(callback).searchParams.get('code')!;
+    const body = new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: 'native-app',
+      code,
+      redirect_uri: o.redirectUri ?? redirectUri,
+      code_verifier: o.verifier === 'right' ? realVerifier : o.verifier,
+    }).toString();
+    const seen = await post(smart.tokenEndpoint, [], body);
+    return { authorize, callback, code, body, seen, realVerifier };
+  }
+
+  const harEntry = (url: string, status: number, body?: string, responseBody = '') => ({
+    startedDateTime: new Date().toISOString(),
+    request: {
+      method: body ? 'POST' : 'GET',
+      url,
+      headers: [],
+      ...(body ? { postData: { mimeType: 'application/x-www-form-urlencoded', text: body } } : {}),
+    },
+    response: { status, headers: [], content: { text: responseBody } },
+  });
+
+  it('a HAR of the whole flow with the wrong code_verifier: PKCE_MISMATCH, and no code or verifier shown', async () => {
+    const f = await customerFlow({ verifier: 'a-verifier-that-is-not-the-right-one-0123456789ab' });
+    expect(f.seen.status).toBe(400);
+    const har = JSON.stringify({
+      log: {
+        entries: [
+          harEntry(f.authorize, 200),
+          harEntry(f.callback, 200),
+          harEntry(smart.tokenEndpoint, f.seen.status, f.body, f.seen.responseBody),
+        ],
+      },
+    });
+    const r = await inspect({ items: [{ text: har }], preset: 'smart-v2' });
+    expect(r.findings[0]!.code).toBe('PKCE_MISMATCH');
+    expect(r.findings[0]!.evidence).toMatch(/does not hash \(S256\)/);
+    const text = JSON.stringify(r);
+    expect(text).not.toContain(f.code);
+    expect(text).not.toContain('a-verifier-that-is-not-the-right-one');
+  });
+
+  it('pasted authorize URL, token request body and error body: REDIRECT_URI_MISMATCH', async () => {
+    const f = await customerFlow({
+      verifier: 'right',
+      redirectUri: 'http://127.0.0.1:8765/callback/',
+    });
+    expect(f.seen.status).toBe(400);
+    const r = await inspect({
+      items: [{ text: f.authorize }, { text: f.body }, { text: f.seen.responseBody }],
+    });
+    expect(r.items.map((i) => i.kind)).toEqual([
+      'authorize-url',
+      'token-request-body',
+      'error-body',
+    ]);
+    expect(r.findings[0]!.code).toBe('REDIRECT_URI_MISMATCH');
+    // The right verifier is recognised as right: no PKCE finding.
+    expect(r.findings.map((x) => x.code)).not.toContain('PKCE_MISMATCH');
+  });
+
+  it('the same code sent twice: the second answer is diagnosed as a reused code', async () => {
+    const f = await customerFlow({ verifier: 'right' });
+    expect(f.seen.status).toBe(200);
+    const again = await post(smart.tokenEndpoint, [], f.body);
+    expect(again.status).toBe(400);
+    const har = JSON.stringify({
+      log: {
+        entries: [
+          harEntry(f.authorize, 200),
+          harEntry(f.callback, 200),
+          harEntry(smart.tokenEndpoint, 200, f.body, f.seen.responseBody),
+          harEntry(smart.tokenEndpoint, again.status, f.body, again.responseBody),
+        ],
+      },
+    });
+    const r = await inspect({ items: [{ text: har }] });
+    expect(r.harEntry).toBe(3);
+    expect(r.findings[0]!.code).toBe('CODE_INVALID');
+    expect(r.findings[0]!.title).toBe('Authorization code reused');
   });
 });
 

@@ -898,7 +898,7 @@ export class Engine implements DebuggerApi {
       if (jwks)
         for (const j of evidence.jwts)
           verifications.set(j.jwt, await verifyWith(j.jwt, jwks, input.jwksUrl));
-      return inspectEvidence(evidence, input, {
+      return await inspectEvidence(evidence, input, {
         verifications,
         ...(jwks ? { jwksKids: jwks.keys.map((k) => String(k.kid ?? '')) } : {}),
         jwksFindings,

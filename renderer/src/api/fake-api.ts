@@ -1153,12 +1153,14 @@ export function createFakeApi(
       });
     },
 
-    inspect: (input) => {
+    inspect: async (input) => {
       const evidence = readEvidence(input.items, input.harEntry);
       const unreadable = unreadableEvidence(evidence);
       if (unreadable) return { ok: false, error: unreadable };
       // The fake has no keys: signatures stay unchecked; the diagnosis is the real one.
-      return ok(inspectEvidence(evidence, input, { verifications: new Map(), nowSec: nowSec() }));
+      return ok(
+        await inspectEvidence(evidence, input, { verifications: new Map(), nowSec: nowSec() }),
+      );
     },
 
     prepareRegistration: (input) => {

@@ -37,6 +37,8 @@ const KIND: Record<string, string> = {
   'error-body': 'Response body',
   'token-response': 'Token response',
   jwks: 'JWKS',
+  'authorize-url': 'Authorize URL',
+  'redirect-url': 'Redirect URL',
   text: 'Text',
 };
 
