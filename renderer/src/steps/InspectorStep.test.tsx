@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { FAKE_PROFILE } from '../api/fake-api.js';
 import { renderApp } from '../test-utils.js';
 
 const b64 = (v: unknown) =>
@@ -85,6 +86,15 @@ describe('Inspector step', () => {
     expect(fake.callsOf('inspect')[0]![0]).toEqual({
       items: [{ text: CERNER_ERROR, name: 'error.json' }],
     });
+  });
+
+  it('starts with the active profile’s vendor as the preset', async () => {
+    await renderApp({
+      step: 'inspector',
+      setup: (f) => f.state.profiles.push({ ...FAKE_PROFILE, id: 'p-oh', vendor: 'oracle-health' }),
+      activeProfileId: 'p-oh',
+    });
+    expect(screen.getByLabelText('Vendor preset')).toHaveProperty('value', 'oracle-health');
   });
 
   it('refuses a status that is not an HTTP status', async () => {

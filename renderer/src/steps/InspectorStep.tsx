@@ -11,7 +11,7 @@ import { SelectField, TextField } from '../components/fields.js';
 import { pretty } from '../components/format.js';
 import { StepSection } from '../components/StepSection.js';
 import { VerificationStatus } from '../components/VerificationStatus.js';
-import { useApp, useOp } from '../store/index.js';
+import { useActiveProfile, useApp, useOp } from '../store/index.js';
 
 interface Item {
   key: number;
@@ -108,7 +108,11 @@ export function InspectorStep() {
   const { busy } = useOp('inspect');
   const nextKey = useRef(1);
   const [items, setItems] = useState<Item[]>([{ key: 0, text: '' }]);
-  const [preset, setPreset] = useState('');
+  // The active profile's vendor is the likely one: the customer uses the same server.
+  const profileVendor = useActiveProfile()?.vendor;
+  const [preset, setPreset] = useState(
+    PRESET_OPTIONS.some((o) => o.value === profileVendor) ? profileVendor! : '',
+  );
   const [jwks, setJwks] = useState('');
   const [jwksUrl, setJwksUrl] = useState('');
   const [tokenUrl, setTokenUrl] = useState('');
