@@ -52,6 +52,8 @@ export const CAUSE_CODES = [
   'AUTHORIZATION_DENIED',
   'AUTHORIZATION_TIMEOUT',
   'TOKEN_LIFETIME',
+  'BULK_TYPE_IGNORED',
+  'TOKEN_STILL_ACTIVE',
 ] as const;
 
 export type CauseCode = (typeof CAUSE_CODES)[number];

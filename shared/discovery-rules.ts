@@ -135,3 +135,56 @@ export function authFieldFindings(doc: Record<string, unknown>, url: string): Fi
     }),
   ];
 }
+
+/** Endpoints a per-client discovery answer may override. */
+const ENDPOINT_FIELDS = [
+  'token_endpoint',
+  'authorization_endpoint',
+  'registration_endpoint',
+  'introspection_endpoint',
+  'revocation_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+] as const;
+
+/**
+ * VENDORS.md E4: Epic customers may override endpoints per client, and discovery answers with them
+ * only when the request carries `Epic-Client-ID` (community note [EPIC-COMM]). Compares the answer
+ * with the header against the one without it; a token endpoint that differs is where a client
+ * that skips the header goes wrong (WRONG_TOKEN_ENDPOINT), other endpoints are noted with it.
+ */
+export function clientOverrideFindings(x: {
+  clientId: string;
+  url: string;
+  perClient: Record<string, unknown>;
+  generic: Record<string, unknown>;
+}): Finding[] {
+  const differs = ENDPOINT_FIELDS.filter(
+    (k) =>
+      typeof x.perClient[k] === 'string' &&
+      typeof x.generic[k] === 'string' &&
+      x.perClient[k] !== x.generic[k],
+  );
+  if (!differs.length) return [];
+  const comm = SOURCES['EPIC-COMM'];
+  const list = differs
+    .map((k) => `${k} ${String(x.perClient[k])} (without the header: ${String(x.generic[k])})`)
+    .join('; ');
+  return [
+    finding(
+      differs.includes('token_endpoint') ? 'WRONG_TOKEN_ENDPOINT' : 'DISCOVERY_INCOMPLETE',
+      `${x.url} answers Epic-Client-ID: ${x.clientId} with other endpoints than without it: ${list}.`,
+      {
+        severity: 'warning',
+        title: 'Epic serves this client its own endpoints (per-client override)',
+        fix: `Send Epic-Client-ID: ${x.clientId} on discovery calls (the debugger does for Epic profiles with a client id) and use the endpoints of that answer; requests to the generic ones are refused for this client.`,
+        source: `E4: [${comm.tag}] ${comm.url}`,
+      },
+    ),
+  ];
+}
+
+/** The Epic-Client-ID to send on discovery: Epic profiles with a client id (E4 [EPIC-COMM]). */
+export function epicClientId(p?: { vendor?: string; clientId?: string }): string | undefined {
+  return p?.vendor === 'epic' && p.clientId ? p.clientId : undefined;
+}

@@ -322,6 +322,18 @@ export const CATALOG: Record<CauseCode, CatalogEntry> = {
     fix: 'Schedule renewal from expires_in of each token answer, not from a documented constant.',
     source: 'RFC 6749 §5.1 (expires_in)',
   },
+  BULK_TYPE_IGNORED: {
+    severity: 'warning',
+    title: 'The bulk export holds resource types that _type did not ask for',
+    fix: 'Request a token whose scope covers every type in _type (e.g. system/Observation.read), or drop the uncovered types from _type; do not use this export as the filtered one.',
+    source: 'FHIR Bulk Data $export (_type)',
+  },
+  TOKEN_STILL_ACTIVE: {
+    severity: 'error',
+    title: 'A token revoked in this session still works',
+    fix: 'Revoke it the way the server ends it (its revocation endpoint, or the vendor’s session close), then check again that it is refused.',
+    source: 'RFC 7009 §2.1',
+  },
 };
 
 /** Builds a finding from the catalog with the evidence that shows it. */

@@ -67,6 +67,7 @@ export const SOURCES = {
   RFC7523: ref('RFC7523', 'https://www.rfc-editor.org/rfc/rfc7523', 'primary'),
   RFC7591: ref('RFC7591', 'https://www.rfc-editor.org/rfc/rfc7591', 'primary'),
   RFC7636: ref('RFC7636', 'https://www.rfc-editor.org/rfc/rfc7636', 'primary'),
+  RFC7009: ref('RFC7009', 'https://www.rfc-editor.org/rfc/rfc7009', 'primary'),
   RFC8414: ref('RFC8414', 'https://www.rfc-editor.org/rfc/rfc8414', 'primary'),
   RFC9700: ref('RFC9700', 'https://www.rfc-editor.org/rfc/rfc9700', 'primary'),
   'OE-AUTHN': ref('OE-AUTHN', oe('Documentation/api/AUTHENTICATION.md'), 'vendor'),
@@ -204,6 +205,9 @@ export const SOURCES = {
     'community',
   ),
   'EPIC-VOLC': ref('EPIC-VOLC', 'https://www.volcengine.com/article/3273533', 'community'),
+  // Community integration notes: discovery sent with Epic-Client-ID so that per-client endpoint
+  // overrides apply (VENDORS.md §4.3 [C][EPIC-COMM]; no single page, unverified by Epic's docs).
+  'EPIC-COMM': ref('EPIC-COMM', 'https://fhir.epic.com/Documentation?docId=oauth2', 'community'),
   'EPIC-CFHIR': ref(
     'EPIC-CFHIR',
     'http://community.fhir.org/t/invalid-client-error-from-epic/4312',

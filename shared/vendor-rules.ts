@@ -90,6 +90,8 @@ export interface DiagnosisContext {
   grantedScope?: string;
   /** The token answer was a success (only 'success' rules run then). */
   succeeded?: boolean;
+  /** Resource calls: when the token sent was revoked (or its session closed) in this session. */
+  revokedAt?: string;
 }
 
 export interface VendorRule {
@@ -100,9 +102,11 @@ export interface VendorRule {
   /**
    * 'request': checked before sending (and again on the answer); 'response': on a failed token
    * answer; 'success': on a successful token answer (notes, never errors); 'resource': on a
-   * failed resource (FHIR) call; 'registration': on a failed registration (RFC 7591) answer.
+   * failed resource (FHIR) call; 'resource-success': on a successful resource call (what came
+   * back is not what was asked, or should not have come back at all); 'registration': on a failed
+   * registration (RFC 7591) answer.
    */
-  phase: 'request' | 'response' | 'success' | 'resource' | 'registration';
+  phase: 'request' | 'response' | 'success' | 'resource' | 'resource-success' | 'registration';
   /** Severity of the finding (default 'error'; 'success' rules use 'info' or 'warning'). */
   severity?: 'error' | 'warning' | 'info';
   /** An error shape id of the preset that the response must match. */
@@ -188,6 +192,62 @@ const scopeCovers = (c: DiagnosisContext, type: string): boolean =>
     if (!m || (m[1] !== type && m[1] !== '*')) return false;
     return m[2] === 'read' || m[2] === '*' || (/^c?r?u?d?s?$/.test(m[2]!) && /[rs]/.test(m[2]!));
   });
+
+/** The `_type` list of a bulk export: from the URL called, else from the manifest's `request`. */
+const exportTypes = (c: DiagnosisContext): string[] | undefined => {
+  const of = (u: unknown) => {
+    if (typeof u !== 'string') return undefined;
+    try {
+      const v = new URL(u).searchParams.get('_type');
+      return v ? [...new Set(v.split(',').map((t) => t.trim()))].filter(Boolean) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return of(c.request.url) ?? of(c.response?.json?.request);
+};
+/**
+ * Resource types a successful answer holds: a bulk manifest's output[].type (FHIR Bulk Data), a
+ * Bundle's matched entries, or the resourceType of each NDJSON line.
+ */
+const returnedTypes = (c: DiagnosisContext): string[] => {
+  const j = c.response?.json;
+  const types: unknown[] = [];
+  if (j && Array.isArray(j.output))
+    for (const o of j.output as unknown[]) types.push((o as { type?: unknown } | null)?.type);
+  else if (j?.resourceType === 'Bundle' && Array.isArray(j.entry)) {
+    for (const e of j.entry as {
+      resource?: { resourceType?: unknown };
+      search?: { mode?: unknown };
+    }[])
+      if (!e?.search?.mode || e.search.mode === 'match') types.push(e?.resource?.resourceType);
+  } else if (!j)
+    for (const line of (c.response?.text ?? '').split('\n')) {
+      if (!line.trim().startsWith('{')) continue;
+      try {
+        types.push((JSON.parse(line) as { resourceType?: unknown }).resourceType);
+      } catch {
+        // not NDJSON
+      }
+    }
+  return [...new Set(types.filter((t): t is string => typeof t === 'string' && t !== ''))];
+};
+/** Types in the answer that the request's `_type` did not ask for. */
+const unaskedTypes = (c: DiagnosisContext): string[] => {
+  const asked = exportTypes(c);
+  return asked ? returnedTypes(c).filter((t) => !asked.includes(t)) : [];
+};
+const exportEvidence = (c: DiagnosisContext) => {
+  const asked = exportTypes(c)!;
+  const uncovered = c.grantedScope ? asked.filter((t) => !scopeCovers(c, t)) : [];
+  return `The request asked for _type=${asked.join(',')}, but the answer from ${c.request.url} holds ${unaskedTypes(c).join(', ')} as well.${
+    c.grantedScope
+      ? ` The token's granted scope "${c.grantedScope}" ${uncovered.length ? `does not cover ${uncovered.join(', ')}` : `covers ${asked.join(', ')}`}.`
+      : ''
+  }`;
+};
+/** The OpenEMR Site Address (incl. webroot) behind an /oauth2/{site}/… URL. */
+const openEmrRoot = (url: string) => url.replace(/\/oauth2\/[^/]+\/[^/]*$/, '');
 
 /**
  * The aud values the vendor accepts for this request, from the preset's aud rule: the URL POSTed
@@ -416,6 +476,24 @@ export const VENDOR_RULES: readonly VendorRule[] = [
       `${said(c)} OpenEMR keeps the grant types of the client record, and a client registered through /registration is saved with authorization_code only: the grant_types sent are not stored (#8547, 7.0.3).`,
     fix: 'Check the grant types of the client in Administration → System → API Clients and add client_credentials, or upgrade OpenEMR past the #8547 fix; registering again does not help.',
     source: src('OE-ISS8547', 'OE-AC'),
+  },
+  {
+    id: 'O11',
+    vendors: ['openemr'],
+    phase: 'response',
+    when: (c) =>
+      c.request.grant === 'authorization_code' &&
+      c.response?.error === 'invalid_client' &&
+      /Client authentication failed/i.test(c.response.message) &&
+      param(c, 'redirect_uri') !== undefined,
+    code: 'REDIRECT_URI_MISMATCH',
+    likelihood: 90,
+    title: 'OpenEMR says "Client authentication failed" for a redirect_uri it does not know',
+    evidence: (c) =>
+      `${said(c)} The code exchange sent redirect_uri=${param(c, 'redirect_uri')!}. OpenEMR (league/oauth2-server validateRedirectUri) answers invalid_client "Client authentication failed" when the redirect_uri is not one registered on the client, not only for a wrong secret (#6644).`,
+    fix: (c) =>
+      `Register ${param(c, 'redirect_uri')!} byte-for-byte on the client (Administration → System → API Clients), or send the redirect_uri that is registered. Swagger UI sends ${openEmrRoot(c.request.url)}/swagger/oauth2-redirect.html: register that URI to authorize from Swagger.`,
+    source: src('OE-ISS6644', 'OE-API'),
   },
   // Registration answers (6.3 O6)
   {
@@ -812,6 +890,56 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     fix: 'Use the FHIR API (/apis/{site}/fhir), or upgrade OpenEMR past the #8556 fix.',
     source: src('OE-ISS8556'),
   },
+  // Successful resource calls (6.3 O10, 6.6 AB5)
+  {
+    id: 'O10',
+    vendors: ['openemr'],
+    phase: 'resource-success',
+    severity: 'warning',
+    when: (c) => unaskedTypes(c).length > 0,
+    code: 'BULK_TYPE_IGNORED',
+    likelihood: 90,
+    title: 'OpenEMR ignored _type and exported the other permitted types (#8668)',
+    evidence: (c) =>
+      `${exportEvidence(c)} OpenEMR 7.0.3 answers a _type outside the token's scopes with the other resources the token may read instead of refusing (#8668, open).`,
+    fix: 'Check _type against the granted scope before exporting: request a token with a scope for each type in _type (e.g. system/Observation.read), or drop the uncovered types. Do not use this export as the filtered one.',
+    source: src('OE-ISS8668'),
+  },
+  {
+    id: 'G-export-type',
+    vendors: 'all',
+    phase: 'resource-success',
+    severity: 'warning',
+    when: (c) => unaskedTypes(c).length > 0,
+    code: 'BULK_TYPE_IGNORED',
+    likelihood: 60,
+    evidence: exportEvidence,
+    source: src('OE-ISS8668'),
+  },
+  {
+    id: 'AB5',
+    vendors: ['aidbox'],
+    phase: 'resource-success',
+    when: (c) => !!c.revokedAt,
+    code: 'TOKEN_STILL_ACTIVE',
+    likelihood: 95,
+    title: 'Aidbox: the Session of this token is still open',
+    evidence: (c) =>
+      `HTTP ${c.response!.status} from ${c.request.url} with a token revoked in this session at ${c.revokedAt!}: Aidbox keeps a token valid until its Session resource is closed, and the revocation used did not close it.`,
+    fix: 'Close the Session: DELETE /Session with the token in Authorization: Bearer (the Revoke action does this for Aidbox profiles without a revocation endpoint), then check the token gets 401.',
+    source: src('AB-CCG'),
+  },
+  {
+    id: 'G-revoked',
+    vendors: 'all',
+    phase: 'resource-success',
+    when: (c) => !!c.revokedAt,
+    code: 'TOKEN_STILL_ACTIVE',
+    likelihood: 80,
+    evidence: (c) =>
+      `HTTP ${c.response!.status} from ${c.request.url} with a token revoked in this session at ${c.revokedAt!}: the revocation answer was 200, but the resource server still accepts the token (RFC 7009 §2.2 answers 200 also for a token the server did not revoke; self-contained JWT access tokens often stay valid until exp).`,
+    source: src('RFC7009'),
+  },
   // 6.7 Keycloak (the messages are the validator's own: likelihood 95)
   ...(
     [
@@ -913,12 +1041,16 @@ export function vendorFindings(c: DiagnosisContext): RankedFinding[] {
   for (const rule of VENDOR_RULES) {
     if (!applies(rule, vendor)) continue;
     const target = c.target ?? 'token';
-    if (rule.phase === 'resource' || rule.phase === 'registration') {
-      if (rule.phase !== target) continue;
-    } else if (target !== 'token') continue;
+    const ruleTarget =
+      rule.phase === 'resource' || rule.phase === 'resource-success'
+        ? 'resource'
+        : rule.phase === 'registration'
+          ? 'registration'
+          : 'token';
+    if (ruleTarget !== target) continue;
     if (rule.phase !== 'request' && !c.response) continue;
     // Success rules only on a successful answer; failure rules never on one.
-    if ((rule.phase === 'success') !== !!c.succeeded) continue;
+    if ((rule.phase === 'success' || rule.phase === 'resource-success') !== !!c.succeeded) continue;
     let shape: ErrorShape | undefined;
     if (rule.shape) {
       shape = c.preset?.errorShapes.find((s) => s.id === rule.shape);
@@ -947,7 +1079,10 @@ export function vendorFindings(c: DiagnosisContext): RankedFinding[] {
     .filter((f) => (seen.has(f.finding.code) ? false : (seen.add(f.finding.code), true)));
 }
 
-/** Vendor findings for a failed resource (FHIR) call, most likely first. */
+/**
+ * Vendor findings for a resource (FHIR) call, most likely first: why a failed call failed, or
+ * (succeeded) what is wrong with an answer that worked.
+ */
 export function resourceFindings(x: {
   vendor?: string;
   clientId?: string;
@@ -957,6 +1092,8 @@ export function resourceFindings(x: {
   body: string;
   json?: Record<string, unknown>;
   grantedScope?: string;
+  succeeded?: boolean;
+  revokedAt?: string;
 }): Finding[] {
   const preset = presetFor(x.vendor);
   return vendorFindings({
@@ -977,6 +1114,8 @@ export function resourceFindings(x: {
     preflight: [],
     target: 'resource',
     ...(x.grantedScope ? { grantedScope: x.grantedScope } : {}),
+    ...(x.succeeded ? { succeeded: true } : {}),
+    ...(x.revokedAt ? { revokedAt: x.revokedAt } : {}),
   }).map((r) => r.finding);
 }
 

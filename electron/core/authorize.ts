@@ -44,6 +44,9 @@ interface Flow {
   issuer?: string;
   /** The server promised iss on every response (authorization_response_iss_parameter_supported). */
   issRequired: boolean;
+  /** A SMART profile (aud expected), and the FHIR base it must name (A5). */
+  smart: boolean;
+  fhirBase?: string;
   listener?: LoopbackListener;
   timer?: ReturnType<typeof setTimeout>;
   waiters: ((v: AuthorizationFlowView) => void)[];
@@ -143,13 +146,26 @@ function planRedirect(
 
 const TERMINAL: AuthorizationStatus[] = ['done', 'failed', 'cancelled', 'timed-out'];
 
+/** What the authorize request carried, for the SMART aud check (VENDORS.md A5). */
+export interface AuthorizeSent {
+  /** The profile is a SMART one (FHIR base, SMART vendor or smart-configuration found). */
+  smart: boolean;
+  /** The aud parameter sent, if any. */
+  aud?: string;
+  /** The FHIR base the aud must name. */
+  fhirBase?: string;
+  /** error_uri on the redirect (Oracle Health sends it instead of error_description). */
+  errorUri?: string;
+}
+
 /** Maps an authorization error response (RFC 6749 §4.1.2.1) to its likely cause. */
 export function authorizationErrorFinding(
   error: string,
   description: string,
   pkce: PkceMode,
+  sent?: AuthorizeSent,
 ): Finding {
-  const said = `The server redirected with error=${error}${description ? ` (${description})` : ''}.`;
+  const said = `The server redirected with error=${error}${description ? ` (${description})` : ''}${sent?.errorUri ? ` and error_uri ${sent.errorUri}` : ''}.`;
   switch (error) {
     case 'access_denied':
       return finding('AUTHORIZATION_DENIED', said);
@@ -170,6 +186,19 @@ export function authorizationErrorFinding(
         });
       if (/redirect/i.test(description)) return finding('REDIRECT_URI_MISMATCH', said);
       if (/\baud\b|audience/i.test(description)) return finding('LAUNCH_AUD_MISSING', said);
+      // A5: SMART servers refuse an authorize request without aud = FHIR base (Oracle Health
+      // documents it [CER-AUTH]); with no description to go by, what was sent decides.
+      if (sent?.smart && (sent.aud === undefined || (sent.fhirBase && sent.aud !== sent.fhirBase)))
+        return finding(
+          'LAUNCH_AUD_MISSING',
+          `${said} ${sent.aud === undefined ? 'The authorize request carried no aud' : `The authorize request carried aud=${sent.aud}, not the FHIR base ${sent.fhirBase!}`}; SMART servers require aud = the FHIR base URL (Oracle Health rejects authorize requests without it).`,
+          {
+            fix: sent.fhirBase
+              ? `Send aud=${sent.fhirBase} (the FHIR base URL of the profile; do not override aud).`
+              : 'Enter the FHIR base URL in the profile: the debugger sends it as aud.',
+            source: 'A5: SMART App Launch (aud); https://fhir.cerner.com/authorization/ [CER-AUTH]',
+          },
+        );
       return finding('AUTHORIZATION_DENIED', said, {
         title: 'The server rejected the authorization request',
         fix: 'Read error_description: a parameter of the authorize request is missing or malformed.',
@@ -430,6 +459,8 @@ export class AuthorizationFlows {
       ...(verifier ? { codeVerifier: verifier } : {}),
       ...(issuer ? { issuer } : {}),
       issRequired: discovery?.issParameterSupported === true,
+      smart,
+      ...(p.fhirBaseUrl ? { fhirBase: p.fhirBaseUrl } : {}),
       ...(listener ? { listener } : {}),
       waiters: [],
       view: {
@@ -596,7 +627,16 @@ export class AuthorizationFlows {
         ok: false,
         detail: `error=${error}${description ? `: ${description}` : ''}`,
       });
-      findings.push(authorizationErrorFinding(error, description, flow.view.pkce.method));
+      const aud = flow.view.params.find(([n]) => n === 'aud')?.[1];
+      const errorUri = get('error_uri');
+      findings.push(
+        authorizationErrorFinding(error, description, flow.view.pkce.method, {
+          smart: flow.smart,
+          ...(aud !== undefined ? { aud } : {}),
+          ...(flow.fhirBase ? { fhirBase: flow.fhirBase } : {}),
+          ...(errorUri ? { errorUri } : {}),
+        }),
+      );
     }
     if (code)
       checks.push({ name: 'code', ok: true, detail: `Code received (${maskSecret(code)}).` });

@@ -26,7 +26,9 @@ import {
   SMART_FIELDS,
   authFieldFindings,
   checkFields,
+  clientOverrideFindings,
   discoveryUrls,
+  epicClientId,
 } from '../../shared/discovery-rules.js';
 import { finding, rankFindings } from '../../shared/findings.js';
 import {
@@ -88,6 +90,8 @@ import type { Ports } from './ports.js';
 import { Registrations } from './registration.js';
 import {
   endSessionUrl,
+  aidboxSessionUrl,
+  closeSession,
   introspect,
   maskTokens,
   needEndpoint,
@@ -506,30 +510,37 @@ export class Engine implements DebuggerApi {
           'Nothing to discover: the profile has neither a FHIR base URL nor an issuer.',
           'Enter the FHIR base URL (for SMART) or the issuer (for OpenID/OAuth) in the profile.',
         );
-      const res = await this.runDiscovery({ fhirBaseUrl, issuer }, p?.tls);
+      const res = await this.runDiscovery({ fhirBaseUrl, issuer }, p?.tls, epicClientId(p));
       if (p) this.discovery.set(p.id, res);
       return res;
     });
   }
 
-  private async fetchJson(url: string, step: string, tls?: TlsOptions) {
+  private async fetchJson(url: string, step: string, tls?: TlsOptions, extra: HeaderList = []) {
     const r = await this.http.send(
-      { method: 'GET', url, headers: [['accept', 'application/json']] },
+      { method: 'GET', url, headers: [['accept', 'application/json'], ...extra] },
       { step, ...(tls ? { tls } : {}), ...this.ports.http },
     );
     const parsed = r.raw ? parseBodyTolerantly(r.raw.body) : undefined;
     return { r, parsed };
   }
 
+  /**
+   * Discovery. `clientId` (Epic profiles) is sent as Epic-Client-ID, so that per-client endpoint
+   * overrides apply, and the first document is fetched once more without it to compare (E4).
+   */
   private async runDiscovery(
     target: { fhirBaseUrl?: string; issuer?: string },
     tls?: TlsOptions,
+    clientId?: string,
   ): Promise<DiscoveryResult> {
     const documents: DiscoveryDocument[] = [];
     const findings: Finding[] = [];
     const merged: Record<string, unknown> = {};
+    const clientHeader: HeaderList = clientId ? [['epic-client-id', clientId]] : [];
+    let firstGood: { url: string; json: Record<string, unknown> } | undefined;
     const fetchDoc = async (kind: DiscoveryDocument['kind'], url: string) => {
-      const { r, parsed } = await this.fetchJson(url, 'Discovery', tls);
+      const { r, parsed } = await this.fetchJson(url, 'Discovery', tls, clientHeader);
       const status = r.raw?.status;
       const json = parsed?.json;
       const good = !!json && status !== undefined && status >= 200 && status < 300;
@@ -554,6 +565,7 @@ export class Engine implements DebuggerApi {
       }
       documents.push(doc);
       if (good) {
+        firstGood ??= { url, json };
         for (const [k, v] of Object.entries(json)) if (merged[k] === undefined) merged[k] = v;
         const missing = doc.fields
           .filter((f) => f.status === 'missing-required')
@@ -608,6 +620,25 @@ export class Engine implements DebuggerApi {
             `Neither ${asUrls.map((u) => u.url).join(' nor ')} returned metadata.`,
             { title: 'No authorization server metadata found' },
           ),
+        );
+    }
+    if (clientId && firstGood) {
+      // E4: the same document without Epic-Client-ID; a difference is a per-client override.
+      const generic = await this.fetchJson(
+        firstGood.url,
+        'Discovery (without Epic-Client-ID)',
+        tls,
+      );
+      const json = generic.parsed?.json;
+      const status = generic.r.raw?.status ?? 0;
+      if (json && status >= 200 && status < 300)
+        findings.push(
+          ...clientOverrideFindings({
+            clientId,
+            url: firstGood.url,
+            perClient: firstGood.json,
+            generic: json,
+          }),
         );
     }
     if (
@@ -668,7 +699,11 @@ export class Engine implements DebuggerApi {
     const hit = this.discovery.get(p.id);
     if (hit) return hit;
     if (!p.fhirBaseUrl && !p.issuer) return undefined;
-    const d = await this.runDiscovery({ fhirBaseUrl: p.fhirBaseUrl, issuer: p.issuer }, p.tls);
+    const d = await this.runDiscovery(
+      { fhirBaseUrl: p.fhirBaseUrl, issuer: p.issuer },
+      p.tls,
+      epicClientId(p),
+    );
     this.discovery.set(p.id, d);
     return d;
   }
@@ -1819,6 +1854,24 @@ export class Engine implements DebuggerApi {
       });
       const codes = new Set(known.map((f) => f.code));
       findings.splice(0, findings.length, ...known, ...findings.filter((f) => !codes.has(f.code)));
+    } else if (status >= 200 && status < 300) {
+      // An answer that worked can still be wrong: types _type did not ask for (O10), or a token
+      // revoked in this session that the server still accepts (AB5).
+      const revokedAt = this.revokedValues.get(token);
+      findings.push(
+        ...resourceFindings({
+          ...(p.vendor ? { vendor: p.vendor } : {}),
+          ...(p.clientId ? { clientId: p.clientId } : {}),
+          url,
+          status,
+          headers: raw.headers,
+          body: raw.body,
+          ...(parsed.json ? { json: parsed.json } : {}),
+          ...(held.grantedScope ? { grantedScope: held.grantedScope } : {}),
+          succeeded: true,
+          ...(revokedAt ? { revokedAt } : {}),
+        }),
+      );
     }
     return {
       ok: status >= 200 && status < 300,
@@ -2109,12 +2162,26 @@ export class Engine implements DebuggerApi {
     return guard(async () => {
       const p = this.mustProfile(input.profileId);
       const discovery = await this.discoveryFor(p).catch(() => undefined);
-      const url = needEndpoint(
-        p.revocationEndpoint ?? discovery?.revocationEndpoint,
-        'revocationEndpoint',
-        'revocation_endpoint',
-      );
+      const revocation = p.revocationEndpoint ?? discovery?.revocationEndpoint;
       const token = input.token ?? this.heldValue(p.id, input.which);
+      if (!revocation && p.vendor === 'aidbox') {
+        // Aidbox has no RFC 7009 endpoint: a token ends when its Session is closed (AB5 [AB-CCG]).
+        if (input.which !== 'access_token')
+          throw new AppFailure(
+            'INVALID_INPUT',
+            'Aidbox has no revocation endpoint: tokens end when their Session is closed.',
+            'Revoke the access token: the debugger closes its Session (DELETE /Session).',
+          );
+        const session = needEndpoint(
+          aidboxSessionUrl(p.fhirBaseUrl, p.tokenEndpoint ?? discovery?.tokenEndpoint),
+          'fhirBaseUrl',
+          'Aidbox base URL',
+        );
+        const r = await closeSession(this.opContext(p, discovery), session, token);
+        if (r.ok) this.markRevoked(token);
+        return r;
+      }
+      const url = needEndpoint(revocation, 'revocationEndpoint', 'revocation_endpoint');
       const r = await revoke(this.opContext(p, discovery), url, token, input.which);
       if (r.ok) this.markRevoked(token);
       return r;
@@ -2154,6 +2221,12 @@ export class Engine implements DebuggerApi {
     return guard(async (): Promise<EndSessionResult> => {
       const p = this.mustProfile(input.profileId);
       const discovery = await this.discoveryFor(p).catch(() => undefined);
+      if (!p.endSessionEndpoint && !discovery?.endSessionEndpoint && p.vendor === 'aidbox')
+        throw new AppFailure(
+          'INVALID_INPUT',
+          'Aidbox has no end_session_endpoint, and forgetting the tokens here would leave them valid: each token stays valid until its Session is closed.',
+          'Use Revoke on the access token: for Aidbox the debugger closes its Session (DELETE /Session).',
+        );
       const endpoint = needEndpoint(
         p.endSessionEndpoint ?? discovery?.endSessionEndpoint,
         'endSessionEndpoint',

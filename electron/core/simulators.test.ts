@@ -43,7 +43,7 @@
  * | Aidbox        | patient/ scope for a smart-app client                 | AB2     | SCOPE_INVALID_FOR_GRANT     |
  * | Aidbox        | client_assertion_types not configured on the Client   | AB3     | AUTH_METHOD_MISMATCH        |
  * | Aidbox        | opaque token without expires_in                       | AB4     | success; TOKEN_RESPONSE_INVALID warning first |
- * | Aidbox        | token still valid after "logout" (Session not closed) | AB5     | none yet: the engine's revoke/logout has no vendor hook (DELETE /Session is simulated) |
+ * | Aidbox        | token still valid after "logout" (Session not closed) | AB5     | TOKEN_STILL_ACTIVE (Revoke closes the Session: DELETE /Session) |
  * | Keycloak      | service accounts off                                  | K1      | GRANT_NOT_ALLOWED           |
  * | Keycloak      | public client                                         | K2      | AUTH_METHOD_MISMATCH        |
  * | Keycloak      | wrong secret                                          | K3      | CLIENT_SECRET_INVALID       |
@@ -85,6 +85,10 @@
  * | OpenEMR       | grant types not saved from /registration (#8547)      | O7      | GRANT_NOT_ALLOWED           |
  * | Epic          | works in the sandbox, refused in the customer's prod  | E2      | CLIENT_DISABLED             |
  * | SMART (Epic sim) | discovery lacks the client auth fields             | G13     | DISCOVERY_INCOMPLETE (warning) |
+ * | OpenEMR       | $export?_type=X returns other types (#8668)           | O10     | BULK_TYPE_IGNORED (warning, on the manifest) |
+ * | OpenEMR       | invalid_client for an unregistered redirect_uri (swagger, #6644) | O11 | REDIRECT_URI_MISMATCH |
+ * | Epic          | discovery answers Epic-Client-ID with other endpoints | E4      | WRONG_TOKEN_ENDPOINT (warning) |
+ * | Oracle Health | authorize request without aud (FHIR base)             | A5      | LAUNCH_AUD_MISSING          |
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAidboxSim, type AidboxSim } from '../../e2e/fixtures/simulators/aidbox.js';

@@ -290,3 +290,64 @@ export function endSessionUrl(
     : url;
   return { url, shown };
 }
+
+/**
+ * Aidbox's Session endpoint: `{base}/Session`, base taken from the FHIR base (`{base}/fhir`) or
+ * the token endpoint (`{base}/auth/token`) [AB-CCG].
+ */
+export function aidboxSessionUrl(fhirBase?: string, tokenEndpoint?: string): string | undefined {
+  const base = fhirBase
+    ? fhirBase.replace(/\/+$/, '').replace(/\/fhir$/, '')
+    : tokenEndpoint?.replace(/\/auth\/token\/?$/, '');
+  return base ? `${base}/Session` : undefined;
+}
+
+/**
+ * Aidbox revocation (AB5 [AB-CCG]): each token has a Session resource; DELETE /Session with the
+ * token as Bearer closes it. Reported as a revoke; a refused close is diagnosed like one.
+ */
+export async function closeSession(
+  ctx: OpContext,
+  url: string,
+  token: string,
+): Promise<TokenOpResult> {
+  const secrets: SecretMap = new Map([[token, '{{access_token}}']]);
+  const { exchange, raw } = await ctx.http.send(
+    {
+      method: 'DELETE',
+      url,
+      headers: [
+        ['accept', 'application/json'],
+        ['authorization', `Bearer ${token}`],
+      ],
+    },
+    { step: 'Revocation (Aidbox Session)', secrets, ...ctx.sendOpts },
+  );
+  const base = { op: 'revoke' as const, exchangeId: exchange.id };
+  if (!raw)
+    return {
+      ...base,
+      ok: false,
+      findings: exchange.error ? [transportFinding(exchange.error, url)] : [],
+    };
+  const json = parseBodyTolerantly(raw.body).json;
+  const ok = raw.status >= 200 && raw.status < 300;
+  const findings: Finding[] = [];
+  if (raw.status === 401)
+    findings.push(
+      finding(
+        'TOKEN_INACTIVE',
+        `HTTP 401 from ${url}: Aidbox does not know this token's Session (already closed, expired, or another server's token).`,
+      ),
+    );
+  else if (raw.status === 404 || raw.status === 405)
+    findings.push(finding('ENDPOINT_NOT_FOUND', `HTTP ${raw.status} from ${url}.`));
+  else if (!ok) findings.push(finding('SERVER_ERROR', `HTTP ${raw.status} from ${url}.`));
+  return {
+    ...base,
+    ok,
+    status: raw.status,
+    ...(json ? { body: maskTokens(json) } : {}),
+    findings,
+  };
+}

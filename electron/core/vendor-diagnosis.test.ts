@@ -2,7 +2,7 @@
  * Top-1 checks: every row of the "scenario → expected top-1 cause code" table at the top of
  * simulators.test.ts is provoked on its vendor simulator through the engine, and the expected cause
  * code must be the FIRST finding. The rate is printed as one line (and written to $OFD_TOP1_FILE
- * when set, for build/scripts/test-all.mjs). Rows without a code (AB4, AB5) are not counted.
+ * when set, for build/scripts/test-all.mjs). Rows without a code (AB4) are not counted.
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -1167,6 +1167,229 @@ describe('Registration, environment and discovery rows: top-1 cause', () => {
       expect(d.findings[0]?.evidence).toContain('token_endpoint_auth_methods_supported');
     } finally {
       sandbox.switches.discoveryAuthFields = true;
+    }
+  });
+});
+
+// --- The last rows: O10 (bulk _type), O11 (swagger redirect), E4 (per-client discovery), -----------
+// --- AB5 (Session not closed), A5 (authorize without aud) ----------------------------------------
+
+describe('Bulk, redirect, per-client discovery, logout and aud rows: top-1 cause', () => {
+  const REDIRECT = 'https://app.example.test/callback';
+  let oe: OpenEmrSim;
+  let epic: EpicSim;
+  let ab: AidboxSim;
+  let cer: OracleHealthSim;
+  beforeAll(async () => {
+    [oe, epic, ab, cer] = await Promise.all([
+      startOpenEmrSim({ switches: { systemScopesEnabled: true } }),
+      startEpicSim({ switches: { clientEndpointOverrides: ['e4-np'] } }),
+      startAidboxSim(),
+      startOracleHealthSim(),
+    ]);
+    oe.addClient({ clientId: 'o10-bulk', jwks: jwks(rsKey) });
+    oe.addClient({
+      clientId: 'o11-app',
+      redirectUris: [REDIRECT],
+      grantTypes: ['authorization_code'],
+    });
+    epic.addApp({
+      nonProductionClientId: 'e4-np',
+      productionClientId: 'e4-prod',
+      jwksUri: epic.clientJwksUrl('e4-np'),
+    });
+    epic.setClientJwks('e4-np', jwks(rsKey));
+    ab.putClient({ id: 'ab5', secret: 'ab-secret-5', grant_types: ['client_credentials'] });
+    ab.grantAccessPolicy('ab5');
+    cer.addClient({ clientId: 'a5-app', redirectUris: [REDIRECT] });
+  });
+  afterAll(async () => {
+    await Promise.all([oe?.close(), epic?.close(), ab?.close(), cer?.close()]);
+  });
+  /** Authorization in paste mode: the simulator redirects at once; the redirect is handed back. */
+  async function authorize(profileId: string, change?: (u: URL) => void) {
+    const flow = must(
+      await engine.startAuthorization({ profileId, open: false, autoExchange: false }),
+    );
+    const back = new URL(await completeDevLogin(flow.url, { redirectPrefix: REDIRECT }));
+    change?.(back);
+    return must(
+      await engine.completeAuthorization({ flowId: flow.id, redirectUrl: back.toString() }),
+    );
+  }
+  const header = (h: [string, string][], name: string) =>
+    h.find(([n]) => n.toLowerCase() === name)?.[1];
+
+  it('O10 OpenEMR $export?_type=X returns other types (#8668) → BULK_TYPE_IGNORED', async () => {
+    const p = await profile({
+      vendor: 'openemr',
+      fhirBaseUrl: oe.urls.fhirBase,
+      clientId: 'o10-bulk',
+      scope: 'system/Patient.read system/*.$export system/*.$bulkdata-status',
+      auth: pk(rsKey.id),
+    });
+    expect((await token(p.id)).ok).toBe(true);
+    // Without the bug, a _type outside the token's scopes is refused.
+    const refused = must(
+      await engine.callResource({ profileId: p.id, path: '$export?_type=Observation' }),
+    );
+    expect(refused.status).toBe(403);
+    oe.switches.exportTypeIgnored = true;
+    try {
+      const kick = must(
+        await engine.callResource({ profileId: p.id, path: '$export?_type=Observation' }),
+      );
+      expect(kick.status).toBe(202);
+      const status = must(
+        await engine.callResource({
+          profileId: p.id,
+          path: header(kick.headers, 'content-location')!,
+        }),
+      );
+      expect(status.status).toBe(200);
+      expect(status.body).toContain('"type":"Patient"');
+      check('OpenEMR O10 _type ignored', 'BULK_TYPE_IGNORED', status.findings);
+      expect(status.findings[0]?.evidence).toContain('#8668');
+      expect(status.findings[0]?.evidence).toContain('does not cover Observation');
+    } finally {
+      oe.switches.exportTypeIgnored = false;
+    }
+    // A _type the scope covers: the manifest holds just that type, and nothing is flagged.
+    const kick = must(
+      await engine.callResource({ profileId: p.id, path: '$export?_type=Patient' }),
+    );
+    const ok = must(
+      await engine.callResource({
+        profileId: p.id,
+        path: header(kick.headers, 'content-location')!,
+      }),
+    );
+    expect(ok.findings.map((f) => f.code)).not.toContain('BULK_TYPE_IGNORED');
+  });
+
+  it('O11 OpenEMR invalid_client for a redirect_uri it does not know (swagger, #6644) → REDIRECT_URI_MISMATCH', async () => {
+    const swagger = `${oe.urls.siteAddress}/swagger/oauth2-redirect.html`;
+    // The browser case: OpenEMR shows invalid_client JSON instead of redirecting.
+    const page = await fetch(
+      `${oe.urls.authorizeEndpoint}?response_type=code&client_id=o11-app&redirect_uri=${encodeURIComponent(swagger)}`,
+      { redirect: 'manual' },
+    );
+    expect(page.status).toBe(401);
+    expect(await page.json()).toMatchObject({ error: 'invalid_client' });
+    const p = await profile({
+      vendor: 'openemr',
+      flow: 'authorization-code',
+      fhirBaseUrl: oe.urls.fhirBase,
+      clientId: 'o11-app',
+      redirectUri: REDIRECT,
+      scope: 'openid api:fhir patient/Patient.read',
+      auth: { method: 'none' },
+    });
+    expect((await authorize(p.id)).status).toBe('received');
+    const { ok, findings } = await token(p.id, {
+      edit: (d) => {
+        d.params = d.params.map(([n, v]): [string, string] =>
+          n === 'redirect_uri' ? [n, swagger] : [n, v],
+        );
+      },
+    });
+    expect(ok).toBe(false);
+    check('OpenEMR O11 redirect not registered', 'REDIRECT_URI_MISMATCH', findings);
+    expect(findings[0]?.evidence).toContain('#6644');
+    expect(findings[0]?.fix).toContain(swagger);
+  });
+
+  it('E4 Epic discovery answers this client with other endpoints (Epic-Client-ID) → WRONG_TOKEN_ENDPOINT', async () => {
+    const generic = must(await engine.discover({ fhirBaseUrl: epic.urls.fhirBase }));
+    expect(generic.tokenEndpoint).toBe(epic.urls.tokenEndpoint);
+    const p = await profile({
+      vendor: 'epic',
+      fhirBaseUrl: epic.urls.fhirBase,
+      clientId: 'e4-np',
+      jwksUri: epic.clientJwksUrl('e4-np'),
+      scope: 'system/Patient.read',
+      auth: pk(rsKey.id),
+    });
+    const d = must(await engine.discover({ profileId: p.id }));
+    check('Epic E4 per-client endpoints', 'WRONG_TOKEN_ENDPOINT', d.findings);
+    expect(d.findings[0]?.evidence).toContain(epic.urls.tokenEndpoint);
+    expect(d.tokenEndpoint).toContain('/override/e4-np/');
+    // The per-client endpoint works; the generic one refuses this client.
+    expect((await token(p.id)).ok).toBe(true);
+    const atGeneric = await profile({
+      vendor: 'epic',
+      clientId: 'e4-np',
+      tokenEndpoint: epic.urls.tokenEndpoint,
+      jwksUri: epic.clientJwksUrl('e4-np'),
+      scope: 'system/Patient.read',
+      auth: pk(rsKey.id),
+    });
+    expect((await token(atGeneric.id)).ok).toBe(false);
+  });
+
+  it('AB5 Aidbox token still valid after "logout" (Session not closed) → TOKEN_STILL_ACTIVE', async () => {
+    const ab5 = (extra: Partial<ProfileInput> = {}) =>
+      profile({
+        vendor: 'aidbox',
+        fhirBaseUrl: ab.urls.fhirBase,
+        tokenEndpoint: ab.urls.tokenEndpoint,
+        clientId: 'ab5',
+        scope: 'system/*.read',
+        auth: { method: 'client_secret_basic', clientSecret: 'ab-secret-5' },
+        ...extra,
+      });
+    ab.switches.gatewayRevocation = true;
+    try {
+      const p = await ab5({ revocationEndpoint: ab.urls.gatewayRevocationEndpoint });
+      expect((await token(p.id)).ok).toBe(true);
+      expect(must(await engine.revokeToken({ profileId: p.id, which: 'access_token' })).ok).toBe(
+        true,
+      );
+      const res = must(await engine.callResource({ profileId: p.id, path: 'Patient' }));
+      expect(res.status).toBe(200);
+      check('Aidbox AB5 Session not closed', 'TOKEN_STILL_ACTIVE', res.findings);
+      expect(res.findings[0]?.fix).toContain('DELETE /Session');
+    } finally {
+      ab.switches.gatewayRevocation = false;
+    }
+    // The fix: without a revocation endpoint, Revoke closes the Session and the token is refused.
+    const p = await ab5();
+    expect((await token(p.id)).ok).toBe(true);
+    const closed = must(await engine.revokeToken({ profileId: p.id, which: 'access_token' }));
+    expect(closed.ok).toBe(true);
+    const ex = must(await engine.listExchanges()).find((e) => e.id === closed.exchangeId)!;
+    expect(ex.request.method).toBe('DELETE');
+    expect(ex.request.url).toBe(ab.urls.sessionEndpoint);
+    expect(JSON.stringify(ex.request.headers)).toContain('{{access_token}}');
+    const after = must(await engine.callResource({ profileId: p.id, path: 'Patient' }));
+    expect(after.status).toBe(401);
+    expect(after.findings[0]?.code).toBe('TOKEN_INACTIVE');
+  });
+
+  it('A5 Oracle Health authorize without aud (FHIR base) → LAUNCH_AUD_MISSING', async () => {
+    const app = (extra: Partial<ProfileInput> = {}) =>
+      profile({
+        vendor: 'oracle-health',
+        flow: 'authorization-code',
+        authorizationEndpoint: `${cer.urls.issuer}/protocols/oauth2/profiles/smart-v1/personas/provider/authorize`,
+        tokenEndpoint: cer.urls.tokenEndpoint,
+        clientId: 'a5-app',
+        redirectUri: REDIRECT,
+        scope: 'patient/Patient.read',
+        auth: { method: 'none' },
+        ...extra,
+      });
+    cer.switches.audRequired = true;
+    try {
+      const done = await authorize((await app()).id);
+      expect(done.status).toBe('failed');
+      expect(done.params.some(([n]) => n === 'aud')).toBe(false);
+      check('Oracle Health A5 authorize without aud', 'LAUNCH_AUD_MISSING', done.findings);
+      // With the FHIR base in the profile the same server lets the authorization through.
+      const withAud = await authorize((await app({ fhirBaseUrl: cer.urls.fhirBase })).id);
+      expect(withAud.status).toBe('received');
+    } finally {
+      cer.switches.audRequired = false;
     }
   });
 });
