@@ -20,6 +20,7 @@
  * | OpenEMR       | PHP notice before the JSON                            | O4      | NON_JSON_RESPONSE           |
  * | OpenEMR       | API disabled (404 "OpenEMR Error: API is disabled")   | O5      | ENDPOINT_NOT_FOUND          |
  * | OpenEMR       | password grant disabled                               | O12     | GRANT_NOT_ALLOWED           |
+ * | OpenEMR       | standard API refuses a system-scope token (#8556)     | O9      | RESOURCE_FORBIDDEN          |
  * | Oracle Health | JWT in Authorization: Bearer (401, client=unknown)    | C1      | ASSERTION_IN_AUTH_HEADER    |
  * | Oracle Health | wrong system-account secret (invalid-client-credentials) | C2   | CLIENT_SECRET_INVALID       |
  * | Oracle Health | secret in the body instead of Basic                   | C2      | AUTH_METHOD_MISMATCH        |

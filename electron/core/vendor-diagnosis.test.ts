@@ -202,6 +202,19 @@ describe('OpenEMR: top-1 cause', () => {
     }
   });
 
+  it('O9 standard API refuses a system-scope token → RESOURCE_FORBIDDEN', async () => {
+    const p = await oe();
+    expect((await token(p.id)).ok).toBe(true);
+    const url = sim.urls.fhirBase.replace(/\/fhir$/, '/api/patient');
+    const res = must(await engine.callResource({ profileId: p.id, path: url }));
+    expect(res.status).toBe(401);
+    check('OpenEMR O9 standard API', 'RESOURCE_FORBIDDEN', res.findings);
+    expect(res.findings[0]!.evidence).toMatch(/#8556/);
+    // The same token works on the FHIR API, which is the fix the finding names.
+    const fhir = must(await engine.callResource({ profileId: p.id, path: 'Patient' }));
+    expect(fhir.status).toBe(200);
+  });
+
   it('O4 PHP notice before the JSON → NON_JSON_RESPONSE', async () => {
     sim.switches.phpNotice = true;
     try {
