@@ -2271,6 +2271,8 @@ export class Engine implements DebuggerApi {
 }
 
 /** Verifies a compact JWS against a JWKS with jose and says with which key. */
+const localSets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
+
 async function verifyWith(
   jwt: string,
   jwks: JSONWebKeySet,
@@ -2278,7 +2280,9 @@ async function verifyWith(
 ): Promise<Verification> {
   const where = jwksUrl ? ` from ${jwksUrl}` : '';
   try {
-    const set = createLocalJWKSet(jwks);
+    // One key set per JWKS object: jose caches the imported keys inside it.
+    let set = localSets.get(jwks);
+    if (!set) localSets.set(jwks, (set = createLocalJWKSet(jwks)));
     let usedKid: string | undefined;
     await compactVerify(jwt, async (header, token) => {
       const key = await set(header, token);
