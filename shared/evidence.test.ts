@@ -46,8 +46,11 @@ describe('curl', () => {
     expect(g.body).toBeUndefined();
   });
 
-  it('refuses text that is not a curl command', () => {
+  it('refuses text that is not a curl command, and Windows cmd quoting with what to copy instead', () => {
     expect(() => parseCurl('wget https://x')).toThrow(/does not start with curl/);
+    expect(() => parseCurl('curl ^"https://as/t^" -H ^"accept: */*^"')).toThrow(
+      /Copy as cURL \(bash\)/,
+    );
   });
 });
 
@@ -256,5 +259,18 @@ describe('authorization code context', () => {
     expect(e.items.map((i) => i.kind)).toEqual(['authorize-url', 'redirect-url']);
     expect(e.flow.authorize).toContainEqual(['redirect_uri', 'https://app/cb']);
     expect(e.flow.callback).toContainEqual(['state', 's2']);
+  });
+});
+
+describe('JWTs that cannot be decoded', () => {
+  it('are named in the notes, not dropped silently', async () => {
+    const bad = `${b64({ alg: 'RS384' })}.bm90IGpzb24.c2ln`; // claims segment is not JSON
+    const r = await inspectEvidence(
+      readEvidence([{ text: bad }, { text: '{"error":"invalid_client"}' }]),
+      {},
+      { verifications: new Map(), nowSec: 0 },
+    );
+    expect(r.jwts).toEqual([]);
+    expect(r.notes.join(' ')).toMatch(/The JWT in item 1 could not be decoded: The claims segment/);
   });
 });

@@ -221,6 +221,10 @@ export function parseCurl(command: string): RawRequest & { notes: string[] } {
     .map((w) => (typeof w === 'string' ? w : 'op' in w && w.op === 'glob' ? w.pattern : undefined))
     .filter((w): w is string => w !== undefined);
   if (words[0] !== 'curl') throw new Error('It does not start with curl.');
+  if (/\^"/.test(command))
+    throw new Error(
+      'This is "Copy as cURL (cmd)" with Windows quoting; use "Copy as cURL (bash)" instead.',
+    );
   const notes: string[] = [];
   const headers: HeaderList = [];
   const data: string[] = [];

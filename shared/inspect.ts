@@ -214,11 +214,13 @@ export async function inspectEvidence(
   const secrets: SecretMap = new Map();
 
   // JWTs: decoded, with a role from their place or their claims.
+  const undecodable: string[] = [];
   const decoded = evidence.jwts.flatMap((j) => {
     try {
       const d = decodeForDisplay(j.jwt);
       return [{ j, d, role: j.role ?? inferJwtRole(d) }];
-    } catch {
+    } catch (e) {
+      undecodable.push(`The JWT in ${j.from} could not be decoded: ${(e as Error).message}`);
       return [];
     }
   });
@@ -365,7 +367,7 @@ export async function inspectEvidence(
       ...vendorPreflight({ url: url ?? '', headers, params, preflight, vendor }),
     ]);
   }
-  const notes: string[] = [];
+  const notes: string[] = [...undecodable];
   if (assumed)
     notes.push(
       'Only the assertion was given: it was judged as if POSTed in the form body with grant_type=client_credentials.',
@@ -397,12 +399,7 @@ export async function inspectEvidence(
             method: request.method,
             ...(url ? { url: maskUrl(mask(url)) } : {}),
             headers: redactHeaders(headers, secrets),
-            params: params.map(([n, v]) => [
-              n,
-              SECRET_PARAMS.includes(n)
-                ? `{{${n === 'client_assertion' ? 'client_assertion' : n}}}`
-                : mask(v),
-            ]),
+            params: params.map(([n, v]) => [n, SECRET_PARAMS.includes(n) ? `{{${n}}}` : mask(v)]),
             ...(assumed ? { assumed: true } : {}),
           },
         }
