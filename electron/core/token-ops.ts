@@ -197,6 +197,39 @@ export async function revoke(
   return { ...base, ok: true, status: raw.status, ...(json ? { body: json } : {}), findings: [] };
 }
 
+/**
+ * Sends a request with the access token as Bearer (masked in the timeline). Without an answer,
+ * `failed` is the result to return: the transport error diagnosed.
+ */
+async function sendWithBearer(
+  ctx: OpContext,
+  method: 'GET' | 'DELETE',
+  url: string,
+  token: string,
+  step: string,
+  op: TokenOpResult['op'],
+): Promise<
+  | { base: { op: TokenOpResult['op']; exchangeId: string }; raw: RawResponse }
+  | { raw?: undefined; failed: TokenOpResult }
+> {
+  const secrets: SecretMap = new Map([[token, '{{access_token}}']]);
+  const { exchange, raw } = await ctx.http.send(
+    {
+      method,
+      url,
+      headers: [
+        ['accept', 'application/json'],
+        ['authorization', `Bearer ${token}`],
+      ],
+    },
+    { step, secrets, ...ctx.sendOpts },
+  );
+  const base = { op, exchangeId: exchange.id };
+  if (raw) return { base, raw };
+  const findings = exchange.error ? [transportFinding(exchange.error, url)] : [];
+  return { failed: { ...base, ok: false, findings } };
+}
+
 /** OIDC Core §5.3 userinfo with the access token as Bearer; a 401 is diagnosed from what the session knows. */
 export async function userinfo(
   ctx: OpContext,
@@ -204,25 +237,9 @@ export async function userinfo(
   token: string,
   known: KnownState,
 ): Promise<TokenOpResult> {
-  const secrets: SecretMap = new Map([[token, '{{access_token}}']]);
-  const { exchange, raw } = await ctx.http.send(
-    {
-      method: 'GET',
-      url,
-      headers: [
-        ['accept', 'application/json'],
-        ['authorization', `Bearer ${token}`],
-      ],
-    },
-    { step: 'Userinfo', secrets, ...ctx.sendOpts },
-  );
-  const base = { op: 'userinfo' as const, exchangeId: exchange.id };
-  if (!raw)
-    return {
-      ...base,
-      ok: false,
-      findings: exchange.error ? [transportFinding(exchange.error, url)] : [],
-    };
+  const sent = await sendWithBearer(ctx, 'GET', url, token, 'Userinfo', 'userinfo');
+  if (!sent.raw) return sent.failed;
+  const { base, raw } = sent;
   const parsed = parseBodyTolerantly(raw.body);
   let body = parsed.json;
   // A signed userinfo response (application/jwt) is shown decoded, not verified.
@@ -311,25 +328,16 @@ export async function closeSession(
   url: string,
   token: string,
 ): Promise<TokenOpResult> {
-  const secrets: SecretMap = new Map([[token, '{{access_token}}']]);
-  const { exchange, raw } = await ctx.http.send(
-    {
-      method: 'DELETE',
-      url,
-      headers: [
-        ['accept', 'application/json'],
-        ['authorization', `Bearer ${token}`],
-      ],
-    },
-    { step: 'Revocation (Aidbox Session)', secrets, ...ctx.sendOpts },
+  const sent = await sendWithBearer(
+    ctx,
+    'DELETE',
+    url,
+    token,
+    'Revocation (Aidbox Session)',
+    'revoke',
   );
-  const base = { op: 'revoke' as const, exchangeId: exchange.id };
-  if (!raw)
-    return {
-      ...base,
-      ok: false,
-      findings: exchange.error ? [transportFinding(exchange.error, url)] : [],
-    };
+  if (!sent.raw) return sent.failed;
+  const { base, raw } = sent;
   const json = parseBodyTolerantly(raw.body).json;
   const ok = raw.status >= 200 && raw.status < 300;
   const findings: Finding[] = [];
