@@ -470,3 +470,11 @@ export function scopeDiff(requested: string, granted: string | undefined): Scope
     extra: d.extra,
   };
 }
+
+/** What the server said, in one line: "invalid_grant — grant request is invalid". */
+export function serverSaid(json: Record<string, unknown> | undefined, status?: number): string {
+  const parts = [json?.error, json?.error_description].filter(
+    (v): v is string => typeof v === 'string' && v !== '',
+  );
+  return parts.join(' — ') || (status !== undefined ? `HTTP ${status}` : 'no answer');
+}

@@ -7,7 +7,12 @@
 import { base64url } from 'jose';
 import { CLIENT_ASSERTION_TYPE, lintAssertion, lintTokenRequest } from './assertion-lint.js';
 import type { Finding } from './diagnosis-codes.js';
-import { diagnoseTokenResponse, vendorPreflight, type TokenAttempt } from './diagnose.js';
+import {
+  diagnoseTokenResponse,
+  serverSaid,
+  vendorPreflight,
+  type TokenAttempt,
+} from './diagnose.js';
 import { requestParams, type Evidence, type FlowContext } from './evidence.js';
 import { finding, rankFindings } from './findings.js';
 import { decodeForDisplay, explainClaims } from './jwt-view.js';
@@ -645,14 +650,6 @@ async function grantFindings(
       ),
     );
   return out;
-}
-
-/** What the server said, in one line: "invalid_grant — grant request is invalid". */
-function serverSaid(json: Record<string, unknown> | undefined, status: number): string {
-  const parts = [json?.error, json?.error_description].filter(
-    (v): v is string => typeof v === 'string' && v !== '',
-  );
-  return parts.join(' — ') || `HTTP ${status}`;
 }
 
 /** A failed resource (FHIR) call: the vendor's rules first, then what the status says. */

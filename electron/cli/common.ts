@@ -16,6 +16,14 @@ export const stdio: Io = {
 
 export class UsageError extends Error {}
 
+/** Prints a command's result (JSON with --json, else text and findings); returns the exit code. */
+export type Emit = (
+  ok: boolean,
+  findings: Finding[],
+  rest: Record<string, unknown>,
+  human: () => void,
+) => number;
+
 export function unwrap<T>(r: Result<T>): T {
   if (!r.ok) throw new AppFailure(r.error.code, r.error.message, r.error.fix);
   return r.value;

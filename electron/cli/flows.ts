@@ -1,8 +1,7 @@
 import { readFile, writeFile, chmod } from 'node:fs/promises';
-import type { Finding } from '../../shared/diagnosis-codes.js';
 import type { TokenKind, TokenResult } from '../../shared/types.js';
 import type { Engine } from '../core/engine.js';
-import { loadProfile, unwrap, UsageError, type Io } from './common.js';
+import { loadProfile, unwrap, UsageError, type Emit, type Io } from './common.js';
 
 /** The commands of issue 3: registration, the authorization code flow and token operations. */
 export const FLOW_COMMANDS = new Set([
@@ -15,13 +14,6 @@ export const FLOW_COMMANDS = new Set([
   'logout',
   'jwks',
 ]);
-
-type Emit = (
-  ok: boolean,
-  findings: Finding[],
-  rest: Record<string, unknown>,
-  human: () => void,
-) => number;
 
 export interface FlowContext {
   cmd: string;

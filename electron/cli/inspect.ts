@@ -1,17 +1,9 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Finding } from '../../shared/diagnosis-codes.js';
 import { PRESET_IDS, isPresetId } from '../../shared/presets.js';
 import type { InspectReport } from '../../shared/types.js';
 import type { Engine } from '../core/engine.js';
-import { jwksArg, unwrap, UsageError, type Io } from './common.js';
-
-type Emit = (
-  ok: boolean,
-  findings: Finding[],
-  rest: Record<string, unknown>,
-  human: () => void,
-) => number;
+import { jwksArg, unwrap, UsageError, type Emit, type Io } from './common.js';
 
 /** One evidence argument: a file path, `-` (standard input), or the text itself. */
 async function evidenceArg(v: string): Promise<{ text: string; name: string }> {

@@ -17,6 +17,7 @@ import {
   diagnoseTokenResponse,
   lintTokenResponse,
   scopeDiff,
+  serverSaid,
   transportFinding,
   vendorPreflight,
   type VendorAttempt,
@@ -80,7 +81,6 @@ import {
   grantRefusalFindings,
   refreshFailureFindings,
   refreshNotIssuedFinding,
-  serverSaid,
 } from './grant-diagnosis.js';
 import { HttpRecorder, type TlsOptions } from './http.js';
 import { idTokenView } from './id-token.js';
@@ -1840,18 +1840,19 @@ export class Engine implements DebuggerApi {
       findings.push(finding('SERVER_ERROR', `HTTP ${status} from ${url}.`));
     }
     const parsed = parseBodyTolerantly(raw.body);
+    const ruleInput = {
+      ...(p.vendor ? { vendor: p.vendor } : {}),
+      ...(p.clientId ? { clientId: p.clientId } : {}),
+      url,
+      status,
+      headers: raw.headers,
+      body: raw.body,
+      ...(parsed.json ? { json: parsed.json } : {}),
+      ...(held.grantedScope ? { grantedScope: held.grantedScope } : {}),
+    };
     if (status >= 400) {
       // Vendor rules (AccessPolicy, Epic 4118, Cerner tenant-mismatch…) name the cause first.
-      const known = resourceFindings({
-        ...(p.vendor ? { vendor: p.vendor } : {}),
-        ...(p.clientId ? { clientId: p.clientId } : {}),
-        url,
-        status,
-        headers: raw.headers,
-        body: raw.body,
-        ...(parsed.json ? { json: parsed.json } : {}),
-        ...(held.grantedScope ? { grantedScope: held.grantedScope } : {}),
-      });
+      const known = resourceFindings(ruleInput);
       const codes = new Set(known.map((f) => f.code));
       findings.splice(0, findings.length, ...known, ...findings.filter((f) => !codes.has(f.code)));
     } else if (status >= 200 && status < 300) {
@@ -1859,18 +1860,7 @@ export class Engine implements DebuggerApi {
       // revoked in this session that the server still accepts (AB5).
       const revokedAt = this.revokedValues.get(token);
       findings.push(
-        ...resourceFindings({
-          ...(p.vendor ? { vendor: p.vendor } : {}),
-          ...(p.clientId ? { clientId: p.clientId } : {}),
-          url,
-          status,
-          headers: raw.headers,
-          body: raw.body,
-          ...(parsed.json ? { json: parsed.json } : {}),
-          ...(held.grantedScope ? { grantedScope: held.grantedScope } : {}),
-          succeeded: true,
-          ...(revokedAt ? { revokedAt } : {}),
-        }),
+        ...resourceFindings({ ...ruleInput, succeeded: true, ...(revokedAt ? { revokedAt } : {}) }),
       );
     }
     return {

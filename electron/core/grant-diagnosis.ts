@@ -3,14 +3,6 @@ import { finding } from '../../shared/findings.js';
 import type { GrantType } from '../../shared/types.js';
 import type { PendingCode } from './engine.js';
 
-/** What the server said, in one line: "invalid_grant — grant request is invalid". */
-export function serverSaid(json: Record<string, unknown> | undefined, status?: number): string {
-  const parts = [json?.error, json?.error_description].filter(
-    (v): v is string => typeof v === 'string' && v !== '',
-  );
-  return parts.join(' — ') || (status !== undefined ? `HTTP ${status}` : 'no answer');
-}
-
 /**
  * Code exchange (RFC 6749 §4.1.3, RFC 7636 §4.5): compares what was actually sent (the user may
  * have edited the draft) with what the engine knows about the code. Most likely cause first:

@@ -1,12 +1,11 @@
 import type { Finding } from '../../shared/diagnosis-codes.js';
-import { diagnoseTokenResponse, transportFinding } from '../../shared/diagnose.js';
+import { diagnoseTokenResponse, serverSaid, transportFinding } from '../../shared/diagnose.js';
 import { finding, rankFindings } from '../../shared/findings.js';
 import { decodeForDisplay, looksLikeJwt, maskSecret } from '../../shared/jwt-view.js';
 import type { SecretMap } from '../../shared/redact.js';
 import { AppFailure } from '../../shared/result.js';
 import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
 import type { HeaderList, TokenOpResult } from '../../shared/types.js';
-import { serverSaid } from './grant-diagnosis.js';
 import type { HttpRecorder, RawResponse, SendOptions } from './http.js';
 
 /** Client authentication as sent to the token endpoint (placeholders in headers/params, values in fill). */
