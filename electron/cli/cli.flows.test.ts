@@ -7,25 +7,11 @@ import {
   startSmartServer,
   type SmartServer,
 } from '../../e2e/fixtures/smart-server.js';
-import { run, type Io } from './main.js';
+import { run } from './main.js';
+import { runCli as cli } from './test-cli.js';
 
 let server: SmartServer;
 const dir = mkdtempSync(join(tmpdir(), 'ofd-cli-flows-'));
-
-/** Runs the CLI in-process; `onErr` sees each stderr line as it is printed (the sign-in URL). */
-async function cli(args: string[], onErr?: (line: string) => void) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (s) => out.push(s),
-    err: (s) => {
-      err.push(s);
-      onErr?.(s);
-    },
-  };
-  const code = await run(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const doc = <T>(s: string) => JSON.parse(s) as T & { ok: boolean; findings: { code: string }[] };
 

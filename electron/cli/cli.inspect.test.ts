@@ -11,21 +11,13 @@ import {
   startOracleHealthSim,
   type OracleHealthSim,
 } from '../../e2e/fixtures/simulators/oracle-health.js';
-import { run, type Io } from './main.js';
+import { cli } from './test-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ofd-inspect-'));
 let sim: OracleHealthSim;
 let jwt: string;
 let errorBody: string;
 let jwksFile: string;
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s) };
-  const code = await run(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 beforeAll(async () => {
   sim = await startOracleHealthSim();

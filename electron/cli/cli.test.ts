@@ -3,18 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmartServer, type SmartServer } from '../../e2e/fixtures/smart-server.js';
-import { run, type Io } from './main.js';
+import { cli } from './test-cli.js';
 
 let server: SmartServer;
 const dir = mkdtempSync(join(tmpdir(), 'ofd-cli-'));
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s) };
-  const code = await run(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 beforeAll(async () => {
   server = await startSmartServer({

@@ -110,34 +110,46 @@ import {
 } from '../../e2e/fixtures/simulators/oracle-health.js';
 import type { HttpExchange, ProfileInput, TokenResult } from '../../shared/types.js';
 import type { Engine } from './engine.js';
+import {
+  aidboxProfile,
+  epicProfile,
+  jwks,
+  keycloakProfile,
+  openEmrProfile,
+  oracleHealthProfile,
+  pk,
+  recordedExchange,
+  saveProfile,
+  sendToken,
+  setUpAidboxSecretClients,
+  setUpEpicApps,
+  setUpKeycloakClients,
+  setUpOpenEmrClients,
+  setUpOracleHealthClients,
+  simKeys,
+  type Edit,
+  type Overrides,
+  type ProfileDraft,
+  type SimKey,
+} from './sim-test-setup.js';
 import { must, testEngine } from './test-helpers.js';
 
-type Edit = (d: { url: string; headers: [string, string][]; params: [string, string][] }) => void;
-type Overrides = { header?: Record<string, unknown>; claims?: Record<string, unknown> };
 /** it.each tables are built before the keys exist: profile extras may be thunks. */
 type Extra = Partial<ProfileInput> | (() => Partial<ProfileInput>);
 const resolve = (e: Extra) => (typeof e === 'function' ? e() : e);
 
 let engine: Engine;
-let rsKey: { id: string; kid: string; publicJwk: Record<string, unknown> };
-let rs256Key: { id: string; kid: string; publicJwk: Record<string, unknown> };
-let esKey: { id: string; kid: string; publicJwk: Record<string, unknown> };
-let otherKey: { id: string; kid: string; publicJwk: Record<string, unknown> };
-const jwks = (...k: { publicJwk: Record<string, unknown> }[]) => ({
-  keys: k.map((x) => x.publicJwk as never),
-});
+let rsKey: SimKey;
+let rs256Key: SimKey;
+let esKey: SimKey;
+let otherKey: SimKey;
 
 beforeAll(async () => {
   engine = testEngine();
-  rsKey = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS384' }));
-  rs256Key = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS256' }));
-  esKey = must(await engine.generateKey({ kind: 'EC-P-384', alg: 'ES384' }));
-  otherKey = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS384' }));
+  ({ rs: rsKey, rs256: rs256Key, es: esKey, other: otherKey } = await simKeys(engine));
 });
 
-async function profile(p: Omit<ProfileInput, 'name'> & { name?: string }) {
-  return must(await engine.saveProfile({ name: p.clientId, ...p } as ProfileInput));
-}
+const profile = (p: ProfileDraft) => saveProfile(engine, p);
 
 /** Prepares and sends a token request; returns the result and the exchange the engine recorded. */
 async function token(
@@ -145,27 +157,14 @@ async function token(
   overrides?: Overrides,
   edit?: Edit,
 ): Promise<{ r: TokenResult; ex: HttpExchange }> {
-  const draft = must(
-    await engine.prepareTokenRequest({ profileId, ...(overrides ? { overrides } : {}) }),
-  );
-  const edits = {
-    url: draft.url,
-    headers: draft.headers.map((h) => [...h] as [string, string]),
-    params: draft.params.map((p) => [...p] as [string, string]),
-  };
-  edit?.(edits);
-  const r = must(await engine.sendTokenRequest({ draftId: draft.id, ...(edit ? { edits } : {}) }));
-  const ex = engine.http.exchanges.find((e) => e.id === r.exchangeId);
-  if (!ex) throw new Error('exchange not recorded');
-  return { r, ex };
+  const r = await sendToken(engine, profileId, { overrides, edit });
+  return { r, ex: recordedExchange(engine, r) };
 }
 
 const header = (ex: HttpExchange, name: string) =>
   ex.response?.headers.find(([n]) => n.toLowerCase() === name)?.[1];
 const bodyOf = (ex: HttpExchange) =>
   JSON.parse(ex.response?.body ?? 'null') as Record<string, unknown>;
-const pk = (keyId: string, alg = 'RS384') =>
-  ({ method: 'private_key_jwt', keyId, alg }) as ProfileInput['auth'];
 
 // --- OpenEMR ----------------------------------------------------------------------------------------
 
@@ -173,20 +172,10 @@ describe('OpenEMR simulator', () => {
   let sim: OpenEmrSim;
   beforeAll(async () => {
     sim = await startOpenEmrSim({ switches: { systemScopesEnabled: true } });
-    sim.addClient({ clientId: 'oe-backend', jwks: jwks(rsKey, rs256Key) });
-    sim.addClient({ clientId: 'oe-hosted', jwksUri: sim.clientJwksUrl('oe-hosted') });
-    sim.setClientJwks('oe-hosted', jwks(rsKey));
+    setUpOpenEmrClients(sim, [rsKey, rs256Key], rsKey);
   });
   afterAll(() => sim.close());
-  const oe = (extra: Extra = {}) =>
-    profile({
-      vendor: 'openemr',
-      fhirBaseUrl: sim.urls.fhirBase,
-      clientId: 'oe-backend',
-      scope: 'system/Patient.read',
-      auth: pk(rsKey.id),
-      ...resolve(extra),
-    });
+  const oe = (extra: Extra = {}) => profile({ ...openEmrProfile(sim, rsKey), ...resolve(extra) });
   const refusedAsOpenEmr = (r: TokenResult, ex: HttpExchange) => {
     expect(r.ok).toBe(false);
     expect(ex.response?.status).toBe(400);
@@ -338,19 +327,11 @@ describe('Oracle Health (Cerner) simulator', () => {
   let sim: OracleHealthSim;
   beforeAll(async () => {
     sim = await startOracleHealthSim({ otherTenants: ['tenant-b'] });
-    sim.addClient({ clientId: 'cer-jwt', jwks: jwks(rsKey, esKey) });
-    sim.addClient({ clientId: 'cer-secret', secret: 'system-account-secret' });
+    setUpOracleHealthClients(sim, [rsKey, esKey]);
   });
   afterAll(() => sim.close());
   const cer = (extra: Extra = {}) =>
-    profile({
-      vendor: 'oracle-health',
-      fhirBaseUrl: sim.urls.fhirBase,
-      clientId: 'cer-jwt',
-      scope: 'system/Patient.read',
-      auth: pk(rsKey.id),
-      ...resolve(extra),
-    });
+    profile({ ...oracleHealthProfile(sim, rsKey), ...resolve(extra) });
   const urn = (ex: HttpExchange) => decodeURIComponent(String(bodyOf(ex).error_uri));
 
   it('gets a token with private_key_jwt (RS384 and ES384) at the /hosts/ token URL; 570 s', async () => {
@@ -471,33 +452,10 @@ describe('Epic simulator', () => {
   let sim: EpicSim;
   beforeAll(async () => {
     sim = await startEpicSim();
-    sim.addApp({
-      nonProductionClientId: 'epic-np',
-      productionClientId: 'epic-prod',
-      jwksUri: sim.clientJwksUrl('epic-np'),
-    });
-    sim.setClientJwks('epic-np', jwks(rsKey));
-    sim.addApp({
-      nonProductionClientId: 'epic-static-np',
-      productionClientId: 'epic-static-prod',
-      jwks: jwks(rsKey),
-    });
-    sim.addApp({
-      nonProductionClientId: 'epic-secret',
-      productionClientId: 'epic-secret-prod',
-      secret: 'a+b/c=d',
-    });
+    setUpEpicApps(sim, rsKey);
   });
   afterAll(() => sim.close());
-  const ep = (extra: Extra = {}) =>
-    profile({
-      vendor: 'epic',
-      fhirBaseUrl: sim.urls.fhirBase,
-      clientId: 'epic-np',
-      scope: 'system/Patient.read',
-      auth: pk(rsKey.id),
-      ...resolve(extra),
-    });
+  const ep = (extra: Extra = {}) => profile({ ...epicProfile(sim, rsKey), ...resolve(extra) });
   const refusedAsEpic = (r: TokenResult, ex: HttpExchange) => {
     expect(r.ok).toBe(false);
     expect(ex.response?.status).toBe(400);
@@ -587,14 +545,7 @@ describe('Aidbox simulator', () => {
   let sim: AidboxSim;
   beforeAll(async () => {
     sim = await startAidboxSim();
-    sim.putClient({ id: 'ab-basic', secret: 'ab-secret-1', grant_types: ['client_credentials'] });
-    sim.putClient({ id: 'ab-code', secret: 'ab-secret-2', grant_types: ['authorization_code'] });
-    sim.putClient({
-      id: 'ab-smart',
-      secret: 'ab-secret-3',
-      type: 'smart-app',
-      grant_types: ['client_credentials'],
-    });
+    setUpAidboxSecretClients(sim);
     sim.putClient({
       id: 'ab-jwt',
       grant_types: ['client_credentials'],
@@ -615,16 +566,7 @@ describe('Aidbox simulator', () => {
     sim.setClientJwks('ab-jwt', jwks(rsKey));
   });
   afterAll(() => sim.close());
-  const ab = (extra: Extra = {}) =>
-    profile({
-      vendor: 'aidbox',
-      fhirBaseUrl: sim.urls.fhirBase,
-      tokenEndpoint: sim.urls.tokenEndpoint,
-      clientId: 'ab-basic',
-      scope: 'system/*.read',
-      auth: { method: 'client_secret_basic', clientSecret: 'ab-secret-1' },
-      ...resolve(extra),
-    });
+  const ab = (extra: Extra = {}) => profile({ ...aidboxProfile(sim), ...resolve(extra) });
 
   it('Basic secret at /auth/token: an opaque token without expires_in; FHIR 403 until an AccessPolicy', async () => {
     const p = await ab();
@@ -725,32 +667,10 @@ describe('Keycloak simulator', () => {
   let sim: KeycloakSim;
   beforeAll(async () => {
     sim = await startKeycloakSim();
-    sim.putClient({ clientId: 'kc-secret', secret: 'kc-secret-value' });
-    sim.putClient({ clientId: 'kc-public', publicClient: true });
-    sim.putClient({
-      clientId: 'kc-jwt',
-      authenticator: 'client-jwt',
-      jwksUrl: sim.clientJwksUrl('kc-jwt'),
-      signingAlg: 'RS384',
-    });
-    sim.setClientJwks('kc-jwt', jwks(rsKey, rs256Key));
-    sim.putClient({
-      clientId: 'kc-broken',
-      authenticator: 'client-jwt',
-      jwksUrl: sim.clientJwksUrl('kc-broken'),
-    });
-    sim.breakClientJwks('kc-broken');
+    setUpKeycloakClients(sim, [rsKey, rs256Key]);
   });
   afterAll(() => sim.close());
-  const kc = (extra: Extra = {}) =>
-    profile({
-      vendor: 'keycloak',
-      issuer: sim.urls.issuer,
-      clientId: 'kc-secret',
-      scope: 'profile',
-      auth: { method: 'client_secret_basic', clientSecret: 'kc-secret-value' },
-      ...resolve(extra),
-    });
+  const kc = (extra: Extra = {}) => profile({ ...keycloakProfile(sim), ...resolve(extra) });
   const said = (ex: HttpExchange) => [
     ex.response?.status,
     bodyOf(ex).error,

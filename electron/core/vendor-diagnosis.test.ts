@@ -23,11 +23,28 @@ import {
   type OracleHealthSim,
 } from '../../e2e/fixtures/simulators/oracle-health.js';
 import type { Engine } from './engine.js';
+import {
+  aidboxProfile,
+  epicProfile,
+  jwks,
+  keycloakProfile,
+  openEmrProfile,
+  oracleHealthProfile,
+  pk,
+  saveProfile,
+  sendToken,
+  setUpAidboxSecretClients,
+  setUpEpicApps,
+  setUpKeycloakClients,
+  setUpOpenEmrClients,
+  setUpOracleHealthClients,
+  simKeys,
+  type Edit,
+  type Overrides,
+  type ProfileDraft,
+  type SimKey,
+} from './sim-test-setup.js';
 import { must, testEngine } from './test-helpers.js';
-
-type Edit = (d: { url: string; headers: [string, string][]; params: [string, string][] }) => void;
-type Overrides = { header?: Record<string, unknown>; claims?: Record<string, unknown> };
-type Key = { id: string; kid: string; publicJwk: Record<string, unknown> };
 
 /**
  * Scenarios that do not reach top-1 yet: run and counted as misses in the printed rate, but not
@@ -52,48 +69,25 @@ afterAll(() => {
 });
 
 let engine: Engine;
-let rsKey: Key;
-let rs256Key: Key;
-let otherKey: Key;
-let esKey: Key;
-const jwks = (...k: Key[]) => ({ keys: k.map((x) => x.publicJwk as never) });
-const pk = (keyId: string, alg = 'RS384') =>
-  ({ method: 'private_key_jwt', keyId, alg }) as ProfileInput['auth'];
+let rsKey: SimKey;
+let rs256Key: SimKey;
+let otherKey: SimKey;
+let esKey: SimKey;
 const now = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   engine = testEngine();
-  rsKey = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS384' }));
-  rs256Key = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS256' }));
-  otherKey = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS384' }));
-  esKey = must(await engine.generateKey({ kind: 'EC-P-384', alg: 'ES384' }));
+  ({ rs: rsKey, rs256: rs256Key, es: esKey, other: otherKey } = await simKeys(engine));
 });
 
-async function profile(p: Omit<ProfileInput, 'name'> & { name?: string }) {
-  return must(await engine.saveProfile({ name: p.clientId || 'p', ...p } as ProfileInput));
-}
+const profile = (p: ProfileDraft) => saveProfile(engine, p);
 
 /** Prepares and sends a token request; returns the findings of the answer. */
 async function token(
   profileId: string,
   o: { overrides?: Overrides; edit?: Edit; grant?: 'password' } = {},
 ): Promise<{ ok: boolean; findings: Finding[] }> {
-  const draft = must(
-    await engine.prepareTokenRequest({
-      profileId,
-      ...(o.overrides ? { overrides: o.overrides } : {}),
-      ...(o.grant ? { grant: o.grant } : {}),
-    }),
-  );
-  const edits = {
-    url: draft.url,
-    headers: draft.headers.map((h) => [...h] as [string, string]),
-    params: draft.params.map((p) => [...p] as [string, string]),
-  };
-  o.edit?.(edits);
-  const r = must(
-    await engine.sendTokenRequest({ draftId: draft.id, ...(o.edit ? { edits } : {}) }),
-  );
+  const r = await sendToken(engine, profileId, o);
   return { ok: r.ok, findings: r.findings };
 }
 
@@ -113,23 +107,14 @@ describe('OpenEMR: top-1 cause', () => {
   let sim: OpenEmrSim;
   beforeAll(async () => {
     sim = await startOpenEmrSim({ switches: { systemScopesEnabled: true } });
-    sim.addClient({ clientId: 'oe-backend', jwks: jwks(rsKey, rs256Key) });
+    setUpOpenEmrClients(sim, [rsKey, rs256Key], rsKey);
     sim.addClient({ clientId: 'oe-off', jwks: jwks(rsKey), enabled: false });
     sim.addClient({ clientId: 'oe-broken', jwksUri: sim.clientJwksUrl('oe-broken') });
     sim.breakClientJwks('oe-broken');
-    sim.addClient({ clientId: 'oe-hosted', jwksUri: sim.clientJwksUrl('oe-hosted') });
-    sim.setClientJwks('oe-hosted', jwks(rsKey));
   });
   afterAll(() => sim.close());
   const oe = (extra: Partial<ProfileInput> = {}) =>
-    profile({
-      vendor: 'openemr',
-      fhirBaseUrl: sim.urls.fhirBase,
-      clientId: 'oe-backend',
-      scope: 'system/Patient.read',
-      auth: pk(rsKey.id),
-      ...extra,
-    });
+    profile({ ...openEmrProfile(sim, rsKey), ...extra });
 
   it('O1 registered client not enabled by an admin → CLIENT_DISABLED', async () => {
     const { findings } = await token((await oe({ clientId: 'oe-off' })).id);
@@ -255,19 +240,11 @@ describe('Oracle Health: top-1 cause', () => {
   let sim: OracleHealthSim;
   beforeAll(async () => {
     sim = await startOracleHealthSim({ otherTenants: ['tenant-b'] });
-    sim.addClient({ clientId: 'cer-jwt', jwks: jwks(rsKey) });
-    sim.addClient({ clientId: 'cer-secret', secret: 'system-account-secret' });
+    setUpOracleHealthClients(sim, [rsKey]);
   });
   afterAll(() => sim.close());
   const cer = (extra: Partial<ProfileInput> = {}) =>
-    profile({
-      vendor: 'oracle-health',
-      fhirBaseUrl: sim.urls.fhirBase,
-      clientId: 'cer-jwt',
-      scope: 'system/Patient.read',
-      auth: pk(rsKey.id),
-      ...extra,
-    });
+    profile({ ...oracleHealthProfile(sim, rsKey), ...extra });
   const secret = (clientId: string, clientSecret: string, method = 'client_secret_basic') =>
     cer({ clientId, auth: { method, clientSecret } as ProfileInput['auth'] });
 
@@ -343,33 +320,11 @@ describe('Epic: top-1 cause', () => {
   let sim: EpicSim;
   beforeAll(async () => {
     sim = await startEpicSim();
-    sim.addApp({
-      nonProductionClientId: 'epic-np',
-      productionClientId: 'epic-prod',
-      jwksUri: sim.clientJwksUrl('epic-np'),
-    });
-    sim.setClientJwks('epic-np', jwks(rsKey));
-    sim.addApp({
-      nonProductionClientId: 'epic-static-np',
-      productionClientId: 'epic-static-prod',
-      jwks: jwks(rsKey),
-    });
-    sim.addApp({
-      nonProductionClientId: 'epic-secret',
-      productionClientId: 'epic-secret-prod',
-      secret: 'a+b/c=d',
-    });
+    setUpEpicApps(sim, rsKey);
   });
   afterAll(() => sim.close());
   const ep = (extra: Partial<ProfileInput> = {}) =>
-    profile({
-      vendor: 'epic',
-      fhirBaseUrl: sim.urls.fhirBase,
-      clientId: 'epic-np',
-      scope: 'system/Patient.read',
-      auth: pk(rsKey.id),
-      ...extra,
-    });
+    profile({ ...epicProfile(sim, rsKey), ...extra });
 
   it('E1 production client id against non-production → CLIENT_UNKNOWN', async () => {
     // The app's JKU is set up; only the client id is the other environment's.
@@ -456,14 +411,7 @@ describe('Aidbox: top-1 cause', () => {
   let sim: AidboxSim;
   beforeAll(async () => {
     sim = await startAidboxSim();
-    sim.putClient({ id: 'ab-basic', secret: 'ab-secret-1', grant_types: ['client_credentials'] });
-    sim.putClient({ id: 'ab-code', secret: 'ab-secret-2', grant_types: ['authorization_code'] });
-    sim.putClient({
-      id: 'ab-smart',
-      secret: 'ab-secret-3',
-      type: 'smart-app',
-      grant_types: ['client_credentials'],
-    });
+    setUpAidboxSecretClients(sim);
     sim.putClient({
       id: 'ab-noassert',
       grant_types: ['client_credentials'],
@@ -472,16 +420,7 @@ describe('Aidbox: top-1 cause', () => {
     sim.setClientJwks('ab-noassert', jwks(rsKey));
   });
   afterAll(() => sim.close());
-  const ab = (extra: Partial<ProfileInput> = {}) =>
-    profile({
-      vendor: 'aidbox',
-      fhirBaseUrl: sim.urls.fhirBase,
-      tokenEndpoint: sim.urls.tokenEndpoint,
-      clientId: 'ab-basic',
-      scope: 'system/*.read',
-      auth: { method: 'client_secret_basic', clientSecret: 'ab-secret-1' },
-      ...extra,
-    });
+  const ab = (extra: Partial<ProfileInput> = {}) => profile({ ...aidboxProfile(sim), ...extra });
 
   it('AB1 token OK, FHIR 403 without AccessPolicy → RESOURCE_FORBIDDEN', async () => {
     const p = await ab();
@@ -529,32 +468,10 @@ describe('Keycloak: top-1 cause', () => {
   let sim: KeycloakSim;
   beforeAll(async () => {
     sim = await startKeycloakSim();
-    sim.putClient({ clientId: 'kc-secret', secret: 'kc-secret-value' });
-    sim.putClient({ clientId: 'kc-public', publicClient: true });
-    sim.putClient({
-      clientId: 'kc-jwt',
-      authenticator: 'client-jwt',
-      jwksUrl: sim.clientJwksUrl('kc-jwt'),
-      signingAlg: 'RS384',
-    });
-    sim.setClientJwks('kc-jwt', jwks(rsKey, rs256Key));
-    sim.putClient({
-      clientId: 'kc-broken',
-      authenticator: 'client-jwt',
-      jwksUrl: sim.clientJwksUrl('kc-broken'),
-    });
-    sim.breakClientJwks('kc-broken');
+    setUpKeycloakClients(sim, [rsKey, rs256Key]);
   });
   afterAll(() => sim.close());
-  const kc = (extra: Partial<ProfileInput> = {}) =>
-    profile({
-      vendor: 'keycloak',
-      issuer: sim.urls.issuer,
-      clientId: 'kc-secret',
-      scope: 'profile',
-      auth: { method: 'client_secret_basic', clientSecret: 'kc-secret-value' },
-      ...extra,
-    });
+  const kc = (extra: Partial<ProfileInput> = {}) => profile({ ...keycloakProfile(sim), ...extra });
   const kcJwt = (extra: Partial<ProfileInput> = {}) =>
     kc({ clientId: 'kc-jwt', auth: pk(rsKey.id), jwksUri: sim.clientJwksUrl('kc-jwt'), ...extra });
 
