@@ -29,6 +29,11 @@ describe('New profile from a vendor preset', () => {
     expect(within(form).queryByLabelText('Tenant')).toBeNull();
     // The setup outside the protocol is listed with its source.
     expect(form.textContent).toContain('Enable the client');
+    // Known bugs by version, with their workaround and source.
+    const bugs = within(form).getByRole('list', { name: 'Known bugs of OpenEMR' });
+    expect(bugs.textContent).toContain('Grant type posted to /registration is not saved');
+    expect(bugs.textContent).toContain('Affects 7.0.3');
+    expect(within(bugs).getByRole('link', { name: '[OE-ISS8547]' })).toBeTruthy();
 
     await user.selectOptions(select, 'keycloak');
     const kc = within(region).getByRole('form', { name: 'Keycloak parameters' });

@@ -173,6 +173,27 @@ function PresetParamsForm({ preset, onDone }: { preset: VendorPreset; onDone: ()
           </ol>
         </div>
       )}
+      {preset.knownBugs.length > 0 && (
+        <details className="disclosure">
+          <summary>
+            Known bugs of {preset.title} ({preset.knownBugs.length})
+          </summary>
+          <ul className="bug-list" aria-label={`Known bugs of ${preset.title}`}>
+            {preset.knownBugs.map((b) => (
+              <li key={b.id} className="bug-row">
+                <strong>{b.title}</strong>{' '}
+                <span className={`badge ${b.status === 'fixed' ? 'badge-ok' : 'badge-warning'}`}>
+                  {b.status}
+                  {b.fixedBy ? ` (${b.fixedBy})` : ''}
+                </span>
+                <br />
+                <span className="muted">Affects {b.affects}.</span> {b.symptom} <em>Workaround:</em>{' '}
+                {b.workaround} <SourceLinks source={b.source} />
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       <div className="actions-row">
         <ActionButton type="submit" busy={busy}>
           Create profile
