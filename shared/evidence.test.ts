@@ -274,3 +274,17 @@ describe('JWTs that cannot be decoded', () => {
     expect(r.notes.join(' ')).toMatch(/The JWT in item 1 could not be decoded: The claims segment/);
   });
 });
+
+describe('notes', () => {
+  it('point at the jku the assertion names when no JWKS was given', async () => {
+    const jwt = `${b64({ alg: 'RS384', kid: 'k1', typ: 'JWT', jku: 'https://app.example/jwks.json' })}.${b64({ iss: 'a', sub: 'a', aud: 'https://as/token', jti: '1', exp: 2 })}.c2ln`;
+    const r = await inspectEvidence(
+      readEvidence([{ text: jwt }]),
+      {},
+      { verifications: new Map(), nowSec: 0 },
+    );
+    expect(r.notes.join(' ')).toMatch(
+      /jku https:\/\/app.example\/jwks.json\): give that as the JWKS URL/,
+    );
+  });
+});

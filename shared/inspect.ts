@@ -389,8 +389,14 @@ export async function inspectEvidence(
     notes.push(
       'The token URL is not in the evidence: aud could not be compared with it. Set the token URL.',
     );
-  if (!deps.verifications.size && decoded.length)
-    notes.push('No JWKS was given: signatures were not checked. Paste the JWKS or give its URL.');
+  if (!deps.verifications.size && decoded.length) {
+    const jku = typeof assertion?.header.jku === 'string' ? assertion.header.jku : undefined;
+    notes.push(
+      jku
+        ? `No JWKS was given: signatures were not checked. The assertion names its key set (jku ${jku}): give that as the JWKS URL to verify against what the server would fetch.`
+        : 'No JWKS was given: signatures were not checked. Paste the JWKS or give its URL.',
+    );
+  }
 
   // Masking: every value that authenticates someone.
   const auth = header(headers, 'authorization');
