@@ -30,7 +30,7 @@ import type {
   InspectReport,
   Verification,
 } from './types.js';
-import { matchesShape, resourceFindings, responseContext } from './vendor-rules.js';
+import { answerContext, matchesShape, resourceFindings } from './vendor-rules.js';
 
 export interface InspectDeps {
   /** The host's verification of each JWT (keyed by the JWT), when a JWKS was available. */
@@ -158,25 +158,10 @@ function statusFromShapes(
   preset: VendorPreset,
   body: string,
 ): { status: number; id: string } | undefined {
-  const parsed = parseBodyTolerantly(body);
   for (const shape of preset.errorShapes) {
-    if (shape.status === undefined) continue;
-    const response = responseContext({
-      status: shape.status,
-      headers: [],
-      text: body,
-      ...(parsed.json ? { json: parsed.json } : {}),
-      ...(parsed.prefix ? { prefix: parsed.prefix } : {}),
-    });
     // Shapes that need a header cannot be told from a body alone.
-    if (shape.wwwAuthenticate) continue;
-    const ctx = {
-      profile: { authMethod: '' },
-      request: { url: '', headers: [], params: [] },
-      response,
-      earlier: [],
-      preflight: [],
-    };
+    if (shape.status === undefined || shape.wwwAuthenticate) continue;
+    const ctx = answerContext({ url: '', status: shape.status, headers: [], body });
     if (
       (shape.error ||
         shape.errorUriUrn ||

@@ -22,6 +22,7 @@ import {
   type Sources,
   type VendorPreset,
 } from './presets.js';
+import { parseBodyTolerantly } from './tolerant-json.js';
 import type { FlowKind, HeaderList } from './types.js';
 
 /** Likelihood of a definite pre-flight (local) finding; vendor inferences rank below it. */
@@ -1079,11 +1080,8 @@ export function vendorFindings(c: DiagnosisContext): RankedFinding[] {
     .filter((f) => (seen.has(f.finding.code) ? false : (seen.add(f.finding.code), true)));
 }
 
-/**
- * Vendor findings for a resource (FHIR) call, most likely first: why a failed call failed, or
- * (succeeded) what is wrong with an answer that worked.
- */
-export function resourceFindings(x: {
+/** What a server answered on its own (no token request): the vendor's rules read this context. */
+export interface Answer {
   vendor?: string;
   clientId?: string;
   url: string;
@@ -1091,12 +1089,13 @@ export function resourceFindings(x: {
   headers: HeaderList;
   body: string;
   json?: Record<string, unknown>;
-  grantedScope?: string;
-  succeeded?: boolean;
-  revokedAt?: string;
-}): Finding[] {
+}
+
+/** The diagnosis context of an answer that is not a token request's (resource, registration…). */
+export function answerContext(x: Answer): DiagnosisContext {
   const preset = presetFor(x.vendor);
-  return vendorFindings({
+  const parsed = x.json ? { json: x.json } : parseBodyTolerantly(x.body);
+  return {
     ...(preset ? { preset } : {}),
     profile: {
       ...(x.vendor ? { vendor: x.vendor } : {}),
@@ -1108,10 +1107,23 @@ export function resourceFindings(x: {
       status: x.status,
       headers: x.headers,
       text: x.body,
-      ...(x.json ? { json: x.json } : {}),
+      ...(parsed.json ? { json: parsed.json } : {}),
+      ...('prefix' in parsed && parsed.prefix ? { prefix: parsed.prefix } : {}),
     }),
     earlier: [],
     preflight: [],
+  };
+}
+
+/**
+ * Vendor findings for a resource (FHIR) call, most likely first: why a failed call failed, or
+ * (succeeded) what is wrong with an answer that worked.
+ */
+export function resourceFindings(
+  x: Answer & { grantedScope?: string; succeeded?: boolean; revokedAt?: string },
+): Finding[] {
+  return vendorFindings({
+    ...answerContext(x),
     target: 'resource',
     ...(x.grantedScope ? { grantedScope: x.grantedScope } : {}),
     ...(x.succeeded ? { succeeded: true } : {}),
@@ -1120,28 +1132,11 @@ export function resourceFindings(x: {
 }
 
 /** Vendor findings for a failed registration (RFC 7591) answer, most likely first. */
-export function registrationFindings(x: {
-  vendor?: string;
-  url: string;
-  metadata: Record<string, unknown>;
-  status: number;
-  headers: HeaderList;
-  body: string;
-  json?: Record<string, unknown>;
-}): Finding[] {
-  const preset = presetFor(x.vendor);
+export function registrationFindings(
+  x: Omit<Answer, 'clientId'> & { metadata: Record<string, unknown> },
+): Finding[] {
   return vendorFindings({
-    ...(preset ? { preset } : {}),
-    profile: { ...(x.vendor ? { vendor: x.vendor } : {}), authMethod: '' },
-    request: { url: x.url, headers: [], params: [] },
-    response: responseContext({
-      status: x.status,
-      headers: x.headers,
-      text: x.body,
-      ...(x.json ? { json: x.json } : {}),
-    }),
-    earlier: [],
-    preflight: [],
+    ...answerContext(x),
     target: 'registration',
     registration: x.metadata,
   }).map((r) => r.finding);

@@ -124,6 +124,24 @@ function refusal(
   return rankFindings(out);
 }
 
+/** The result of a call the server refused: its status, the masked body, and why. */
+function refused(
+  ctx: OpContext,
+  url: string,
+  base: { op: TokenOpResult['op']; exchangeId: string },
+  params: [string, string][],
+  raw: RawResponse,
+  json: Record<string, unknown> | undefined,
+): TokenOpResult {
+  return {
+    ...base,
+    ok: false,
+    status: raw.status,
+    ...(json ? { body: maskTokens(json) } : {}),
+    findings: refusal(ctx, url, params, raw),
+  };
+}
+
 /** RFC 7662 introspection; `active: false` is TOKEN_EXPIRED when the session knows it expired, else TOKEN_INACTIVE. */
 export async function introspect(
   ctx: OpContext,
@@ -138,13 +156,7 @@ export async function introspect(
   const { raw } = sent;
   const json = parseBodyTolerantly(raw.body).json;
   if (raw.status < 200 || raw.status >= 300 || !json)
-    return {
-      ...base,
-      ok: false,
-      status: raw.status,
-      ...(json ? { body: maskTokens(json) } : {}),
-      findings: refusal(ctx, url, sent.params, raw),
-    };
+    return refused(ctx, url, base, sent.params, raw, json);
   const active = json.active === true;
   const findings: Finding[] = [];
   if (!active) {
@@ -185,14 +197,7 @@ export async function revoke(
   if (!sent.raw) return { ...base, ok: false, findings: sent.error ? [sent.error] : [] };
   const { raw } = sent;
   const json = parseBodyTolerantly(raw.body).json;
-  if (raw.status !== 200)
-    return {
-      ...base,
-      ok: false,
-      status: raw.status,
-      ...(json ? { body: maskTokens(json) } : {}),
-      findings: refusal(ctx, url, sent.params, raw),
-    };
+  if (raw.status !== 200) return refused(ctx, url, base, sent.params, raw, json);
   return { ...base, ok: true, status: raw.status, ...(json ? { body: json } : {}), findings: [] };
 }
 

@@ -664,6 +664,26 @@ export function createFakeApi(
     return ok(state.held);
   }
 
+  /** The held tokens when the one asked for is there (a refresh token needs offline_access). */
+  function heldToken(profileId: string, which: 'access_token' | 'refresh_token'): Result<FakeHeld> {
+    const r = heldFor(profileId);
+    if (r.ok && which === 'refresh_token' && !r.value.refresh)
+      return fail(
+        'SECRET_UNAVAILABLE',
+        'No refresh token is held.',
+        'Sign in with offline_access.',
+      );
+    return r;
+  }
+
+  /** An RFC 7662 / 7009 style form request carrying the token as a placeholder. */
+  const tokenForm = (url: string, which: string) => ({
+    method: 'POST',
+    url,
+    headers: [['content-type', 'application/x-www-form-urlencoded']] as [string, string][],
+    body: `token={{${which}}}&token_type_hint=${which}`,
+  });
+
   // ---- authorization -------------------------------------------------------------------------
 
   function pushFlow(flow: FakeFlow) {
@@ -1653,16 +1673,9 @@ export function createFakeApi(
       return ok(r.value.autoRefresh);
     },
     introspectToken: (input) => {
-      const r = heldFor(input.profileId);
+      const r = heldToken(input.profileId, input.which);
       if (!r.ok) return r;
       const held = r.value;
-      if (input.which === 'refresh_token' && !held.refresh) {
-        return fail(
-          'SECRET_UNAVAILABLE',
-          'No refresh token is held.',
-          'Sign in with offline_access.',
-        );
-      }
       const active =
         !held.revoked.includes(input.which) &&
         (input.which === 'refresh_token' || held.expiresAt > Date.now());
@@ -1679,12 +1692,10 @@ export function createFakeApi(
         : { active: false };
       const ex = record({
         step: 'introspection',
-        request: {
-          method: 'POST',
-          url: p.introspectionEndpoint ?? `${issuerOf(p)}/oauth2/introspect`,
-          headers: [['content-type', 'application/x-www-form-urlencoded']],
-          body: `token={{${input.which}}}&token_type_hint=${input.which}`,
-        },
+        request: tokenForm(
+          p.introspectionEndpoint ?? `${issuerOf(p)}/oauth2/introspect`,
+          input.which,
+        ),
         response: json(200, body),
       });
       const result: TokenOpResult = {
@@ -1701,25 +1712,13 @@ export function createFakeApi(
       return ok(result);
     },
     revokeToken: (input) => {
-      const r = heldFor(input.profileId);
+      const r = heldToken(input.profileId, input.which);
       if (!r.ok) return r;
       const held = r.value;
-      if (input.which === 'refresh_token' && !held.refresh) {
-        return fail(
-          'SECRET_UNAVAILABLE',
-          'No refresh token is held.',
-          'Sign in with offline_access.',
-        );
-      }
       const p = profileById(input.profileId)!;
       const ex = record({
         step: 'revocation',
-        request: {
-          method: 'POST',
-          url: p.revocationEndpoint ?? `${issuerOf(p)}/oauth2/revoke`,
-          headers: [['content-type', 'application/x-www-form-urlencoded']],
-          body: `token={{${input.which}}}&token_type_hint=${input.which}`,
-        },
+        request: tokenForm(p.revocationEndpoint ?? `${issuerOf(p)}/oauth2/revoke`, input.which),
         response: json(200, undefined),
       });
       if (!held.revoked.includes(input.which)) held.revoked = [...held.revoked, input.which];
