@@ -1,3 +1,4 @@
+import { SERVER_IDS } from './diagnosis/dialects/types.js';
 import { z } from 'zod';
 import type { DebuggerApi } from './api.js';
 import { PRESET_IDS, type PresetId } from './presets.js';
@@ -66,6 +67,7 @@ export const profileInputSchema = z.object({
   id: id.optional(),
   name: z.string().min(1, 'A profile needs a name.').max(200),
   vendor: shortText.optional(),
+  server: z.enum(SERVER_IDS).optional(),
   flow: flowKind.optional(),
   fhirBaseUrl: optUrl,
   issuer: optUrl,
@@ -85,6 +87,7 @@ export const profileInputSchema = z.object({
   authorizeParams: paramList.optional(),
   username: shortText.optional(),
   password: z.string().max(4096).optional(),
+  introspectionToken: z.string().max(16384).optional(),
   registration: z
     .object({
       applicationType: shortText.optional(),
@@ -101,6 +104,7 @@ export const profileInputSchema = z.object({
     keyId: id.optional(),
     privateKeyPath: shortText.optional(),
     clientSecret: z.string().max(4096).optional(),
+    sendClientId: z.boolean().optional(),
   }),
   tls: z
     .object({ caPath: shortText.optional(), allowSelfSigned: z.boolean().optional() })
@@ -170,6 +174,7 @@ export const API_INPUTS: Parsers = {
       clientId: shortText.optional(),
       status: z.number().int().min(100).max(599).optional(),
       harEntry: z.number().int().min(0).max(100000).optional(),
+      server: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SERVER_IDS).optional()),
     }),
   ]) as unknown as Parsers['inspect'],
   prepareRegistration: z.tuple([z.object({ profileId: id })]),
@@ -215,7 +220,12 @@ export const API_INPUTS: Parsers = {
   refreshTokens: z.tuple([z.object({ profileId: id, refreshToken: text.optional() })]),
   setAutoRefresh: z.tuple([z.object({ profileId: id, enabled: z.boolean() })]),
   introspectToken: z.tuple([
-    z.object({ profileId: id, which: tokenWhich, token: text.optional() }),
+    z.object({
+      profileId: id,
+      which: tokenWhich,
+      token: text.optional(),
+      bearer: text.optional(),
+    }),
   ]),
   revokeToken: z.tuple([z.object({ profileId: id, which: tokenWhich, token: text.optional() })]),
   callUserinfo: z.tuple([z.object({ profileId: id, token: text.optional() })]),

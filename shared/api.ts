@@ -131,11 +131,16 @@ export interface DebuggerApi {
     profileId: string;
     enabled: boolean;
   }): Promise<Result<{ enabled: boolean; nextAt?: string }>>;
-  /** RFC 7662; `token` overrides the held one (CLI). */
+  /**
+   * RFC 7662; `token` overrides the held one (CLI). `bearer` authenticates the call with a Bearer
+   * token (§2.1) instead of client authentication; otherwise the profile's stored introspection
+   * token is used when it has one.
+   */
   introspectToken(input: {
     profileId: string;
     which: 'access_token' | 'refresh_token';
     token?: string;
+    bearer?: string;
   }): Promise<Result<TokenOpResult>>;
   /** RFC 7009; `token` overrides the held one (CLI). */
   revokeToken(input: {

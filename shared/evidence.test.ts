@@ -68,7 +68,7 @@ describe('one item', () => {
       '{"keys":[]}',
       'Deprecated: something in /var/www/x.php on line 3\n{"error":"invalid_client"}',
       '<html><body>Bad gateway</body></html>',
-      'whatever the server said',
+      'Bad Request: the server said the request failed',
     ].map((t) => readEvidenceItem(t, 'x').kind);
     expect(kinds).toEqual([
       'jwt',
@@ -84,6 +84,12 @@ describe('one item', () => {
       'error-body',
       'text',
     ]);
+  });
+
+  it('plain text with no word of a server refusal is not OAuth evidence, and says what is', () => {
+    expect(() => readEvidenceItem('hello world', 'x')).toThrow(
+      /not OAuth evidence \("hello world"\)\. Accepted: a JWT, a token request body, .* a HAR file/,
+    );
   });
 
   it('a raw request takes its URL from the Host header (https assumed)', () => {

@@ -7,6 +7,7 @@ import { parse as parseShell } from 'shell-quote';
 import { z } from 'zod';
 import { looksLikeJwt } from './jwt-view.js';
 import { parseBodyTolerantly } from './tolerant-json.js';
+import type { Endpoint } from './diagnosis/dialects/types.js';
 import type { EvidenceKind, EvidenceSummary, HarEntrySummary, HeaderList } from './types.js';
 
 export interface RawRequest {
@@ -60,6 +61,8 @@ export interface Evidence {
   harEntry?: number;
   /** startedDateTime of the chosen HAR entry. */
   harTime?: string;
+  /** The diagnosed answer is the front channel: the error redirect in flow.callback. */
+  front?: boolean;
 }
 
 /** One item, read on its own. */
@@ -74,6 +77,7 @@ interface Piece {
   harEntries?: HarEntrySummary[];
   harEntry?: number;
   harTime?: string;
+  front?: boolean;
 }
 
 const header = (h: HeaderList, name: string) =>
@@ -93,6 +97,14 @@ export function requestParams(req: RawRequest | undefined): [string, string][] {
   }
   return [...new URLSearchParams(body)];
 }
+
+/** An authorization server's error page served with 200 (Entra, Hydra's fallback page). */
+const ERROR_PAGE =
+  /AADSTS\d{4,6}|error_description|\b(invalid_request|invalid_client|unauthorized_client|invalid_scope|redirect_uri_mismatch|access_denied)\b/;
+
+/** Words of a server's refusal: plain text without any of them is not OAuth evidence. */
+const OAUTH_WORDS =
+  /error|invalid|unauthori[sz]ed|denied|forbidden|expired|token|client|scope|grant|redirect|callback|mismatch|secret|assertion|signature|consent|oauth|authori[sz]|authenticat|AADSTS|not found|failed|bad request|refused|not allowed|missing|required|sorry|problem|unable|cannot|can't|not valid/i;
 
 const FORM_BODY = /^[\w.~%+-]+=[^\s&]*(&[\w.~%+-]+=[^\s&]*)*&?$/;
 const TOKEN_PARAM = /(^|&)(grant_type|client_assertion|client_id|code|refresh_token)=/;
@@ -305,7 +317,7 @@ export function isAuthorizeUrl(url: string): boolean {
 /** A redirect back to the app (code or error, usually with state). */
 export function isCallbackUrl(url: string): boolean {
   const q = queryOf(url);
-  return !has(q, 'response_type') && (has(q, 'code') || (has(q, 'error') && has(q, 'state')));
+  return !has(q, 'response_type') && (has(q, 'code') || has(q, 'error'));
 }
 
 // --- HAR ---------------------------------------------------------------------------------------
@@ -375,21 +387,85 @@ function harResponse(e: HarEntry): RawResponse {
   };
 }
 
-/** The entry worth diagnosing: the last failed token request, else the last token request… */
-function pickHarEntry(entries: HarEntry[], tokenish: boolean[]): number {
-  const last = (pred: (e: HarEntry, i: number) => boolean) => {
-    for (let i = entries.length - 1; i >= 0; i--) if (pred(entries[i]!, i)) return i;
-    return -1;
-  };
-  const failed = (e: HarEntry) => e.response.status >= 400 || e.response.status === 0;
-  for (const pick of [
-    last((e, i) => tokenish[i]! && failed(e)),
-    last((_, i) => tokenish[i]!),
-    last(failed),
-    entries.length - 1,
-  ])
-    if (pick >= 0) return pick;
-  return 0;
+/** The error redirect an entry carries: a request to the redirect URI, or a Location to it. */
+function errorRedirectOf(e: HarEntry): [string, string][] | undefined {
+  const location = e.response.headers.find((h) => h.name.toLowerCase() === 'location')?.value;
+  for (const url of [e.request.url, ...(location ? [location] : [])]) {
+    let u: URL;
+    try {
+      u = new URL(url, e.request.url);
+    } catch {
+      continue;
+    }
+    const q = queryOf(u.toString());
+    if (has(q, 'error') && !has(q, 'response_type')) return q;
+  }
+  return undefined;
+}
+
+/**
+ * What a request is, from its parameters and URL: a token request (grant_type), the authorize
+ * request or the redirect back, introspection, revocation, registration, userinfo, logout, or a
+ * resource call (a Bearer token). RFC 6749 §3, RFC 7662, RFC 7009, RFC 7591, OIDC Core §5.3.
+ */
+export function endpointOf(req: RawRequest | undefined): Endpoint | 'other' {
+  if (!req) return 'other';
+  const params = requestParams(req);
+  if (params.some(([n]) => n === 'grant_type')) return 'token';
+  const url = req.url ?? '';
+  // A token request with its parameters in the URL (a GET, or a POST without a body).
+  if (/[?&]grant_type=/.test(url)) return 'token';
+  let path: string;
+  try {
+    path = new URL(url).pathname.toLowerCase();
+  } catch {
+    path = url.toLowerCase();
+  }
+  if (url && (isAuthorizeUrl(url) || isCallbackUrl(url))) return 'authorize';
+  if (/introspect/.test(path)) return 'introspection';
+  if (/revo(ke|cation)/.test(path)) return 'revocation';
+  if (/userinfo|\/me$/.test(path)) return 'userinfo';
+  if (/regist|\/connect\/register|\/clients?$/.test(path) && req.method !== 'GET')
+    return 'registration';
+  if (/logout|end_?session|signout/.test(path)) return 'end_session';
+  if (/\.well-known\//.test(path)) return 'discovery';
+  if (/\/(authori[sz]e|auth)$/.test(path)) return 'authorize';
+  if (/\/token$/.test(path) && req.method === 'POST') return 'token';
+  if (/^bearer\s/i.test(header(req.headers, 'authorization') ?? '')) return 'resource';
+  if (/\/fhir\/|\/r4\/|\/api\//i.test(path)) return 'resource';
+  return 'other';
+}
+
+/** How much an entry matters when several failed: the OAuth exchanges first. */
+const KIND_RANK: Record<Endpoint | 'other', number> = {
+  token: 7,
+  authorize: 6,
+  registration: 5,
+  introspection: 4,
+  revocation: 4,
+  userinfo: 3,
+  resource: 2,
+  end_session: 1,
+  discovery: 1,
+  other: 0,
+};
+
+/**
+ * The entry worth diagnosing: the last failed exchange of the most telling kind (a token request,
+ * the authorize request or its error redirect, registration, introspection, userinfo, a resource
+ * call), else the last token request, else the last entry.
+ */
+function pickHarEntry(
+  entries: HarEntry[],
+  kinds: (Endpoint | 'other')[],
+  failed: boolean[],
+): number {
+  let best = -1;
+  for (let i = 0; i < entries.length; i++)
+    if (failed[i] && (best < 0 || KIND_RANK[kinds[i]!] >= KIND_RANK[kinds[best]!])) best = i;
+  if (best >= 0) return best;
+  for (let i = entries.length - 1; i >= 0; i--) if (kinds[i] === 'token') return i;
+  return entries.length - 1;
 }
 
 function readHar(json: unknown, chosen: number | undefined): Piece {
@@ -403,9 +479,28 @@ function readHar(json: unknown, chosen: number | undefined): Piece {
   const tokenish = entries.map(
     (e) => e.request.method.toUpperCase() === 'POST' && isTokenRequestBody(harRequest(e).body),
   );
+  const redirects = entries.map(errorRedirectOf);
+  const kinds = entries.map((e, i) =>
+    tokenish[i]
+      ? ('token' as const)
+      : redirects[i]
+        ? ('authorize' as const)
+        : endpointOf(harRequest(e)),
+  );
+  // A failed sign-in: an error redirect, or the authorization server's error page.
+  const failed = entries.map(
+    (e, i) =>
+      !!redirects[i] ||
+      (kinds[i] === 'authorize' &&
+        e.response.status === 200 &&
+        ERROR_PAGE.test(harResponse(e).body.slice(0, 100_000))) ||
+      e.response.status === 0 ||
+      (e.response.status >= 400 &&
+        (kinds[i] !== 'other' || e.response.status >= 500 || e.request.method !== 'GET')),
+  );
   if (chosen !== undefined && (chosen < 0 || chosen >= entries.length))
     throw new Error(`The HAR file has entries 0 to ${entries.length - 1}; ${chosen} is not one.`);
-  const index = chosen ?? pickHarEntry(entries, tokenish);
+  const index = chosen ?? pickHarEntry(entries, kinds, failed);
   const e = entries[index]!;
   // What came before it: the authorize request, the redirect back (a request URL, or the
   // Location of a redirect response), and earlier token requests.
@@ -429,11 +524,13 @@ function readHar(json: unknown, chosen: number | undefined): Piece {
   const request = harRequest(e);
   const response = harResponse(e);
   const json2 = parseBodyTolerantly(response.body).json;
+  const front = redirects[index];
+  if (front) flow.callback = front;
   return {
     kind: 'har',
-    summary: `HAR with ${entries.length} request${entries.length === 1 ? '' : 's'}; diagnosing #${index}: ${request.method} ${e.request.url} → ${response.status}.`,
+    summary: `HAR with ${entries.length} request${entries.length === 1 ? '' : 's'}; diagnosing #${index}: ${request.method} ${e.request.url} → ${front ? `an error redirect (error=${front.find(([n]) => n === 'error')?.[1] ?? ''})` : response.status}.`,
     request,
-    response,
+    ...(front ? { front: true } : { response }),
     jwts: [
       ...requestJwts(request, `HAR entry #${index}`),
       ...(json2 ? responseJwts(json2, `HAR entry #${index}`) : []),
@@ -444,6 +541,8 @@ function readHar(json: unknown, chosen: number | undefined): Piece {
       url: x.request.url,
       status: x.response.status,
       tokenRequest: tokenish[i]!,
+      kind: kinds[i]!,
+      failed: failed[i]!,
     })),
     harEntry: index,
     ...(e.startedDateTime ? { harTime: e.startedDateTime } : {}),
@@ -473,6 +572,7 @@ export function readEvidenceItem(text: string, name: string, harEntry?: number):
       summary: `curl: ${req.method} ${req.url ?? '(no URL)'}${req.notes.length ? `. ${req.notes.join(' ')}` : ''}`,
       request: req,
       jwts: requestJwts(req, 'the curl command'),
+      ...(req.url && isAuthorizeUrl(req.url) ? { flow: { authorize: queryOf(req.url) } } : {}),
     };
   }
   if (/^https?:\/\/\S+$/.test(t) && (isAuthorizeUrl(t) || isCallbackUrl(t))) {
@@ -483,6 +583,7 @@ export function readEvidenceItem(text: string, name: string, harEntry?: number):
         ? `Authorize request to ${t.split('?')[0]}.`
         : `Redirect back to the app${has(queryOf(t), 'error') ? ' with an error' : ' with a code'}.`,
       flow: authorize ? { authorize: queryOf(t) } : { callback: queryOf(t) },
+      ...(!authorize && has(queryOf(t), 'error') ? { front: true } : {}),
     };
   }
   const firstLine = t.split(/\r?\n/, 1)[0]!.trim();
@@ -493,6 +594,7 @@ export function readEvidenceItem(text: string, name: string, harEntry?: number):
       summary: `HTTP request: ${req.method} ${req.url ?? '(no Host header)'}`,
       request: req,
       jwts: requestJwts(req, 'the HTTP request'),
+      ...(req.url && isAuthorizeUrl(req.url) ? { flow: { authorize: queryOf(req.url) } } : {}),
     };
   }
   if (STATUS_LINE.test(firstLine)) {
@@ -546,6 +648,10 @@ export function readEvidenceItem(text: string, name: string, harEntry?: number):
         jwts: responseJwts(json, 'the token response'),
       };
   }
+  if (parsed.kind === 'text' && !OAUTH_WORDS.test(t))
+    throw new Error(
+      `It is not OAuth evidence ("${t.length > 60 ? `${t.slice(0, 57)}…` : t}"). Accepted: a JWT, a token request body, a server's error body or error page, a raw HTTP request or response, a curl command, an authorize or redirect URL, a JWKS, or a HAR file.`,
+    );
   const what =
     parsed.kind === 'json-with-prefix'
       ? 'Text followed by JSON (a notice before the answer).'
@@ -624,6 +730,7 @@ export function readEvidence(
     if (piece.flow?.callback) out.flow.callback = piece.flow.callback;
     if (piece.flow?.earlierTokenRequests)
       out.flow.earlierTokenRequests.push(...piece.flow.earlierTokenRequests);
+    if (piece.front) out.front = true;
     if (piece.harEntries) {
       out.harEntries = piece.harEntries;
       out.harEntry = piece.harEntry!;

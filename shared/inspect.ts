@@ -5,16 +5,18 @@
  * Everything it returns is masked: secrets become {{placeholders}}.
  */
 import { base64url } from 'jose';
-import { CLIENT_ASSERTION_TYPE, lintAssertion, lintTokenRequest } from './assertion-lint.js';
-import type { Finding } from './diagnosis-codes.js';
 import {
-  diagnoseTokenResponse,
-  serverSaid,
-  vendorPreflight,
-  type TokenAttempt,
-} from './diagnose.js';
-import { requestParams, type Evidence, type FlowContext } from './evidence.js';
-import { finding, rankFindings } from './findings.js';
+  CLIENT_ASSERTION_TYPE,
+  lintAssertion,
+  lintTokenRequest,
+} from './diagnosis/assertion-lint.js';
+import type { CauseCode, Finding } from './diagnosis/codes.js';
+import { vendorPreflight, type TokenAttempt } from './diagnosis/token-response.js';
+import type { Endpoint } from './diagnosis/dialects/types.js';
+import { endpointOf, requestParams, type Evidence, type FlowContext } from './evidence.js';
+import { basisWords, diagnose, finding, rankFindings } from './diagnosis/index.js';
+import { readAnswer } from './diagnosis/statement.js';
+import { authorizationErrorChecks } from './diagnosis/authorize-checks.js';
 import { decodeForDisplay, explainClaims } from './jwt-view.js';
 import { getPreset, type VendorPreset } from './presets.js';
 import type { AppError } from './result.js';
@@ -30,7 +32,7 @@ import type {
   InspectReport,
   Verification,
 } from './types.js';
-import { answerContext, matchesShape, resourceFindings } from './vendor-rules.js';
+import { answerContext, matchesShape } from './diagnosis/vendor-rules.js';
 
 export interface InspectDeps {
   /** The host's verification of each JWT (keyed by the JWT), when a JWKS was available. */
@@ -144,12 +146,15 @@ function basicUser(headers: HeaderList): string | undefined {
   }
 }
 
-/** The status an error body implies when only the body was pasted (RFC 6749 §5.2). */
+/** The status an error body implies when only the body was pasted (RFC 6749 §5.2, RFC 6750 §3.1). */
 function impliedStatus(body: string): number {
   const json = parseBodyTolerantly(body).json;
-  if (typeof json?.access_token === 'string') return 200;
-  if (json?.error === 'invalid_client') return 401;
+  if (typeof json?.access_token === 'string' || typeof json?.active === 'boolean') return 200;
+  if (json?.error === 'invalid_client' || json?.error === 'invalid_token') return 401;
+  if (json?.error === 'insufficient_scope') return 403;
   if (json?.resourceType === 'OperationOutcome') return 403;
+  const words = [json?.detail, json?.message].filter((v) => typeof v === 'string').join(' ');
+  if (!json?.error && /authenticat|credential|token/i.test(words)) return 401;
   return 400;
 }
 
@@ -180,24 +185,68 @@ const dateSec = (v: string | undefined) => {
   return Number.isFinite(t) ? Math.floor(t / 1000) : undefined;
 };
 
+/** What an answer given without its request (or with a request of no known kind) answers. */
+function answerEndpoint(
+  request: { method: string } | undefined,
+  response: { headers: HeaderList; body: string } | undefined,
+  hasQuery: boolean,
+): Endpoint {
+  if (!response) return 'token';
+  const parsed = parseBodyTolerantly(response.body);
+  const json = parsed.json;
+  const www = header(response.headers, 'www-authenticate') ?? '';
+  if (json && typeof json.active === 'boolean') return 'introspection';
+  if (json?.resourceType === 'OperationOutcome') return 'resource';
+  if (
+    /^bearer\b/i.test(www) ||
+    json?.error === 'invalid_token' ||
+    json?.error === 'insufficient_scope'
+  )
+    return 'resource';
+  if (!request && parsed.kind === 'html') return 'authorize';
+  if (request?.method === 'GET' && hasQuery) return 'authorize';
+  return 'token';
+}
+
+const TOKEN_BODY_PARAMS = new Set([
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'refresh_token',
+  'client_assertion',
+  'client_assertion_type',
+]);
+
+const queryParams = (url: string | undefined): [string, string][] => {
+  try {
+    return url ? [...new URL(url).searchParams] : [];
+  } catch {
+    return [];
+  }
+};
+
 function isTokenRequest(params: [string, string][]): boolean {
   return params.some(([n]) => n === 'grant_type');
 }
 
 /** The error for evidence of which nothing could be read, with what to paste instead. */
 export function unreadableEvidence(evidence: Evidence): AppError | undefined {
-  if (evidence.jwts.length || evidence.request || evidence.response) return undefined;
+  if (evidence.jwts.length || evidence.request || evidence.response || evidence.front)
+    return undefined;
   return {
     code: 'INVALID_INPUT',
-    message: `Nothing in the evidence could be read: ${evidence.items.map((i) => `${i.name}: ${i.summary}`).join('; ')}`,
-    fix: 'Paste a JWT, a token request body, an error response, a curl command, or a HAR file.',
+    message: `Nothing in the evidence is OAuth evidence the Inspector can diagnose: ${evidence.items.map((i) => `${i.name}: ${i.summary}`).join('; ')}`,
+    fix: "Paste what the customer sent: a JWT, a token request body, the server's error body or error page, the redirect URL with error=, a raw HTTP request or response, a curl command, or a HAR file.",
   };
 }
 
 /** Builds the Inspector's report. `evidence` is unmasked; the report is not. */
 export async function inspectEvidence(
   evidence: Evidence,
-  input: Pick<InspectEvidenceInput, 'preset' | 'tokenUrl' | 'clientId' | 'status'>,
+  input: Pick<InspectEvidenceInput, 'preset' | 'tokenUrl' | 'clientId' | 'status' | 'server'>,
   deps: InspectDeps,
 ): Promise<InspectReport> {
   const preset: VendorPreset | undefined = getPreset(input.preset);
@@ -266,6 +315,10 @@ export async function inspectEvidence(
           : { time: new Date(deps.nowSec * 1000).toISOString(), from: 'now' };
   const evalSec = Math.floor(Date.parse(evaluatedAt.time) / 1000);
 
+  // SMART's rules apply to a SMART server: the preset says so, or the request asks SMART scopes.
+  const smartEvidence = preset
+    ? preset.smart
+    : /(^|\s)(system|patient|user)\//.test(params.find(([n]) => n === 'scope')?.[1] ?? '');
   // Pre-flight: the assertion's lint (with the preset's algs), the JWKS, the request's shape.
   const preflight: Finding[] = [...(deps.jwksFindings ?? [])];
   const verificationOf = (jwt: string): Verification =>
@@ -284,6 +337,7 @@ export async function inspectEvidence(
       ...(deps.jwksKids ? { jwksKids: deps.jwksKids } : {}),
       now: evalSec,
       hmac: authMethod === 'client_secret_jwt',
+      smart: smartEvidence,
     });
     const v = verificationOf(assertionJwt.j.jwt);
     const kid = assertion.header.kid;
@@ -294,6 +348,25 @@ export async function inspectEvidence(
   }
   if (request && !assumed && isTokenRequest(params))
     preflight.push(...lintTokenRequest({ params, headers, authMethod, grant }));
+  // Parameters in the URL query instead of the form body (RFC 6749 §3.2: POST, form-encoded).
+  const query = queryParams(request?.url);
+  const inQuery = query.filter(([n]) => TOKEN_BODY_PARAMS.has(n) && !params.some(([k]) => k === n));
+  if (
+    request &&
+    inQuery.length &&
+    (request.method !== 'GET' || query.some(([n]) => n === 'grant_type'))
+  )
+    preflight.push(
+      finding(
+        'REQUEST_MALFORMED',
+        `The request carries ${inQuery.map(([n]) => n).join(', ')} in the URL query, not in the form body.`,
+        {
+          title: 'Token request parameters in the URL',
+          fix: 'POST the parameters form-encoded in the body (Content-Type: application/x-www-form-urlencoded); most servers ignore the query.',
+          source: 'RFC 6749 §3.2, §4.1.3',
+        },
+      ),
+    );
 
   const vendor: NonNullable<TokenAttempt['vendor']> = {
     profile: {
@@ -308,7 +381,6 @@ export async function inspectEvidence(
     earlier: [],
   };
 
-  let findings: Finding[];
   let statusAssumed = false;
   let status = response?.status ?? input.status;
   let statusFrom = 'the body (RFC 6749 §5.2)';
@@ -318,45 +390,106 @@ export async function inspectEvidence(
     if (shaped) statusFrom = `${preset!.title}'s documented answer "${shaped.id}"`;
     statusAssumed = true;
   }
-  const tokenCall = !request || isTokenRequest(params);
-  if (response && status !== undefined && tokenCall) {
-    const json = parseBodyTolerantly(response.body).json;
-    collectResponseSecrets(json, secrets);
-    const d = diagnoseTokenResponse({
-      authMethod,
-      url: url ?? '',
-      headers,
-      params,
-      preflight,
-      // The customer's clock when it signed: the assertion's iat, compared with the server's Date.
-      localNow: serverSec !== undefined && iat !== undefined ? iat : evalSec,
-      status,
-      responseHeaders: response.headers,
-      body: response.body,
-      vendor,
-    });
-    // Comparisons with the rest of the flow (authorize request, redirect, earlier requests) are
-    // certain, so they lead; the diagnosis of the answer follows.
-    const certain = await grantFindings(grantParam, params, evidence.flow, d.ok, json, status);
-    const codes = new Set(certain.map((f) => f.code));
-    findings = rankFindings([...certain, ...d.findings.filter((f) => !codes.has(f.code))]);
-  } else if (response && status !== undefined) {
-    findings = resourceDiagnosis({
-      ...(preset ? { vendor: preset.id } : {}),
-      ...(clientId ? { clientId } : {}),
-      url: url ?? 'the resource server',
-      status,
-      headers: response.headers,
-      body: response.body,
-      token: decoded.find((x) => x.j.from.startsWith('Authorization'))?.d,
-      evalSec,
-    });
-  } else {
+  // What was called: from the request (grant_type, the URL), the front channel, or the answer.
+  const front =
+    !!evidence.front || (!response && !!evidence.flow.callback?.some(([n]) => n === 'error'));
+  // An answer given with only the authorize URL (no token request) answers the authorize request.
+  const kind = front
+    ? 'authorize'
+    : !request && evidence.flow.authorize && response
+      ? 'authorize'
+      : endpointOf(request);
+  const endpoint: Endpoint =
+    kind !== 'other' ? kind : answerEndpoint(request, response, !!query.length);
+  const json = response ? parseBodyTolerantly(response.body).json : undefined;
+  collectResponseSecrets(json, secrets);
+  // Comparisons with the rest of the flow (authorize request, redirect, earlier requests).
+  const { findings: flowFindings, ruledOut } =
+    endpoint === 'token' && response && status !== undefined
+      ? await grantFindings(
+          grantParam,
+          params,
+          evidence.flow,
+          status < 300 && typeof json?.access_token === 'string',
+          json,
+          readAnswer({ status, headers: response.headers, body: response.body }).statement.said,
+        )
+      : { findings: [], ruledOut: [] };
+  const token = decoded.find((x) => x.j.from.startsWith('Authorization'))?.d;
+  // The authorize request, when the evidence has it, says what the error redirect answers.
+  const az = evidence.flow.authorize;
+  const azGet = (k: string) => az?.find(([n]) => n === k)?.[1];
+  const cbGet = (k: string) => evidence.flow.callback?.find(([n]) => n === k)?.[1];
+  // The error of the redirect, or of the error page the authorization server showed.
+  const pageStatement =
+    !front && endpoint === 'authorize' && response
+      ? readAnswer({ status: status ?? 400, headers: response.headers, body: response.body })
+          .statement
+      : undefined;
+  const azError = front ? cbGet('error') : pageStatement?.error;
+  const azDescription = front
+    ? (cbGet('error_description') ?? '')
+    : (pageStatement?.words.map((w) => w.text).join(' ') ?? '');
+  const frontChecks =
+    az && azError
+      ? authorizationErrorChecks(
+          azError,
+          azDescription,
+          azGet('code_challenge') === undefined
+            ? 'off'
+            : azGet('code_challenge_method') === 'plain'
+              ? 'plain'
+              : 'S256',
+          {
+            smart: !!preset?.smart || azGet('aud') !== undefined || azGet('launch') !== undefined,
+            ...(azGet('aud') !== undefined ? { aud: azGet('aud')! } : {}),
+          },
+        )
+      : [];
+  const diag = diagnose({
+    endpoint,
+    url: url ?? (endpoint === 'resource' ? 'the resource server' : ''),
+    headers,
+    params,
+    // Unknown when only the answer was given: the candidates then cover every method.
+    ...(request || assertion ? { authMethod } : {}),
+    ...(endpoint === 'token' && grantParam ? { grant: grantParam } : {}),
+    ...(assertion ? { assertion: { header: assertion.header, claims: assertion.claims } } : {}),
+    ...(front
+      ? { redirect: evidence.flow.callback ?? [] }
+      : response && status !== undefined
+        ? { response: { status, headers: response.headers, body: response.body } }
+        : {}),
+    findings: [...preflight, ...flowFindings, ...frontChecks],
+    // A code_challenge was sent: PKCE was not missing.
+    ruledOut: [
+      ...ruledOut,
+      ...(azGet('code_challenge') !== undefined ? (['PKCE_REQUIRED'] as const) : []),
+    ],
+    ...(input.server ? { server: input.server } : {}),
+    vendor,
+    // The customer's clock when it signed: the assertion's iat, compared with the server's Date.
+    ...(serverSec !== undefined && iat !== undefined
+      ? { localNow: iat, clock: 'customer' as const }
+      : {}),
+    ...(endpoint === 'resource' || endpoint === 'userinfo'
+      ? {
+          resource: {
+            ...(token ? { tokenClaims: token.claims } : {}),
+            at: evalSec,
+          },
+        }
+      : {}),
+  });
+  let findings = diag.findings;
+  if (!response && !front)
     findings = rankFindings([
-      ...preflight,
-      ...vendorPreflight({ url: url ?? '', headers, params, preflight, vendor }),
+      ...findings,
+      ...vendorPreflight({ url: url ?? '', headers, params, preflight, vendor }).filter(
+        (f) => !findings.some((g) => g.code === f.code),
+      ),
     ]);
-  }
+  const refused = (!!response || front) && !diag.ok;
   const notes: string[] = [...undecodable];
   if (assumed)
     notes.push(
@@ -410,6 +543,14 @@ export async function inspectEvidence(
           },
         }
       : {}),
+    ...(front && evidence.flow.callback
+      ? {
+          redirect: evidence.flow.callback.map(([n, v]): [string, string] => [
+            n,
+            URL_SECRETS.has(n) ? `{{${n}}}` : mask(v),
+          ]),
+        }
+      : {}),
   };
   const maskedFindings = findings.map((f) => ({ ...f, evidence: mask(f.evidence) }));
   const jwts: InspectedJwt[] = decoded.map(({ j, d, role }) => ({
@@ -427,7 +568,10 @@ export async function inspectEvidence(
   const report: InspectReport = {
     items: evidence.items.map((i) => ({ ...i, summary: mask(i.summary) })),
     ...(preset ? { preset: { id: preset.id, title: preset.title } } : {}),
-    ...(request || response ? { exchange } : {}),
+    endpoint,
+    refused,
+    stated: diag.stated,
+    ...(request || response || front ? { exchange } : {}),
     ...(evidence.harEntries
       ? {
           harEntries: evidence.harEntries.map((e) => ({ ...e, url: maskUrl(mask(e.url)) })),
@@ -454,17 +598,34 @@ export function markdownReport(r: InspectReport): string {
   out.push('- Evidence:');
   for (const i of r.items) out.push(`  - ${i.name} (${i.kind}): ${i.summary}`);
   for (const n of r.notes) out.push(`- Note: ${n}`);
+  if (r.refused)
+    out.push(
+      `- Outcome: the server refused the request (${ENDPOINT_TITLES[r.endpoint ?? 'token']}).`,
+    );
   const top = r.findings[0];
   out.push('', '## Most likely cause', '');
   if (top && top.severity !== 'info') {
-    out.push(`**${top.title}** (\`${top.code}\`)`, '', top.evidence, '', `Fix: ${top.fix}`);
+    out.push(
+      `**${top.title}** (\`${top.code}\`)`,
+      '',
+      `${basisWords(top.basis, 'evidence')}: ${top.evidence}`,
+      '',
+      `Fix: ${top.fix}`,
+    );
     if (top.source) out.push('', `Source: ${top.source}`);
-  } else out.push('No problem was found in what was given.');
+  } else
+    out.push(
+      r.refused
+        ? 'The server refused the request, and nothing in what was given names the cause.'
+        : 'No problem was found in what was given.',
+    );
   const rest = r.findings.slice(top && top.severity !== 'info' ? 1 : 0);
   if (rest.length) {
     out.push('', '## Other findings', '');
     for (const f of rest)
-      out.push(`- [${f.severity}] ${f.title} (\`${f.code}\`): ${f.evidence} Fix: ${f.fix}`);
+      out.push(
+        `- [${f.severity}] ${f.title} (\`${f.code}\`), ${basisWords(f.basis, 'evidence').toLowerCase()}: ${f.evidence} Fix: ${f.fix}`,
+      );
   }
   const x = r.exchange;
   if (x?.request) {
@@ -480,6 +641,10 @@ export function markdownReport(r: InspectReport): string {
         ].join('\n'),
       ),
     );
+  }
+  if (x?.redirect) {
+    out.push('', '## Redirect back to the app', '');
+    out.push(fence(x.redirect.map(([n, v]) => `${n}=${v}`).join('\n')));
   }
   if (x?.response) {
     const s = x.response;
@@ -509,6 +674,18 @@ export function markdownReport(r: InspectReport): string {
   return `${out.join('\n')}\n`;
 }
 
+const ENDPOINT_TITLES: Record<Endpoint, string> = {
+  token: 'token endpoint',
+  authorize: 'authorization request',
+  introspection: 'introspection endpoint',
+  revocation: 'revocation endpoint',
+  registration: 'registration endpoint',
+  userinfo: 'userinfo endpoint',
+  resource: 'resource server',
+  end_session: 'logout endpoint',
+  discovery: 'discovery',
+};
+
 const EVAL_WORDS: Record<InspectReport['evaluatedAt']['from'], string> = {
   'server-date': "the server's Date header",
   har: 'the time the HAR recorded',
@@ -533,10 +710,10 @@ async function grantFindings(
   flow: FlowContext,
   ok: boolean,
   json: Record<string, unknown> | undefined,
-  status: number,
-): Promise<Finding[]> {
+  said: string,
+): Promise<{ findings: Finding[]; ruledOut: CauseCode[] }> {
+  const ruledOut: CauseCode[] = [];
   const get = (q: [string, string][] | undefined, k: string) => q?.find(([n]) => n === k)?.[1];
-  const said = serverSaid(json, status);
   const tail = ok ? ' The server accepted it anyway.' : ` Server answered: ${said}.`;
   const sev = ok ? { severity: 'warning' as const } : {};
   const out: Finding[] = [];
@@ -547,6 +724,7 @@ async function grantFindings(
     const cb = flow.callback;
     const redirect = get(params, 'redirect_uri');
     const wanted = get(a, 'redirect_uri');
+    if (wanted !== undefined && redirect === wanted) ruledOut.push('REDIRECT_URI_MISMATCH');
     if (wanted !== undefined && redirect !== wanted)
       out.push(
         finding(
@@ -562,6 +740,7 @@ async function grantFindings(
       const matches =
         verifier !== undefined &&
         (method === 'S256' ? (await s256(verifier)) === challenge : verifier === challenge);
+      if (matches) ruledOut.push('PKCE_MISMATCH');
       if (!matches)
         out.push(
           finding(
@@ -601,6 +780,7 @@ async function grantFindings(
           'CODE_INVALID',
           `This code was already sent in an earlier token request (HTTP ${(earlier('code', code) as { status: number }).status}); codes are one-time use.${tail}`,
           {
+            basis: 'history',
             title: 'Authorization code reused',
             fix: 'Authorize again for a new code, and redeem it once.',
             source: 'RFC 6749 §4.1.2',
@@ -619,6 +799,7 @@ async function grantFindings(
           ? `This refresh token was used before, and that answer carried a new refresh token: it was rotated away. Server answered: ${said}.`
           : `The refresh token expired, was revoked, or belongs to another client. Server answered: ${said}.`,
         {
+          basis: rotated ? 'history' : 'server',
           fix: rotated
             ? 'Use the newest refresh token each time.'
             : 'Authorize again to get a new refresh token.',
@@ -637,63 +818,8 @@ async function grantFindings(
       finding(
         'CODE_INVALID',
         `Server answered ${said}: nothing in the evidence contradicts the code, so it expired (codes live about a minute), was used, or belongs to another client.`,
-        { fix: 'Authorize again and exchange the new code right away.' },
+        { basis: 'server', fix: 'Authorize again and exchange the new code right away.' },
       ),
     );
-  return out;
-}
-
-/** A failed resource (FHIR) call: the vendor's rules first, then what the status says. */
-function resourceDiagnosis(x: {
-  vendor?: string;
-  clientId?: string;
-  url: string;
-  status: number;
-  headers: HeaderList;
-  body: string;
-  token: DecodedJwt | undefined;
-  evalSec: number;
-}): Finding[] {
-  const json = parseBodyTolerantly(x.body).json;
-  const known = resourceFindings({
-    ...(x.vendor ? { vendor: x.vendor } : {}),
-    ...(x.clientId ? { clientId: x.clientId } : {}),
-    url: x.url,
-    status: x.status,
-    headers: x.headers,
-    body: x.body,
-    ...(json ? { json } : {}),
-  });
-  const www = header(x.headers, 'www-authenticate');
-  const said = www ? ` (WWW-Authenticate: ${www})` : '';
-  const exp = x.token?.claims.exp;
-  const generic: Finding[] = [];
-  if (x.status === 401 && typeof exp === 'number' && exp <= x.evalSec)
-    generic.push(
-      finding(
-        'TOKEN_EXPIRED',
-        `HTTP 401${said}; the access token expired at ${new Date(exp * 1000).toISOString()}.`,
-      ),
-    );
-  else if (x.status === 401)
-    generic.push(
-      finding(
-        'TOKEN_AUDIENCE_MISMATCH',
-        `HTTP 401${said}: the resource server does not accept this token (another server, tenant or audience).`,
-        { severity: 'error' },
-      ),
-    );
-  else if (x.status === 403)
-    generic.push(
-      finding(
-        'RESOURCE_FORBIDDEN',
-        `HTTP 403${said}; granted scope: ${typeof x.token?.claims.scope === 'string' ? x.token.claims.scope : '(not known)'}.`,
-      ),
-    );
-  else if (x.status === 404 || x.status === 405)
-    generic.push(finding('ENDPOINT_NOT_FOUND', `HTTP ${x.status} for ${x.url}.`));
-  else if (x.status >= 500)
-    generic.push(finding('SERVER_ERROR', `HTTP ${x.status} from ${x.url}.`));
-  const codes = new Set(known.map((f) => f.code));
-  return [...known, ...generic.filter((f) => !codes.has(f.code))];
+  return { findings: out, ruledOut };
 }

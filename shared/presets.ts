@@ -429,6 +429,8 @@ export interface ErrorShape {
 /** A vendor preset: everything the app knows about one kind of server. */
 export interface VendorPreset {
   id: PresetId;
+  /** A SMART on FHIR server: SMART's rules (aud on authorize, token lifetimes, scopes) apply. */
+  smart: boolean;
   title: string;
   description: string;
   source: Sources;
@@ -517,6 +519,7 @@ const OE_OAUTH = '{siteAddress}/oauth2/{site}';
 
 const openemr: VendorPreset = {
   id: 'openemr',
+  smart: true,
   title: 'OpenEMR',
   description:
     'OpenEMR 6/7: OAuth under {site address}/oauth2/{site}, FHIR under /apis/{site}/fhir. Backend services accept RS384 only, with aud built from the configured Site Address.',
@@ -896,6 +899,7 @@ const CER_URN = 'urn:cerner:error:authorization-server:';
 
 const oracleHealth: VendorPreset = {
   id: 'oracle-health',
+  smart: true,
   title: 'Oracle Health (Cerner)',
   description:
     'Oracle Health Millennium: tenant paths on authorization.cerner.com; system accounts with Basic secrets or JWT assertions; errors carry an error_uri URN instead of a description.',
@@ -1149,6 +1153,7 @@ const oracleHealth: VendorPreset = {
 
 const epic: VendorPreset = {
   id: 'epic',
+  smart: true,
   title: 'Epic',
   description:
     'Epic on FHIR: {base}/oauth2/token and {base}/api/FHIR/R4. Backend Systems apps sign RS384 assertions, use the non-production or production client id of the environment, and need a JWK Set URL.',
@@ -1341,6 +1346,7 @@ const epic: VendorPreset = {
 
 const aidbox: VendorPreset = {
   id: 'aidbox',
+  smart: true,
   title: 'Aidbox',
   description:
     'Aidbox (Health Samurai): token at {base}/auth/token with Basic, a JSON body or a JWT assertion; a Client needs an AccessPolicy before any FHIR call succeeds.',
@@ -1505,6 +1511,7 @@ const kcError = (
 
 const keycloak: VendorPreset = {
   id: 'keycloak',
+  smart: false,
   title: 'Keycloak',
   description:
     'Keycloak realms: {host}[/auth]/realms/{realm}/protocol/openid-connect/…; client_credentials needs a confidential client with service accounts; assertions may use the issuer or the token URL as aud.',
@@ -1872,6 +1879,7 @@ const keycloak: VendorPreset = {
 
 const smartV2: VendorPreset = {
   id: 'smart-v2',
+  smart: true,
   title: 'SMART App Launch 2 (generic)',
   description:
     'Any SMART 2.x server: endpoints from {fhirBaseUrl}/.well-known/smart-configuration, private_key_jwt with RS384/ES384, v2 scopes (cruds).',
@@ -1990,6 +1998,7 @@ const smartV2: VendorPreset = {
 const smartV1: VendorPreset = {
   ...smartV2,
   id: 'smart-v1',
+  smart: true,
   title: 'SMART v1 / Bulk Data 1.0 (generic)',
   description:
     'A SMART 1.x / Bulk Data v1 server: smart-configuration or the CapabilityStatement oauth-uris extension, private_key_jwt with RS384, v1 scopes (.read/.write).',
@@ -2068,6 +2077,7 @@ const smartV1: VendorPreset = {
 
 const oidc: VendorPreset = {
   id: 'oidc',
+  smart: false,
   title: 'OpenID Connect / OAuth 2.0 (generic)',
   description:
     'Any OAuth 2.0 / OpenID Connect server: endpoints from the issuer’s openid-configuration or RFC 8414 metadata.',

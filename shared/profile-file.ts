@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { redirectUriSchema } from './api-inputs.js';
+import { SERVER_IDS } from './diagnosis/dialects/types.js';
 import { AUTH_METHODS, FLOW_KINDS, HMAC_ALGS, PKCE_MODES, SIGNING_ALGS } from './types.js';
 import type { AuthMethod, FlowKind, HmacAlg, PkceMode, SigningAlg } from './types.js';
 
@@ -16,6 +17,14 @@ export const profileFileSchema = z
       .optional()
       .describe(
         'Vendor preset id: openemr, oracle-health, epic, aidbox, keycloak, smart-v2, smart-v1, oidc.',
+      ),
+    server: z
+      .enum(SERVER_IDS)
+      .optional()
+      .describe(
+        "The authorization server's software, so its error phrases are read first: " +
+          SERVER_IDS.join(', ') +
+          '. Detected from the issuer where possible.',
       ),
     flow: z
       .enum(FLOW_KINDS as [FlowKind, ...FlowKind[]])
@@ -70,6 +79,12 @@ export const profileFileSchema = z
       .string()
       .optional()
       .describe('Password for the legacy password grant (never exported by the app).'),
+    introspectionToken: z
+      .string()
+      .optional()
+      .describe(
+        'A Bearer token for the introspection endpoint (RFC 7662 §2.1), used instead of client authentication (never exported by the app).',
+      ),
     registration: z
       .object({
         applicationType: z
@@ -114,6 +129,12 @@ export const profileFileSchema = z
           .string()
           .optional()
           .describe('Client secret (avoid committing it; never exported by the app).'),
+        sendClientId: z
+          .boolean()
+          .optional()
+          .describe(
+            'Also send client_id in the body with a client assertion (RFC 7521 makes it optional; some servers require it).',
+          ),
       })
       .strict(),
     tls: z

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scopeDiff } from './diagnose.js';
+import { scopeDiff } from './diagnosis/token-response.js';
 import {
   checkScopes,
   convertScopes,

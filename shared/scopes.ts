@@ -4,8 +4,8 @@
  * Rules: HL7 SMART App Launch 2.x "Scopes and Launch Context" and "Conformance" (capabilities),
  * Bulk Data v1 backend services (system/ scopes); see research/VENDORS.md sections 1.8, 1.9, 1.10.
  */
-import type { Finding } from './diagnosis-codes.js';
-import { finding, rankFindings } from './findings.js';
+import type { Finding } from './diagnosis/codes.js';
+import { finding, rankFindings } from './diagnosis/index.js';
 import type { GrantType } from './types.js';
 
 /** The URI form of SMART scopes (SMART App Launch: "Scopes and Launch Context"). */

@@ -5,15 +5,14 @@ import {
   lintTokenRequest,
   isSmartScope,
   CLIENT_ASSERTION_TYPE,
-} from './assertion-lint.js';
-import { diagnoseTokenResponse, scopeDiff, type TokenAttempt } from './diagnose.js';
+} from './diagnosis/assertion-lint.js';
+import { scopeDiff } from './diagnosis/token-response.js';
 import { decodeForDisplay, explainClaims, maskJwtSignature } from './jwt-view.js';
 import { profileFileSchema, profileJsonSchema } from './profile-file.js';
 import { redactHeaders, redactText, toCurl } from './redact.js';
 import { AppFailure } from './result.js';
-import { parseBodyTolerantly } from './tolerant-json.js';
-import { CAUSE_CODES } from './diagnosis-codes.js';
-import { CATALOG } from './findings.js';
+import { CAUSE_CODES } from './diagnosis/codes.js';
+import { CATALOG } from './diagnosis/catalog.js';
 
 const NOW = 1_800_000_000;
 const good = () => ({
@@ -143,74 +142,7 @@ describe('token request lint', () => {
   });
 });
 
-describe('tolerant body parsing and diagnosis', () => {
-  const attempt = (over: Partial<TokenAttempt>): TokenAttempt => ({
-    authMethod: 'private_key_jwt',
-    url: 'https://as.example/token',
-    headers: [],
-    params: [['scope', 'system/*.rs']],
-    preflight: [],
-    localNow: NOW,
-    status: 400,
-    responseHeaders: [['content-type', 'application/json']],
-    body: '',
-    ...over,
-  });
-  it('reads JSON after a PHP notice and flags it', () => {
-    const body =
-      '<br />\n<b>Notice</b>: Undefined index in RsaVerifier.php<br />\n{"error":"invalid_client","error_description":"Client authentication failed"}';
-    const p = parseBodyTolerantly(body);
-    expect(p.kind).toBe('json-with-prefix');
-    expect(p.json?.error).toBe('invalid_client');
-    const d = diagnoseTokenResponse(attempt({ body }));
-    expect(codes(d.findings)).toContain('NON_JSON_RESPONSE');
-    expect(codes(d.findings)).toContain('ASSERTION_SIGNATURE_INVALID');
-  });
-  it('flags HTML and empty bodies', () => {
-    expect(
-      diagnoseTokenResponse(attempt({ status: 502, body: '<html><h1>Bad gateway</h1></html>' }))
-        .findings[0]?.code,
-    ).toBe('SERVER_ERROR');
-    expect(codes(diagnoseTokenResponse(attempt({ status: 200, body: '' })).findings)).toContain(
-      'NON_JSON_RESPONSE',
-    );
-    expect(
-      diagnoseTokenResponse(attempt({ status: 404, body: '<html>Not Found</html>' })).findings[0]
-        ?.code,
-    ).toBe('ENDPOINT_NOT_FOUND');
-  });
-  it('puts the assertion lint error first for invalid_client, and reports clock skew', () => {
-    const preflight = lintAssertion({
-      ...good(),
-      header: good().header,
-      claims: { ...good().claims, aud: 'https://wrong/token' },
-      tokenUrl: 'https://as.example/token',
-      now: NOW,
-    });
-    const d = diagnoseTokenResponse(
-      attempt({
-        preflight,
-        body: '{"error":"invalid_client","error_description":null}',
-        responseHeaders: [['date', new Date((NOW + 400) * 1000).toUTCString()]],
-      }),
-    );
-    expect(d.findings[0]?.code).toBe('ASSERTION_AUD_MISMATCH');
-    expect(codes(d.findings)).toContain('CLOCK_SKEW');
-  });
-  it('maps invalid_scope and unsupported_grant_type', () => {
-    expect(
-      diagnoseTokenResponse(attempt({ body: '{"error":"invalid_scope"}' })).findings[0]?.code,
-    ).toBe('SCOPE_NOT_ALLOWED');
-    expect(
-      diagnoseTokenResponse(attempt({ body: '{"error":"unsupported_grant_type"}' })).findings[0]
-        ?.code,
-    ).toBe('GRANT_TYPE_INVALID');
-    expect(
-      diagnoseTokenResponse(
-        attempt({ transportError: { code: 'TLS_UNTRUSTED', message: 'self signed' } }),
-      ).findings[0]?.code,
-    ).toBe('TLS_UNTRUSTED');
-  });
+describe('scope diff', () => {
   it('diffs requested and granted scope', () => {
     expect(scopeDiff('a b c', 'a c d')).toEqual({
       requested: ['a', 'b', 'c'],
@@ -302,23 +234,5 @@ describe('catalog', () => {
       expect(CATALOG[c].title.length).toBeGreaterThan(5);
       expect(CATALOG[c].fix.length).toBeGreaterThan(5);
     }
-  });
-});
-
-describe('clock skew ranking', () => {
-  it('ranks CLOCK_SKEW first when the request itself has no mistake', () => {
-    const d = diagnoseTokenResponse({
-      authMethod: 'private_key_jwt',
-      url: 'https://as.example/token',
-      headers: [],
-      params: [],
-      preflight: [],
-      localNow: NOW,
-      status: 400,
-      responseHeaders: [['date', new Date((NOW - 600) * 1000).toUTCString()]],
-      body: '{"error":"invalid_client"}',
-    });
-    expect(d.findings[0]?.code).toBe('CLOCK_SKEW');
-    expect(d.findings[0]?.evidence).toContain('600 s ahead of');
   });
 });

@@ -1,4 +1,5 @@
-import type { Finding } from './diagnosis-codes.js';
+import type { Finding } from './diagnosis/codes.js';
+import type { Endpoint, ServerId } from './diagnosis/dialects/types.js';
 
 /** JSON-only domain types shared by every host. Secrets never appear here unmasked. */
 
@@ -65,6 +66,11 @@ export interface ProfileView {
   id: string;
   name: string;
   vendor?: string;
+  /**
+   * The authorization server's software (a dialect id: keycloak, entra, okta…), so its error
+   * phrases are read first; detected from discovery or the issuer where possible.
+   */
+  server?: ServerId;
   /** Defaults to backend-services. */
   flow?: FlowKind;
   fhirBaseUrl?: string;
@@ -106,6 +112,8 @@ export interface ProfileView {
   };
   /** The server's RFC 7592 registration_access_token is stored (encrypted). */
   hasRegistrationToken: boolean;
+  /** A Bearer token for the introspection endpoint (RFC 7662 §2.1) is stored (encrypted). */
+  hasIntrospectionToken: boolean;
   auth: {
     method: AuthMethod;
     /** Signing alg (private_key_jwt) or HMAC alg (client_secret_jwt). */
@@ -115,6 +123,11 @@ export interface ProfileView {
     keyId?: string;
     privateKeyPath?: string;
     hasClientSecret: boolean;
+    /**
+     * Send client_id in the body beside a client assertion: RFC 7521 makes it optional, and
+     * some servers require it.
+     */
+    sendClientId?: boolean;
   };
   tls?: { caPath?: string; allowSelfSigned?: boolean };
   resourcePath?: string;
@@ -123,7 +136,7 @@ export interface ProfileView {
 /** What the renderer sends to save a profile; secrets are write-only. */
 export interface ProfileInput extends Omit<
   ProfileView,
-  'id' | 'auth' | 'hasPassword' | 'hasRegistrationToken'
+  'id' | 'auth' | 'hasPassword' | 'hasRegistrationToken' | 'hasIntrospectionToken'
 > {
   id?: string;
   auth: Omit<ProfileView['auth'], 'hasClientSecret'> & {
@@ -132,6 +145,8 @@ export interface ProfileInput extends Omit<
   };
   /** Password grant: omit to keep the stored one, empty string to remove it. */
   password?: string;
+  /** Introspection Bearer token: omit to keep the stored one, empty string to remove it. */
+  introspectionToken?: string;
 }
 
 export interface KeyInfo {
@@ -288,6 +303,8 @@ export const MAX_EVIDENCE = 1536 * 1024;
 
 /** Inspector input: what a customer sent (JWTs, request bodies, error bodies, curl, HAR). */
 export interface InspectEvidenceInput {
+  /** The authorization server's software (a dialect id), when known. */
+  server?: ServerId;
   items: { text: string; name?: string }[];
   /** Vendor preset id (shared/presets.ts) whose rules and facts the diagnosis uses. */
   preset?: string;
@@ -339,6 +356,8 @@ export interface InspectedExchange {
     headers: HeaderList;
     body: string;
   };
+  /** The front channel: the parameters of the redirect back to the app (codes masked). */
+  redirect?: [string, string][];
 }
 
 export interface HarEntrySummary {
@@ -347,11 +366,21 @@ export interface HarEntrySummary {
   url: string;
   status: number;
   tokenRequest: boolean;
+  /** What the entry is: a token request, the authorize request or the redirect back, … */
+  kind: Endpoint | 'other';
+  /** A refusal: HTTP 4xx/5xx (or no answer), or an error= redirect. */
+  failed: boolean;
 }
 
 export interface InspectReport {
   items: EvidenceSummary[];
   preset?: { id: string; title: string };
+  /** What was diagnosed: the token endpoint's answer, the authorize redirect, a resource call… */
+  endpoint?: Endpoint;
+  /** The server refused (a 4xx/5xx, an error redirect): never a success, always with findings. */
+  refused: boolean;
+  /** The server's own words named the cause. */
+  stated: boolean;
   exchange?: InspectedExchange;
   harEntries?: HarEntrySummary[];
   harEntry?: number;
@@ -553,7 +582,7 @@ export type AuthorizationStatus =
   'waiting' | 'received' | 'exchanging' | 'done' | 'failed' | 'cancelled' | 'timed-out';
 
 export interface AuthorizationCheck {
-  name: 'state' | 'iss' | 'error' | 'code';
+  name: 'state' | 'iss' | 'error' | 'code' | 'probe';
   ok: boolean;
   detail: string;
 }
@@ -580,7 +609,8 @@ export interface AuthorizationFlowView {
   autoExchange: boolean;
   callback?: {
     receivedAt: string;
-    via: 'loopback' | 'paste' | 'custom-scheme';
+    /** 'probe': the engine's own GET of the authorize URL was answered with an error redirect. */
+    via: 'loopback' | 'paste' | 'custom-scheme' | 'probe';
     /** Query parameters of the redirect, the code masked. */
     params: [string, string][];
   };

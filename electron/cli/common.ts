@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { Finding } from '../../shared/diagnosis-codes.js';
+import type { Finding } from '../../shared/diagnosis/codes.js';
+import { basisWords } from '../../shared/diagnosis/pipeline.js';
 import { AppFailure, type Result } from '../../shared/result.js';
 import { parseProfileFile, type Engine } from '../core/engine.js';
 
@@ -29,11 +30,12 @@ export function unwrap<T>(r: Result<T>): T {
   return r.value;
 }
 
-export function printFindings(io: Io, findings: Finding[]) {
+export function printFindings(io: Io, findings: Finding[], where: 'run' | 'evidence' = 'run') {
   if (!findings.length) return;
   io.out('\nFindings (most likely first):');
   findings.forEach((f, i) => {
     io.out(`  ${i + 1}. [${f.severity}] ${f.code}: ${f.title}`);
+    io.out(`     rests on: ${basisWords(f.basis, where).toLowerCase()}`);
     io.out(`     evidence: ${f.evidence}`);
     io.out(`     fix:      ${f.fix}`);
   });

@@ -28,7 +28,7 @@ export interface FlowContext {
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 
 /** --token value, @file, or - for standard input (keeps tokens out of shell history). */
-async function tokenArg(v: string | undefined, what: string): Promise<string> {
+export async function tokenArg(v: string | undefined, what: string): Promise<string> {
   if (!v) throw new UsageError(`${what} needs --token <value|@file|->.`);
   if (v === '-') {
     const chunks: Buffer[] = [];
@@ -52,7 +52,7 @@ function whichArg(v: string | undefined): 'access_token' | 'refresh_token' {
 }
 
 /** Raw token values for --reveal (the user asked for them on their own terminal). */
-async function revealed(engine: Engine): Promise<Partial<Record<TokenKind, string>>> {
+export async function revealed(engine: Engine): Promise<Partial<Record<TokenKind, string>>> {
   const out: Partial<Record<TokenKind, string>> = {};
   for (const kind of ['access_token', 'id_token', 'refresh_token'] as const) {
     const r = await engine.revealSecret({ kind });
@@ -61,8 +61,16 @@ async function revealed(engine: Engine): Promise<Partial<Record<TokenKind, strin
   return out;
 }
 
+/** "success", "refused" (4xx/5xx), or what was wrong with a 2xx that gave no token. */
+export function tokenOutcome(r: Pick<TokenResult, 'ok' | 'status'>): string {
+  if (r.ok) return 'success';
+  if (r.status === undefined) return 'no answer';
+  if (r.status >= 200 && r.status < 300) return 'answered, but with no usable access_token';
+  return 'refused';
+}
+
 function printTokenResult(io: Io, r: TokenResult) {
-  io.out(`token endpoint answered ${r.status ?? 'nothing'} (${r.ok ? 'success' : 'refused'})`);
+  io.out(`token endpoint answered ${r.status ?? 'nothing'} (${tokenOutcome(r)})`);
   if (r.body) io.out(JSON.stringify(r.body, null, 2));
   if (r.idToken?.checks)
     for (const c of r.idToken.checks)
@@ -177,9 +185,18 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
     case 'userinfo': {
       const token = await tokenArg(str(values.token), cmd);
       const which = whichArg(str(values.hint));
+      const bearer =
+        cmd === 'introspect' && values.bearer !== undefined
+          ? await tokenArg(str(values.bearer), 'introspect --bearer')
+          : undefined;
       const r = unwrap(
         cmd === 'introspect'
-          ? await engine.introspectToken({ profileId: p.id, which, token })
+          ? await engine.introspectToken({
+              profileId: p.id,
+              which,
+              token,
+              ...(bearer ? { bearer } : {}),
+            })
           : cmd === 'revoke'
             ? await engine.revokeToken({ profileId: p.id, which, token })
             : await engine.callUserinfo({ profileId: p.id, token }),

@@ -1,5 +1,6 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { SERVER_IDS, type ServerId } from '../../shared/diagnosis/dialects/types.js';
 import { PRESET_IDS, isPresetId } from '../../shared/presets.js';
 import type { InspectReport } from '../../shared/types.js';
 import type { Engine } from '../core/engine.js';
@@ -48,6 +49,9 @@ export async function runInspect(x: {
     return n;
   };
   const status = num('status');
+  const server = values.server as string | undefined;
+  if (server !== undefined && !(SERVER_IDS as readonly string[]).includes(server))
+    throw new UsageError(`Unknown server "${server}". Servers: ${SERVER_IDS.join(', ')}.`);
   const harEntry = num('har-entry');
   const r: InspectReport = unwrap(
     await engine.inspect({
@@ -58,18 +62,23 @@ export async function runInspect(x: {
       ...(values['client-id'] ? { clientId: values['client-id'] as string } : {}),
       ...(status !== undefined ? { status } : {}),
       ...(harEntry !== undefined ? { harEntry } : {}),
+      ...(server ? { server: server as ServerId } : {}),
     }),
   );
   if (typeof values.report === 'string') {
     await writeFile(values.report, r.report, { mode: 0o600 });
     if (!values.json) io.err(`Report written to ${values.report}`);
   }
-  const ok = !r.findings.some((f) => f.severity === 'error');
+  // A refusal is never a success, whatever the findings' severities.
+  const ok = !r.refused && !r.findings.some((f) => f.severity === 'error');
   return emit(
     ok,
     r.findings,
     {
       preset: r.preset ?? null,
+      endpoint: r.endpoint ?? null,
+      refused: r.refused,
+      stated: r.stated,
       items: r.items,
       evaluatedAt: r.evaluatedAt,
       notes: r.notes,

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Finding } from '../../shared/diagnosis-codes.js';
+import type { Finding } from '../../shared/diagnosis/codes.js';
 import { AppFailure } from '../../shared/result.js';
 import { KEY_KINDS, SIGNING_ALGS, type KeyKind, type SigningAlg } from '../../shared/types.js';
 import { createNodeEngine } from '../core/create-core.js';
@@ -14,7 +14,7 @@ import {
   UsageError,
   type Io,
 } from './common.js';
-import { FLOW_COMMANDS, runFlowCommand } from './flows.js';
+import { FLOW_COMMANDS, revealed, runFlowCommand, tokenOutcome } from './flows.js';
 import { runInspect } from './inspect.js';
 import { systemBrowser } from './open-browser.js';
 
@@ -29,14 +29,15 @@ Usage:
   oauth-flow-debugger assertion sign --profile <file>
   oauth-flow-debugger assertion inspect <jwt> [--jwks <file|url>] [--token-url <url>] [--client-id <id>]
   oauth-flow-debugger inspect <file|text|->... [--preset <id>] [--jwks <file|url>] [--token-url <url>]
-        [--client-id <id>] [--status N] [--har-entry N] [--report <file.md>]
+        [--client-id <id>] [--status N] [--har-entry N] [--server <id>] [--report <file.md>]
                           diagnose what a customer sent: JWT, request or error body, raw HTTP, curl, HAR
-  oauth-flow-debugger token --profile <file>
+  oauth-flow-debugger token --profile <file> [--reveal]
   oauth-flow-debugger decode <jwt> [--jwks <file|url>]
   oauth-flow-debugger register --profile <file> [--out <file>]
   oauth-flow-debugger authorize --profile <file> [--no-browser] [--timeout S] [--reveal]
   oauth-flow-debugger refresh --profile <file> --token <refresh token|@file|->
   oauth-flow-debugger introspect --profile <file> --token <token|@file|-> [--hint refresh_token]
+        [--bearer <token|@file|->]          authenticate with a Bearer token (RFC 7662 §2.1)
   oauth-flow-debugger revoke --profile <file> --token <token|@file|-> [--hint refresh_token]
   oauth-flow-debugger userinfo --profile <file> --token <access token|@file|->
   oauth-flow-debugger logout --profile <file> [--no-browser]          RP-initiated logout
@@ -76,6 +77,8 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
         status: { type: 'string' },
         'har-entry': { type: 'string' },
         report: { type: 'string' },
+        bearer: { type: 'string' },
+        server: { type: 'string' },
       },
     });
     json = !!values.json;
@@ -93,7 +96,7 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
       if (json) io.out(JSON.stringify({ ok, findings, ...rest }, null, 2));
       else {
         human();
-        printFindings(io, findings);
+        printFindings(io, findings, cmd === 'inspect' ? 'evidence' : 'run');
       }
       return ok ? 0 : 1;
     };
@@ -216,6 +219,7 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
         const p = await loadProfile(engine, values.profile);
         const draft = unwrap(await engine.prepareTokenRequest({ profileId: p.id }));
         const r = unwrap(await engine.sendTokenRequest({ draftId: draft.id }));
+        const tokens = values.reveal === true && r.ok ? await revealed(engine) : undefined;
         return emit(
           r.ok,
           r.findings,
@@ -223,10 +227,12 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
             tokenResponse: r.body ?? null,
             status: r.status ?? null,
             decoded: r.accessToken ?? null,
+            ...(tokens ? { tokens } : {}),
             exchanges: await exchanges(),
           },
           () => {
-            io.out(`POST ${draft.url} -> ${r.status ?? 'no answer'}`);
+            io.out(`POST ${draft.url} -> ${r.status ?? 'no answer'} (${tokenOutcome(r)})`);
+            if (tokens) for (const [k, v] of Object.entries(tokens)) io.out(`${k}: ${v}`);
             if (r.body) io.out(JSON.stringify(r.body, null, 2));
             if (r.accessToken?.decoded)
               io.out(

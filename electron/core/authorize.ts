@@ -1,6 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Finding } from '../../shared/diagnosis-codes.js';
-import { finding, rankFindings } from '../../shared/findings.js';
+import type { Finding } from '../../shared/diagnosis/codes.js';
+import { finding, rankFindings } from '../../shared/diagnosis/index.js';
+import { authorizationErrorChecks } from '../../shared/diagnosis/authorize-checks.js';
+import { getPreset } from '../../shared/presets.js';
+import { diagnose } from '../../shared/diagnosis/pipeline.js';
+import type { TransportError } from '../../shared/diagnosis/token-response.js';
 import { maskSecret } from '../../shared/jwt-view.js';
 import { AppFailure, type AppError, type Result } from '../../shared/result.js';
 import type {
@@ -8,6 +12,7 @@ import type {
   AuthorizationFlowView,
   AuthorizationStatus,
   DiscoveryResult,
+  HeaderList,
   PkceMode,
   TokenResult,
 } from '../../shared/types.js';
@@ -16,8 +21,19 @@ import { startLoopback, type CallbackPage, type LoopbackListener } from './loopb
 import type { Ports } from './ports.js';
 
 /** What the authorization flow needs from the engine. */
+/** What the engine's own GET of the authorize URL got (no cookies, no redirect followed). */
+export type ProbeAnswer =
+  { status: number; headers: HeaderList; body: string } | { error: TransportError };
+
 export interface AuthorizeDeps {
   ports: Ports;
+  /**
+   * GETs the authorize URL once before the browser opens: an authorization server that refuses
+   * the request (unknown client, unregistered redirect_uri, missing PKCE) answers with an error
+   * page or an error redirect before any sign-in, which the browser would show but the app would
+   * never see. Absent: no probe.
+   */
+  probe?(p: StoredProfile, url: string): Promise<ProbeAnswer>;
   profile(id: string): StoredProfile;
   discovery(p: StoredProfile): Promise<DiscoveryResult | undefined>;
   pendingCodes: Map<string, PendingCode>;
@@ -55,14 +71,6 @@ interface Flow {
 export const DEFAULT_TIMEOUT_SEC = 300;
 
 /** Vendors whose servers are SMART servers (the authorize request needs aud = FHIR base). */
-const SMART_VENDORS = new Set([
-  'smart-v2',
-  'smart-v1',
-  'openemr',
-  'oracle-health',
-  'epic',
-  'aidbox',
-]);
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -145,78 +153,6 @@ function planRedirect(
 }
 
 const TERMINAL: AuthorizationStatus[] = ['done', 'failed', 'cancelled', 'timed-out'];
-
-/** What the authorize request carried, for the SMART aud check (VENDORS.md A5). */
-export interface AuthorizeSent {
-  /** The profile is a SMART one (FHIR base, SMART vendor or smart-configuration found). */
-  smart: boolean;
-  /** The aud parameter sent, if any. */
-  aud?: string;
-  /** The FHIR base the aud must name. */
-  fhirBase?: string;
-  /** error_uri on the redirect (Oracle Health sends it instead of error_description). */
-  errorUri?: string;
-}
-
-/** Maps an authorization error response (RFC 6749 §4.1.2.1) to its likely cause. */
-export function authorizationErrorFinding(
-  error: string,
-  description: string,
-  pkce: PkceMode,
-  sent?: AuthorizeSent,
-): Finding {
-  const said = `The server redirected with error=${error}${description ? ` (${description})` : ''}${sent?.errorUri ? ` and error_uri ${sent.errorUri}` : ''}.`;
-  switch (error) {
-    case 'access_denied':
-      return finding('AUTHORIZATION_DENIED', said);
-    case 'invalid_request':
-      // VENDORS.md A3: SMART servers support S256 only, so a refused plain challenge is a mismatch.
-      if (pkce === 'plain' && /code[ _-]?challenge|pkce|plain/i.test(description))
-        return finding('PKCE_MISMATCH', said, {
-          title: 'The server refused PKCE "plain"',
-          fix: 'Use PKCE S256 (the default): SMART servers SHALL NOT support plain.',
-          source: 'RFC 7636 §4.2; SMART app-launch (S256 required)',
-        });
-      if (/code[ _-]?challenge|pkce|code[ _-]?verifier/i.test(description) || pkce === 'off')
-        return finding('PKCE_REQUIRED', said, {
-          fix:
-            pkce === 'off'
-              ? 'Turn PKCE back on (S256) in the profile: this server requires a code_challenge.'
-              : 'Send an S256 code_challenge (PKCE S256 in the profile).',
-        });
-      if (/redirect/i.test(description)) return finding('REDIRECT_URI_MISMATCH', said);
-      if (/\baud\b|audience/i.test(description)) return finding('LAUNCH_AUD_MISSING', said);
-      // A5: SMART servers refuse an authorize request without aud = FHIR base (Oracle Health
-      // documents it [CER-AUTH]); with no description to go by, what was sent decides.
-      if (sent?.smart && (sent.aud === undefined || (sent.fhirBase && sent.aud !== sent.fhirBase)))
-        return finding(
-          'LAUNCH_AUD_MISSING',
-          `${said} ${sent.aud === undefined ? 'The authorize request carried no aud' : `The authorize request carried aud=${sent.aud}, not the FHIR base ${sent.fhirBase!}`}; SMART servers require aud = the FHIR base URL (Oracle Health rejects authorize requests without it).`,
-          {
-            fix: sent.fhirBase
-              ? `Send aud=${sent.fhirBase} (the FHIR base URL of the profile; do not override aud).`
-              : 'Enter the FHIR base URL in the profile: the debugger sends it as aud.',
-            source: 'A5: SMART App Launch (aud); https://fhir.cerner.com/authorization/ [CER-AUTH]',
-          },
-        );
-      return finding('AUTHORIZATION_DENIED', said, {
-        title: 'The server rejected the authorization request',
-        fix: 'Read error_description: a parameter of the authorize request is missing or malformed.',
-      });
-    case 'invalid_scope':
-      return finding('SCOPE_NOT_ALLOWED', said);
-    case 'unauthorized_client':
-    case 'unsupported_response_type':
-      return finding('GRANT_NOT_ALLOWED', said, {
-        fix: 'Enable the authorization code grant (response type "code") for this client at the server.',
-      });
-    case 'server_error':
-    case 'temporarily_unavailable':
-      return finding('SERVER_ERROR', said);
-    default:
-      return finding('AUTHORIZATION_DENIED', said);
-  }
-}
 
 /** A finding for a code exchange that could not even be sent (no secret, no key, no endpoint). */
 function exchangeFailure(e: AppError): Finding {
@@ -361,7 +297,7 @@ export class AuthorizationFlows {
     const userSets = (name: string) => userParams.some(([n]) => n === name);
     const smart =
       !!p.fhirBaseUrl ||
-      SMART_VENDORS.has(p.vendor ?? '') ||
+      !!getPreset(p.vendor)?.smart ||
       !!discovery?.documents.some((d) => d.kind === 'smart-configuration' && d.ok);
     if (smart && !p.fhirBaseUrl && !userSets('aud'))
       preflight.push(
@@ -485,6 +421,10 @@ export class AuthorizationFlows {
     flowRef.current = flow;
     this.flows.set(flow.view.id, flow);
     this.active.set(p.id, flow.view.id);
+    if (this.deps.probe && (await this.probed(flow, p, await this.deps.probe(p, url)))) {
+      this.emit(flow);
+      return structuredClone(flow.view);
+    }
     flow.timer = setTimeout(() => void this.timeOut(flow, timeoutSec), timeoutSec * 1000);
 
     if (input.open !== false && this.deps.ports.browser) {
@@ -497,6 +437,68 @@ export class AuthorizationFlows {
     }
     this.emit(flow);
     return structuredClone(flow.view);
+  }
+
+  /**
+   * Reads the probe's answer. True when the server already refused the request (an error page,
+   * or an error redirect back to the app): the flow has failed with the diagnosis, and no browser
+   * is opened. A sign-in page or a redirect to one is the normal answer: the flow goes on.
+   */
+  private async probed(flow: Flow, p: StoredProfile, a: ProbeAnswer): Promise<boolean> {
+    if ('error' in a) {
+      flow.view.preflight = rankFindings([
+        ...flow.view.preflight,
+        finding(
+          'NETWORK_ERROR',
+          `The engine could not reach the authorize URL itself (${a.error.message}); the browser may still reach it (another network, a proxy).`,
+          { severity: 'warning', title: 'The authorization server did not answer the engine' },
+        ),
+      ]);
+      return false;
+    }
+    const location = a.headers.find(([n]) => n.toLowerCase() === 'location')?.[1];
+    if (a.status >= 300 && a.status < 400 && location) {
+      let back: URL | undefined;
+      try {
+        back = new URL(location, flow.view.url);
+      } catch {
+        return false;
+      }
+      const target = new URL(flow.view.redirectUri);
+      const q = new URLSearchParams(back.search);
+      for (const [k, v] of new URLSearchParams(back.hash.slice(1))) q.append(k, v);
+      const toApp = back.origin === target.origin && back.pathname === target.pathname;
+      if (!toApp || !q.has('error')) return false;
+      this.accept(flow, q, 'probe');
+      flow.view.checks.unshift({
+        name: 'probe',
+        ok: false,
+        detail: `The authorization server redirected back with error=${q.get('error')} before any sign-in (the engine's own GET of the authorize URL).`,
+      });
+      await this.stop(flow);
+      this.update(flow, 'failed');
+      return true;
+    }
+    if (a.status < 400) return false;
+    const d = diagnose({
+      endpoint: 'authorize',
+      url: flow.view.url,
+      response: a,
+      ...(p.server ? { server: p.server } : {}),
+      ...(flow.view.pkce.method !== 'off' ? { ruledOut: ['PKCE_REQUIRED' as const] } : {}),
+    });
+    flow.view.checks = [
+      {
+        name: 'probe',
+        ok: false,
+        detail: `The authorization server answered HTTP ${a.status} to the authorize request, before any sign-in: ${d.statement.said}.`,
+      },
+    ];
+    flow.view.findings = d.findings;
+    flow.view.status = 'failed';
+    await this.stop(flow);
+    this.update(flow, 'failed');
+    return true;
   }
 
   private async timeOut(flow: Flow, timeoutSec: number) {
@@ -559,6 +561,7 @@ export class AuthorizationFlows {
     };
     const checks: AuthorizationCheck[] = [];
     const findings: Finding[] = [];
+    let redirectError: Finding[] = [];
     const short = (s: string) => (s.length > 12 ? `${s.slice(0, 8)}…` : s);
 
     const state = get('state');
@@ -629,14 +632,21 @@ export class AuthorizationFlows {
       });
       const aud = flow.view.params.find(([n]) => n === 'aud')?.[1];
       const errorUri = get('error_uri');
-      findings.push(
-        authorizationErrorFinding(error, description, flow.view.pkce.method, {
+      const p = this.deps.profile(flow.view.profileId);
+      // The redirect's error through the one diagnosis, with the checks only this flow can make.
+      redirectError = diagnose({
+        endpoint: 'authorize',
+        url: flow.view.url,
+        redirect: [...q],
+        ...(p.server ? { server: p.server } : {}),
+        ...(flow.view.pkce.method !== 'off' ? { ruledOut: ['PKCE_REQUIRED' as const] } : {}),
+        findings: authorizationErrorChecks(error, description, flow.view.pkce.method, {
           smart: flow.smart,
           ...(aud !== undefined ? { aud } : {}),
           ...(flow.fhirBase ? { fhirBase: flow.fhirBase } : {}),
           ...(errorUri ? { errorUri } : {}),
         }),
-      );
+      }).findings;
     }
     if (code)
       checks.push({ name: 'code', ok: true, detail: `Code received (${maskSecret(code)}).` });
@@ -651,7 +661,8 @@ export class AuthorizationFlows {
       );
     }
     flow.view.checks = checks;
-    flow.view.findings = rankFindings(findings);
+    // The state and iss checks lead: a redirect that fails them is not this flow's answer.
+    flow.view.findings = [...rankFindings(findings), ...redirectError];
     const passed = checks.every((c) => c.ok) && !!code;
     if (passed) {
       this.deps.pendingCodes.set(flow.view.profileId, {

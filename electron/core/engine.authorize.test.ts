@@ -32,7 +32,7 @@ beforeAll(async () => {
         client_id: 'native-app',
         application_type: 'native',
         token_endpoint_auth_method: 'none',
-        redirect_uris: ['http://127.0.0.1/callback'],
+        redirect_uris: ['http://127.0.0.1/callback', 'oauth-flow-debugger://callback'],
         grant_types: ['authorization_code', 'refresh_token'],
       },
       {
@@ -199,21 +199,27 @@ describe('authorization code flow with the loopback listener', () => {
     expect(noIss.findings[0]?.evidence).toContain('authorization_response_iss_parameter_supported');
   });
 
-  it('PKCE off against a server that requires it: PKCE_REQUIRED first', async () => {
+  it('PKCE off against a server that requires it: the probe reads the error redirect, PKCE_REQUIRED first, no browser', async () => {
     const p = await nativeProfile({ name: 'pkce-off', pkce: 'off' });
     const flow = must(await engine.startAuthorization({ profileId: p.id, open: false }));
     expect(param(flow, 'code_challenge')).toBeUndefined();
     expect(flow.preflight[0]?.code).toBe('PKCE_REQUIRED');
-    const redirect = await completeDevLogin(flow.url, { redirectPrefix: flow.redirectUri });
-    expect(new URL(redirect).searchParams.get('error')).toBe('invalid_request');
-    const res = await fetch(redirect);
-    expect(res.status).toBe(400);
-    expect(await res.text()).toContain('PKCE required');
-    const done = await engine.waitForAuthorization(flow.id);
-    expect(done.status).toBe('failed');
-    expect(done.findings[0]?.code).toBe('PKCE_REQUIRED');
-    expect(done.checks.find((c) => c.name === 'error')?.ok).toBe(false);
+    // oidc-provider redirects back with error=invalid_request before any sign-in page: the
+    // engine's own GET of the authorize URL sees it, so the flow fails at once.
+    expect(flow.status).toBe('failed');
+    expect(flow.callback?.via).toBe('probe');
+    expect(flow.findings[0]?.code).toBe('PKCE_REQUIRED');
+    expect(flow.findings[0]?.evidence).toContain('code_challenge');
+    expect(flow.checks.map((c) => [c.name, c.ok])).toEqual(
+      expect.arrayContaining([
+        ['probe', false],
+        ['error', false],
+      ]),
+    );
+    expect(await portIsFree(flow.listener!.port)).toBe(true);
     expect(engine.pendingCodes.get(p.id)).toBeUndefined();
+    const probe = must(await engine.listExchanges()).find((x) => x.step === 'Authorize (probe)');
+    expect(probe?.response?.status).toBe(303);
   });
 
   it('plain PKCE is sent only when chosen, with a warning', async () => {
@@ -257,12 +263,13 @@ describe('authorization code flow with the loopback listener', () => {
     await new Promise<void>((r) => probe.close(() => r()));
     const p = await nativeProfile({
       name: 'fixed-port',
-      redirectUri: `http://127.0.0.1:${port}/cb`,
+      redirectUri: `http://127.0.0.1:${port}/callback`,
     });
     const flow = must(await engine.startAuthorization({ profileId: p.id, open: false }));
-    expect(flow.redirectUri).toBe(`http://127.0.0.1:${port}/cb`);
+    expect(flow.status).toBe('waiting');
+    expect(flow.redirectUri).toBe(`http://127.0.0.1:${port}/callback`);
     expect(flow.listener?.port).toBe(port);
-    expect((await fetch(`http://127.0.0.1:${port}/callback`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
     await engine.cancelAuthorization({ flowId: flow.id });
     expect(await portIsFree(port)).toBe(true);
   });

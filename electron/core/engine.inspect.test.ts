@@ -279,7 +279,10 @@ describe('Inspector: Oracle Health', () => {
       preset: 'oracle-health',
     });
     expect(r.findings[0]!.code).toBe('TOKEN_AUDIENCE_MISMATCH');
-    expect(r.findings[0]!.source).toMatch(/^C6:/); // the vendor rule, not the generic 401 guess
+    // The vendor rule (its source is Oracle Health's documentation), not the generic 401 guess; no
+    // internal rule id in what the user reads.
+    expect(r.findings[0]!.source).toMatch(/^\[ORCL-/);
+    expect(r.findings[0]!.basis).toBe('server');
     expect(r.exchange?.request?.method).toBe('GET');
     expect(JSON.stringify(r)).not.toContain(token);
   });

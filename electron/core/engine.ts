@@ -11,17 +11,17 @@ import {
   lintAssertion,
   lintTokenRequest,
   CLIENT_ASSERTION_TYPE,
-} from '../../shared/assertion-lint.js';
-import type { Finding } from '../../shared/diagnosis-codes.js';
+} from '../../shared/diagnosis/assertion-lint.js';
+import type { CauseCode, Finding } from '../../shared/diagnosis/codes.js';
+import { diagnose } from '../../shared/diagnosis/pipeline.js';
+import { readAnswer } from '../../shared/diagnosis/statement.js';
 import {
-  diagnoseTokenResponse,
   lintTokenResponse,
   scopeDiff,
-  serverSaid,
   transportFinding,
   vendorPreflight,
   type VendorAttempt,
-} from '../../shared/diagnose.js';
+} from '../../shared/diagnosis/token-response.js';
 import {
   AS_FIELDS,
   SMART_FIELDS,
@@ -30,8 +30,8 @@ import {
   clientOverrideFindings,
   discoveryUrls,
   epicClientId,
-} from '../../shared/discovery-rules.js';
-import { finding, rankFindings } from '../../shared/findings.js';
+} from '../../shared/diagnosis/discovery-rules.js';
+import { finding, rankFindings } from '../../shared/diagnosis/index.js';
 import {
   decodeForDisplay,
   explainClaims,
@@ -42,8 +42,8 @@ import {
 import { readEvidence } from '../../shared/evidence.js';
 import { inspectEvidence, unreadableEvidence } from '../../shared/inspect.js';
 import { profileFileSchema } from '../../shared/profile-file.js';
+import { getPreset } from '../../shared/presets.js';
 import { collectResponseSecrets, type SecretMap } from '../../shared/redact.js';
-import { resourceFindings } from '../../shared/vendor-rules.js';
 import { AppFailure, err, ok, type Result } from '../../shared/result.js';
 import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
 import type {
@@ -81,7 +81,7 @@ import {
   grantRefusalFindings,
   refreshFailureFindings,
   refreshNotIssuedFinding,
-} from './grant-diagnosis.js';
+} from '../../shared/diagnosis/grant.js';
 import { HttpRecorder, type TlsOptions } from './http.js';
 import { idTokenView } from './id-token.js';
 import { JwksHost } from './jwks-host.js';
@@ -112,7 +112,7 @@ import {
 
 export interface StoredProfile extends Omit<
   ProfileView,
-  'auth' | 'hasPassword' | 'hasRegistrationToken'
+  'auth' | 'hasPassword' | 'hasRegistrationToken' | 'hasIntrospectionToken'
 > {
   auth: Omit<ProfileView['auth'], 'hasClientSecret'>;
 }
@@ -141,6 +141,7 @@ export const profileSecret = {
   clientSecret: (id: string) => `profile:${id}:clientSecret`,
   password: (id: string) => `profile:${id}:password`,
   registrationToken: (id: string) => `profile:${id}:registrationAccessToken`,
+  introspectionToken: (id: string) => `profile:${id}:introspectionToken`,
 };
 
 interface Draft {
@@ -224,6 +225,17 @@ export class Engine implements DebuggerApi {
     const profile = (id: string) => this.mustProfile(id);
     this.authz = new AuthorizationFlows({
       ports,
+      probe: async (p, url) => {
+        const { exchange, raw } = await this.http.send(
+          { method: 'GET', url, headers: [['accept', 'text/html, application/json']] },
+          { step: 'Authorize (probe)', ...(p.tls ? { tls: p.tls } : {}), ...this.ports.http },
+        );
+        return raw
+          ? { status: raw.status, headers: raw.headers, body: raw.body }
+          : {
+              error: exchange.error ?? { code: 'NETWORK_ERROR', message: 'No answer.' },
+            };
+      },
       profile,
       discovery,
       pendingCodes: this.pendingCodes,
@@ -373,15 +385,17 @@ export class Engine implements DebuggerApi {
   }
 
   private async view(p: StoredProfile): Promise<ProfileView> {
-    const [secret, password, regToken] = await Promise.all([
+    const [secret, password, regToken, introToken] = await Promise.all([
       this.profileSecretValue(p.id, 'clientSecret'),
       this.profileSecretValue(p.id, 'password'),
       this.profileSecretValue(p.id, 'registrationToken'),
+      this.profileSecretValue(p.id, 'introspectionToken'),
     ]);
     return {
       ...p,
       hasPassword: !!password,
       hasRegistrationToken: !!regToken,
+      hasIntrospectionToken: !!introToken,
       auth: { ...p.auth, hasClientSecret: !!secret },
     };
   }
@@ -404,7 +418,7 @@ export class Engine implements DebuggerApi {
   saveProfile(input: ProfileInput) {
     return guard(async () => {
       const { clientSecret, ...auth } = input.auth;
-      const { password, ...rest } = input;
+      const { password, introspectionToken, ...rest } = input;
       const id = input.id ?? randomUUID();
       const stored: StoredProfile = stripUndefined({ ...rest, id, auth: stripUndefined(auth) });
       const all = this.storedProfiles().filter((p) => p.id !== id);
@@ -412,6 +426,7 @@ export class Engine implements DebuggerApi {
       this.ports.store.set(PROFILES, all);
       await this.setProfileSecret(id, 'clientSecret', clientSecret);
       await this.setProfileSecret(id, 'password', password);
+      await this.setProfileSecret(id, 'introspectionToken', introspectionToken);
       this.discovery.delete(id);
       return this.view(stored);
     });
@@ -452,6 +467,7 @@ export class Engine implements DebuggerApi {
       const file = stripUndefined({
         name: p.name,
         vendor: p.vendor,
+        server: p.server,
         flow: p.flow,
         fhirBaseUrl: p.fhirBaseUrl,
         issuer: p.issuer,
@@ -834,6 +850,7 @@ export class Engine implements DebuggerApi {
         ...keyContext.lintInput,
         now,
         sentJtis: this.sentJtis,
+        smart: this.smartProfile(p, discovery),
         ...(key ? { signingKeyKid: key.info.kid } : { hmac: true }),
       }),
       ...keyContext.findings,
@@ -1041,6 +1058,8 @@ export class Engine implements DebuggerApi {
         const aud = tokenUrl ?? (await this.tokenEndpointFor(p)).url;
         const made = await this.makeAssertion(p, aud, discovery, overrides);
         fill.set('client_assertion', made.jwt);
+        // RFC 7521 §4.2 makes client_id optional beside an assertion; some servers require it.
+        if (p.auth.sendClientId && p.clientId) params.push(['client_id', p.clientId]);
         params.push(
           ['client_assertion_type', CLIENT_ASSERTION_TYPE],
           ['client_assertion', '{{client_assertion}}'],
@@ -1222,6 +1241,18 @@ export class Engine implements DebuggerApi {
   }
 
   /** What the vendor rules (shared/vendor-rules.ts) need to know about the profile and run. */
+  /**
+   * A SMART profile: a FHIR base, a SMART preset, or a smart-configuration found. SMART's rules
+   * (assertion kid/typ/jti and 5-minute exp, token lifetimes, scope in the answer) apply only then.
+   */
+  private smartProfile(p: StoredProfile, discovery?: DiscoveryResult): boolean {
+    return (
+      !!p.fhirBaseUrl ||
+      !!getPreset(p.vendor)?.smart ||
+      !!discovery?.documents.some((d) => d.kind === 'smart-configuration' && d.ok)
+    );
+  }
+
   private vendorAttempt(
     p: StoredProfile,
     grant: GrantType,
@@ -1318,6 +1349,7 @@ export class Engine implements DebuggerApi {
           ...keyContext.lintInput,
           now,
           sentJtis: this.sentJtis,
+          smart: this.smartProfile(p, discovery),
           ...(draft.signing ? { signingKeyKid: draft.signing.kid } : {}),
           ...(hmac ? { hmac } : {}),
         }),
@@ -1338,26 +1370,18 @@ export class Engine implements DebuggerApi {
     if (draft.pending) draft.pending.redeemed = true;
     if (jti) this.sentJtis.add(jti);
     if (sentJwt) this.lastAssertion = sentJwt;
-    const diag = diagnoseTokenResponse({
-      authMethod: p.auth.method,
-      url,
-      headers,
-      params,
-      preflight,
-      ...(discovery?.tokenEndpoint ? { discoveredTokenEndpoint: discovery.tokenEndpoint } : {}),
-      localNow: now,
-      ...(exchange.error && !raw ? { transportError: exchange.error } : {}),
-      ...(raw ? { status: raw.status, responseHeaders: raw.headers, body: raw.body } : {}),
-      vendor,
-    });
-    this.tokenHistory.push({ url, ok: diag.ok, ...(p.clientId ? { clientId: p.clientId } : {}) });
-    if (this.tokenHistory.length > 100) this.tokenHistory.shift();
-    const json = diag.parsed.json;
-    collectResponseSecrets(json, secrets);
-
-    // What the engine knows about this grant ranks before the generic token-endpoint rules.
-    const said = serverSaid(json, raw?.status);
-    const error = typeof json?.error === 'string' ? json.error : undefined;
+    // What the engine knows about this grant (the authorization, earlier uses of the refresh
+    // token) joins the checks; the one diagnosis ranks them with the server's words.
+    const answer = raw
+      ? readAnswer({ status: raw.status, headers: raw.headers, body: raw.body })
+      : undefined;
+    const said = answer?.statement.said ?? 'no answer';
+    const error = answer?.statement.error;
+    const answeredOk =
+      !!raw &&
+      raw.status >= 200 &&
+      raw.status < 300 &&
+      typeof answer?.statement.json?.access_token === 'string';
     const sentRefresh = grant === 'refresh_token' ? get('refresh_token') : undefined;
     const specific: Finding[] = [];
     if (raw) {
@@ -1367,12 +1391,12 @@ export class Engine implements DebuggerApi {
             pending: draft.pending,
             wasRedeemed,
             sent: params,
-            ok: diag.ok,
+            ok: answeredOk,
             ...(error ? { error } : {}),
             said,
           }),
         );
-      if (!diag.ok && sentRefresh) {
+      if (!answeredOk && sentRefresh) {
         const rotatedAwayAt = this.usedRefreshTokens.get(sentRefresh);
         const revokedAt = this.revokedValues.get(sentRefresh);
         specific.push(
@@ -1384,27 +1408,48 @@ export class Engine implements DebuggerApi {
           }),
         );
       }
-      if (!diag.ok) specific.push(...grantRefusalFindings(grant, error, said));
+      if (!answeredOk) specific.push(...grantRefusalFindings(grant, error, said));
     }
-    const refused = specific.some((f) => f.code === 'GRANT_NOT_ALLOWED');
+    // What was compared with the authorization and found fine is no candidate cause.
+    const ruledOut: CauseCode[] = [];
+    if (draft.pending) {
+      if (get('redirect_uri') === draft.pending.redirectUri) ruledOut.push('REDIRECT_URI_MISMATCH');
+      if (
+        draft.pending.codeVerifier === undefined ||
+        get('code_verifier') === draft.pending.codeVerifier
+      )
+        ruledOut.push('PKCE_MISMATCH');
+    }
+    const diag = diagnose({
+      endpoint: 'token',
+      url,
+      ruledOut,
+      headers,
+      params,
+      authMethod: p.auth.method,
+      grant,
+      ...(sentAssertion ? { assertion: sentAssertion } : {}),
+      findings: [...preflight, ...specific],
+      ...(p.server ? { server: p.server } : {}),
+      ...(discovery?.tokenEndpoint ? { discoveredTokenEndpoint: discovery.tokenEndpoint } : {}),
+      localNow: now,
+      ...(exchange.error && !raw ? { transportError: exchange.error } : {}),
+      ...(raw ? { response: { status: raw.status, headers: raw.headers, body: raw.body } } : {}),
+      vendor,
+    });
+    this.tokenHistory.push({ url, ok: diag.ok, ...(p.clientId ? { clientId: p.clientId } : {}) });
+    if (this.tokenHistory.length > 100) this.tokenHistory.shift();
+    const json = diag.statement.json;
+    collectResponseSecrets(json, secrets);
     const result: TokenResult = {
       grant,
       ok: diag.ok,
       exchangeId: exchange.id,
       receivedAt: new Date(this.ports.clock.now()).toISOString(),
-      // Vendor rules that name the cause from the server's own words lead (diag.strong).
-      findings: rankFindings([
-        ...diag.findings.slice(0, diag.strong ?? 0),
-        ...specific.filter(
-          (f) => !diag.findings.slice(0, diag.strong ?? 0).some((v) => v.code === f.code),
-        ),
-        ...diag.findings
-          .slice(diag.strong ?? 0)
-          .filter((f) => !(refused && f.code === 'GRANT_TYPE_INVALID')),
-      ]),
+      findings: diag.findings,
       ...(raw ? { status: raw.status } : {}),
       ...(json ? { body: maskTokens(json) } : {}),
-      ...(diag.parsed.prefix ? { nonJsonPrefix: diag.parsed.prefix } : {}),
+      ...(diag.parsed?.prefix ? { nonJsonPrefix: diag.parsed.prefix } : {}),
     };
     const accepted =
       diag.ok && json && raw ? await this.acceptTokens(p, draft, json, raw, params, result) : false;
@@ -1775,94 +1820,81 @@ export class Engine implements DebuggerApi {
       },
       { step: 'Resource request', secrets, ...(p.tls ? { tls: p.tls } : {}), ...this.ports.http },
     );
-    const findings: Finding[] = [];
+    const resourceVendor = {
+      profile: {
+        ...(p.vendor ? { vendor: p.vendor } : {}),
+        authMethod: p.auth.method,
+        ...(p.clientId ? { clientId: p.clientId } : {}),
+      },
+      earlier: [],
+    };
     if (!raw) {
-      findings.push(transportFinding(exchange.error!, url));
       return {
         ok: false,
         exchangeId: exchange.id,
         headers: [],
         body: '',
         tokenUsed: which,
-        findings,
+        findings: diagnose({
+          endpoint: 'resource',
+          url,
+          ...(exchange.error ? { transportError: exchange.error } : {}),
+        }).findings,
       };
     }
     const status = raw.status;
-    const www = raw.headers.find(([n]) => n.toLowerCase() === 'www-authenticate')?.[1];
     const expiresAt =
       which === 'id_token'
         ? held.idView?.expiresAt
           ? Date.parse(held.idView.expiresAt)
           : undefined
         : accessExpiresAt(held);
-    const expired = expiresAt !== undefined && this.ports.clock.now() >= expiresAt;
+    const nowMs = this.ports.clock.now();
+    const expired = expiresAt !== undefined && nowMs >= expiresAt;
+    // What this session knows of the token joins the server's answer in the one diagnosis.
+    const known: Finding[] = [];
     if (status === 401) {
       if (expired)
-        findings.push(
+        known.push(
           finding(
             'TOKEN_EXPIRED',
-            `HTTP 401 and the ${which.replace('_', ' ')} expired at ${new Date(expiresAt!).toISOString()}.`,
+            `The ${which.replace('_', ' ')} expired at ${new Date(expiresAt!).toISOString()}.`,
           ),
         );
       else if (held.revoked.includes(which as TokenKind))
-        findings.push(
-          finding(
-            'TOKEN_INACTIVE',
-            `HTTP 401; the ${which.replace('_', ' ')} was revoked in this session${www ? ` (WWW-Authenticate: ${www})` : ''}.`,
-          ),
+        known.push(
+          finding('TOKEN_INACTIVE', `The ${which.replace('_', ' ')} was revoked in this session.`, {
+            basis: 'history',
+            title: 'The token was revoked',
+          }),
         );
       else if (which === 'id_token')
-        findings.push(
+        known.push(
           finding(
             'TOKEN_AUDIENCE_MISMATCH',
-            `HTTP 401 for an id_token${www ? ` (WWW-Authenticate: ${www})` : ''}: an id_token is addressed to the client (aud = client_id), not to the resource server; most servers accept only access tokens.`,
+            'An id_token was sent: it is addressed to the client (aud = client_id), not to the resource server; most servers accept only access tokens.',
             { severity: 'error', fix: 'Send the access token to the resource server.' },
           ),
         );
-      else
-        findings.push(
-          finding(
-            'TOKEN_AUDIENCE_MISMATCH',
-            `HTTP 401 with a token that has not expired${www ? ` (WWW-Authenticate: ${www})` : ''}: the resource server does not accept tokens from this authorization server or for this audience.`,
-            { severity: 'error' },
-          ),
-        );
-    } else if (status === 403) {
-      findings.push(
-        finding(
-          'RESOURCE_FORBIDDEN',
-          `HTTP 403${www ? ` (WWW-Authenticate: ${www})` : ''}; granted scope: ${held.grantedScope ?? '(not returned)'}.`,
-        ),
-      );
-    } else if (status === 404 || status === 405) {
-      findings.push(finding('ENDPOINT_NOT_FOUND', `HTTP ${status} for ${url}.`));
-    } else if (status >= 500) {
-      findings.push(finding('SERVER_ERROR', `HTTP ${status} from ${url}.`));
     }
-    const parsed = parseBodyTolerantly(raw.body);
-    const ruleInput = {
-      ...(p.vendor ? { vendor: p.vendor } : {}),
-      ...(p.clientId ? { clientId: p.clientId } : {}),
+    const revokedAt = this.revokedValues.get(token);
+    const diag = diagnose({
+      endpoint: 'resource',
       url,
-      status,
-      headers: raw.headers,
-      body: raw.body,
-      ...(parsed.json ? { json: parsed.json } : {}),
-      ...(held.grantedScope ? { grantedScope: held.grantedScope } : {}),
-    };
-    if (status >= 400) {
-      // Vendor rules (AccessPolicy, Epic 4118, Cerner tenant-mismatch…) name the cause first.
-      const known = resourceFindings(ruleInput);
-      const codes = new Set(known.map((f) => f.code));
-      findings.splice(0, findings.length, ...known, ...findings.filter((f) => !codes.has(f.code)));
-    } else if (status >= 200 && status < 300) {
-      // An answer that worked can still be wrong: types _type did not ask for (O10), or a token
-      // revoked in this session that the server still accepts (AB5).
-      const revokedAt = this.revokedValues.get(token);
-      findings.push(
-        ...resourceFindings({ ...ruleInput, succeeded: true, ...(revokedAt ? { revokedAt } : {}) }),
-      );
-    }
+      headers: [['authorization', `Bearer {{${which}}}`]],
+      response: { status, headers: raw.headers, body: raw.body },
+      findings: known,
+      ...(p.server ? { server: p.server } : {}),
+      vendor: resourceVendor,
+      resource: {
+        ...(held.grantedScope ? { grantedScope: held.grantedScope } : {}),
+        ...(revokedAt ? { revokedAt } : {}),
+        ...(expiresAt !== undefined ? { expiresAt: Math.floor(expiresAt / 1000) } : {}),
+        at: Math.floor(nowMs / 1000),
+      },
+    });
+    const findings = diag.findings;
+    const parsed = parseBodyTolerantly(raw.body);
     return {
       ok: status >= 200 && status < 300,
       exchangeId: exchange.id,
@@ -2116,6 +2148,7 @@ export class Engine implements DebuggerApi {
       sendOpts: { ...(p.tls ? { tls: p.tls } : {}), ...this.ports.http },
       authMethod: p.auth.method,
       nowSec: this.nowSec,
+      ...(p.server ? { server: p.server } : {}),
       clientAuth: async () => {
         const a = await this.clientAuth(p, undefined, discovery);
         if (a.jwt) {
@@ -2138,12 +2171,14 @@ export class Engine implements DebuggerApi {
         'introspection_endpoint',
       );
       const token = input.token ?? this.heldValue(p.id, input.which);
+      const bearer = input.bearer ?? (await this.profileSecretValue(p.id, 'introspectionToken'));
       return introspect(
         this.opContext(p, discovery),
         url,
         token,
         input.which,
         this.knownState(token),
+        bearer,
       );
     });
   }

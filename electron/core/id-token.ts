@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { base64url, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import type { Finding } from '../../shared/diagnosis-codes.js';
-import { finding, rankFindings } from '../../shared/findings.js';
+import type { Finding } from '../../shared/diagnosis/codes.js';
+import { finding, rankFindings } from '../../shared/diagnosis/index.js';
 import { decodeForDisplay, explainClaims, maskSecret } from '../../shared/jwt-view.js';
 import type { IdTokenCheck, TokenView, Verification } from '../../shared/types.js';
 

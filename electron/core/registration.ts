@@ -1,11 +1,11 @@
-import type { Finding } from '../../shared/diagnosis-codes.js';
-import { transportFinding } from '../../shared/diagnose.js';
-import { finding, rankFindings } from '../../shared/findings.js';
+import type { Finding } from '../../shared/diagnosis/codes.js';
+import { finding, rankFindings } from '../../shared/diagnosis/index.js';
+import { diagnose } from '../../shared/diagnosis/pipeline.js';
+import type { ServerId } from '../../shared/diagnosis/dialects/types.js';
 import { maskSecret } from '../../shared/jwt-view.js';
 import type { SecretMap } from '../../shared/redact.js';
 import { AppFailure } from '../../shared/result.js';
-import { parseBodyTolerantly, snippet } from '../../shared/tolerant-json.js';
-import { registrationFindings } from '../../shared/vendor-rules.js';
+import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
 import {
   AUTH_METHODS,
   HMAC_ALGS,
@@ -201,143 +201,85 @@ export function lintMetadata(meta: Json, vendor?: string): Finding[] {
   return out;
 }
 
-/** Ranks the likely causes of a registration endpoint answer (RFC 7591 §3.2.2, RFC 7592 §2). */
-function diagnose(
+/**
+ * A registration endpoint answer (RFC 7591 §3.2.2, RFC 7592 §2), through the one diagnosis; what
+ * only this module knows (which RFC 7592 action it was) joins as the server's answer read here.
+ */
+function diagnoseRegistration(
   action: Action,
   url: string,
   sent: SendResult,
   preflight: Finding[],
-  vendor?: { id?: string; metadata?: Json },
+  vendor: { id?: string; metadata?: Json; server?: ServerId; clientId?: string },
 ): { ok: boolean; json?: Json; findings: Finding[] } {
   const { exchange, raw } = sent;
-  if (!raw)
-    return {
-      ok: false,
-      findings: rankFindings([
-        transportFinding(exchange.error!, url),
-        ...preflight.filter((f) => f.severity !== 'error'),
-      ]),
-    };
-  const parsed = parseBodyTolerantly(raw.body);
-  const json = parsed.json;
-  const status = raw.status;
+  const parsed = raw ? parseBodyTolerantly(raw.body) : undefined;
+  const json = parsed?.json;
+  const status = raw?.status ?? 0;
   const ok =
-    action === 'delete'
+    !!raw &&
+    (action === 'delete'
       ? status === 204 || status === 200
       : status >= 200 &&
         status < 300 &&
         !!json &&
-        (action !== 'register' || typeof json.client_id === 'string');
-  const error = typeof json?.error === 'string' ? json.error : undefined;
-  const description = typeof json?.error_description === 'string' ? json.error_description : '';
-  const said = [error, description].filter(Boolean).join(' — ') || `HTTP ${status}`;
-  const out: Finding[] = [];
-  if (ok) {
-    out.push(...preflight.filter((f) => f.severity !== 'error'));
-    out.push(
-      ...preflight
-        .filter((f) => f.severity === 'error')
-        .map((f) => ({
-          ...f,
-          severity: 'warning' as const,
-          title: `${f.title} (accepted by this server anyway)`,
-        })),
-    );
-    if (parsed.kind === 'json-with-prefix')
-      out.push(
+        (action !== 'register' || typeof json.client_id === 'string'));
+  const extra: Finding[] = [];
+  if (raw && !ok) {
+    if ((status === 404 || status === 405) && action !== 'register')
+      extra.push(
         finding(
-          'NON_JSON_RESPONSE',
-          `Text before the JSON: "${snippet(parsed.prefix ?? '', 120)}".`,
-          {
-            severity: 'warning',
-            title: 'Text before the JSON (e.g. a PHP notice)',
-          },
+          'ENDPOINT_NOT_FOUND',
+          `HTTP ${status} from ${url}: the server may not support RFC 7592 client management.`,
+          { basis: 'server' },
         ),
       );
-    return { ok, ...(json ? { json } : {}), findings: rankFindings(out) };
+    else if (status === 401 || status === 403)
+      extra.push(
+        action === 'register'
+          ? finding('REGISTRATION_NOT_OPEN', `HTTP ${status} from the registration endpoint.`, {
+              basis: 'server',
+              fix: 'This server needs an initial access token or an administrator to register clients: register in its admin console and enter the client_id in the profile.',
+              source: 'RFC 7591 §3',
+            })
+          : finding('CLIENT_UNKNOWN', `HTTP ${status} to the RFC 7592 ${action} request.`, {
+              basis: 'server',
+              title: 'Registration access token rejected',
+              fix: 'The token is wrong or the client was deleted (RFC 7592 answers 401 for both): register again.',
+              source: 'RFC 7592 §2',
+            }),
+      );
+    else if (status >= 200 && status < 300)
+      extra.push(
+        finding('CLIENT_METADATA_INVALID', `HTTP ${status} without a client_id in the answer.`, {
+          basis: 'server',
+          title: 'Unexpected registration answer',
+        }),
+      );
   }
-  // Vendor rules (VENDORS.md §6, e.g. O6) name a known cause of this answer: they lead.
-  const known = vendor?.metadata
-    ? registrationFindings({
+  const d = diagnose({
+    endpoint: 'registration',
+    url,
+    ...(raw ? { response: { status, headers: raw.headers, body: raw.body } } : {}),
+    ...(!raw && exchange.error ? { transportError: exchange.error } : {}),
+    findings: [...preflight, ...extra],
+    ...(vendor.server ? { server: vendor.server } : {}),
+    ...(vendor.metadata ? { registration: vendor.metadata } : {}),
+    vendor: {
+      profile: {
         ...(vendor.id ? { vendor: vendor.id } : {}),
-        url,
-        metadata: vendor.metadata,
-        status,
-        headers: raw.headers,
-        body: raw.body,
-        ...(json ? { json } : {}),
-      })
-    : [];
-  const knownCodes = new Set(known.map((f) => f.code));
-  // Definite local mistakes come next, with what the server said.
-  out.push(
-    ...preflight
-      .filter((f) => f.severity === 'error')
-      .map((f) => ({ ...f, evidence: `${f.evidence} Server answered: ${said}.` })),
-  );
-  if (status === 404 || status === 405)
-    out.push(
-      finding(
-        'ENDPOINT_NOT_FOUND',
-        `HTTP ${status} from ${url}${action === 'register' ? '' : ': the server may not support RFC 7592 client management'}.`,
-      ),
-    );
-  else if (status >= 500 || error === 'server_error' || error === 'temporarily_unavailable')
-    out.push(finding('SERVER_ERROR', `HTTP ${status}: ${said}.`));
-  else if (error === 'invalid_redirect_uri')
-    out.push(
-      finding('REDIRECT_URI_MISMATCH', `The server answered ${said}.`, {
-        title: 'The server rejected a redirect URI',
-        fix: 'Use an absolute URI without #fragment that the server allows: https, a loopback http://127.0.0.1/callback, or a private-use scheme (RFC 8252 §7).',
-        source: 'RFC 7591 §3.2.2',
-      }),
-    );
-  else if (
-    error === 'invalid_client_metadata' ||
-    error === 'invalid_software_statement' ||
-    error === 'unapproved_software_statement' ||
-    error === 'invalid_request'
-  )
-    out.push(finding('CLIENT_METADATA_INVALID', `The server answered ${said}.`));
-  else if (status === 401 || status === 403 || error === 'invalid_token')
-    out.push(
-      action === 'register'
-        ? finding('GRANT_NOT_ALLOWED', `HTTP ${status}: ${said}.`, {
-            title: 'Open registration is not allowed here',
-            fix: 'This server needs an initial access token or an administrator to register clients: register in its admin console and enter the client_id in the profile.',
-            source: 'RFC 7591 §3',
-          })
-        : finding('CLIENT_UNKNOWN', `HTTP ${status}: ${said}.`, {
-            title: 'Registration access token rejected',
-            fix: 'The token is wrong or the client was deleted (RFC 7592 answers 401 for both): register again.',
-            source: 'RFC 7592 §2',
-          }),
-    );
-  else if (status >= 400)
-    out.push(finding('CLIENT_METADATA_INVALID', `The server answered ${said}.`));
-  if (parsed.kind !== 'json' && !(action === 'delete' && parsed.kind === 'empty'))
-    out.push(
-      finding(
-        'NON_JSON_RESPONSE',
-        parsed.kind === 'empty'
-          ? `HTTP ${status} with an empty body.`
-          : `HTTP ${status}: "${snippet(raw.body)}".`,
-        parsed.kind === 'json-with-prefix' ? { severity: 'warning' } : {},
-      ),
-    );
-  if (!out.length)
-    out.push(
-      finding('CLIENT_METADATA_INVALID', `HTTP ${status} without a client_id in the answer.`, {
-        title: 'Unexpected registration answer',
-      }),
-    );
-  out.push(...preflight.filter((f) => f.severity !== 'error'));
-  if (!known.length) return { ok, ...(json ? { json } : {}), findings: rankFindings(out) };
-  return {
-    ok,
-    ...(json ? { json } : {}),
-    findings: [...known, ...rankFindings(out.filter((f) => !knownCodes.has(f.code)))],
-  };
+        authMethod: '',
+        ...(vendor.clientId ? { clientId: vendor.clientId } : {}),
+      },
+      earlier: [],
+    },
+  });
+  // A delete answered 204 with no body is the success RFC 7592 §2.3 describes.
+  const findings =
+    ok && action === 'delete'
+      ? d.findings.filter((f) => f.code !== 'NON_JSON_RESPONSE')
+      : d.findings;
+  return { ok, ...(json ? { json } : {}), findings };
 }
 
 /** Dynamic client registration (RFC 7591) and management (RFC 7592) for a profile. */
@@ -565,9 +507,11 @@ export class Registrations {
     meta: Json | undefined,
     preflight: Finding[],
   ): Promise<RegistrationResult> {
-    const d = diagnose(action, url, sent, preflight, {
+    const d = diagnoseRegistration(action, url, sent, preflight, {
       ...(p.vendor ? { id: p.vendor } : {}),
       ...(meta ? { metadata: meta } : {}),
+      ...(p.server ? { server: p.server } : {}),
+      ...(p.clientId ? { clientId: p.clientId } : {}),
     });
     let stored: string[] = [];
     let nextSteps: NextStep[] = [];
@@ -586,7 +530,7 @@ export class Registrations {
       stored,
       profile: await this.deps.view(this.deps.profile(p.id)),
       nextSteps,
-      findings: rankFindings(findings),
+      findings: d.ok ? rankFindings(findings) : findings,
     };
   }
 

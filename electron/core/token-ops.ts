@@ -1,6 +1,7 @@
-import type { Finding } from '../../shared/diagnosis-codes.js';
-import { diagnoseTokenResponse, serverSaid, transportFinding } from '../../shared/diagnose.js';
-import { finding, rankFindings } from '../../shared/findings.js';
+import type { Finding } from '../../shared/diagnosis/codes.js';
+import { finding, rankFindings } from '../../shared/diagnosis/index.js';
+import { diagnose } from '../../shared/diagnosis/pipeline.js';
+import type { Endpoint, ServerId } from '../../shared/diagnosis/dialects/types.js';
 import { decodeForDisplay, looksLikeJwt, maskSecret } from '../../shared/jwt-view.js';
 import type { SecretMap } from '../../shared/redact.js';
 import { AppFailure } from '../../shared/result.js';
@@ -24,6 +25,8 @@ export interface OpContext {
   clientAuth(): Promise<ClientAuth>;
   /** Local clock, seconds (for the Date header comparison). */
   nowSec: number;
+  /** The server the profile names, for its error dialect. */
+  server?: ServerId;
 }
 
 /** What this session knows about the token, to say why the server calls it inactive. */
@@ -62,8 +65,25 @@ async function postToken(
   step: string,
   token: string,
   which: Which,
-): Promise<{ exchangeId: string; raw?: RawResponse; params: [string, string][]; error?: Finding }> {
-  const auth = await ctx.clientAuth();
+  bearer?: string,
+): Promise<{
+  exchangeId: string;
+  raw?: RawResponse;
+  params: [string, string][];
+  headers: HeaderList;
+  error?: {
+    code: 'NETWORK_ERROR' | 'TLS_UNTRUSTED' | 'TIMEOUT' | 'BODY_TOO_LARGE';
+    message: string;
+  };
+}> {
+  // RFC 7662 §2.1: the protected resource may authenticate with a Bearer token instead.
+  const auth: ClientAuth = bearer
+    ? {
+        headers: [['authorization', 'Bearer {{introspection_token}}']],
+        params: [],
+        fill: new Map([['introspection_token', bearer]]),
+      }
+    : await ctx.clientAuth();
   const params: [string, string][] = [
     ['token', `{{${which}}}`],
     ['token_type_hint', which],
@@ -90,55 +110,50 @@ async function postToken(
   return {
     exchangeId: exchange.id,
     ...(raw ? { raw } : {}),
-    params,
-    ...(!raw && exchange.error ? { error: transportFinding(exchange.error, url) } : {}),
+    params: sent,
+    headers: headers.map(([n, v]) => [n, fillIn(v)]),
+    ...(!raw && exchange.error ? { error: exchange.error } : {}),
   };
 }
 
-/** Findings for a refused token-endpoint-style call: the token request rules, then a fallback. */
-function refusal(
+/** The one diagnosis of an introspection or revocation answer (or its transport error). */
+function diagnoseCall(
   ctx: OpContext,
+  endpoint: Endpoint,
   url: string,
-  params: [string, string][],
-  raw: RawResponse,
-): Finding[] {
-  const diag = diagnoseTokenResponse({
-    authMethod: ctx.authMethod,
+  sent: Awaited<ReturnType<typeof postToken>>,
+  findings: Finding[] = [],
+  authMethod = ctx.authMethod,
+) {
+  return diagnose({
+    endpoint,
     url,
-    headers: [],
-    params,
-    preflight: [],
-    localNow: ctx.nowSec,
-    status: raw.status,
-    responseHeaders: raw.headers,
-    body: raw.body,
+    headers: sent.headers,
+    params: sent.params,
+    authMethod,
+    findings,
+    ...(ctx.server ? { server: ctx.server } : {}),
+    ...(sent.raw
+      ? { response: { status: sent.raw.status, headers: sent.raw.headers, body: sent.raw.body } }
+      : sent.error
+        ? { transportError: sent.error }
+        : {}),
   });
-  const out = diag.findings;
-  if (!out.some((f) => f.severity === 'error'))
-    out.unshift(
-      finding('SERVER_ERROR', `${url} answered ${serverSaid(diag.parsed.json, raw.status)}.`, {
-        title: 'The server refused the request',
-        fix: 'Read error_description; check the endpoint URL and the client authentication.',
-      }),
-    );
-  return rankFindings(out);
 }
 
-/** The result of a call the server refused: its status, the masked body, and why. */
+/** The result of a call the server refused (or never answered): its status, the masked body, and why. */
 function refused(
-  ctx: OpContext,
-  url: string,
   base: { op: TokenOpResult['op']; exchangeId: string },
-  params: [string, string][],
-  raw: RawResponse,
+  raw: RawResponse | undefined,
   json: Record<string, unknown> | undefined,
+  findings: Finding[],
 ): TokenOpResult {
   return {
     ...base,
     ok: false,
-    status: raw.status,
+    ...(raw ? { status: raw.status } : {}),
     ...(json ? { body: maskTokens(json) } : {}),
-    findings: refusal(ctx, url, params, raw),
+    findings,
   };
 }
 
@@ -149,14 +164,38 @@ export async function introspect(
   token: string,
   which: Which,
   known: KnownState,
+  bearer?: string,
 ): Promise<TokenOpResult> {
-  const sent = await postToken(ctx, url, 'Introspection', token, which);
+  const sent = await postToken(ctx, url, 'Introspection', token, which, bearer);
   const base = { op: 'introspect' as const, exchangeId: sent.exchangeId };
-  if (!sent.raw) return { ...base, ok: false, findings: sent.error ? [sent.error] : [] };
-  const { raw } = sent;
-  const json = parseBodyTolerantly(raw.body).json;
-  if (raw.status < 200 || raw.status >= 300 || !json)
-    return refused(ctx, url, base, sent.params, raw, json);
+  const raw = sent.raw;
+  const json = raw ? parseBodyTolerantly(raw.body).json : undefined;
+  if (!raw || raw.status < 200 || raw.status >= 300 || !json || typeof json.active !== 'boolean')
+    return refused(
+      base,
+      raw,
+      json,
+      diagnoseCall(
+        ctx,
+        'introspection',
+        url,
+        sent,
+        raw && raw.status >= 200 && raw.status < 300
+          ? [
+              finding(
+                'TOKEN_RESPONSE_INVALID',
+                `HTTP ${raw.status} without a JSON object carrying "active" (RFC 7662 §2.2).`,
+                {
+                  basis: 'server',
+                  severity: 'error',
+                  title: 'The introspection answer is not an introspection response',
+                },
+              ),
+            ]
+          : [],
+        bearer ? 'bearer' : ctx.authMethod,
+      ).findings,
+    );
   const active = json.active === true;
   const findings: Finding[] = [];
   if (!active) {
@@ -164,13 +203,15 @@ export async function introspect(
       findings.push(
         finding(
           'TOKEN_EXPIRED',
-          `Introspection says active: false and the ${which.replace('_', ' ')} expired at ${known.expiredAt}.`,
+          `Introspection says active: false and the ${which.replace('_', ' ')} expired at ${known.expiredAt} (by its expires_in or exp).`,
+          { basis: 'history' },
         ),
       );
     findings.push(
       finding(
         'TOKEN_INACTIVE',
         `Introspection says active: ${JSON.stringify(json.active)}${known.revokedAt ? `; it was revoked in this session at ${known.revokedAt}` : ''}.`,
+        { basis: 'server' },
       ),
     );
   }
@@ -194,10 +235,10 @@ export async function revoke(
 ): Promise<TokenOpResult> {
   const sent = await postToken(ctx, url, 'Revocation', token, which);
   const base = { op: 'revoke' as const, exchangeId: sent.exchangeId };
-  if (!sent.raw) return { ...base, ok: false, findings: sent.error ? [sent.error] : [] };
-  const { raw } = sent;
-  const json = parseBodyTolerantly(raw.body).json;
-  if (raw.status !== 200) return refused(ctx, url, base, sent.params, raw, json);
+  const raw = sent.raw;
+  const json = raw ? parseBodyTolerantly(raw.body).json : undefined;
+  if (!raw || raw.status !== 200)
+    return refused(base, raw, json, diagnoseCall(ctx, 'revocation', url, sent).findings);
   return { ...base, ok: true, status: raw.status, ...(json ? { body: json } : {}), findings: [] };
 }
 
@@ -230,7 +271,11 @@ async function sendWithBearer(
   );
   const base = { op, exchangeId: exchange.id };
   if (raw) return { base, raw };
-  const findings = exchange.error ? [transportFinding(exchange.error, url)] : [];
+  const findings = diagnose({
+    endpoint: op === 'userinfo' ? 'userinfo' : 'resource',
+    url,
+    ...(exchange.error ? { transportError: exchange.error } : {}),
+  }).findings;
   return { failed: { ...base, ok: false, findings } };
 }
 
@@ -248,44 +293,67 @@ export async function userinfo(
   let body = parsed.json;
   // A signed userinfo response (application/jwt) is shown decoded, not verified.
   if (!body && looksLikeJwt(raw.body)) body = decodeForDisplay(raw.body).claims;
-  const www = raw.headers.find(([n]) => n.toLowerCase() === 'www-authenticate')?.[1];
   const findings: Finding[] = [];
   if (raw.status === 401) {
     if (known.expiredAt)
       findings.push(
-        finding('TOKEN_EXPIRED', `HTTP 401 and the access token expired at ${known.expiredAt}.`),
+        finding(
+          'TOKEN_EXPIRED',
+          `The access token expired at ${known.expiredAt} (by its expires_in or exp).`,
+          {
+            basis: 'history',
+          },
+        ),
       );
-    findings.push(
-      finding(
-        'TOKEN_INACTIVE',
-        `HTTP 401${www ? ` (WWW-Authenticate: ${www})` : ''}${known.revokedAt ? `; the access token was revoked in this session at ${known.revokedAt}` : ''}.`,
-        known.expiredAt ? { severity: 'warning' } : {},
-      ),
-    );
+    if (known.revokedAt)
+      findings.push(
+        finding(
+          'TOKEN_INVALID',
+          `The access token was revoked in this session at ${known.revokedAt}.`,
+          {
+            basis: 'history',
+            title: 'The access token was revoked',
+            fix: 'Get a new access token (refresh or authorize again).',
+          },
+        ),
+      );
   } else if (raw.status === 403)
     findings.push(
       finding(
         'RESOURCE_FORBIDDEN',
-        `HTTP 403${www ? ` (WWW-Authenticate: ${www})` : ''}: userinfo needs a token with the openid scope.`,
+        'Userinfo needs a token with the openid scope (OpenID Connect Core §5.3).',
         {
+          basis: 'vendor',
+          source: 'OpenID Connect Core §5.3',
           fix: 'Request the openid scope (and profile/fhirUser for those claims), then authorize again.',
         },
       ),
     );
-  else if (raw.status === 404 || raw.status === 405)
-    findings.push(finding('ENDPOINT_NOT_FOUND', `HTTP ${raw.status} from ${url}.`));
-  else if (raw.status >= 500)
-    findings.push(finding('SERVER_ERROR', `HTTP ${raw.status} from ${url}.`));
-  else if (raw.status >= 200 && raw.status < 300 && !body)
-    findings.push(
-      finding('NON_JSON_RESPONSE', `HTTP ${raw.status} from ${url} without a JSON body.`),
-    );
+  const ok = raw.status >= 200 && raw.status < 300 && !!body;
+  const diag = diagnose({
+    endpoint: 'userinfo',
+    url,
+    headers: [['authorization', 'Bearer {{access_token}}']],
+    findings,
+    ...(ctx.server ? { server: ctx.server } : {}),
+    response: { status: raw.status, headers: raw.headers, body: raw.body },
+  });
+  const out =
+    raw.status >= 200 && raw.status < 300 && !body
+      ? [
+          finding('NON_JSON_RESPONSE', `HTTP ${raw.status} from ${url} without a JSON body.`, {
+            basis: 'server',
+          }),
+        ]
+      : ok
+        ? []
+        : diag.findings;
   return {
     ...base,
     ok: raw.status >= 200 && raw.status < 300 && !!body,
     status: raw.status,
     ...(body ? { body: maskTokens(body) } : {}),
-    findings: rankFindings(findings),
+    findings: out,
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CauseCode, Finding } from '../../shared/diagnosis-codes.js';
+import type { CauseCode, Finding } from '../../shared/diagnosis/codes.js';
 import type { ProfileInput } from '../../shared/types.js';
 import {
   completeDevLogin,
@@ -726,6 +726,8 @@ describe('Authorization code (smart-v2): top-1 cause', () => {
         autoExchange: o.autoExchange ?? false,
       }),
     );
+    // A server that refuses the request before any sign-in is read by the engine's probe.
+    if (flow.status !== 'waiting') return flow;
     const back = new URL(await completeDevLogin(flow.url, { redirectPrefix: flow.redirectUri }));
     o.change?.(back);
     return must(
@@ -779,19 +781,21 @@ describe('Authorization code (smart-v2): top-1 cause', () => {
     check('SMART A3 PKCE plain', 'PKCE_MISMATCH', done.findings);
   });
 
-  it('A4 unregistered redirect_uri: error page, no redirect → AUTHORIZATION_TIMEOUT', async () => {
+  it('A4 unregistered redirect_uri: error page, no redirect → REDIRECT_URI_MISMATCH (read from the page by the probe)', async () => {
     const p = await ac({ redirectUri: 'http://127.0.0.1/not-registered' });
     const flow = must(
-      await engine.startAuthorization({ profileId: p.id, open: false, timeoutSec: 0.5 }),
+      await engine.startAuthorization({ profileId: p.id, open: false, timeoutSec: 5 }),
     );
-    // The browser gets the server's error page (RFC 6749 §4.1.2.1: the AS must not redirect).
+    // The server shows its own error page (RFC 6749 §4.1.2.1: the AS must not redirect); the
+    // engine's GET of the authorize URL reads it before the browser would.
     const page = await fetch(flow.url, { redirect: 'manual' });
     expect(page.status).toBe(400);
     expect(page.headers.get('location')).toBeNull();
-    const done = await engine.waitForAuthorization(flow.id);
-    expect(done.status).toBe('timed-out');
-    check('SMART A4 error page', 'AUTHORIZATION_TIMEOUT', done.findings);
-    expect(done.findings[0]?.fix).toMatch(/redirect_uri is not registered/);
+    expect(flow.status).toBe('failed');
+    expect(flow.checks[0]).toMatchObject({ name: 'probe', ok: false });
+    check('SMART A4 error page', 'REDIRECT_URI_MISMATCH', flow.findings);
+    expect(flow.findings[0]?.basis).toBe('server');
+    expect(flow.findings[0]?.evidence).toMatch(/redirect_uri did not match/);
   });
 
   it('A6 state on the redirect differs → STATE_MISMATCH', async () => {
@@ -954,6 +958,7 @@ describe('Oracle Health authorization code: top-1 cause', () => {
     const flow = must(
       await engine.startAuthorization({ profileId, open: false, autoExchange: false }),
     );
+    if (flow.status !== 'waiting') return flow;
     const back = await completeDevLogin(flow.url, { redirectPrefix: REDIRECT });
     return must(await engine.completeAuthorization({ flowId: flow.id, redirectUrl: back }));
   }
@@ -967,7 +972,12 @@ describe('Oracle Health authorization code: top-1 cause', () => {
     check('Oracle Health C4 code reused', 'CODE_INVALID', findings);
   });
 
-  it('C5 app not enabled by the organisation (access_denied, denied-by-server) → AUTHORIZATION_DENIED', async () => {
+  // Oracle Health's authorization specification defines grant:denied-by-server as "The server
+  // denied the grant because the client is not authorized for any of the scopes it requested"
+  // (https://fhir.cerner.com/authorization/authorization-specification/): an app the organisation
+  // has not enabled is authorized for none, so the cause reads as SCOPE_NOT_ALLOWED, with both
+  // fixes (VENDORS.md C5 named it AUTHORIZATION_DENIED before the dialect quoted the spec).
+  it('C5 app not enabled by the organisation (access_denied, denied-by-server) → SCOPE_NOT_ALLOWED', async () => {
     sim.switches.appEnabled = false;
     try {
       const done = await authorize((await app()).id);
@@ -975,7 +985,9 @@ describe('Oracle Health authorization code: top-1 cause', () => {
       expect(done.callback?.params.find(([n]) => n === 'error_uri')?.[1]).toContain(
         'denied-by-server',
       );
-      check('Oracle Health C5 denied by server', 'AUTHORIZATION_DENIED', done.findings);
+      check('Oracle Health C5 denied by server', 'SCOPE_NOT_ALLOWED', done.findings);
+      expect(done.findings[0]?.basis).toBe('server');
+      expect(done.findings[0]?.fix).toMatch(/enable the app/);
     } finally {
       sim.switches.appEnabled = true;
     }
@@ -1141,6 +1153,7 @@ describe('Bulk, redirect, per-client discovery, logout and aud rows: top-1 cause
     const flow = must(
       await engine.startAuthorization({ profileId, open: false, autoExchange: false }),
     );
+    if (flow.status !== 'waiting') return flow;
     const back = new URL(await completeDevLogin(flow.url, { redirectPrefix: REDIRECT }));
     change?.(back);
     return must(

@@ -49,7 +49,7 @@ const SAMPLE_ARGS: Record<ApiMethod, unknown[]> = {
   exportPrivateKey: [{ keyId: 'missing', path: join(rendererDir, 'k.pem') }],
   buildAssertion: [{ profileId: 'missing' }],
   inspectAssertion: [{ jwt: 'a.b' }],
-  inspect: [{ items: [{ text: 'not evidence' }] }],
+  inspect: [{ items: [{ text: '{"error":"invalid_client"}' }] }],
   prepareRegistration: [{ profileId: 'missing' }],
   sendRegistration: [{ profileId: 'missing', body: '{}' }],
   manageRegistration: [{ profileId: 'missing', action: 'read' }],

@@ -6,10 +6,10 @@ import type {
   DebuggerEvents,
   EventName,
 } from '../../../shared/api.js';
-import { lintAssertion } from '../../../shared/assertion-lint.js';
-import type { Finding } from '../../../shared/diagnosis-codes.js';
+import { lintAssertion } from '../../../shared/diagnosis/assertion-lint.js';
+import type { Finding } from '../../../shared/diagnosis/codes.js';
 import { readEvidence } from '../../../shared/evidence.js';
-import { finding } from '../../../shared/findings.js';
+import { finding } from '../../../shared/diagnosis/catalog.js';
 import { inspectEvidence, unreadableEvidence } from '../../../shared/inspect.js';
 import { explainClaims, maskSecret } from '../../../shared/jwt-view.js';
 import type { Result } from '../../../shared/result.js';
@@ -169,6 +169,7 @@ export const FAKE_PROFILE: ProfileView = {
   scope: 'system/Patient.rs system/Observation.rs',
   hasPassword: false,
   hasRegistrationToken: false,
+  hasIntrospectionToken: false,
   auth: {
     method: 'private_key_jwt',
     alg: 'RS384',
@@ -191,6 +192,7 @@ export const FAKE_AUTH_PROFILE: ProfileView = {
   pkce: 'S256',
   hasPassword: false,
   hasRegistrationToken: false,
+  hasIntrospectionToken: false,
   auth: { method: 'none', hasClientSecret: false },
   resourcePath: 'Patient?_count=1',
 };
@@ -918,7 +920,7 @@ export function createFakeApi(
         };
       }
       const { clientSecret, ...auth } = input.auth;
-      const { password, ...rest } = input;
+      const { password, introspectionToken, ...rest } = input;
       const hasClientSecret =
         clientSecret === undefined
           ? (existing?.auth.hasClientSecret ?? false)
@@ -930,6 +932,10 @@ export function createFakeApi(
         id: existing?.id ?? next('profile'),
         hasPassword,
         hasRegistrationToken: existing?.hasRegistrationToken ?? false,
+        hasIntrospectionToken:
+          introspectionToken === undefined
+            ? (existing?.hasIntrospectionToken ?? false)
+            : introspectionToken !== '',
         auth: { ...auth, hasClientSecret },
       };
       if (existing) state.profiles[state.profiles.indexOf(existing)] = view;
@@ -949,6 +955,7 @@ export function createFakeApi(
       delete out.id;
       delete out.hasPassword;
       delete out.hasRegistrationToken;
+      delete out.hasIntrospectionToken;
       out.auth = { ...p.auth };
       delete (out.auth as Partial<ProfileView['auth']>).hasClientSecret;
       return ok({ json: JSON.stringify(out, null, 2) });
@@ -985,6 +992,7 @@ export function createFakeApi(
         scope: p.scope ?? '',
         hasPassword: false,
         hasRegistrationToken: false,
+        hasIntrospectionToken: false,
         auth: { ...p.auth, hasClientSecret: false },
       };
       state.profiles.push(view);
@@ -1353,6 +1361,7 @@ export function createFakeApi(
       const updated = updateProfile(p, {
         clientId: '',
         hasRegistrationToken: false,
+        hasIntrospectionToken: false,
         registration,
         auth: { ...p.auth, hasClientSecret: false },
       });

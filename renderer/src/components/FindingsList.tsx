@@ -1,4 +1,4 @@
-import type { Finding } from '../../../shared/diagnosis-codes.js';
+import type { Finding } from '../../../shared/diagnosis/codes.js';
 
 interface Props {
   findings: Finding[];

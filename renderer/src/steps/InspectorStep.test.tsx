@@ -66,7 +66,7 @@ describe('Inspector step', () => {
     );
     await user.click(screen.getByRole('button', { name: 'Inspect' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('Nothing in the evidence could be read');
+    expect(alert.textContent).toContain('Nothing in the evidence is OAuth evidence');
     expect(alert.textContent).toContain('HAR');
   });
 

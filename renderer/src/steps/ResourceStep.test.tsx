@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { finding } from '../../../shared/findings.js';
+import { finding } from '../../../shared/diagnosis/catalog.js';
 import { FAKE_AUTH_PROFILE, FAKE_PROFILE } from '../api/fake-api.js';
 import { renderApp, renderAuthApp, signInFirst } from '../test-utils.js';
 

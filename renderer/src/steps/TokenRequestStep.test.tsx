@@ -1,6 +1,6 @@
 import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { finding } from '../../../shared/findings.js';
+import { finding } from '../../../shared/diagnosis/catalog.js';
 import { FAKE_AUTH_PROFILE, FAKE_PROFILE, FAKE_TOKEN_URL } from '../api/fake-api.js';
 import { useApp } from '../store/index.js';
 import { renderApp, renderAuthApp } from '../test-utils.js';

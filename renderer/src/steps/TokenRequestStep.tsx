@@ -1,4 +1,4 @@
-import { finding } from '../../../shared/findings.js';
+import { finding } from '../../../shared/diagnosis/catalog.js';
 import { GRANT_TYPES } from '../../../shared/types.js';
 import type { FlowKind, GrantType, ProfileView, TokenResult } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';

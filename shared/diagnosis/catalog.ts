@@ -1,4 +1,4 @@
-import type { CauseCode, Finding, Severity } from './diagnosis-codes.js';
+import type { Basis, CauseCode, Finding, Severity } from './codes.js';
 
 interface CatalogEntry {
   severity: Severity;
@@ -115,7 +115,7 @@ export const CATALOG: Record<CauseCode, CatalogEntry> = {
   GRANT_NOT_ALLOWED: {
     severity: 'error',
     title: 'Grant type not allowed for this client',
-    fix: 'Enable client_credentials for the client (or its service account) on the server.',
+    fix: 'Enable this grant type for the client on the server (its grant_types; for client_credentials, the service account).',
     source: 'RFC 6749 §5.2 (unauthorized_client)',
   },
   GRANT_TYPE_INVALID: {
@@ -334,7 +334,52 @@ export const CATALOG: Record<CauseCode, CatalogEntry> = {
     fix: 'Revoke it the way the server ends it (its revocation endpoint, or the vendor’s session close), then check again that it is refused.',
     source: 'RFC 7009 §2.1',
   },
+  TOKEN_INVALID: {
+    severity: 'error',
+    title: 'The server refused the access token as invalid',
+    fix: 'Send the access token exactly as issued (Authorization: Bearer <token>), from the authorization server this resource trusts; get a new one if it was revoked.',
+    source: 'RFC 6750 §3.1 (invalid_token)',
+  },
+  USER_CREDENTIALS_INVALID: {
+    severity: 'error',
+    title: 'The user name or password was refused',
+    fix: 'Check the user name and password, and that the account is enabled and not locked or waiting for a required action.',
+    source: 'RFC 6749 §4.3.2, §5.2 (invalid_grant)',
+  },
+  CONSENT_REQUIRED: {
+    severity: 'error',
+    title: 'Consent is missing',
+    fix: 'Have the user (or an administrator, for admin-consent scopes) approve the requested scopes, or request fewer scopes.',
+    source: 'OpenID Connect Core §3.1.2.6 (consent_required)',
+  },
+  LOGIN_REQUIRED: {
+    severity: 'error',
+    title: 'The server needs the user to sign in (or to do more)',
+    fix: 'Send the user through an interactive sign-in (no prompt=none), and complete any step the server asks for (MFA, a required action).',
+    source: 'OpenID Connect Core §3.1.2.6 (login_required, interaction_required)',
+  },
+  REQUEST_MALFORMED: {
+    severity: 'error',
+    title: 'The request is malformed',
+    fix: 'Send every required parameter exactly once, form-encoded (Content-Type: application/x-www-form-urlencoded), as the error_description names it.',
+    source: 'RFC 6749 §5.2 (invalid_request)',
+  },
+  RATE_LIMITED: {
+    severity: 'error',
+    title: 'Too many requests',
+    fix: 'Wait (Retry-After, if sent) and send fewer requests; reuse a token until it expires instead of requesting one per call.',
+    source: 'RFC 6585 §4; RFC 8628 §3.5 (slow_down)',
+  },
+  REGISTRATION_NOT_OPEN: {
+    severity: 'error',
+    title: 'The server does not accept this registration request',
+    fix: 'Dynamic registration is closed or needs an initial access token (or a software statement): get one from the server operators, or register the client by hand.',
+    source: 'RFC 7591 §3 (initial access token)',
+  },
 };
+
+/** Most findings are built by a check made here; rules that read the server set their own basis. */
+const DEFAULT_BASIS: Basis = 'check';
 
 /** Builds a finding from the catalog with the evidence that shows it. */
 export function finding(
@@ -346,24 +391,10 @@ export function finding(
   return {
     code,
     severity: over.severity ?? c.severity,
+    basis: over.basis ?? DEFAULT_BASIS,
     title: over.title ?? c.title,
     evidence,
     fix: over.fix ?? c.fix,
     source: over.source ?? c.source,
   };
-}
-
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
-/** Errors before warnings before info; stable within a severity; exact repeats dropped. */
-export function rankFindings(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => RANK[a.f.severity] - RANK[b.f.severity] || a.i - b.i)
-    .map(({ f }) => f)
-    .filter((f) => {
-      const key = `${f.code}\u0000${f.evidence}`;
-      return seen.has(key) ? false : (seen.add(key), true);
-    });
 }

@@ -1,5 +1,5 @@
-import type { Finding } from './diagnosis-codes.js';
-import { finding } from './findings.js';
+import type { Finding } from './codes.js';
+import { finding } from './catalog.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -27,6 +27,11 @@ export interface AssertionLintInput {
   sentJtis?: ReadonlySet<string>;
   /** client_secret_jwt: an HMAC (HS*) assertion keyed with the client secret; no kid needed. */
   hmac?: boolean;
+  /**
+   * A SMART server (the default): SMART's asymmetric profile requires kid, typ JWT, jti and an exp
+   * at most 5 minutes ahead. Elsewhere (RFC 7523 alone) those are warnings, not errors.
+   */
+  smart?: boolean;
 }
 
 const REQUIRED_HEADER = ['alg', 'kid', 'typ'] as const;
@@ -37,14 +42,27 @@ export function lintAssertion(input: AssertionLintInput): Finding[] {
   const { header, claims, now } = input;
   const out: Finding[] = [];
 
+  const smart = input.smart !== false;
+  const absent = (v: unknown) => v === undefined || v === '';
   const missingHeader = REQUIRED_HEADER.filter(
-    (k) => (k !== 'kid' || !input.hmac) && (header[k] === undefined || header[k] === ''),
+    (k) => (k !== 'kid' || !input.hmac) && absent(header[k]),
   );
-  const missingClaims = REQUIRED_CLAIMS.filter((k) => claims[k] === undefined || claims[k] === '');
-  if (missingHeader.length || missingClaims.length) {
-    const names = [...missingHeader.map((k) => `header.${k}`), ...missingClaims.map((k) => k)];
-    out.push(finding('ASSERTION_MISSING_CLAIM', `Missing: ${names.join(', ')}.`));
-  }
+  const missingClaims = REQUIRED_CLAIMS.filter((k) => absent(claims[k]));
+  // RFC 7523 §3 requires iss, sub, aud and exp; SMART adds jti, kid and typ.
+  const smartOnly = new Set(['header.kid', 'header.typ', 'jti']);
+  const names = [...missingHeader.map((k) => `header.${k}`), ...missingClaims.map((k) => k)];
+  const required = smart ? names : names.filter((n) => !smartOnly.has(n));
+  const recommended = smart ? [] : names.filter((n) => smartOnly.has(n));
+  if (required.length)
+    out.push(finding('ASSERTION_MISSING_CLAIM', `Missing: ${required.join(', ')}.`));
+  if (recommended.length)
+    out.push(
+      finding(
+        'ASSERTION_MISSING_CLAIM',
+        `Missing: ${recommended.join(', ')} (SMART requires them; RFC 7523 alone does not, but many servers refuse an assertion without a jti).`,
+        { severity: 'warning', title: 'The assertion lacks claims SMART requires' },
+      ),
+    );
   if (header.typ !== undefined && String(header.typ).toUpperCase() !== 'JWT') {
     out.push(
       finding(
@@ -52,6 +70,7 @@ export function lintAssertion(input: AssertionLintInput): Finding[] {
         `header.typ is "${String(header.typ)}"; SMART requires "JWT".`,
         {
           title: 'Assertion typ header is not JWT',
+          ...(smart ? {} : { severity: 'warning' as const }),
         },
       ),
     );
@@ -151,7 +170,10 @@ export function lintAssertion(input: AssertionLintInput): Finding[] {
       out.push(
         finding(
           'ASSERTION_EXP_TOO_FAR',
-          `exp is ${exp - now} s ahead (${new Date(exp * 1000).toISOString()}); the maximum is ${MAX_ASSERTION_LIFETIME_SEC} s.`,
+          smart
+            ? `exp is ${exp - now} s ahead (${new Date(exp * 1000).toISOString()}); the maximum is ${MAX_ASSERTION_LIFETIME_SEC} s.`
+            : `exp is ${exp - now} s ahead (${new Date(exp * 1000).toISOString()}); SMART allows at most ${MAX_ASSERTION_LIFETIME_SEC} s, and other servers often limit it too.`,
+          smart ? {} : { severity: 'warning' },
         ),
       );
     }
@@ -159,7 +181,11 @@ export function lintAssertion(input: AssertionLintInput): Finding[] {
 
   const jti = claims.jti;
   if (typeof jti === 'string' && input.sentJtis?.has(jti)) {
-    out.push(finding('ASSERTION_JTI_REUSED', `jti "${jti}" was already sent in this run.`));
+    out.push(
+      finding('ASSERTION_JTI_REUSED', `jti "${jti}" was already sent in this run.`, {
+        basis: 'history',
+      }),
+    );
   }
 
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
@@ -284,6 +310,30 @@ export function lintTokenRequest(input: {
       finding(
         'AUTH_METHOD_MISMATCH',
         `The profile uses ${input.authMethod} but the request authenticates with ${methods[0]}.`,
+      ),
+    );
+  // RFC 6749 §4.1.3: the code exchange repeats redirect_uri when the authorize request had one
+  // (every client here sends one), and a public client names itself with client_id.
+  if (grant === 'authorization_code' && get('redirect_uri') === undefined)
+    out.push(
+      finding('REQUEST_MALFORMED', 'The code exchange has no redirect_uri.', {
+        severity: 'warning',
+        title: 'redirect_uri missing from the code exchange',
+        fix: 'Send redirect_uri, byte for byte the value of the authorize request (RFC 6749 §4.1.3).',
+        source: 'RFC 6749 §4.1.3',
+      }),
+    );
+  if (methods.length === 0 && !auth && get('client_id') === undefined)
+    out.push(
+      finding(
+        'REQUEST_MALFORMED',
+        'The request names no client: no client_id, no client authentication.',
+        {
+          severity: 'warning',
+          title: 'No client_id and no client authentication',
+          fix: 'Authenticate the client (Basic, client_secret_post or an assertion) or, for a public client, send client_id.',
+          source: 'RFC 6749 §3.2.1',
+        },
       ),
     );
   const scope = get('scope');

@@ -1,7 +1,7 @@
-import type { Finding } from './diagnosis-codes.js';
-import { finding } from './findings.js';
-import { SOURCES } from './presets.js';
-import type { DiscoveryDocument, DiscoveryField } from './types.js';
+import type { Finding } from './codes.js';
+import { finding } from './catalog.js';
+import { SOURCES } from '../presets.js';
+import type { DiscoveryDocument, DiscoveryField } from '../types.js';
 
 type Rule = { name: string; level: 'required' | 'recommended' | 'optional'; note?: string };
 

@@ -12,8 +12,8 @@
  *       description, OpenEMR "Client authentication failed")
  *   50  generic guesses (e.g. the ASSERTION_SIGNATURE_INVALID inference in diagnose.ts)
  */
-import type { CauseCode, Finding } from './diagnosis-codes.js';
-import { finding } from './findings.js';
+import type { Basis, CauseCode, Finding } from './codes.js';
+import { finding } from './catalog.js';
 import {
   getPreset,
   src,
@@ -21,9 +21,9 @@ import {
   type PresetId,
   type Sources,
   type VendorPreset,
-} from './presets.js';
-import { parseBodyTolerantly } from './tolerant-json.js';
-import type { FlowKind, HeaderList } from './types.js';
+} from '../presets.js';
+import { parseBodyTolerantly } from '../tolerant-json.js';
+import type { FlowKind, HeaderList } from '../types.js';
 
 /** Likelihood of a definite pre-flight (local) finding; vendor inferences rank below it. */
 export const LOCAL_LIKELIHOOD = 80;
@@ -120,13 +120,28 @@ export interface VendorRule {
   fix?: string | ((c: DiagnosisContext) => string);
   /** Defaults to the matched shape's sources. */
   source?: Sources;
+  /** What the finding rests on; derived from the phase and likelihood when absent (basisOf). */
+  basis?: Basis;
 }
 
-/** A finding with the likelihood it was ranked by. */
+/** A finding with the likelihood it was ranked by, and what it rests on. */
 export interface RankedFinding {
   finding: Finding;
   likelihood: number;
   ruleId: string;
+  basis: Basis;
+}
+
+/**
+ * What a rule rests on, unless it says: a rule of every vendor that compares the request with
+ * itself is a check; one that reads the answer with likelihood 90+ reads the server's own words;
+ * the rest are vendor facts (what this vendor is documented to do).
+ */
+function basisOf(rule: VendorRule): Basis {
+  if (rule.basis) return rule.basis;
+  if (rule.phase === 'request') return rule.vendors === 'all' ? 'check' : 'vendor';
+  if (rule.phase === 'success') return 'vendor';
+  return rule.likelihood >= 90 ? 'server' : 'vendor';
 }
 
 // --- helpers over the context --------------------------------------------------------------------
@@ -803,6 +818,7 @@ export const VENDOR_RULES: readonly VendorRule[] = [
   // Resource calls (6.3 O9, 6.4 C6/C7, 6.5 E6, 6.6 AB1)
   {
     id: 'G5',
+    basis: 'check',
     vendors: 'all',
     phase: 'resource',
     when: (c) => {
@@ -894,6 +910,7 @@ export const VENDOR_RULES: readonly VendorRule[] = [
   // Successful resource calls (6.3 O10, 6.6 AB5)
   {
     id: 'O10',
+    basis: 'check',
     vendors: ['openemr'],
     phase: 'resource-success',
     severity: 'warning',
@@ -908,6 +925,7 @@ export const VENDOR_RULES: readonly VendorRule[] = [
   },
   {
     id: 'G-export-type',
+    basis: 'check',
     vendors: 'all',
     phase: 'resource-success',
     severity: 'warning',
@@ -919,6 +937,7 @@ export const VENDOR_RULES: readonly VendorRule[] = [
   },
   {
     id: 'AB5',
+    basis: 'history',
     vendors: ['aidbox'],
     phase: 'resource-success',
     when: (c) => !!c.revokedAt,
@@ -932,6 +951,7 @@ export const VENDOR_RULES: readonly VendorRule[] = [
   },
   {
     id: 'G-revoked',
+    basis: 'history',
     vendors: 'all',
     phase: 'resource-success',
     when: (c) => !!c.revokedAt,
@@ -1060,14 +1080,17 @@ export function vendorFindings(c: DiagnosisContext): RankedFinding[] {
     if (!rule.when(c)) continue;
     const source = rule.source ?? shape?.source;
     const fix = typeof rule.fix === 'function' ? rule.fix(c) : (rule.fix ?? shape?.fix);
+    const basis = basisOf(rule);
     out.push({
       ruleId: rule.id,
       likelihood: rule.likelihood,
+      basis,
       finding: finding(rule.code, rule.evidence(c), {
+        basis,
         severity: rule.severity ?? 'error',
         ...(rule.title ? { title: rule.title } : {}),
         ...(fix ? { fix } : {}),
-        ...(source ? { source: `${rule.id}: ${sourceText(source)}` } : {}),
+        ...(source ? { source: sourceText(source) } : {}),
       }),
     });
   }

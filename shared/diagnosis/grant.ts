@@ -1,7 +1,15 @@
-import type { Finding } from '../../shared/diagnosis-codes.js';
-import { finding } from '../../shared/findings.js';
-import type { GrantType } from '../../shared/types.js';
-import type { PendingCode } from './engine.js';
+import type { Finding } from './codes.js';
+import { finding } from './catalog.js';
+import type { GrantType, PkceMode } from '../types.js';
+
+/** What the engine knows of the authorization whose code is exchanged. */
+export interface PendingCodeFacts {
+  code: string;
+  /** The redirect_uri sent in the authorize request (the token request must repeat it). */
+  redirectUri: string;
+  codeVerifier?: string;
+  pkce: PkceMode;
+}
 
 /**
  * Code exchange (RFC 6749 §4.1.3, RFC 7636 §4.5): compares what was actually sent (the user may
@@ -10,7 +18,7 @@ import type { PendingCode } from './engine.js';
  * twice is next, and a bare invalid_grant with neither means the code expired or was used.
  */
 export function codeExchangeFindings(x: {
-  pending: PendingCode;
+  pending: PendingCodeFacts;
   /** The code had already been sent once before this request. */
   wasRedeemed: boolean;
   /** Parameters as sent, secrets filled in. */
@@ -73,6 +81,7 @@ export function codeExchangeFindings(x: {
         'CODE_INVALID',
         `This code was already sent in an earlier token request; authorization codes are one-time use.${tail}`,
         {
+          basis: 'history',
           title: 'Authorization code reused',
           fix: 'Authorize again to get a new code. (A server that sees a code twice may also revoke the tokens issued for it, RFC 6749 §4.1.2.)',
         },
@@ -84,6 +93,7 @@ export function codeExchangeFindings(x: {
         'CODE_INVALID',
         `Server answered ${x.said}: the redirect_uri and code_verifier sent match the authorize request, so the code itself was refused: it expired (codes live about a minute), was already used, or belongs to another client.`,
         {
+          basis: 'server',
           fix: 'Authorize again and exchange the new code right away (turn on the automatic exchange).',
         },
       ),
@@ -110,6 +120,7 @@ export function refreshFailureFindings(x: {
         : 'The refresh token expired, was revoked (or its grant was), or was issued to another client.';
   return [
     finding('REFRESH_INVALID', `${why} Server answered: ${x.said}.`, {
+      basis: x.rotatedAwayAt || x.revokedAt ? 'history' : 'server',
       fix: x.rotatedAwayAt
         ? 'Use the newest refresh token (the engine keeps it after each refresh), or authorize again.'
         : 'Authorize again to get a new refresh token.',
@@ -134,7 +145,7 @@ export function grantRefusalFindings(
     finding(
       'GRANT_NOT_ALLOWED',
       `grant_type=${grant} was refused: ${said}${error === 'unsupported_grant_type' ? ' (the server does not support this grant at all)' : ' (this client may not use it)'}.`,
-      { title: `The ${grant} grant is not allowed`, fix },
+      { basis: 'server', title: `The ${grant} grant is not allowed`, fix },
     ),
   ];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CAUSE_CODES } from './diagnosis-codes.js';
-import { PRESETS, PRESET_IDS } from './presets.js';
+import { CAUSE_CODES } from './codes.js';
+import { PRESETS, PRESET_IDS } from '../presets.js';
 import {
   decodeCernerErrorUri,
   expectedAudiences,

@@ -54,16 +54,33 @@ export const CAUSE_CODES = [
   'TOKEN_LIFETIME',
   'BULK_TYPE_IGNORED',
   'TOKEN_STILL_ACTIVE',
+  'TOKEN_INVALID',
+  'USER_CREDENTIALS_INVALID',
+  'CONSENT_REQUIRED',
+  'LOGIN_REQUIRED',
+  'REQUEST_MALFORMED',
+  'RATE_LIMITED',
+  'REGISTRATION_NOT_OPEN',
 ] as const;
 
 export type CauseCode = (typeof CAUSE_CODES)[number];
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/**
+ * What a finding rests on (DIAGNOSIS.md): the server's own words, a check made here, the run's
+ * history (an earlier use of a jti, code or refresh token), a documented vendor fact, or an
+ * inference from the absence of other evidence. Ranking follows this order.
+ */
+export const BASES = ['server', 'check', 'history', 'vendor', 'inference'] as const;
+export type Basis = (typeof BASES)[number];
+
 /** One diagnosis: what is wrong, what shows it, how to fix it, and where the rule comes from. */
 export interface Finding {
   code: CauseCode;
   severity: Severity;
+  /** What the finding rests on. */
+  basis: Basis;
   title: string;
   evidence: string;
   fix: string;

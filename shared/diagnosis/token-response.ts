@@ -1,0 +1,190 @@
+import type { Finding } from './codes.js';
+import { finding } from './catalog.js';
+import { diffScopes } from '../scopes.js';
+import type { HeaderList, ScopeDiff } from '../types.js';
+import { parseBodyTolerantly, type ParsedBody } from '../tolerant-json.js';
+import {
+  presetFor,
+  responseContext,
+  vendorFindings,
+  type DiagnosisContext,
+} from './vendor-rules.js';
+
+/** What the vendor rules need beyond the request and response (shared/vendor-rules.ts). */
+export type VendorAttempt = Pick<DiagnosisContext, 'profile' | 'earlier'> &
+  Partial<Pick<DiagnosisContext, 'assertion' | 'discovery'>> & { grant?: string };
+
+/** Everything known about one token request when its answer is diagnosed. */
+export interface TokenAttempt {
+  authMethod: string;
+  url: string;
+  headers: HeaderList;
+  params: [string, string][];
+  /** Findings of the pre-flight lint (assertion + request shape), computed at send time. */
+  preflight: Finding[];
+  discoveredTokenEndpoint?: string;
+  /** Local clock at send time, seconds. */
+  localNow: number;
+  transportError?: TransportError;
+  status?: number;
+  responseHeaders?: HeaderList;
+  body?: string;
+  /** Profile vendor and what the engine knows: enables the vendor rules. */
+  vendor?: VendorAttempt;
+}
+
+/** A request that got no HTTP answer. */
+export interface TransportError {
+  code: 'NETWORK_ERROR' | 'TLS_UNTRUSTED' | 'TIMEOUT' | 'BODY_TOO_LARGE';
+  message: string;
+}
+
+const header = (h: HeaderList | undefined, name: string) =>
+  h?.find(([n]) => n.toLowerCase() === name)?.[1];
+
+/** Allowed difference between our clock and the server's Date header before we warn. */
+export const CLOCK_SKEW_WARN_SEC = 60;
+
+/** The diagnosis context of a token attempt, for the vendor rules (before or after sending). */
+export function attemptContext(
+  a: Pick<TokenAttempt, 'url' | 'headers' | 'params' | 'preflight'> &
+    Partial<Pick<TokenAttempt, 'status' | 'responseHeaders' | 'body' | 'vendor'>>,
+  parsed?: ParsedBody,
+): DiagnosisContext | undefined {
+  const v = a.vendor;
+  if (!v) return undefined;
+  const preset = presetFor(v.profile.vendor);
+  const p = parsed ?? parseBodyTolerantly(a.body ?? '');
+  return {
+    ...(preset ? { preset } : {}),
+    profile: v.profile,
+    request: {
+      url: a.url,
+      headers: a.headers,
+      params: a.params,
+      ...(v.grant ? { grant: v.grant } : {}),
+    },
+    ...(a.status !== undefined
+      ? {
+          response: responseContext({
+            status: a.status,
+            headers: a.responseHeaders ?? [],
+            text: a.body ?? '',
+            ...(p.json ? { json: p.json } : {}),
+            ...(p.prefix ? { prefix: p.prefix } : {}),
+          }),
+        }
+      : {}),
+    ...(v.assertion ? { assertion: v.assertion } : {}),
+    ...(v.discovery ? { discovery: v.discovery } : {}),
+    earlier: v.earlier,
+    preflight: a.preflight,
+  };
+}
+
+/**
+ * Vendor knowledge applied before sending (request-phase rules: an alg the vendor never accepts,
+ * the aud it expects, an auth method it does not take), skipping codes the lint already found.
+ */
+export function vendorPreflight(
+  a: Pick<TokenAttempt, 'url' | 'headers' | 'params' | 'preflight'> &
+    Partial<Pick<TokenAttempt, 'vendor'>>,
+): Finding[] {
+  const ctx = attemptContext(a);
+  if (!ctx) return [];
+  const have = new Set(a.preflight.filter((f) => f.severity === 'error').map((f) => f.code));
+  return vendorFindings(ctx)
+    .map((r) => r.finding)
+    .filter((f) => !have.has(f.code));
+}
+
+/** The finding for a request that got no HTTP answer. */
+export function transportFinding(e: TransportError, url: string): Finding {
+  if (e.code === 'TLS_UNTRUSTED') return finding('TLS_UNTRUSTED', `${url}: ${e.message}`);
+  if (e.code === 'TIMEOUT')
+    return finding('NETWORK_ERROR', `${url}: no answer within the timeout (${e.message}).`, {
+      title: 'The server did not answer in time',
+    });
+  if (e.code === 'BODY_TOO_LARGE')
+    return finding('SERVER_ERROR', `${url}: ${e.message}`, {
+      title: 'Response too large',
+      fix: 'Check the URL: a token or metadata response is a few KB.',
+    });
+  return finding('NETWORK_ERROR', `${url}: ${e.message}`);
+}
+
+/**
+ * Checks a successful token response (VENDORS.md 1.5, 7.13). The backend-services rules (expires_in
+ * required and ≤ 300 s, no refresh token) apply to client_credentials only.
+ */
+export function lintTokenResponse(
+  body: Record<string, unknown>,
+  headers: HeaderList,
+  grant = 'client_credentials',
+): Finding[] {
+  const out: Finding[] = [];
+  const backend = grant === 'client_credentials';
+  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')
+    out.push(
+      finding(
+        'TOKEN_RESPONSE_INVALID',
+        `token_type is ${JSON.stringify(body.token_type)}; expected "bearer".`,
+      ),
+    );
+  if (typeof body.expires_in !== 'number' && backend)
+    out.push(
+      finding(
+        'TOKEN_RESPONSE_INVALID',
+        'expires_in is missing; SMART backend services require it.',
+      ),
+    );
+  else if (typeof body.expires_in === 'number' && body.expires_in > 300 && backend)
+    out.push(
+      finding(
+        'TOKEN_RESPONSE_INVALID',
+        `expires_in is ${body.expires_in} s; SMART says it SHOULD NOT exceed 300.`,
+        { severity: 'info' },
+      ),
+    );
+  if (typeof body.scope !== 'string')
+    out.push(
+      finding(
+        'TOKEN_RESPONSE_INVALID',
+        'scope is missing from the token response; SMART requires the granted scope.',
+        { severity: 'info' },
+      ),
+    );
+  if (body.refresh_token && backend)
+    out.push(
+      finding(
+        'TOKEN_RESPONSE_INVALID',
+        'A refresh_token was issued to a backend service; SMART says it SHOULD NOT be.',
+        { severity: 'info' },
+      ),
+    );
+  const cc = header(headers, 'cache-control');
+  if (!cc || !/no-store/i.test(cc))
+    out.push(
+      finding(
+        'TOKEN_RESPONSE_INVALID',
+        `Cache-Control is ${cc ? `"${cc}"` : 'missing'}; token responses must carry no-store.`,
+        { severity: 'info' },
+      ),
+    );
+  return out;
+}
+
+/**
+ * Requested vs granted scope, compared by meaning (diffScopes in scopes.ts): missing lists what was
+ * not granted in full (not at all, or narrowed); a v1 scope granted in its v2 form is not missing.
+ */
+export function scopeDiff(requested: string, granted: string | undefined): ScopeDiff {
+  const d = diffScopes(requested, granted);
+  const short = new Set([...d.missing, ...d.narrowed.map((n) => n.requested)]);
+  return {
+    requested: d.requested,
+    granted: d.granted,
+    missing: [...new Set(d.requested)].filter((s) => short.has(s)),
+    extra: d.extra,
+  };
+}
