@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { looksLikeJwt } from './jwt-view.js';
 import { parseBodyTolerantly } from './tolerant-json.js';
 import type { Endpoint } from './diagnosis/dialects/types.js';
+import { looksLikeErrorPage } from './diagnosis/statement.js';
 import type { EvidenceKind, EvidenceSummary, HarEntrySummary, HeaderList } from './types.js';
 
 export interface RawRequest {
@@ -97,10 +98,6 @@ export function requestParams(req: RawRequest | undefined): [string, string][] {
   }
   return [...new URLSearchParams(body)];
 }
-
-/** An authorization server's error page served with 200 (Entra, Hydra's fallback page). */
-const ERROR_PAGE =
-  /AADSTS\d{4,6}|error_description|\b(invalid_request|invalid_client|unauthorized_client|invalid_scope|redirect_uri_mismatch|access_denied)\b/;
 
 /** Words of a server's refusal: plain text without any of them is not OAuth evidence. */
 const OAUTH_WORDS =
@@ -493,7 +490,7 @@ function readHar(json: unknown, chosen: number | undefined): Piece {
       !!redirects[i] ||
       (kinds[i] === 'authorize' &&
         e.response.status === 200 &&
-        ERROR_PAGE.test(harResponse(e).body.slice(0, 100_000))) ||
+        looksLikeErrorPage(harResponse(e).body)) ||
       e.response.status === 0 ||
       (e.response.status >= 400 &&
         (kinds[i] !== 'other' || e.response.status >= 500 || e.request.method !== 'GET')),

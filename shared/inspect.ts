@@ -12,7 +12,7 @@ import {
 } from './diagnosis/assertion-lint.js';
 import type { CauseCode, Finding } from './diagnosis/codes.js';
 import { vendorPreflight, type TokenAttempt } from './diagnosis/token-response.js';
-import type { Endpoint } from './diagnosis/dialects/types.js';
+import type { Dialect, Endpoint } from './diagnosis/dialects/types.js';
 import { endpointOf, requestParams, type Evidence, type FlowContext } from './evidence.js';
 import { basisWords, diagnose, finding, rankFindings } from './diagnosis/index.js';
 import { readAnswer } from './diagnosis/statement.js';
@@ -43,6 +43,8 @@ export interface InspectDeps {
   jwksFindings?: Finding[];
   /** The current time, seconds: used only when the evidence carries no time of its own. */
   nowSec: number;
+  /** The server dialects to read the answer with (default: all; the corpus test measures none). */
+  dialects?: readonly Dialect[];
 }
 
 const SECRET_PARAMS = [
@@ -208,18 +210,6 @@ function answerEndpoint(
   return 'token';
 }
 
-const TOKEN_BODY_PARAMS = new Set([
-  'grant_type',
-  'client_id',
-  'client_secret',
-  'code',
-  'redirect_uri',
-  'code_verifier',
-  'refresh_token',
-  'client_assertion',
-  'client_assertion_type',
-]);
-
 const queryParams = (url: string | undefined): [string, string][] => {
   try {
     return url ? [...new URL(url).searchParams] : [];
@@ -346,26 +336,17 @@ export async function inspectEvidence(
       assertionFindings.push(finding('ASSERTION_SIGNATURE_INVALID', v.message));
     preflight.push(...assertionFindings);
   }
-  if (request && !assumed && isTokenRequest(params))
-    preflight.push(...lintTokenRequest({ params, headers, authMethod, grant }));
-  // Parameters in the URL query instead of the form body (RFC 6749 §3.2: POST, form-encoded).
   const query = queryParams(request?.url);
-  const inQuery = query.filter(([n]) => TOKEN_BODY_PARAMS.has(n) && !params.some(([k]) => k === n));
-  if (
-    request &&
-    inQuery.length &&
-    (request.method !== 'GET' || query.some(([n]) => n === 'grant_type'))
-  )
+  if (request && !assumed && (isTokenRequest(params) || query.some(([n]) => n === 'grant_type')))
     preflight.push(
-      finding(
-        'REQUEST_MALFORMED',
-        `The request carries ${inQuery.map(([n]) => n).join(', ')} in the URL query, not in the form body.`,
-        {
-          title: 'Token request parameters in the URL',
-          fix: 'POST the parameters form-encoded in the body (Content-Type: application/x-www-form-urlencoded); most servers ignore the query.',
-          source: 'RFC 6749 §3.2, §4.1.3',
-        },
-      ),
+      ...lintTokenRequest({
+        params,
+        headers,
+        authMethod,
+        grant,
+        ...(url ? { url } : {}),
+        method: request.method,
+      }),
     );
 
   const vendor: NonNullable<TokenAttempt['vendor']> = {
@@ -401,6 +382,22 @@ export async function inspectEvidence(
       : endpointOf(request);
   const endpoint: Endpoint =
     kind !== 'other' ? kind : answerEndpoint(request, response, !!query.length);
+  // A token request that is not a POST (RFC 6749 §3.2), when the lint did not see it as one.
+  if (
+    endpoint === 'token' &&
+    request &&
+    !assumed &&
+    request.method !== 'POST' &&
+    (!url || /\/token$/i.test(url.split('?')[0]!) || query.some(([n]) => n === 'grant_type')) &&
+    !preflight.some((f) => f.code === 'REQUEST_MALFORMED')
+  )
+    preflight.push(
+      finding('REQUEST_MALFORMED', `The token request is a ${request.method}, not a POST.`, {
+        title: 'The token endpoint takes POST only',
+        fix: 'Send the token request as an HTTP POST with a form-encoded body.',
+        source: 'RFC 6749 §3.2',
+      }),
+    );
   const json = response ? parseBodyTolerantly(response.body).json : undefined;
   collectResponseSecrets(json, secrets);
   // Comparisons with the rest of the flow (authorize request, redirect, earlier requests).
@@ -461,6 +458,7 @@ export async function inspectEvidence(
         ? { response: { status, headers: response.headers, body: response.body } }
         : {}),
     findings: [...preflight, ...flowFindings, ...frontChecks],
+    ...(deps.dialects ? { dialects: deps.dialects } : {}),
     // A code_challenge was sent: PKCE was not missing.
     ruledOut: [
       ...ruledOut,

@@ -4,6 +4,7 @@ import { finding, rankFindings } from '../../shared/diagnosis/index.js';
 import { authorizationErrorChecks } from '../../shared/diagnosis/authorize-checks.js';
 import { getPreset } from '../../shared/presets.js';
 import { diagnose } from '../../shared/diagnosis/pipeline.js';
+import { looksLikeErrorPage, readAnswer } from '../../shared/diagnosis/statement.js';
 import type { TransportError } from '../../shared/diagnosis/token-response.js';
 import { maskSecret } from '../../shared/jwt-view.js';
 import { AppFailure, type AppError, type Result } from '../../shared/result.js';
@@ -479,11 +480,26 @@ export class AuthorizationFlows {
       this.update(flow, 'failed');
       return true;
     }
-    if (a.status < 400) return false;
+    // A sign-in page is the normal answer; an error page served with 200 (Entra, Hydra) is not.
+    if (a.status < 400 && !(a.status === 200 && looksLikeErrorPage(a.body))) return false;
+    const page = readAnswer(a).statement;
+    const aud = flow.view.params.find(([n]) => n === 'aud')?.[1];
     const d = diagnose({
       endpoint: 'authorize',
       url: flow.view.url,
       response: a,
+      findings: page.error
+        ? authorizationErrorChecks(
+            page.error,
+            page.words.map((w) => w.text).join(' '),
+            flow.view.pkce.method,
+            {
+              smart: flow.smart,
+              ...(aud !== undefined ? { aud } : {}),
+              ...(flow.fhirBase ? { fhirBase: flow.fhirBase } : {}),
+            },
+          )
+        : [],
       ...(p.server ? { server: p.server } : {}),
       ...(flow.view.pkce.method !== 'off' ? { ruledOut: ['PKCE_REQUIRED' as const] } : {}),
     });

@@ -139,7 +139,9 @@ describe('dynamic registration against oidc-provider (RFC 7591 / 7592)', () => {
     expect(after.ok ? '' : after.error.code).toBe('NOT_FOUND');
   });
 
-  it('a redirect URI with a #fragment: REDIRECT_URI_MISMATCH first, nothing stored', async () => {
+  // A redirect URI the metadata may not hold is the metadata's fault (RFC 7591 §3.2.2
+  // invalid_redirect_uri, DIAGNOSIS.md CLIENT_METADATA_INVALID), not a mismatch at sign-in.
+  it('a redirect URI with a #fragment: CLIENT_METADATA_INVALID first, the URI named, nothing stored', async () => {
     const p = await profile({
       name: 'bad redirect',
       flow: 'authorization-code',
@@ -153,7 +155,8 @@ describe('dynamic registration against oidc-provider (RFC 7591 / 7592)', () => {
     const r = must(await engine.sendRegistration({ profileId: p.id, body }));
     expect(r.ok).toBe(false);
     expect(r.status).toBe(400);
-    expect(r.findings[0]?.code).toBe('REDIRECT_URI_MISMATCH');
+    expect(r.findings[0]?.code).toBe('CLIENT_METADATA_INVALID');
+    expect(r.findings.map((f) => f.evidence).join(' ')).toContain('callback#frag');
     expect(r.stored).toEqual([]);
     expect(r.profile.clientId).toBe('');
   });

@@ -672,7 +672,26 @@ export class Engine implements DebuggerApi {
       );
     if (documents.every((d) => !d.ok)) {
       const ex = this.http.exchanges.find((e) => e.id === documents[0]?.exchangeId);
+      // What the server said when it refused the documents (a tenant or realm it does not know).
+      const said = documents
+        .map((d) => this.http.exchanges.find((e) => e.id === d.exchangeId))
+        .filter((e) => !!e?.response && e.response.status >= 400)
+        .flatMap((e) =>
+          diagnose({
+            endpoint: 'discovery',
+            url: e!.request.url,
+            response: {
+              status: e!.response!.status,
+              headers: e!.response!.headers,
+              body: e!.response!.body,
+            },
+          }).findings.filter(
+            (f) =>
+              f.basis === 'server' && f.severity === 'error' && f.code !== 'ENDPOINT_NOT_FOUND',
+          ),
+        );
       if (ex?.error) findings.unshift(transportFinding(ex.error, ex.request.url));
+      else if (said.length) findings.unshift(...said.slice(0, 3));
       else
         findings.unshift(
           finding(
@@ -1321,6 +1340,7 @@ export class Engine implements DebuggerApi {
       headers,
       authMethod: p.auth.method,
       grant,
+      url,
     });
     if (grant === 'password')
       preflight.push(

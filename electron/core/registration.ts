@@ -115,7 +115,7 @@ export function lintMetadata(meta: Json, vendor?: string): Finding[] {
       if (!url || url.hash || u.includes('#'))
         out.push(
           finding(
-            'REDIRECT_URI_MISMATCH',
+            'CLIENT_METADATA_INVALID',
             `"${u}" is ${url ? 'an URI with a #fragment' : 'not an absolute URI'}.`,
             {
               title: 'Redirect URI not acceptable',

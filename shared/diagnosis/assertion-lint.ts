@@ -3,6 +3,20 @@ import { finding } from './catalog.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** Parameters of a token request that belong in the form body. */
+const TOKEN_BODY_PARAMS = new Set([
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'refresh_token',
+  'client_assertion',
+  'client_assertion_type',
+  'username',
+  'password',
+]);
 /** SMART: exp SHALL be no more than 5 minutes in the future. */
 export const MAX_ASSERTION_LIFETIME_SEC = 300;
 /** SMART-required algs a server must validate at least one of. */
@@ -60,7 +74,10 @@ export function lintAssertion(input: AssertionLintInput): Finding[] {
       finding(
         'ASSERTION_MISSING_CLAIM',
         `Missing: ${recommended.join(', ')} (SMART requires them; RFC 7523 alone does not, but many servers refuse an assertion without a jti).`,
-        { severity: 'warning', title: 'The assertion lacks claims SMART requires' },
+        {
+          severity: recommended.includes('jti') ? 'warning' : 'info',
+          title: 'The assertion lacks claims SMART requires',
+        },
       ),
     );
   if (header.typ !== undefined && String(header.typ).toUpperCase() !== 'JWT') {
@@ -244,15 +261,55 @@ export function lintTokenRequest(input: {
   authMethod: string;
   /** The grant the request is meant to use; defaults to client_credentials. */
   grant?: string;
+  /** The URL the request goes to (its query should carry no token parameter). */
+  url?: string;
+  method?: string;
 }): Finding[] {
   const out: Finding[] = [];
+  // Parameters in the URL query instead of the form body (RFC 6749 §3.2: POST, form-encoded).
+  let query: [string, string][];
+  try {
+    query = input.url ? [...new URL(input.url).searchParams] : [];
+  } catch {
+    query = [];
+  }
+  const inQuery = query.filter(
+    ([n]) => TOKEN_BODY_PARAMS.has(n) && !input.params.some(([k]) => k === n),
+  );
+  if (inQuery.length)
+    out.push(
+      finding(
+        'REQUEST_MALFORMED',
+        `The request carries ${inQuery.map(([n]) => n).join(', ')} in the URL query, not in the form body.`,
+        {
+          title: 'Token request parameters in the URL',
+          fix: 'POST the parameters form-encoded in the body (Content-Type: application/x-www-form-urlencoded); servers read them only there.',
+          source: 'RFC 6749 §3.2, §4.1.3',
+        },
+      ),
+    );
+  if (input.method && input.method.toUpperCase() !== 'POST')
+    out.push(
+      finding(
+        'REQUEST_MALFORMED',
+        `The token request is a ${input.method.toUpperCase()}, not a POST.`,
+        {
+          title: 'The token endpoint takes POST only',
+          fix: 'Send the token request as an HTTP POST with a form-encoded body.',
+          source: 'RFC 6749 §3.2',
+        },
+      ),
+    );
   const get = (k: string) => input.params.find(([n]) => n === k)?.[1];
   const auth = input.headers.find(([n]) => n.toLowerCase() === 'authorization')?.[1];
   const grant = get('grant_type');
   const expected = input.grant ?? 'client_credentials';
   const grantFix = expected === 'client_credentials' ? {} : { fix: `Send grant_type=${expected}.` };
-  if (!grant) out.push(finding('GRANT_TYPE_INVALID', 'The body has no grant_type.', grantFix));
-  else if (grant === JWT_BEARER_GRANT && expected === 'client_credentials')
+  // A grant_type sent in the URL query is named by the query finding above, not as missing.
+  if (!grant) {
+    if (!inQuery.some(([n]) => n === 'grant_type'))
+      out.push(finding('GRANT_TYPE_INVALID', 'The body has no grant_type.', grantFix));
+  } else if (grant === JWT_BEARER_GRANT && expected === 'client_credentials')
     out.push(
       finding(
         'GRANT_TYPE_INVALID',

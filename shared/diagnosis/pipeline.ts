@@ -17,9 +17,15 @@ import { finding } from './catalog.js';
 import type { Basis, CauseCode, Finding } from './codes.js';
 import { DIALECTS } from './dialects/index.js';
 import { detectServer, matchDialects } from './dialects/match.js';
-import type { Endpoint, ServerId } from './dialects/types.js';
+import type { Dialect, Endpoint, ServerId } from './dialects/types.js';
 import { CLIENT_AUTH_CODES, familyOf, meaningOfCode, type Family } from './standard.js';
-import { noStatement, readAnswer, readRedirect, type ServerStatement } from './statement.js';
+import {
+  looksLikeErrorPage,
+  noStatement,
+  readAnswer,
+  readRedirect,
+  type ServerStatement,
+} from './statement.js';
 import {
   CLOCK_SKEW_WARN_SEC,
   attemptContext,
@@ -78,6 +84,8 @@ export interface DiagnosisInput {
   };
   /** Registration calls: the client metadata sent. */
   registration?: Record<string, unknown>;
+  /** The dialects to read the answer with (default: all of them; [] measures the words alone). */
+  dialects?: readonly Dialect[];
   /** Causes checked here and found fine (e.g. the redirect_uri and PKCE verifier match): no candidate. */
   ruledOut?: CauseCode[];
 }
@@ -121,6 +129,8 @@ interface Cand {
    * check, a vendor rule) takes its place and rank, with what the server answered.
    */
   mergeable?: boolean;
+  /** A candidate cause (of a server's catch-all, or inferred): never takes a statement's rank. */
+  candidate?: boolean;
 }
 
 /**
@@ -147,8 +157,10 @@ const EXPLAINS: Partial<Record<CauseCode, readonly CauseCode[]>> = {
     'AUTH_METHOD_MISMATCH',
   ],
   GRANT_NOT_ALLOWED: ['GRANT_TYPE_INVALID'],
-  CLIENT_UNKNOWN: ['ASSERTION_ISS_SUB_MISMATCH'],
-  AUTH_METHOD_MISMATCH: ['ASSERTION_IN_AUTH_HEADER', 'ASSERTION_TYPE_INVALID'],
+  // Parameters sent in the URL, or with GET: the server finds no grant_type, no client.
+  GRANT_TYPE_INVALID: ['REQUEST_MALFORMED'],
+  CLIENT_UNKNOWN: ['ASSERTION_ISS_SUB_MISMATCH', 'REQUEST_MALFORMED'],
+  AUTH_METHOD_MISMATCH: ['ASSERTION_IN_AUTH_HEADER', 'ASSERTION_TYPE_INVALID', 'REQUEST_MALFORMED'],
   CODE_INVALID: ['REDIRECT_URI_MISMATCH', 'PKCE_MISMATCH'],
   ASSERTION_EXPIRED: ['CLOCK_SKEW'],
 };
@@ -160,6 +172,13 @@ const REQUEST_SHAPE = new Set<CauseCode>([
   'GRANT_TYPE_INVALID',
   'AUTH_METHOD_MISMATCH',
   'REQUEST_MALFORMED',
+]);
+
+/** Findings about a request that are true whatever the answer: on a refusal they are notes. */
+const NOT_A_CAUSE = new Set<CauseCode>([
+  'GRANT_INSECURE',
+  'TOKEN_RESPONSE_INVALID',
+  'TOKEN_LIFETIME',
 ]);
 
 /** A warning says "may be the cause": it ranks below the errors of its kind of evidence. */
@@ -185,7 +204,8 @@ function succeeded(x: DiagnosisInput, st: ServerStatement): boolean {
   if (x.redirect) return !st.error;
   const s = st.status;
   if (s === undefined) return false;
-  if (x.endpoint === 'authorize') return s < 400 && !st.error;
+  if (x.endpoint === 'authorize')
+    return s < 400 && !st.error && !looksLikeErrorPage(x.response?.body ?? '');
   if (s < 200 || s >= 300) return false;
   if (x.endpoint === 'token') return typeof st.json?.access_token === 'string';
   if (x.endpoint === 'registration')
@@ -227,7 +247,8 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
     c.push(...given);
     return done(c, { ok: false, st, parsed, stated: false, noAnswer: true });
   }
-  const server = x.server ?? detectServer(DIALECTS, [x.url, x.vendor?.profile.issuer]);
+  const dialects = x.dialects ?? DIALECTS;
+  const server = x.server ?? detectServer(dialects, [x.url, x.vendor?.profile.issuer]);
   const ctx = vendorContext(x, st, parsed, ok);
 
   // Things true of any answer: text before the JSON, the clock, the endpoint called.
@@ -321,7 +342,7 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
 
   // 2. Dialect rows: what this server's documented phrases and codes mean.
   const authMethod = x.authMethod;
-  const hits = matchDialects(DIALECTS, st, {
+  const hits = matchDialects(dialects, st, {
     endpoint: x.endpoint,
     ...(authMethod ? { authMethod } : {}),
     ...(server ? { server } : {}),
@@ -423,7 +444,12 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
     }
   }
   // A 2xx that is not what the call is for: the answer itself is the problem.
-  if (st.status !== undefined && st.status >= 200 && st.status < 300) {
+  if (
+    st.status !== undefined &&
+    st.status >= 200 &&
+    st.status < 300 &&
+    x.endpoint !== 'authorize'
+  ) {
     stated = true;
     if (parsed && parsed.kind !== 'json' && parsed.kind !== 'json-with-prefix')
       add(
@@ -455,6 +481,8 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
     return (!!fam && families.has(fam)) || (families.has('request') && REQUEST_SHAPE.has(code));
   };
   for (const g of [...given, ...vendorCands]) {
+    // A note about the request that cannot make the server refuse it stays a note.
+    if (NOT_A_CAUSE.has(g.f.code) && g.f.severity !== 'error') g.f = { ...g.f, severity: 'info' };
     const boost = g.f.severity === 'error' && inFamily(g.f.code);
     const b = g.f.basis;
     c.push(
@@ -479,14 +507,16 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
     rowCandidates
       .filter((r) => !excluded.has(r.code) && !x.ruledOut?.includes(r.code))
       .forEach((r, i) =>
-        add(
-          finding(r.code, `The server answered ${st.said}. ${r.means}`, {
+        c.push({
+          f: finding(r.code, `The server answered ${st.said}. ${r.means}`, {
             basis: 'vendor',
             ...(i ? { severity: 'warning' as const } : {}),
             source: r.source,
           }),
-          SCORE.serverClass - 1 - i + (i ? WARNING_PENALTY : 0),
-        ),
+          score: SCORE.serverClass - 1 - i + (i ? WARNING_PENALTY : 0),
+          generated: true,
+          candidate: true,
+        }),
       );
     for (const f of candidates(x, st, families, given))
       if (!x.ruledOut?.includes(f.f.code)) add(f.f, SCORE.inference - f.order);
@@ -1071,7 +1101,13 @@ function rank(c: Cand[]): Finding[] {
   for (const m of merged) {
     if (!m.mergeable || m.f.severity === 'info') continue;
     const better = merged.find(
-      (o) => o !== m && !o.mergeable && o.f.code === m.f.code && o.f.severity !== 'info',
+      (o) =>
+        o !== m &&
+        !o.mergeable &&
+        o.f.code === m.f.code &&
+        o.f.severity !== 'info' &&
+        !o.candidate &&
+        o.f.basis !== 'inference',
     );
     if (!better) continue;
     const said = / The server answered .*$/.exec(m.f.evidence)?.[0] ?? '';

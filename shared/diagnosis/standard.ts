@@ -271,7 +271,7 @@ export function meaningOfCode(
     case 'mismatching_redirect_uri':
       return endpoint === 'registration'
         ? m(
-            'REDIRECT_URI_MISMATCH',
+            'CLIENT_METADATA_INVALID',
             'registration',
             `${error}: a redirect_uri in the metadata was refused (use an absolute URI without #fragment that the server allows: https, a loopback http://127.0.0.1/callback, or a private-use scheme, RFC 8252 §7)`,
             'RFC 7591 §3.2.2',

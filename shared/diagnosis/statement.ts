@@ -128,7 +128,7 @@ export function withoutEchoedParams(text: string): string {
 }
 
 const VENDOR_CODE_PATTERNS = [
-  /\bAADSTS\d{4,6}\b/g,
+  /\bAADSTS\d{4,8}\b/g,
   /\burn:cerner:error:[\w:.-]+/g,
   /\bE0000\d{3}\b/g,
   /\bMSIS\d{4}\b/g,
@@ -164,6 +164,29 @@ function outcomeWords(json: Record<string, unknown>): ServerWords[] {
       if (t) out.push({ from: 'OperationOutcome', text: t });
   }
   return out;
+}
+
+/** The visible words of an authorization server's error page served with 200 (Entra, Hydra). */
+const ERROR_PAGE_WORDS =
+  /AADSTS\d{4,8}|\b(invalid_request|invalid_client|unauthorized_client|invalid_scope|redirect_uri_mismatch|access_denied|unsupported_response_type)\b/;
+
+/**
+ * An HTML answer that is an OAuth error page rather than a sign-in page: its visible text (not its
+ * scripts, which sign-in pages fill with such words) names an OAuth error code.
+ */
+export function looksLikeErrorPage(body: string): boolean {
+  const head = body.slice(0, 200_000);
+  if (!head.trim()) return false;
+  const visible = pageText(head, 20_000).text;
+  if (ERROR_PAGE_WORDS.test(visible)) return true;
+  // A short page that speaks of an error and asks for no credentials (no password field, no form
+  // to sign in): "An error has occurred. The request is invalid."
+  const signIn = /<input[^>]+type=["']?password|<form\b/i.test(head);
+  return (
+    !signIn &&
+    visible.length < 3000 &&
+    /\b(error|invalid|not allowed|not registered|mismatch|denied|forbidden)\b/i.test(visible)
+  );
 }
 
 /** Reads a back-channel answer. */

@@ -101,14 +101,14 @@ function absolute(url: string | undefined): string | undefined {
   }
 }
 
-/** When the case happened, seconds: the assertion's iat, just before its exp, or the server's Date. */
+/** When the case happened, seconds: as recorded, the server's Date, or the assertion's iat. */
 export function caseTime(c: CorpusCase): number {
   if (c.at) return Math.floor(Date.parse(c.at) / 1000);
-  const claims = c.assertion?.claims ?? {};
-  if (typeof claims.iat === 'number') return claims.iat;
   const date = c.response?.headers?.find(([n]) => n.toLowerCase() === 'date')?.[1];
   const t = date ? Date.parse(date) : NaN;
-  return Number.isFinite(t) ? Math.floor(t / 1000) : CORPUS_EPOCH;
+  if (Number.isFinite(t)) return Math.floor(t / 1000);
+  const iat = c.assertion?.claims.iat;
+  return typeof iat === 'number' ? iat : CORPUS_EPOCH;
 }
 
 /** The time of cases that carry none (2026-01-01T00:00:00Z). */
@@ -203,7 +203,16 @@ export function caseRequestBody(c: CorpusCase): string | undefined {
   } else if (auth === 'none') p.set('client_id', id ?? 'client');
   else if (auth === 'private_key_jwt' || auth === 'client_secret_jwt') {
     p.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-    p.set('client_assertion', jwt ?? assertionJwtFor(id ?? 'client', auth));
+    p.set(
+      'client_assertion',
+      jwt ??
+        assertionJwtFor(
+          id ?? 'client',
+          auth,
+          absolute(c.request?.url) ?? 'https://as.example.com/token',
+          caseTime(c),
+        ),
+    );
   }
   if (grant === 'authorization_code') {
     p.set('code', 'the-code');
@@ -217,9 +226,24 @@ export function caseRequestBody(c: CorpusCase): string | undefined {
   return p.toString();
 }
 
-function assertionJwtFor(clientId: string, auth: string): string {
+/** A correct assertion (RFC 7523 §3, SMART) for a case that shows none. */
+function assertionJwtFor(clientId: string, auth: string, aud: string, t: number): string {
   const enc = (o: unknown) => base64url.encode(new TextEncoder().encode(JSON.stringify(o)));
-  return `${enc({ alg: auth === 'client_secret_jwt' ? 'HS256' : 'RS384', typ: 'JWT' })}.${enc({ iss: clientId, sub: clientId, jti: 'j' })}.c2lnbmF0dXJl`;
+  const hmac = auth === 'client_secret_jwt';
+  const header = {
+    alg: hmac ? 'HS256' : 'RS384',
+    typ: 'JWT',
+    ...(hmac ? {} : { kid: 'corpus-key' }),
+  };
+  const claims = {
+    iss: clientId,
+    sub: clientId,
+    aud: aud.split('?')[0],
+    iat: t,
+    exp: t + 300,
+    jti: `corpus-${t}`,
+  };
+  return `${enc(header)}.${enc(claims)}.c2lnbmF0dXJl`;
 }
 
 const reason = (s: number) =>
@@ -248,7 +272,7 @@ export function inspectorItems(c: CorpusCase): { text: string; name: string }[] 
       : 'POST')
   ).toUpperCase();
   const body = caseRequestBody(c);
-  if (url || body) {
+  if (c.request || body) {
     const abs = absolute(url);
     const headers = [...(c.request?.headers ?? [])];
     if (body && !headers.some(([n]) => n.toLowerCase() === 'content-type'))

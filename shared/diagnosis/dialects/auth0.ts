@@ -179,7 +179,7 @@ export const auth0: Dialect = {
       source: MGMT_API,
     },
     {
-      match: { text: /^Bad audience/i },
+      match: { text: /^Bad audience/i, endpoint: 'resource' },
       code: 'TOKEN_AUDIENCE_MISMATCH',
       means: 'The token was issued for another audience than the Management API of this tenant.',
       source: MGMT_API,

@@ -42,14 +42,6 @@ export const keycloak: Dialect = {
       versions: 'newer releases (seen 20.0.3 to 26.x)',
     },
     {
-      match: { error: 'unauthorized_client', text: /^Invalid client credentials$/i },
-      code: 'CLIENT_SECRET_INVALID',
-      means: 'Older Keycloak wording: the client secret did not match.',
-      source: `${KC}/authentication/AuthenticationProcessor.java (older releases)`,
-      versions:
-        'older releases (before the "Invalid client or Invalid client credentials" wording)',
-    },
-    {
       match: { error: 'unauthorized_client', text: /^Invalid client secret$/i },
       code: 'CLIENT_SECRET_INVALID',
       means: "Older Keycloak wording: the client secret sent is not the client's secret.",
@@ -75,13 +67,6 @@ export const keycloak: Dialect = {
       fix: "Check the client_id and copy the secret again from the client's Credentials tab.",
       source: 'https://github.com/Waziup/WaziCloud/issues/173',
       versions: 'old releases (seen 3.x)',
-    },
-    {
-      match: { error: 'invalid_client', text: /^Could not find client$/i },
-      code: 'CLIENT_UNKNOWN',
-      means: 'Older Keycloak wording: no client with this client_id exists in the realm.',
-      source: `${KC}/authentication/AuthenticationProcessor.java (older releases)`,
-      versions: 'older releases',
     },
     {
       match: { error: 'invalid_client', text: /^Missing client_id parameter$/i },

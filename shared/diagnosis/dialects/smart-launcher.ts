@@ -16,6 +16,21 @@ export const smartLauncher: Dialect = {
   name: 'SMART Health IT launcher',
   hosts: /launch\.smarthealthit\.org|smart-launcher/i,
   rows: [
+    {
+      // The launcher answers the user's Deny on its consent screen with a 401 JSON, not a redirect.
+      match: {
+        status: 401,
+        error: 'invalid_request',
+        text: /^Unauthorized$/,
+        endpoint: 'authorize',
+      },
+      code: 'AUTHORIZATION_DENIED',
+      generic: true,
+      candidates: ['AUTHORIZATION_DENIED', 'LOGIN_REQUIRED', 'CLIENT_UNKNOWN'],
+      means:
+        'The launcher answers a sign-in or consent the user did not complete (Deny, or the simulated auth_success=0) with this 401 instead of an error redirect.',
+      source: V2_AUTHZ,
+    },
     // ---- token endpoint: request shape ------------------------------------------------------
     {
       match: { error: 'unsupported_grant_type', text: /invalid or missing grant_type parameter/i },
