@@ -36,11 +36,14 @@ rmSync(vitestOut, { force: true });
 // electron/core/vendor-diagnosis.test.ts writes its "vendor diagnosis top-1: …" line here.
 const top1Out = resolve(tmp, 'top1.txt');
 rmSync(top1Out, { force: true });
+// electron/core/corpus.test.ts writes the rates over the corpus of real server answers here.
+const corpusOut = resolve(tmp, 'corpus.txt');
+rmSync(corpusOut, { force: true });
 const vitestOk = step(
   'unit + integration',
   'npx',
   ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestOut}`],
-  { OFD_TOP1_FILE: top1Out },
+  { OFD_TOP1_FILE: top1Out, OFD_CORPUS_FILE: corpusOut },
 );
 const v = readJson(vitestOut);
 if (v)
@@ -85,6 +88,14 @@ console.log('\nSummary:');
 for (const r of results) console.log(`  ${r.name}: ${r.passed} passed, ${r.failed} failed`);
 console.log(
   `  ${existsSync(top1Out) ? readFileSync(top1Out, 'utf8').trim() : 'vendor diagnosis top-1: not reported (the vendor diagnosis test did not run)'}`,
+);
+// The two rates of the corpus (first line) and the words-only figure; the misses stay in the log.
+console.log(
+  `  ${
+    existsSync(corpusOut)
+      ? readFileSync(corpusOut, 'utf8').split('\n').slice(0, 2).join('\n  ').trim()
+      : 'diagnosis corpus: not reported (the corpus test did not run)'
+  }`,
 );
 const passed = results.reduce((a, r) => a + r.passed, 0);
 const failed = results.reduce((a, r) => a + r.failed, 0);
