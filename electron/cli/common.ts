@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Finding } from '../../shared/diagnosis/codes.js';
-import { basisWords } from '../../shared/diagnosis/pipeline.js';
+import { basisWords } from '../../shared/diagnosis/basis.js';
 import { AppFailure, type Result } from '../../shared/result.js';
 import { parseProfileFile, type Engine } from '../core/engine.js';
 

@@ -2,7 +2,8 @@
 export { CATALOG, finding } from './catalog.js';
 export { BASES, CAUSE_CODES } from './codes.js';
 export type { Basis, CauseCode, Finding, Severity } from './codes.js';
-export { basisWords, diagnose } from './pipeline.js';
+export { BASIS_MEANING, basisWords } from './basis.js';
+export { diagnose } from './pipeline.js';
 export type { Diagnosis, DiagnosisInput } from './pipeline.js';
 export { rankFindings } from './rank.js';
 export type { ServerStatement } from './statement.js';

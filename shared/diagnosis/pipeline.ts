@@ -109,7 +109,8 @@ const SCORE = {
   status: 640,
   words: 600,
   familyCheck: 610,
-  familyVendor: 605,
+  familyHistory: 606,
+  familyVendor: 603,
   serverClass: 550,
   weakClass: 490,
   check: 500,
@@ -213,18 +214,7 @@ function succeeded(x: DiagnosisInput, st: ServerStatement): boolean {
   return !(typeof st.json?.error === 'string' && st.json.error !== '');
 }
 
-const WORDS_OF_BASIS: Record<Basis, string> = {
-  server: 'The server said',
-  check: 'Checked here',
-  history: 'Earlier in this run',
-  vendor: 'Known for this vendor',
-  inference: 'Inferred',
-};
-
-/** How a basis reads in the UI, CLI and report ("the server said…", "checked here…"). */
-export function basisWords(b: Basis, where: 'run' | 'evidence' = 'run'): string {
-  return b === 'history' && where === 'evidence' ? 'Earlier in the evidence' : WORDS_OF_BASIS[b];
-}
+export { basisWords } from './basis.js';
 
 /** The diagnosis of one answer. */
 export function diagnose(x: DiagnosisInput): Diagnosis {
@@ -433,8 +423,8 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
         SCORE.words,
         true,
       );
+      // A cause read from the words is a statement, not a family: checks of other causes stay below.
       stated = true;
-      if (fam) families.add(fam);
     } else if (w.generic) {
       for (const m of w.all) {
         const fam = familyOf(m.code);
@@ -480,17 +470,22 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
     const fam = familyOf(code);
     return (!!fam && families.has(fam)) || (families.has('request') && REQUEST_SHAPE.has(code));
   };
+  // Once the server's words name a cause, the checks of its family no longer lead it (unless they
+  // explain it: see EXPLAINS); they still lead the other findings.
+  const lift = (score: number) => (stated ? Math.min(score, SCORE.words - 5) : score);
   for (const g of [...given, ...vendorCands]) {
     // A note about the request that cannot make the server refuse it stays a note.
     if (NOT_A_CAUSE.has(g.f.code) && g.f.severity !== 'error') g.f = { ...g.f, severity: 'info' };
     const boost = g.f.severity === 'error' && inFamily(g.f.code);
     const b = g.f.basis;
     c.push(
-      boost && (b === 'check' || b === 'history')
-        ? { ...g, score: SCORE.familyCheck }
-        : boost && b === 'vendor'
-          ? { ...g, score: SCORE.familyVendor }
-          : g,
+      boost && b === 'check'
+        ? { ...g, score: lift(SCORE.familyCheck) }
+        : boost && b === 'history'
+          ? { ...g, score: lift(SCORE.familyHistory) }
+          : boost && b === 'vendor'
+            ? { ...g, score: lift(SCORE.familyVendor) }
+            : g,
     );
   }
   if (clock)
@@ -1047,10 +1042,9 @@ function explain(c: Cand[]) {
         g !== s &&
         (g.f.basis === 'check' || g.f.basis === 'history') &&
         g.f.severity === 'error' &&
-        causes.includes(g.f.code) &&
-        g.score <= s.score
+        causes.includes(g.f.code)
       ) {
-        g.score = s.score + 1;
+        g.score = Math.max(g.score, s.score + 1);
         const said = / The server answered .*$/.exec(s.f.evidence)?.[0] ?? '';
         if (said && !g.f.evidence.includes('answered'))
           g.f = { ...g.f, evidence: `${g.f.evidence}${said}` };

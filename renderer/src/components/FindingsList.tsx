@@ -1,3 +1,4 @@
+import { BASIS_MEANING, basisWords } from '../../../shared/diagnosis/basis.js';
 import type { Finding } from '../../../shared/diagnosis/codes.js';
 
 interface Props {
@@ -6,10 +7,12 @@ interface Props {
   label?: string;
   /** Text when there are no findings; nothing is shown when omitted. */
   emptyText?: string;
+  /** Findings of evidence someone sent (the Inspector), not of this app's own run. */
+  where?: 'run' | 'evidence';
 }
 
-/** Diagnoses in the order given (most likely cause first). */
-export function FindingsList({ findings, label = 'Findings', emptyText }: Props) {
+/** Diagnoses in the order given (most likely cause first), each with what it rests on. */
+export function FindingsList({ findings, label = 'Findings', emptyText, where = 'run' }: Props) {
   if (findings.length === 0) {
     return emptyText ? <p className="ok-text">{emptyText}</p> : null;
   }
@@ -21,6 +24,9 @@ export function FindingsList({ findings, label = 'Findings', emptyText }: Props)
             <span className={`badge badge-${f.severity}`}>{f.severity}</span>
             <code className="finding-code">{f.code}</code>
             <strong className="finding-title">{f.title}</strong>
+            <span className={`basis basis-${f.basis}`} title={BASIS_MEANING[f.basis]}>
+              {basisWords(f.basis, where)}
+            </span>
           </div>
           <p className="finding-evidence">
             <span className="finding-label">Evidence:</span> {f.evidence}

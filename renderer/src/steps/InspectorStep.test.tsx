@@ -41,6 +41,10 @@ describe('Inspector step', () => {
     const cause = within(results).getByRole('list', { name: 'Most likely cause' });
     expect(cause.textContent).toContain('ASSERTION_ALG_NOT_ACCEPTED');
     expect(cause.textContent).toContain('RS256');
+    // The refusal is said as one, and the cause says what it rests on: the alg was checked here
+    // against Oracle Health's accepted algorithms, explaining the server's invalid-signature URN.
+    expect(within(results).getByText(/The server refused the request \(the token endpoint\)/)).toBeTruthy();
+    expect(within(cause).getByTitle(/Verified here/).textContent).toBe('Checked here');
     expect(within(results).getByRole('list', { name: 'Other findings' }).textContent).toContain(
       'ASSERTION_SIGNATURE_INVALID',
     );

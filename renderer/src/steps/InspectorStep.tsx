@@ -100,6 +100,19 @@ function prettyJson(s: string): string {
   }
 }
 
+/** Where the refused answer came from, in words. */
+const ANSWERED: Record<NonNullable<InspectReport['endpoint']>, string> = {
+  token: 'the token endpoint',
+  authorize: 'the authorization request',
+  introspection: 'the introspection endpoint',
+  revocation: 'the revocation endpoint',
+  registration: 'the registration endpoint',
+  userinfo: 'the userinfo endpoint',
+  resource: 'a resource call',
+  end_session: 'the logout endpoint',
+  discovery: 'discovery',
+};
+
 export function InspectorStep() {
   const report = useApp((s) => s.inspectReport);
   const lastInput = useApp((s) => s.inspectInput);
@@ -348,10 +361,22 @@ export function InspectorStep() {
             <h3 ref={causeHeading} tabIndex={-1}>
               Most likely cause
             </h3>
+            {report.refused && (
+              <p className="notice notice-error">
+                The server refused the request ({ANSWERED[report.endpoint ?? 'token']}).{' '}
+                {report.stated
+                  ? 'Its own words name the cause.'
+                  : 'It gave no specific reason: the causes below are ranked from what was sent.'}
+              </p>
+            )}
             {hasCause ? (
-              <FindingsList findings={[top]} label="Most likely cause" />
+              <FindingsList findings={[top]} label="Most likely cause" where="evidence" />
             ) : (
-              <p className="ok-text">No problem was found in what was given.</p>
+              <p className={report.refused ? 'warn-text' : 'ok-text'}>
+                {report.refused
+                  ? 'Nothing in what was given names the cause: add the request or the whole response.'
+                  : 'No problem was found in what was given.'}
+              </p>
             )}
             {report.findings.length > (hasCause ? 1 : 0) && (
               <>
@@ -359,6 +384,7 @@ export function InspectorStep() {
                 <FindingsList
                   findings={report.findings.slice(hasCause ? 1 : 0)}
                   label="Other findings"
+                  where="evidence"
                 />
               </>
             )}
@@ -456,7 +482,11 @@ export function InspectorStep() {
               </div>
               <ClaimsTable claims={j.explained} caption={`${ROLE[j.role]} claims explained`} />
               {j.findings.length > 0 && (
-                <FindingsList findings={j.findings} label={`${ROLE[j.role]} checks`} />
+                <FindingsList
+                  findings={j.findings}
+                  label={`${ROLE[j.role]} checks`}
+                  where="evidence"
+                />
               )}
             </div>
           ))}
