@@ -256,10 +256,16 @@ export const API_INPUTS: Parsers = {
   clearExchanges: z.tuple([]),
 };
 
-/** Describes a zod failure in one line a person can act on. */
+/**
+ * Describes a zod failure in one line a person can act on: the field by its name ("auth.method"),
+ * without the position of the argument in the call ("0."), which means nothing to anyone.
+ */
 export function describeZodError(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => {
+      const path = typeof i.path[0] === 'number' ? i.path.slice(1) : i.path;
+      return path.length ? `${path.join('.')}: ${i.message}` : i.message;
+    })
     .join('; ');
 }

@@ -1967,7 +1967,7 @@ const smartV2: VendorPreset = {
       what: 'access-token',
       flow: 'backend-services',
       seconds: 300,
-      text: 'Backend tokens: expires_in recommended 300, SHOULD NOT exceed it; no refresh token.',
+      text: 'Backend tokens: "The recommended value is 300, for a five-minute token lifetime."',
       source: src('HL7-BS'),
     },
   ],

@@ -207,6 +207,8 @@ export interface DiscoveryDocument {
   fields: DiscoveryField[];
   exchangeId: string;
   error?: string;
+  /** The server redirected the request (each hop is in the timeline): the URL it ended at. */
+  redirectedTo?: string;
 }
 
 export interface DiscoveryResult {

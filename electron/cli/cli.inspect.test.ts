@@ -110,4 +110,37 @@ describe('CLI inspect', () => {
     const entry = await cli('inspect', jwt, '--har-entry', 'x');
     expect(entry.code).toBe(2);
   });
+  it('a refusal is never a success: 403 {"error":"invalid_code"} exits 1 with findings', async () => {
+    const r = await cli('inspect', 'HTTP/1.1 403 Forbidden\n\n{"error":"invalid_code"}', '--json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out) as {
+      ok: boolean;
+      refused: boolean;
+      findings: { code: string; basis: string }[];
+    };
+    expect(doc.ok).toBe(false);
+    expect(doc.refused).toBe(true);
+    expect(doc.findings[0]).toMatchObject({ code: 'CODE_INVALID', basis: 'server' });
+  });
+
+  it('input that is not OAuth evidence says so and lists what is accepted (exit 2)', async () => {
+    const r = await cli('inspect', 'hello world');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/not OAuth evidence/);
+    expect(r.err).toMatch(/a HAR file/);
+  });
+
+  it('names the server with --server, and refuses an unknown one', async () => {
+    const ok = await cli(
+      'inspect',
+      '{"error":"unauthorized_client","error_description":"Invalid client or Invalid client credentials"}',
+      '--server',
+      'keycloak',
+      '--json',
+    );
+    const doc = JSON.parse(ok.out) as { findings: { code: string; source?: string }[] };
+    expect(doc.findings[0]!.code).toBe('CLIENT_SECRET_INVALID');
+    expect(doc.findings[0]!.source).toMatch(/^Keycloak/);
+    expect((await cli('inspect', '{}', '--server', 'nope')).code).toBe(2);
+  });
 });

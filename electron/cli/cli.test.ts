@@ -61,6 +61,16 @@ describe('CLI', () => {
     expect(doc.decoded.verification.status).toBe('verified');
     expect(doc.exchanges.length).toBeGreaterThanOrEqual(2);
 
+    // --reveal prints the token itself, for scripts; without it, only the masked form.
+    const revealed = await cli('token', '--profile', profile, '--reveal', '--json');
+    expect(revealed.code).toBe(0);
+    const full = (JSON.parse(revealed.out) as { tokens: { access_token: string } }).tokens
+      .access_token;
+    expect(full).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const human = await cli('token', '--profile', profile, '--reveal');
+    expect(human.out).toContain(`access_token: ${full.slice(0, 12)}`);
+    expect(human.out).toContain('(success)');
+
     const signed = await cli('assertion', 'sign', '--profile', profile);
     expect(signed.code).toBe(0);
     const jwt = signed.out.trim();
@@ -107,7 +117,17 @@ describe('CLI', () => {
     const t = await cli('token', '--profile', profile);
     expect(t.code).toBe(1);
     expect(t.out).toContain('CLIENT_SECRET_INVALID');
+    expect(t.out).toContain('(refused)');
+    // Each finding says what it rests on.
+    expect(t.out).toMatch(/rests on: (the server said|inferred)/);
     expect(t.out).not.toContain('canary-Secret-991');
+    const j = await cli('token', '--profile', profile, '--json');
+    const findings = (JSON.parse(j.out) as { findings: { basis: string }[] }).findings;
+    expect(
+      findings.every((f) =>
+        ['server', 'check', 'history', 'vendor', 'inference'].includes(f.basis),
+      ),
+    ).toBe(true);
   });
 
   it('exits 2 on bad usage or input, with the fix', async () => {

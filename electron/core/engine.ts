@@ -5,7 +5,13 @@ import {
   randomUUID,
   type JsonWebKey,
 } from 'node:crypto';
-import { CompactSign, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import {
+  CompactSign,
+  compactVerify,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  type JSONWebKeySet,
+} from 'jose';
 import type { DebuggerApi } from '../../shared/api.js';
 import {
   lintAssertion,
@@ -43,6 +49,7 @@ import { readEvidence } from '../../shared/evidence.js';
 import { inspectEvidence, unreadableEvidence } from '../../shared/inspect.js';
 import { profileFileSchema } from '../../shared/profile-file.js';
 import { getPreset } from '../../shared/presets.js';
+import { effectiveFlow } from '../../shared/oauth/flow.js';
 import { collectResponseSecrets, type SecretMap } from '../../shared/redact.js';
 import { AppFailure, err, ok, type Result } from '../../shared/result.js';
 import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
@@ -518,8 +525,10 @@ export class Engine implements DebuggerApi {
   discover(target: { fhirBaseUrl?: string; issuer?: string; profileId?: string }) {
     return guard(async () => {
       const p = target.profileId ? this.mustProfile(target.profileId) : undefined;
-      const fhirBaseUrl = target.fhirBaseUrl ?? p?.fhirBaseUrl;
-      const issuer = target.issuer ?? p?.issuer;
+      // A full well-known URL is accepted: its base is the FHIR base or the issuer.
+      const given = wellKnownBase(target.fhirBaseUrl ?? p?.fhirBaseUrl, target.issuer ?? p?.issuer);
+      const fhirBaseUrl = given.fhirBaseUrl;
+      const issuer = given.issuer;
       if (!fhirBaseUrl && !issuer)
         throw new AppFailure(
           'INVALID_INPUT',
@@ -532,13 +541,30 @@ export class Engine implements DebuggerApi {
     });
   }
 
+  /**
+   * GETs a metadata document. Redirects are followed (up to 3; a metadata GET carries no
+   * credentials), each hop recorded in the timeline, and the final URL returned.
+   */
   private async fetchJson(url: string, step: string, tls?: TlsOptions, extra: HeaderList = []) {
-    const r = await this.http.send(
-      { method: 'GET', url, headers: [['accept', 'application/json'], ...extra] },
+    let at = url;
+    let r = await this.http.send(
+      { method: 'GET', url: at, headers: [['accept', 'application/json'], ...extra] },
       { step, ...(tls ? { tls } : {}), ...this.ports.http },
     );
+    const hops: { from: string; to: string; status: number }[] = [];
+    for (let i = 0; i < 3 && r.raw && r.raw.status >= 300 && r.raw.status < 400; i++) {
+      const location = r.raw.headers.find(([n]) => n.toLowerCase() === 'location')?.[1];
+      if (!location) break;
+      const to = new URL(location, at).toString();
+      hops.push({ from: at, to, status: r.raw.status });
+      at = to;
+      r = await this.http.send(
+        { method: 'GET', url: at, headers: [['accept', 'application/json'], ...extra] },
+        { step: `${step} (redirected)`, ...(tls ? { tls } : {}), ...this.ports.http },
+      );
+    }
     const parsed = r.raw ? parseBodyTolerantly(r.raw.body) : undefined;
-    return { r, parsed };
+    return { r, parsed, hops, finalUrl: at };
   }
 
   /**
@@ -555,8 +581,29 @@ export class Engine implements DebuggerApi {
     const merged: Record<string, unknown> = {};
     const clientHeader: HeaderList = clientId ? [['epic-client-id', clientId]] : [];
     let firstGood: { url: string; json: Record<string, unknown> } | undefined;
+    const goodDocs: Record<string, unknown>[] = [];
+    let smartUrl: string | undefined;
     const fetchDoc = async (kind: DiscoveryDocument['kind'], url: string) => {
-      const { r, parsed } = await this.fetchJson(url, 'Discovery', tls, clientHeader);
+      const { r, parsed, hops, finalUrl } = await this.fetchJson(
+        url,
+        'Discovery',
+        tls,
+        clientHeader,
+      );
+      for (const h of hops)
+        findings.push(
+          finding(
+            'DISCOVERY_INCOMPLETE',
+            `${h.from} answered HTTP ${h.status} with Location ${h.to}; the document was read there.`,
+            {
+              basis: 'server',
+              severity: 'info',
+              title: 'Discovery was redirected',
+              fix: 'Use the final URL (or its base) in the profile, so no request depends on the redirect.',
+              source: 'RFC 8414 §3; SMART App Launch (.well-known/smart-configuration)',
+            },
+          ),
+        );
       const status = r.raw?.status;
       const json = parsed?.json;
       const good = !!json && status !== undefined && status >= 200 && status < 300;
@@ -569,6 +616,7 @@ export class Engine implements DebuggerApi {
           ? checkFields(json, kind === 'smart-configuration' ? SMART_FIELDS : AS_FIELDS)
           : [],
         exchangeId: r.exchange.id,
+        ...(finalUrl !== url ? { redirectedTo: finalUrl } : {}),
       };
       if (!good) {
         doc.error = r.exchange.error
@@ -582,6 +630,7 @@ export class Engine implements DebuggerApi {
       documents.push(doc);
       if (good) {
         firstGood ??= { url, json };
+        goodDocs.push(json);
         for (const [k, v] of Object.entries(json)) if (merged[k] === undefined) merged[k] = v;
         const missing = doc.fields
           .filter((f) => f.status === 'missing-required')
@@ -594,7 +643,7 @@ export class Engine implements DebuggerApi {
             ),
           );
         if (kind === 'smart-configuration') {
-          findings.push(...authFieldFindings(json, url));
+          smartUrl = url;
           const methods = json.code_challenge_methods_supported;
           if (Array.isArray(methods) && methods.includes('plain'))
             findings.push(
@@ -622,6 +671,8 @@ export class Engine implements DebuggerApi {
       return json;
     };
     const urls = discoveryUrls(target);
+    // (The auth fields are judged on every document together, after all are read: a field the
+    // OpenID document advertises is advertised, whatever the smart-configuration omits.)
     let smart: Record<string, unknown> | undefined;
     for (const u of urls.filter((x) => x.kind === 'smart-configuration'))
       smart = await fetchDoc(u.kind, u.url);
@@ -637,6 +688,18 @@ export class Engine implements DebuggerApi {
             { title: 'No authorization server metadata found' },
           ),
         );
+    }
+    if (smartUrl) {
+      const union: Record<string, unknown> = {};
+      for (const k of [
+        'token_endpoint_auth_methods_supported',
+        'token_endpoint_auth_signing_alg_values_supported',
+        'capabilities',
+      ]) {
+        const lists = goodDocs.filter((d) => Array.isArray(d[k])).map((d) => d[k] as unknown[]);
+        if (lists.length) union[k] = [...new Set(lists.flat().map(String))];
+      }
+      findings.push(...authFieldFindings(union, smartUrl));
     }
     if (clientId && firstGood) {
       // E4: the same document without Epic-Client-ID; a difference is a per-client override.
@@ -1516,7 +1579,7 @@ export class Engine implements DebuggerApi {
     result.tokenType = String(json.token_type ?? '');
     if (typeof json.expires_in === 'number') result.expiresIn = json.expires_in;
     result.scopeDiff = scopeDiff(requested, granted);
-    const extra = lintTokenResponse(json, raw.headers, grant);
+    const extra = lintTokenResponse(json, raw.headers, grant, this.smartProfile(p));
     const accessToken = String(json.access_token);
     const idToken = typeof json.id_token === 'string' && json.id_token ? json.id_token : undefined;
     const issued =
@@ -2324,6 +2387,19 @@ async function verifyWith(
   jwksUrl?: string,
 ): Promise<Verification> {
   const where = jwksUrl ? ` from ${jwksUrl}` : '';
+  // An HMAC (HS*) signature is keyed with a secret the server holds: no JWKS has that key, so a
+  // client cannot verify it. That is not a failed signature (RFC 7518 §3.2).
+  let alg: unknown;
+  try {
+    alg = decodeProtectedHeader(jwt).alg;
+  } catch {
+    alg = undefined;
+  }
+  if (typeof alg === 'string' && /^HS(256|384|512)$/.test(alg))
+    return {
+      status: 'unchecked',
+      message: `Signed with ${alg}, an HMAC keyed with a secret the server holds: not verifiable by a client (a JWKS holds no such key). The server that issued it can check it (introspection).`,
+    };
   try {
     // One key set per JWKS object: jose caches the imported keys inside it.
     let set = localSets.get(jwks);
@@ -2356,11 +2432,42 @@ async function verifyWith(
   }
 }
 
+/**
+ * The FHIR base and the issuer a target names, when it is given as a full well-known URL
+ * (…/.well-known/smart-configuration, …/.well-known/openid-configuration, or the RFC 8414 form
+ * {origin}/.well-known/oauth-authorization-server{path}).
+ */
+export function wellKnownBase(
+  fhirBaseUrl: string | undefined,
+  issuer: string | undefined,
+): { fhirBaseUrl?: string; issuer?: string } {
+  let fhir = fhirBaseUrl;
+  let iss = issuer;
+  for (const v of [fhirBaseUrl, issuer]) {
+    if (!v) continue;
+    const m =
+      /^(.*?)\/\.well-known\/(smart-configuration|openid-configuration|oauth-authorization-server)(\/[^?#]*)?\/?$/.exec(
+        v,
+      );
+    if (!m) continue;
+    const base = m[1]!;
+    if (m[2] === 'smart-configuration') {
+      if (v === issuer) iss = undefined;
+      fhir = base;
+    } else {
+      if (v === fhirBaseUrl) fhir = undefined;
+      iss = m[2] === 'oauth-authorization-server' ? `${base}${m[3] ?? ''}` : base;
+    }
+  }
+  return { ...(fhir ? { fhirBaseUrl: fhir } : {}), ...(iss ? { issuer: iss } : {}) };
+}
+
 /** The grant a profile's flow uses by default. */
 function defaultGrant(p: StoredProfile): GrantType {
-  return p.flow === 'authorization-code'
+  const flow = effectiveFlow(p);
+  return flow === 'authorization-code'
     ? 'authorization_code'
-    : p.flow === 'password'
+    : flow === 'password'
       ? 'password'
       : 'client_credentials';
 }

@@ -17,6 +17,7 @@ import {
   type RegistrationDraft,
   type RegistrationResult,
 } from '../../shared/types.js';
+import { effectiveFlow } from '../../shared/oauth/flow.js';
 import { LOOPBACK_REDIRECT, isLoopbackRedirect } from './authorize.js';
 import type { StoredProfile, profileSecret } from './engine.js';
 import type { HttpRecorder, SendResult } from './http.js';
@@ -303,11 +304,13 @@ export class Registrations {
   async prepare(profileId: string): Promise<RegistrationDraft> {
     const p = this.deps.profile(profileId);
     const url = await this.endpoint(p);
-    const flow = p.flow ?? 'backend-services';
+    const flow = effectiveFlow(p);
     const method: AuthMethod = p.auth.method;
     const preflight: Finding[] = [];
+    // The profile's redirect URI is registered whatever the flow; the code flow without one
+    // registers the loopback listener's.
     const redirect =
-      flow === 'authorization-code' ? (p.redirectUri ?? LOOPBACK_REDIRECT) : undefined;
+      p.redirectUri ?? (flow === 'authorization-code' ? LOOPBACK_REDIRECT : undefined);
     const nativeRedirect =
       !!redirect && (isLoopbackRedirect(redirect) || !/^https?:/i.test(redirect));
     const applicationType =

@@ -12,10 +12,12 @@ const WORDS: Record<Basis, string> = {
 export const BASIS_MEANING: Record<Basis, string> = {
   server:
     "The server's own words: its error code, error_description, a vendor code, its WWW-Authenticate challenge or error page.",
-  check: 'Verified here: the request, the assertion, the signature, PKCE or the redirect, checked by this app.',
+  check:
+    'Verified here: the request, the assertion, the signature, PKCE or the redirect, checked by this app.',
   history: 'Earlier in this run (or in the HAR): a jti, code or refresh token used before.',
   vendor: 'What this vendor documents: its setup steps, its catch-all answers and what they cover.',
-  inference: 'A guess: the server gave no reason, so the likely causes are ranked from what was sent.',
+  inference:
+    'A guess: the server gave no reason, so the likely causes are ranked from what was sent.',
 };
 
 /** How a basis reads in the UI, CLI and report ("the server said…", "checked here…"). */

@@ -76,7 +76,10 @@ describe('the server’s words name the cause', () => {
 
   it('request_unauthorized names only client authentication: the candidates follow the auth method', () => {
     const d = diagnose(
-      token({ authMethod: 'client_secret_basic', response: json(401, { error: 'request_unauthorized' }) }),
+      token({
+        authMethod: 'client_secret_basic',
+        response: json(401, { error: 'request_unauthorized' }),
+      }),
     );
     expect(codes(causes(d.findings)).slice(0, 3)).toEqual([
       'CLIENT_SECRET_INVALID',
@@ -135,8 +138,13 @@ describe('the server’s words name the cause', () => {
 });
 
 describe('ranking: a stated cause beats a check, which beats history, vendor facts and inference', () => {
-  const aud = finding('ASSERTION_AUD_MISMATCH', 'aud is https://as.example.com/; the request goes to /token.');
-  const jti = finding('ASSERTION_JTI_REUSED', 'jti j1 was already sent in this run.', { basis: 'history' });
+  const aud = finding(
+    'ASSERTION_AUD_MISMATCH',
+    'aud is https://as.example.com/; the request goes to /token.',
+  );
+  const jti = finding('ASSERTION_JTI_REUSED', 'jti j1 was already sent in this run.', {
+    basis: 'history',
+  });
   const vendor = finding('CLIENT_DISABLED', 'New clients start disabled.', { basis: 'vendor' });
 
   it('the server’s specific words lead a check of another cause', () => {
@@ -150,7 +158,10 @@ describe('ranking: a stated cause beats a check, which beats history, vendor fac
         dialects: [],
       }),
     );
-    expect(codes(d.findings).slice(0, 2)).toEqual(['CLIENT_SECRET_INVALID', 'ASSERTION_AUD_MISMATCH']);
+    expect(codes(d.findings).slice(0, 2)).toEqual([
+      'CLIENT_SECRET_INVALID',
+      'ASSERTION_AUD_MISMATCH',
+    ]);
   });
 
   it('with a bare invalid_client, the check leads, then history, the vendor fact, the inference', () => {
@@ -163,7 +174,9 @@ describe('ranking: a stated cause beats a check, which beats history, vendor fac
       'ASSERTION_JTI_REUSED/history',
       'CLIENT_DISABLED/vendor',
     ]);
-    expect(d.findings.slice(3).every((f) => f.basis === 'inference' || f.severity === 'info')).toBe(true);
+    expect(d.findings.slice(3).every((f) => f.basis === 'inference' || f.severity === 'info')).toBe(
+      true,
+    );
     // No finding says "nothing checked here explains it" beside a failed check.
     expect(d.findings.some((f) => /Nothing checked here explains it/.test(f.evidence))).toBe(false);
   });
@@ -196,7 +209,9 @@ describe('ranking: a stated cause beats a check, which beats history, vendor fac
 
   it('an inference never outranks a specific statement', () => {
     const d = diagnose(
-      token({ response: json(400, { error: 'invalid_client', error_description: 'Token reuse detected' }) }),
+      token({
+        response: json(400, { error: 'invalid_client', error_description: 'Token reuse detected' }),
+      }),
     );
     expect(d.findings[0]!.basis).toBe('server');
     expect(d.findings.every((f) => f.basis !== 'inference')).toBe(true);
@@ -205,36 +220,49 @@ describe('ranking: a stated cause beats a check, which beats history, vendor fac
 
 describe('every refusal has findings, and none reads as success', () => {
   const statuses = [400, 401, 403, 404, 405, 429, 500, 502];
-  const bodies = ['', '{"error":"invalid_client"}', '<html><body>Forbidden</body></html>', 'denied'];
+  const bodies = [
+    '',
+    '{"error":"invalid_client"}',
+    '<html><body>Forbidden</body></html>',
+    'denied',
+  ];
   const cases = ENDPOINTS.flatMap((endpoint) =>
     statuses.flatMap((status) => bodies.map((body) => ({ endpoint, status, body }))),
   );
-  it.each(cases.map((c) => [`${c.endpoint} ${c.status} ${JSON.stringify(c.body.slice(0, 20))}`, c] as const))(
-    '%s',
-    (_n, c) => {
-      const d = diagnose({
-        endpoint: c.endpoint,
-        url: 'https://as.example.com/x',
-        authMethod: 'client_secret_basic',
-        response: { status: c.status, headers: [], body: c.body },
-      });
-      expect(d.ok).toBe(false);
-      expect(causes(d.findings).length).toBeGreaterThan(0);
-      // An empty or non-JSON body is a note once a cause is named, not the cause.
-      expect(d.findings[0]!.code).not.toBe('NON_JSON_RESPONSE');
-      for (const f of d.findings) {
-        expect(f.evidence).not.toMatch(/undefined|\[object Object\]|\bnull\b/);
-        expect(`${f.title} ${f.evidence} ${f.fix} ${f.source ?? ''}`).not.toMatch(
-          /\b[OCEK]\d{1,2}(-[a-z]+)?:|\bAB\d:|\bG-[a-z]+\b|\b0\.fhirBaseUrl\b/,
-        );
-      }
-    },
-  );
+  it.each(
+    cases.map(
+      (c) => [`${c.endpoint} ${c.status} ${JSON.stringify(c.body.slice(0, 20))}`, c] as const,
+    ),
+  )('%s', (_n, c) => {
+    const d = diagnose({
+      endpoint: c.endpoint,
+      url: 'https://as.example.com/x',
+      authMethod: 'client_secret_basic',
+      response: { status: c.status, headers: [], body: c.body },
+    });
+    expect(d.ok).toBe(false);
+    expect(causes(d.findings).length).toBeGreaterThan(0);
+    // An empty or non-JSON body is a note once a cause is named, not the cause.
+    expect(d.findings[0]!.code).not.toBe('NON_JSON_RESPONSE');
+    for (const f of d.findings) {
+      expect(f.evidence).not.toMatch(/undefined|\[object Object\]|\bnull\b/);
+      expect(`${f.title} ${f.evidence} ${f.fix} ${f.source ?? ''}`).not.toMatch(
+        /\b[OCEK]\d{1,2}(-[a-z]+)?:|\bAB\d:|\bG-[a-z]+\b|\b0\.fhirBaseUrl\b/,
+      );
+    }
+  });
 
   it('403 with an empty body after client_secret_basic: the secret first, said plainly, the body a note', () => {
-    const d = diagnose(token({ authMethod: 'client_secret_basic', response: { status: 403, headers: [], body: '' } }));
+    const d = diagnose(
+      token({
+        authMethod: 'client_secret_basic',
+        response: { status: 403, headers: [], body: '' },
+      }),
+    );
     expect(d.findings[0]).toMatchObject({ code: 'CLIENT_SECRET_INVALID', basis: 'inference' });
-    expect(d.findings[0]!.evidence).toMatch(/^The server gave no reason \(HTTP 403 with an empty body\)/);
+    expect(d.findings[0]!.evidence).toMatch(
+      /^The server gave no reason \(HTTP 403 with an empty body\)/,
+    );
     expect(d.findings.find((f) => f.code === 'NON_JSON_RESPONSE')).toMatchObject({
       severity: 'info',
       title: 'The server gave no reason (empty body)',

@@ -14,7 +14,7 @@
  * lets the checks of that family lead: they say which one.
  */
 import { finding } from './catalog.js';
-import type { Basis, CauseCode, Finding } from './codes.js';
+import type { CauseCode, Finding } from './codes.js';
 import { DIALECTS } from './dialects/index.js';
 import { detectServer, matchDialects } from './dialects/match.js';
 import type { Dialect, Endpoint, ServerId } from './dialects/types.js';
@@ -413,7 +413,6 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
       ...(authMethod ? { authMethod } : {}),
     });
     if (w.match && !specificRow) {
-      const fam = familyOf(w.match.code);
       add(
         finding(
           w.match.code,
@@ -433,6 +432,35 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
       if (w.clientAuthFailed && clientAuthCall) families.add('client-auth');
     }
   }
+  // RFC 7521 §4.2 makes client_id optional beside an assertion; a server that asks for it names
+  // the fix: send it (the profile's auth.sendClientId).
+  const assertionAuth = !!x.assertion || /_jwt$/.test(authMethod ?? '');
+  if (
+    assertionAuth &&
+    x.endpoint === 'token' &&
+    !(x.params ?? []).some(([n]) => n === 'client_id') &&
+    texts.some(
+      (t) =>
+        /client[_ ]?id/i.test(t) &&
+        /missing|required|not (provided|present|sent|found)|no client/i.test(t),
+    )
+  ) {
+    add(
+      finding(
+        'REQUEST_MALFORMED',
+        `The server asks for client_id ("${quoteAround(texts, 'client')}"), and the request sent only the assertion: RFC 7521 makes client_id optional beside it, but this server requires it.`,
+        {
+          basis: 'check',
+          title: 'The server wants client_id beside the assertion',
+          fix: 'Turn on "Send client_id with the assertion" in the profile (auth.sendClientId), or add client_id to the request body.',
+          source: 'RFC 7521 §4.2',
+        },
+      ),
+      SCORE.dialectKnown + 1,
+    );
+    stated = true;
+  }
+
   // A 2xx that is not what the call is for: the answer itself is the problem.
   if (
     st.status !== undefined &&

@@ -1,5 +1,6 @@
 import type { Finding } from './codes.js';
 import { finding } from './catalog.js';
+import { quote, SPEC_QUOTES } from './spec-quotes.js';
 import { diffScopes } from '../scopes.js';
 import type { HeaderList, ScopeDiff } from '../types.js';
 import { parseBodyTolerantly, type ParsedBody } from '../tolerant-json.js';
@@ -114,52 +115,72 @@ export function transportFinding(e: TransportError, url: string): Finding {
 }
 
 /**
- * Checks a successful token response (VENDORS.md 1.5, 7.13). The backend-services rules (expires_in
- * required and ≤ 300 s, no refresh token) apply to client_credentials only.
+ * Checks a successful token response. RFC 6749 applies to every server (no-store, no refresh token
+ * for client_credentials); SMART's rules (expires_in required and 300 s recommended for backend
+ * services, scope required in the answer, token_type bearer) only to SMART profiles. Each rule
+ * quotes its specification as it is written (spec-quotes.ts).
  */
 export function lintTokenResponse(
   body: Record<string, unknown>,
   headers: HeaderList,
   grant = 'client_credentials',
+  smart = true,
 ): Finding[] {
   const out: Finding[] = [];
   const backend = grant === 'client_credentials';
-  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')
+  const q = SPEC_QUOTES;
+  if (typeof body.token_type !== 'string')
+    out.push(
+      finding('TOKEN_RESPONSE_INVALID', 'token_type is missing (RFC 6749 §5.1 requires it).', {
+        source: 'RFC 6749 §5.1',
+      }),
+    );
+  else if (smart && body.token_type.toLowerCase() !== 'bearer')
     out.push(
       finding(
         'TOKEN_RESPONSE_INVALID',
-        `token_type is ${JSON.stringify(body.token_type)}; expected "bearer".`,
+        `token_type is ${JSON.stringify(body.token_type)}; SMART's token response has the fixed value "bearer".`,
+        { source: q.smartScope.source },
       ),
     );
-  if (typeof body.expires_in !== 'number' && backend)
+  if (smart && backend && typeof body.expires_in !== 'number')
     out.push(
       finding(
         'TOKEN_RESPONSE_INVALID',
-        'expires_in is missing; SMART backend services require it.',
+        'expires_in is missing; SMART Backend Services lists it as required.',
+        { source: q.smartExpiresIn.source },
       ),
     );
-  else if (typeof body.expires_in === 'number' && body.expires_in > 300 && backend)
+  else if (smart && backend && typeof body.expires_in === 'number' && body.expires_in > 300)
     out.push(
       finding(
         'TOKEN_RESPONSE_INVALID',
-        `expires_in is ${body.expires_in} s; SMART says it SHOULD NOT exceed 300.`,
-        { severity: 'info' },
+        `expires_in is ${body.expires_in} s. SMART Backend Services on expires_in: ${quote('smartExpiresIn')}`,
+        {
+          severity: 'info',
+          source: q.smartExpiresIn.source,
+          fix: 'Nothing to fix on the client: renew the token from expires_in of each answer.',
+        },
       ),
     );
-  if (typeof body.scope !== 'string')
+  if (smart && typeof body.scope !== 'string')
     out.push(
       finding(
         'TOKEN_RESPONSE_INVALID',
-        'scope is missing from the token response; SMART requires the granted scope.',
-        { severity: 'info' },
+        `scope is missing from the token response; SMART lists it as required: ${quote('smartScope')}`,
+        { severity: 'info', source: q.smartScope.source },
       ),
     );
   if (body.refresh_token && backend)
     out.push(
       finding(
         'TOKEN_RESPONSE_INVALID',
-        'A refresh_token was issued to a backend service; SMART says it SHOULD NOT be.',
-        { severity: 'info' },
+        `A refresh_token was issued for client_credentials. RFC 6749 §4.4.3: ${quote('rfcNoRefreshForClientCredentials')}`,
+        {
+          severity: 'info',
+          source: q.rfcNoRefreshForClientCredentials.source,
+          fix: 'Nothing to fix on the client: get a new token with client_credentials when it expires.',
+        },
       ),
     );
   const cc = header(headers, 'cache-control');
@@ -167,8 +188,8 @@ export function lintTokenResponse(
     out.push(
       finding(
         'TOKEN_RESPONSE_INVALID',
-        `Cache-Control is ${cc ? `"${cc}"` : 'missing'}; token responses must carry no-store.`,
-        { severity: 'info' },
+        `Cache-Control is ${cc ? `"${cc}"` : 'missing'}. RFC 6749 §5.1 requires the header ${quote('rfcNoStore')}.`,
+        { severity: 'info', source: q.rfcNoStore.source },
       ),
     );
   return out;

@@ -34,6 +34,7 @@ import type {
   TokenSetView,
   TokenView,
 } from '../../../shared/types.js';
+import { effectiveFlow } from '../../../shared/oauth/flow.js';
 
 /**
  * An in-memory DebuggerBridge for component tests and demos. Like every host adapter it is
@@ -252,9 +253,9 @@ const isLoopback = (uri: string) => {
 };
 
 const defaultGrant = (p: ProfileView): GrantType =>
-  p.flow === 'authorization-code'
+  effectiveFlow(p) === 'authorization-code'
     ? 'authorization_code'
-    : p.flow === 'password'
+    : effectiveFlow(p) === 'password'
       ? 'password'
       : 'client_credentials';
 
@@ -822,7 +823,7 @@ export function createFakeApi(
   // ---- registration --------------------------------------------------------------------------
 
   function registrationBody(p: ProfileView): Record<string, unknown> {
-    const flow = p.flow ?? 'backend-services';
+    const flow = effectiveFlow(p);
     const grants =
       flow === 'authorization-code'
         ? ['authorization_code', 'refresh_token']

@@ -8,15 +8,21 @@ describe('FindingsList', () => {
     render(
       <FindingsList
         findings={[
-          finding('CLIENT_SECRET_INVALID', 'Keycloak says the secret is wrong.', { basis: 'server' }),
+          finding('CLIENT_SECRET_INVALID', 'Keycloak says the secret is wrong.', {
+            basis: 'server',
+          }),
           finding('ASSERTION_JTI_REUSED', 'jti j1 was sent before.', { basis: 'history' }),
-          finding('CLIENT_UNKNOWN', 'A wrong client_id gives the same answer.', { basis: 'inference' }),
+          finding('CLIENT_UNKNOWN', 'A wrong client_id gives the same answer.', {
+            basis: 'inference',
+          }),
         ]}
         where="evidence"
       />,
     );
     const list = screen.getByRole('list', { name: 'Findings' });
-    const items = [...list.querySelectorAll('li')].map((li) => li.querySelector('.basis')?.textContent);
+    const items = [...list.querySelectorAll('li')].map(
+      (li) => li.querySelector('.basis')?.textContent,
+    );
     expect(items).toEqual(['The server said', 'Earlier in the evidence', 'Inferred']);
     expect(screen.getByText('Inferred').getAttribute('title')).toMatch(/server gave no reason/);
   });

@@ -20,6 +20,7 @@ import { ScopeDiffView } from '../components/ScopeDiffView.js';
 import { StepSection } from '../components/StepSection.js';
 import { useNow } from '../components/use-now.js';
 import { useApp, useAuthFlow, useOp } from '../store/index.js';
+import { effectiveFlow } from '../../../shared/oauth/flow.js';
 
 /** Loopback per RFC 8252 §7.3: http on 127.0.0.1, [::1] or localhost. */
 export function isLoopbackUri(uri: string): boolean {
@@ -356,8 +357,8 @@ function AuthorizeBody({ profile }: { profile: ProfileView }) {
       {profile.flow !== 'authorization-code' && (
         <div className="notice notice-warning" role="note">
           <p>
-            This profile runs the {profile.flow ?? 'backend-services'} flow; signing in through the
-            browser is for the authorization code flow.
+            This profile runs the {effectiveFlow(profile)} flow; signing in through the browser is
+            for the authorization code flow.
           </p>
           <button type="button" className="btn btn-secondary" onClick={() => goTo('profile')}>
             Change the flow in Profile

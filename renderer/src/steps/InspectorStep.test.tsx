@@ -43,7 +43,9 @@ describe('Inspector step', () => {
     expect(cause.textContent).toContain('RS256');
     // The refusal is said as one, and the cause says what it rests on: the alg was checked here
     // against Oracle Health's accepted algorithms, explaining the server's invalid-signature URN.
-    expect(within(results).getByText(/The server refused the request \(the token endpoint\)/)).toBeTruthy();
+    expect(
+      within(results).getByText(/The server refused the request \(the token endpoint\)/),
+    ).toBeTruthy();
     expect(within(cause).getByTitle(/Verified here/).textContent).toBe('Checked here');
     expect(within(results).getByRole('list', { name: 'Other findings' }).textContent).toContain(
       'ASSERTION_SIGNATURE_INVALID',

@@ -17,6 +17,12 @@ import { StepSection } from '../components/StepSection.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
 import { optional, toProfileInput } from '../store/profile-input.js';
 import { NewFromPreset, PresetDefaults } from './VendorPreset.js';
+import { effectiveFlow } from '../../../shared/oauth/flow.js';
+import {
+  SERVER_IDS,
+  SERVER_NAMES,
+  type ServerId,
+} from '../../../shared/diagnosis/dialects/types.js';
 
 export const DEFAULT_SCOPE = 'system/*.rs';
 export const DEFAULT_RESOURCE_PATH = 'Patient?_count=1';
@@ -142,6 +148,11 @@ function ScopePresets({ flow, onPick }: { flow: FlowKind; onPick: (scope: string
   );
 }
 
+const SERVER_OPTIONS: { value: ServerId | ''; label: string }[] = [
+  { value: '', label: 'Detect from the URLs' },
+  ...SERVER_IDS.map((id) => ({ value: id, label: SERVER_NAMES[id] })),
+];
+
 function SecretField({
   label,
   value,
@@ -197,7 +208,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   const { busy } = useOp('saveProfile');
 
   const [name, setName] = useState(profile?.name ?? '');
-  const [flow, setFlow] = useState<FlowKind>(profile?.flow ?? 'backend-services');
+  const [flow, setFlow] = useState<FlowKind>(profile ? effectiveFlow(profile) : 'backend-services');
   const [fhirBaseUrl, setFhirBaseUrl] = useState(profile?.fhirBaseUrl ?? '');
   const [issuer, setIssuer] = useState(profile?.issuer ?? '');
   const [clientId, setClientId] = useState(profile?.clientId ?? '');
@@ -230,6 +241,10 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   const [keyId, setKeyId] = useState(profile?.auth.keyId ?? '');
   const [clientSecret, setClientSecret] = useState('');
   const [removeSecret, setRemoveSecret] = useState(false);
+  const [sendClientId, setSendClientId] = useState(profile?.auth.sendClientId ?? false);
+  const [server, setServer] = useState<ServerId | ''>(profile?.server ?? '');
+  const [introspectionToken, setIntrospectionToken] = useState('');
+  const [removeIntrospectionToken, setRemoveIntrospectionToken] = useState(false);
   // Registration metadata
   const [applicationType, setApplicationType] = useState(
     profile?.registration?.applicationType ?? '',
@@ -242,6 +257,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   const [jwksUri, setJwksUri] = useState(profile?.jwksUri ?? '');
   const [resourcePath, setResourcePath] = useState(profile?.resourcePath ?? DEFAULT_RESOURCE_PATH);
 
+  const sendClientIdId = useId();
   const hasSecret = profile?.auth.hasClientSecret ?? false;
   const hasPassword = profile?.hasPassword ?? false;
   const hmac = method === 'client_secret_jwt';
@@ -335,12 +351,14 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
       username: optional(username),
       registration: Object.keys(registration).length ? registration : undefined,
       resourcePath: optional(resourcePath),
+      server: server || undefined,
       auth: {
         ...base?.auth,
         method,
         alg,
         keyId: keyId || undefined,
         kid,
+        sendClientId: (method === 'private_key_jwt' || hmac) && sendClientId ? true : undefined,
       },
     };
     if (profile) input.id = profile.id;
@@ -348,8 +366,12 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
     else if (removeSecret) input.auth.clientSecret = '';
     if (password) input.password = password;
     else if (removePassword) input.password = '';
+    if (introspectionToken) input.introspectionToken = introspectionToken;
+    else if (removeIntrospectionToken) input.introspectionToken = '';
     const saved = await saveProfile(input);
     if (saved) {
+      setIntrospectionToken('');
+      setRemoveIntrospectionToken(false);
       setClientSecret('');
       setRemoveSecret(false);
       setPassword('');
@@ -506,6 +528,20 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
               hint="Sets the kid of the assertion."
             />
           )}
+          {(method === 'private_key_jwt' || hmac) && (
+            <div className="check">
+              <input
+                id={sendClientIdId}
+                type="checkbox"
+                checked={sendClientId}
+                onChange={(e) => setSendClientId(e.target.checked)}
+              />
+              <label htmlFor={sendClientIdId}>
+                Send client_id with the assertion{' '}
+                <span className="hint">(RFC 7521 makes it optional; some servers require it)</span>
+              </label>
+            </div>
+          )}
           {(usesSecret || hasSecret) && (
             <SecretField
               label="Client secret"
@@ -555,6 +591,22 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
             type="url"
             mono
             placeholder="discovered"
+          />
+          <SecretField
+            label="Introspection Bearer token"
+            value={introspectionToken}
+            onChange={setIntrospectionToken}
+            stored={profile?.hasIntrospectionToken ?? false}
+            remove={removeIntrospectionToken}
+            onRemove={setRemoveIntrospectionToken}
+            hint="RFC 7662 §2.1: authenticates introspection with this token instead of the client's credentials."
+          />
+          <SelectField<ServerId | ''>
+            label="Server software"
+            value={server}
+            onChange={setServer}
+            options={SERVER_OPTIONS}
+            hint="Its error phrases are read first. Detected from the URLs when left on Detect."
           />
           <TextField
             label="Revocation endpoint"
@@ -736,7 +788,7 @@ export function ProfileStep() {
                 >
                   <span className="profile-item-name">{p.name}</span>
                   <span className="profile-item-detail">
-                    {p.clientId || 'no client ID'} · {FLOW_SHORT[p.flow ?? 'backend-services']} ·{' '}
+                    {p.clientId || 'no client ID'} · {FLOW_SHORT[effectiveFlow(p)]} ·{' '}
                     {p.auth.method}
                   </span>
                 </button>

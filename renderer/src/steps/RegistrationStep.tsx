@@ -12,6 +12,7 @@ import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { NeedsProfile } from '../components/NeedsProfile.js';
 import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
+import { effectiveFlow } from '../../../shared/oauth/flow.js';
 
 const ACTION_TITLE: Record<RegistrationResult['action'], string> = {
   register: 'Registration answer',
@@ -114,7 +115,7 @@ function ResultView({ result }: { result: RegistrationResult }) {
       )}
       {result.ok && result.action === 'register' && (
         <div className="actions-row">
-          {result.profile.flow === 'authorization-code' ? (
+          {effectiveFlow(result.profile) === 'authorization-code' ? (
             <button type="button" className="btn btn-secondary" onClick={() => goTo('authorize')}>
               Next: Authorize
             </button>

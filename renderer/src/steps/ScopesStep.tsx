@@ -18,6 +18,7 @@ import { ScopeDiffView } from '../components/ScopeDiffView.js';
 import { StepSection } from '../components/StepSection.js';
 import { useActiveProfile, useApp, useAuthFlow, useOp } from '../store/index.js';
 import { toProfileInput } from '../store/profile-input.js';
+import { effectiveFlow } from '../../../shared/oauth/flow.js';
 
 const GRANT_FOR_FLOW: Record<FlowKind, GrantType> = {
   'backend-services': 'client_credentials',
@@ -226,7 +227,7 @@ function Workbench({ profile }: { profile: ProfileView | null }) {
   const discovery = useApp((s) => s.discovery);
   const [text, setText] = useState(profile?.scope ?? '');
   const [grant, setGrant] = useState<GrantType>(
-    GRANT_FOR_FLOW[profile?.flow ?? 'backend-services'],
+    GRANT_FOR_FLOW[profile ? effectiveFlow(profile) : 'backend-services'],
   );
   const [convertTo, setConvertTo] = useState<1 | 2 | null>(null);
 

@@ -17,6 +17,7 @@ import { TokenDetails } from '../components/TokenDetails.js';
 import { useNow } from '../components/use-now.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
 import type { HeldToken, TokenOpOutcome } from '../store/tokens.js';
+import { effectiveFlow } from '../../../shared/oauth/flow.js';
 
 const WHICH_TEXT: Record<HeldToken, string> = {
   access_token: 'access token',
@@ -497,7 +498,7 @@ function HeldTokens() {
   const goTo = useApp((s) => s.goTo);
 
   if (!tokenSet && !hasAccess) {
-    const signIn = profile?.flow === 'authorization-code';
+    const signIn = !!profile && effectiveFlow(profile) === 'authorization-code';
     return (
       <>
         <div className="empty">

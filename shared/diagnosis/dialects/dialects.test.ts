@@ -10,7 +10,7 @@ import { diagnose } from '../pipeline.js';
 import { DIALECTS } from './index.js';
 import { isGenericText, matchDialects } from './match.js';
 import { readAnswer } from '../statement.js';
-import { SERVER_IDS, type DialectRow, type Endpoint } from './types.js';
+import { SERVER_IDS, SERVER_NAMES, type DialectRow, type Endpoint } from './types.js';
 
 const first = <T>(v: T | readonly T[] | undefined): T | undefined =>
   v === undefined ? undefined : Array.isArray(v) ? (v[0] as T) : (v as T);
@@ -104,9 +104,12 @@ function answerFor(row: DialectRow) {
 }
 
 describe('the dialects', () => {
-  it('cover every server id, once, each with rows', () => {
+  it('cover every server id, once, each with rows and the name pickers show', () => {
     expect(DIALECTS.map((d) => d.id).sort()).toEqual([...SERVER_IDS].sort());
-    for (const d of DIALECTS) expect(d.rows.length, d.id).toBeGreaterThan(0);
+    for (const d of DIALECTS) {
+      expect(d.rows.length, d.id).toBeGreaterThan(0);
+      expect(SERVER_NAMES[d.id]).toBe(d.name);
+    }
   });
 
   const rows = DIALECTS.flatMap((d) => d.rows.map((row, i) => ({ d, row, i })));

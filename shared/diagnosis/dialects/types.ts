@@ -25,6 +25,30 @@ export const SERVER_IDS = [
 ] as const;
 export type ServerId = (typeof SERVER_IDS)[number];
 
+/** Display names (each dialect's `name`; dialects.test.ts keeps them equal), for pickers. */
+export const SERVER_NAMES: Record<ServerId, string> = {
+  entra: 'Microsoft Entra ID',
+  okta: 'Okta',
+  auth0: 'Auth0',
+  keycloak: 'Keycloak',
+  'spring-authorization-server': 'Spring Authorization Server',
+  duende: 'Duende IdentityServer',
+  cognito: 'Amazon Cognito',
+  google: 'Google',
+  hydra: 'Ory Hydra',
+  forgerock: 'ForgeRock AM / PingAM',
+  glewlwyd: 'Glewlwyd',
+  oauthlib: 'oauthlib / django-oauth-toolkit',
+  authlib: 'Authlib',
+  medplum: 'Medplum',
+  'oidc-provider': 'node oidc-provider',
+  epic: 'Epic on FHIR',
+  'oracle-health': 'Oracle Health (Cerner Millennium)',
+  openemr: 'OpenEMR',
+  aidbox: 'Aidbox (Health Samurai)',
+  'smart-launcher': 'SMART Health IT launcher',
+};
+
 /** Where an answer came from: the endpoint called, or the front channel of the authorize step. */
 export const ENDPOINTS = [
   'token',
