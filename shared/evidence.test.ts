@@ -151,6 +151,65 @@ describe('HAR', () => {
     expect(readEvidence([{ text }], 9).items[0]!.summary).toMatch(/entries 0 to 3; 9 is not one/);
   });
 
+  const page = (url: string, status: number, body: string, headers: [string, string][] = []) => ({
+    startedDateTime: '2026-11-20T10:00:00.000Z',
+    request: { method: 'GET', url, headers: [] },
+    response: {
+      status,
+      headers: headers.map(([name, value]) => ({ name, value })),
+      content: { text: body },
+    },
+  });
+
+  it('picks the failing exchange whatever its kind: a sign-in that ended in an error= redirect', async () => {
+    const text = har(
+      page('https://app/index.html', 200, '<html></html>'),
+      page(
+        'https://as/authorize?response_type=code&client_id=app&redirect_uri=https%3A%2F%2Fapp%2Fcb&state=s1',
+        302,
+        '',
+        [['location', 'https://app/cb?error=invalid_client&state=s1']],
+      ),
+      page('https://app/cb?error=invalid_client&state=s1', 200, '<html>Sign-in failed</html>'),
+      page('https://app/favicon.ico', 404, ''),
+    );
+    const e = readEvidence([{ text, name: 'sign-in.har' }]);
+    expect(e.front).toBe(true);
+    expect(e.harEntries?.filter((x) => x.failed).map((x) => x.index)).toEqual([1, 2]);
+    expect(e.harEntries?.[1]?.kind).toBe('authorize');
+    expect(e.flow.callback).toContainEqual(['error', 'invalid_client']);
+    const r = await inspectEvidence(e, {}, { verifications: new Map(), nowSec: 1_800_000_000 });
+    expect(r.endpoint).toBe('authorize');
+    expect(r.refused).toBe(true);
+    expect(r.findings[0]!.code).toBe('CLIENT_UNKNOWN');
+    expect(r.exchange?.redirect).toContainEqual(['error', 'invalid_client']);
+  });
+
+  it('an error page at the authorization server, served with 200, is the failing entry', async () => {
+    const text = har(
+      page('https://app/', 200, '<html></html>'),
+      page(
+        'https://login.microsoftonline.com/t/oauth2/v2.0/authorize?response_type=code&client_id=a&redirect_uri=https%3A%2F%2Fapp%2Fx',
+        200,
+        "<html><body><div>Sorry, but we're having trouble signing you in.</div><div>AADSTS50011: The redirect URI 'https://app/x' specified in the request does not match the redirect URIs configured for the application 'a'.</div></body></html>",
+      ),
+    );
+    const e = readEvidence([{ text }]);
+    expect(e.harEntry).toBe(1);
+    const r = await inspectEvidence(e, {}, { verifications: new Map(), nowSec: 1_800_000_000 });
+    expect(r.findings[0]).toMatchObject({ code: 'REDIRECT_URI_MISMATCH', basis: 'server' });
+  });
+
+  it('with no token request in it, a failed resource call is the one diagnosed', () => {
+    const text = har(
+      page('https://fhir/metadata', 200, '{}'),
+      page('https://fhir/r4/Patient', 403, '{"resourceType":"OperationOutcome","issue":[]}'),
+    );
+    const e = readEvidence([{ text }]);
+    expect(e.harEntry).toBe(1);
+    expect(e.harEntries?.[1]).toMatchObject({ kind: 'resource', failed: true });
+  });
+
   it('a HAR-looking file with the wrong structure says where', () => {
     const e = readEvidence([{ text: '{"log":{"entries":[{"request":{}}]}}' }]);
     expect(e.items[0]).toMatchObject({ kind: 'text' });

@@ -39,6 +39,55 @@ describe('vendor rules as data', () => {
   });
 });
 
+describe('wording with missing inputs', () => {
+  // Every rule's evidence and fix, rendered from a context that holds as little as possible (no
+  // assertion, no discovery, no parameters, no response words): what a user reads never shows
+  // "undefined", an internal rule id, or a raw object.
+  const bare = (preset?: (typeof PRESETS)[keyof typeof PRESETS]): DiagnosisContext => ({
+    ...(preset ? { preset } : {}),
+    profile: { authMethod: 'private_key_jwt' },
+    request: { url: 'https://as.example/token', headers: [], params: [] },
+    response: responseContext({ status: 400, headers: [], text: '' }),
+    earlier: [],
+    preflight: [],
+  });
+  it.each(VENDOR_RULES.map((r) => [r.id, r] as const))('%s', (_id, r) => {
+    const vendor = r.vendors === 'all' ? undefined : r.vendors[0];
+    const c = bare(vendor ? PRESETS[vendor] : undefined);
+    // Only what can be shown is rendered: a rule whose condition fails here never shows.
+    let applies: boolean;
+    try {
+      applies = r.when(c);
+    } catch {
+      applies = false;
+    }
+    if (!applies) return;
+    let evidence: string;
+    try {
+      evidence = r.evidence(c);
+    } catch (e) {
+      // A rule only runs when its condition holds; one that needs more than the bare context
+      // must say so by its condition failing on it, not by throwing at render time.
+      expect(r.when(c), `${r.id} throws: ${(e as Error).message}`).toBe(false);
+      return;
+    }
+    const fix =
+      typeof r.fix === 'function'
+        ? (() => {
+            try {
+              return r.fix(c);
+            } catch {
+              return '';
+            }
+          })()
+        : (r.fix ?? '');
+    for (const text of [evidence, fix, r.title ?? ''])
+      expect(text, r.id).not.toMatch(
+        /undefined|\[object Object\]|\bNaN\b|\b[OCEGK]\d{1,2}-[a-z]+\b|\bAB\d-[a-z]+\b|\bG-[a-z]+\b/,
+      );
+  });
+});
+
 describe('decodeCernerErrorUri', () => {
   it('reads the URN, client and tenant from an encoded error_uri', () => {
     const uri =

@@ -100,6 +100,28 @@ function prettyJson(s: string): string {
   }
 }
 
+/** What a HAR entry is, in the entry picker. */
+const HAR_KIND: Record<NonNullable<InspectReport['endpoint']>, string> = {
+  token: 'token request',
+  authorize: 'sign-in',
+  introspection: 'introspection',
+  revocation: 'revocation',
+  registration: 'registration',
+  userinfo: 'userinfo',
+  resource: 'resource call',
+  end_session: 'logout',
+  discovery: 'discovery',
+};
+
+/** " (token request, failed)": what an entry is, and whether it is a refusal. */
+const harNote = (e: NonNullable<InspectReport['harEntries']>[number]) => {
+  const parts = [
+    ...(e.kind !== 'other' ? [HAR_KIND[e.kind]] : []),
+    ...(e.failed ? ['failed'] : []),
+  ];
+  return parts.length ? ` (${parts.join(', ')})` : '';
+};
+
 /** Where the refused answer came from, in words. */
 const ANSWERED: Record<NonNullable<InspectReport['endpoint']>, string> = {
   token: 'the token endpoint',
@@ -429,7 +451,7 @@ export function InspectorStep() {
                 onChange={(v) => void inspect({ ...lastInput, harEntry: Number(v) })}
                 options={report.harEntries.map((e) => ({
                   value: String(e.index),
-                  label: `#${e.index} ${e.method} ${e.url} → ${e.status}${e.tokenRequest ? ' (token request)' : ''}`,
+                  label: `#${e.index} ${e.method} ${e.url} → ${e.status}${harNote(e)}`,
                 }))}
               />
             )}
