@@ -6,6 +6,7 @@
  * a profile that stands for what the case shows of the request (auth method, grant, client id,
  * scope, PKCE, the assertion's claims).
  */
+import { base64url } from 'jose';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -204,13 +205,15 @@ export function profileFor(c: CorpusCase, base: string, keys: ReplayKeys): Profi
   // issuer is that URL would have it detected.
   const server = detectServer(DIALECTS, [c.request?.url, c.redirect]);
   const pkce =
-    c.endpoint === 'authorize' && az
-      ? az.get('code_challenge') === null
-        ? 'off'
-        : az.get('code_challenge_method') === 'plain'
-          ? 'plain'
-          : 'S256'
-      : 'S256';
+    c.replayAs?.pkce === 'off'
+      ? 'off'
+      : c.endpoint === 'authorize' && az
+        ? az.get('code_challenge') === null
+          ? 'off'
+          : az.get('code_challenge_method') === 'plain'
+            ? 'plain'
+            : 'S256'
+        : 'S256';
   return {
     name: c.id,
     ...(preset ? { vendor: preset } : {}),
@@ -297,6 +300,36 @@ function shapeLike(
   return { url: u.toString(), params: kept.filter((x) => !inQuery.includes(x)) };
 }
 
+/**
+ * The code exchange's parameters as the customer sent them (`replayAs`): a value the case shows is
+ * used when it differs from the engine's; otherwise another value of the same kind (the redirect
+ * URI with its trailing slash toggled, the most common slip; a fresh verifier).
+ */
+export function customerParams(c: CorpusCase, params: [string, string][]): [string, string][] {
+  const shown = (() => {
+    try {
+      return new URLSearchParams(c.request?.body ?? '');
+    } catch {
+      return new URLSearchParams();
+    }
+  })();
+  const other = (name: 'redirect_uri' | 'code_verifier', own: string) => {
+    const v = shown.get(name);
+    if (v && !v.includes('…') && v !== own) return v;
+    if (name === 'redirect_uri') return own.endsWith('/') ? own.slice(0, -1) : `${own}/`;
+    return base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+  };
+  const differs = new Set(c.replayAs?.differs ?? []);
+  const omits = new Set<string>(c.replayAs?.omits ?? []);
+  const out = params
+    .filter(([n]) => !omits.has(n))
+    .map(([n, v]): [string, string] =>
+      differs.has(n as 'redirect_uri') ? [n, other(n as 'redirect_uri', v)] : [n, v],
+    );
+  for (const n of differs) if (!out.some(([k]) => k === n)) out.push([n, other(n, '')]);
+  return out;
+}
+
 /** Runs the case through the engine; the findings of what the engine reports. */
 export async function runThroughEngine(
   engine: Engine,
@@ -304,6 +337,7 @@ export async function runThroughEngine(
   keys: ReplayKeys,
   c: CorpusCase,
   now: number,
+  opts: { advanceClock?: (ms: number) => void } = {},
 ): Promise<{ findings: Finding[]; note?: string }> {
   replay.set(c, now);
   const must = <T>(
@@ -319,8 +353,16 @@ export async function runThroughEngine(
     switch (c.endpoint) {
       case 'token': {
         if (grant === 'authorization_code') {
+          // The customer's mistake in the code exchange, made the way a user of the app can: the
+          // code is held, the draft edited, then sent.
+          const edit = c.replayAs?.differs?.length || c.replayAs?.omits?.length;
           const flow = must(
-            await engine.startAuthorization({ profileId: p.id, open: false, timeoutSec: 5 }),
+            await engine.startAuthorization({
+              profileId: p.id,
+              open: false,
+              timeoutSec: 5,
+              ...(edit ? { autoExchange: false } : {}),
+            }),
           );
           if (flow.status === 'waiting') {
             const first = await fetch(flow.url, { redirect: 'manual' });
@@ -328,6 +370,19 @@ export async function runThroughEngine(
             if (location) await fetch(location).catch(() => undefined);
           }
           const done = await engine.waitForAuthorization(flow.id);
+          if (edit && done.status === 'received') {
+            const draft = must(
+              await engine.prepareTokenRequest({ profileId: p.id, grant: 'authorization_code' }),
+            );
+            return {
+              findings: must(
+                await engine.sendTokenRequest({
+                  draftId: draft.id,
+                  edits: { params: customerParams(c, draft.params) },
+                }),
+              ).findings,
+            };
+          }
           return {
             findings: [...(done.token?.findings ?? []), ...(done.token ? [] : done.findings)],
           };
@@ -404,6 +459,8 @@ export async function runThroughEngine(
           }),
         );
         if (!t.ok) throw new Error(`the setup token request failed: ${t.findings[0]?.evidence}`);
+        // The customer used the token after it expired: the engine's clock moves past it.
+        if (c.replayAs?.tokenExpired) opts.advanceClock?.(((t.expiresIn ?? 300) + 60) * 1000);
         const path = (() => {
           try {
             const u = new URL(c.request?.url ?? '', 'https://as.example.com');

@@ -36,13 +36,6 @@ const PRESETS: Partial<Record<string, string>> = {
 /** Targets of issue 9. */
 const TARGET_STATED = 0.95;
 const TARGET_UNSTATED = 0.9;
-/**
- * The engine sends its own request, not the customer's: where the cause was a mistake in the
- * customer's requests (a redirect_uri or code_verifier that differed from their authorize request,
- * an access token used after it expired), the engine's request does not make it, and its checks
- * rightly rule it out. Its floor for answers that state no cause is therefore lower.
- */
-const ENGINE_UNSTATED_FLOOR = 0.85;
 
 interface Outcome {
   c: CorpusCase;
@@ -53,6 +46,7 @@ const tally = (xs: Outcome[], states: 'cause' | 'none') => {
   const of = xs.filter((x) => x.c.states === states);
   return { hits: of.filter((x) => x.right).length, total: of.length };
 };
+const codesOf = (fs: Finding[]) => fs.map((f) => `${f.code}/${f.basis}`).join(', ');
 const misses = (xs: Outcome[]) =>
   xs
     .filter((x) => !x.right)
@@ -151,11 +145,13 @@ describe('through the Inspector', () => {
 
 describe('through the engine, against a replay server that sends the exact bytes', () => {
   let now = 0;
+  /** How far the engine's clock is ahead of the real one (a case whose token expired). */
+  let shift = 0;
   let engine: Engine;
   let replay: Replay;
   let keys: ReplayKeys;
   beforeAll(async () => {
-    engine = testEngine();
+    engine = testEngine({ now: () => Date.now() + shift });
     replay = await startReplay();
     const rsa = must(await engine.generateKey({ kind: 'RSA-2048', alg: 'RS384' }));
     const ec = must(await engine.generateKey({ kind: 'EC-P-384', alg: 'ES384' }));
@@ -164,19 +160,25 @@ describe('through the engine, against a replay server that sends the exact bytes
   afterAll(() => replay?.close());
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+    shift = 0;
     now = Math.floor(Date.now() / 1000);
-    const { findings } = await runThroughEngine(engine, replay, keys, c, now);
+    const { findings } = await runThroughEngine(engine, replay, keys, c, now, {
+      advanceClock: (ms) => (shift += ms),
+    });
     engineRun.push({ c, right: isRight(c, findings), findings });
     expect(findings.length, c.id).toBeGreaterThan(0);
+    // A mistake the engine's own request carried is one its checks see, whatever the server said.
+    if (c.states === 'none' && (c.replayAs?.differs || c.replayAs?.omits)) {
+      const seen = findings.find((f) => f.code === c.expected);
+      expect(seen?.basis, codesOf(findings)).toBe('check');
+    }
   });
 
-  it('meets the targets: stated cause first ≥ 95%; no stated cause in the first three ≥ 85% (its own request)', () => {
+  it('meets the targets: stated cause first ≥ 95%; no stated cause in the first three ≥ 90%', () => {
     const s = tally(engineRun, 'cause');
     const n = tally(engineRun, 'none');
     expect(s.total + n.total).toBe(cases.length);
     expect(s.hits / s.total, misses(engineRun).join('\n')).toBeGreaterThanOrEqual(TARGET_STATED);
-    expect(n.hits / n.total, misses(engineRun).join('\n')).toBeGreaterThanOrEqual(
-      ENGINE_UNSTATED_FLOOR,
-    );
+    expect(n.hits / n.total, misses(engineRun).join('\n')).toBeGreaterThanOrEqual(TARGET_UNSTATED);
   });
 });

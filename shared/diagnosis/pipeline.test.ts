@@ -207,6 +207,41 @@ describe('ranking: a stated cause beats a check, which beats history, vendor fac
     ]);
   });
 
+  it('a server’s catch-all (Cognito’s bare unauthorized_client) lets a check of a cause it covers lead the code’s standard meaning', () => {
+    const redirect = finding(
+      'REDIRECT_URI_MISMATCH',
+      'redirect_uri sent is "https://localhost"; the authorize request used "https://localhost/".',
+    );
+    const d = diagnose(
+      token({
+        url: 'https://pool.auth.us-east-2.amazoncognito.com/oauth2/token',
+        grant: 'authorization_code',
+        authMethod: 'none',
+        findings: [redirect],
+        response: json(400, { error: 'unauthorized_client' }),
+      }),
+    );
+    expect(`${d.findings[0]!.code}/${d.findings[0]!.basis}`).toBe('REDIRECT_URI_MISMATCH/check');
+    expect(d.findings.filter((f) => f.code === 'REDIRECT_URI_MISMATCH')).toHaveLength(1);
+  });
+
+  it('the causes a catch-all covers (vendor facts) rank below a failed check of another cause', () => {
+    const d = diagnose(
+      token({
+        url: 'https://id.example.com/api/oidc/token/',
+        server: 'glewlwyd',
+        grant: 'authorization_code',
+        authMethod: 'none',
+        findings: [finding('SCOPE_INVALID_FOR_GRANT', 'the code grant asked for system/*.read.')],
+        response: json(403, { error: 'unauthorized_client' }),
+      }),
+    );
+    const first = d.findings.findIndex((f) => f.code === 'SCOPE_INVALID_FOR_GRANT');
+    const vendor = d.findings.findIndex((f) => f.basis === 'vendor');
+    expect(vendor).toBeGreaterThan(-1);
+    expect(first).toBeLessThan(vendor);
+  });
+
   it('an inference never outranks a specific statement', () => {
     const d = diagnose(
       token({

@@ -345,10 +345,13 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
     const source = `${h.dialect.name}: ${h.row.source}${h.row.versions ? ` (versions ${h.row.versions})` : ''}`;
     const who = `${h.dialect.name}${h.known ? '' : ' (recognised by its wording)'}`;
     if (h.row.generic) {
-      if (fam) families.add(fam);
-      for (const code of h.row.candidates ?? [h.row.code])
+      // The catch-all covers each cause it names: a check that found one of them leads.
+      for (const code of h.row.candidates ?? [h.row.code]) {
+        const f = familyOf(code);
+        if (f) families.add(f);
         if (!rowCandidates.some((r) => r.code === code))
           rowCandidates.push({ code, means: `${who}: ${h.row.means}`, source });
+      }
       continue;
     }
     const onlyCode = !h.row.match.text && !h.row.match.vendorCode;
@@ -536,7 +539,7 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
             ...(i ? { severity: 'warning' as const } : {}),
             source: r.source,
           }),
-          score: SCORE.serverClass - 1 - i + (i ? WARNING_PENALTY : 0),
+          score: SCORE.check - 1 - i + (i ? WARNING_PENALTY : 0),
           generated: true,
           candidate: true,
         }),

@@ -50,6 +50,24 @@ export const corpusCaseSchema = z
       })
       .optional(),
     redirect: z.string().optional(),
+    /**
+     * What the customer's requests did that the engine's own would not, as the note tells it. The
+     * engine replay reproduces it the way a user of the app could (editing the token request
+     * draft, a profile without PKCE, a held token left to expire); the Inspector never reads it.
+     */
+    replayAs: z
+      .object({
+        /** The token request sent another value than the authorization it redeems. */
+        differs: z.array(z.enum(['redirect_uri', 'code_verifier'])).optional(),
+        /** The token request left the parameter out. */
+        omits: z.array(z.enum(['redirect_uri', 'code_verifier'])).optional(),
+        /** The authorize request carried no code_challenge. */
+        pkce: z.literal('off').optional(),
+        /** The access token was used after it expired. */
+        tokenExpired: z.literal(true).optional(),
+      })
+      .strict()
+      .optional(),
     expected: z.enum(CAUSE_CODES),
     states: z.enum(['cause', 'none']),
     source: z.object({
