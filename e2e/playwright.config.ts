@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Debian's Chromium: Playwright cannot download its own browsers here. On CI a missing browser
 // fails the run (launch error), it is never skipped.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The window size of the run (OFD_VIEWPORT=1920x1080 for the screenshots at the large size).
+const [width, height] = (process.env.OFD_VIEWPORT ?? '1280x800').split('x').map(Number);
 
 export default defineConfig({
   testDir: './specs',
@@ -16,6 +18,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
+    viewport: { width: width || 1280, height: height || 800 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {

@@ -21,15 +21,8 @@ import type { PresetId } from '../../shared/presets.js';
 import type { GrantType, ProfileInput, SigningAlg } from '../../shared/types.js';
 import { DIALECTS } from '../../shared/diagnosis/dialects/index.js';
 import { detectServer } from '../../shared/diagnosis/dialects/match.js';
+import { presetOfServer } from '../../shared/diagnosis/dialects/types.js';
 import type { Engine } from './engine.js';
-
-const PRESET_SERVERS: Partial<Record<CorpusCase['server'], PresetId>> = {
-  openemr: 'openemr',
-  'oracle-health': 'oracle-health',
-  epic: 'epic',
-  aidbox: 'aidbox',
-  keycloak: 'keycloak',
-};
 
 /** Headers the replay server sets itself (framing) or shifts (Date). */
 const OWN_HEADERS = new Set([
@@ -200,7 +193,7 @@ export function profileFor(c: CorpusCase, base: string, keys: ReplayKeys): Profi
       : grant === 'password'
         ? 'password'
         : 'backend-services';
-  const preset = PRESET_SERVERS[c.server];
+  const preset = presetOfServer(c.server) as PresetId | undefined;
   // The server the case's real URL shows (the replay's 127.0.0.1 shows none), as a profile whose
   // issuer is that URL would have it detected.
   const server = detectServer(DIALECTS, [c.request?.url, c.redirect]);

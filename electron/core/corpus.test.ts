@@ -16,23 +16,17 @@ import {
   type CorpusCase,
 } from '../../shared/diagnosis/corpus/cases.js';
 import { DIALECTS } from '../../shared/diagnosis/dialects/index.js';
-import { SERVER_IDS } from '../../shared/diagnosis/dialects/types.js';
+import { presetOfServer, SERVER_IDS } from '../../shared/diagnosis/dialects/types.js';
 import type { Finding } from '../../shared/diagnosis/codes.js';
 import { readEvidence } from '../../shared/evidence.js';
 import { inspectEvidence } from '../../shared/inspect.js';
 import { loadCorpus, rate } from './corpus-helpers.js';
 import { runThroughEngine, startReplay, type Replay, type ReplayKeys } from './corpus-replay.js';
 import type { Engine } from './engine.js';
+import type { PresetId } from '../../shared/presets.js';
 import { must, testEngine } from './test-helpers.js';
 
 const cases = loadCorpus();
-const PRESETS: Partial<Record<string, string>> = {
-  openemr: 'openemr',
-  'oracle-health': 'oracle-health',
-  epic: 'epic',
-  aidbox: 'aidbox',
-  keycloak: 'keycloak',
-};
 /** Targets of issue 9. */
 const TARGET_STATED = 0.95;
 const TARGET_UNSTATED = 0.9;
@@ -115,7 +109,7 @@ describe('through the Inspector', () => {
     const r = must(
       await engine.inspect({
         items: inspectorItems(c),
-        ...(PRESETS[c.server] ? { preset: PRESETS[c.server] as 'openemr' } : {}),
+        ...(presetOfServer(c.server) ? { preset: presetOfServer(c.server) as PresetId } : {}),
       }),
     );
     const right = isRight(c, r.findings);
@@ -128,7 +122,7 @@ describe('through the Inspector', () => {
     // The same evidence, with the dialect rows off: the generic reader alone.
     const bare = await inspectEvidence(
       readEvidence(inspectorItems(c)),
-      { ...(PRESETS[c.server] ? { preset: PRESETS[c.server] } : {}) },
+      { ...(presetOfServer(c.server) ? { preset: presetOfServer(c.server) } : {}) },
       { verifications: new Map(), nowSec: now, dialects: [] },
     );
     wordsOnly.push({ c, right: isRight(c, bare.findings), findings: bare.findings });

@@ -281,7 +281,7 @@ describe('Inspector: Oracle Health', () => {
     expect(r.findings[0]!.code).toBe('TOKEN_AUDIENCE_MISMATCH');
     // The vendor rule (its source is Oracle Health's documentation), not the generic 401 guess; no
     // internal rule id in what the user reads.
-    expect(r.findings[0]!.source).toMatch(/^\[ORCL-/);
+    expect(r.findings[0]!.source).toMatch(/^https:\/\/forums\.oracle\.com\//);
     expect(r.findings[0]!.basis).toBe('server');
     expect(r.exchange?.request?.method).toBe('GET');
     expect(JSON.stringify(r)).not.toContain(token);

@@ -131,7 +131,7 @@ export function authFieldFindings(doc: Record<string, unknown>, url: string): Fi
       severity: 'warning',
       title: 'Discovery does not advertise asymmetric client authentication',
       fix: "Inferno only warns on these fields: the server may still accept private_key_jwt. Take the auth method and alg from the vendor's documentation (SMART: private_key_jwt with RS384 or ES384) and set them in the profile.",
-      source: `[${inf.tag}] ${inf.url}; [HL7-CONF] ${SOURCES['HL7-CONF'].url}`,
+      source: `${inf.url}; ${SOURCES['HL7-CONF'].url}`,
     }),
   ];
 }
@@ -178,7 +178,7 @@ export function clientOverrideFindings(x: {
         severity: 'warning',
         title: 'Epic serves this client its own endpoints (per-client override)',
         fix: `Send Epic-Client-ID: ${x.clientId} on discovery calls (the debugger does for Epic profiles with a client id) and use the endpoints of that answer; requests to the generic ones are refused for this client.`,
-        source: `[${comm.tag}] ${comm.url}`,
+        source: comm.url,
       },
     ),
   ];

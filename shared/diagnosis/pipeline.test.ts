@@ -121,6 +121,26 @@ describe('the server’s words name the cause', () => {
     expect(d.findings[0]!.evidence).not.toMatch(/recognised by its wording/);
   });
 
+  it('the vendor preset names the server: its rows are known, not "recognised by its wording"', async () => {
+    const body = JSON.stringify({
+      error: 'invalid_client',
+      error_uri:
+        'urn:cerner:error:authorization-server:client-assertion:urn:ietf:params:oauth:client-assertion-type:jwt-bearer:invalid-signature',
+    });
+    const run = (preset?: 'oracle-health') =>
+      inspectEvidence(
+        readEvidence([{ text: body }]),
+        { status: 400, tokenUrl: 'http://127.0.0.1:9/token', ...(preset ? { preset } : {}) },
+        { verifications: new Map(), nowSec: 1_800_000_000 },
+      );
+    const withPreset = (await run('oracle-health')).findings[0]!;
+    expect(withPreset).toMatchObject({ code: 'ASSERTION_SIGNATURE_INVALID', basis: 'server' });
+    expect(withPreset.evidence).not.toMatch(/recognised by its wording/);
+    expect((await run()).findings[0]!.evidence).toMatch(
+      /^Oracle Health \(Cerner Millennium\), recognised by its wording: /,
+    );
+  });
+
   it('an error page’s text is read, without the request parameters it echoes', () => {
     const d = diagnose({
       endpoint: 'authorize',
@@ -177,6 +197,10 @@ describe('ranking: a stated cause beats a check, which beats history, vendor fac
     expect(d.findings.slice(3).every((f) => f.basis === 'inference' || f.severity === 'info')).toBe(
       true,
     );
+    // Beside a failed check, the inferred candidates are warnings ("may be"), never errors.
+    const inferred = d.findings.filter((f) => f.basis === 'inference');
+    expect(inferred.length).toBeGreaterThan(0);
+    expect(inferred.every((f) => f.severity === 'warning')).toBe(true);
     // No finding says "nothing checked here explains it" beside a failed check.
     expect(d.findings.some((f) => /Nothing checked here explains it/.test(f.evidence))).toBe(false);
   });
@@ -240,6 +264,25 @@ describe('ranking: a stated cause beats a check, which beats history, vendor fac
     const vendor = d.findings.findIndex((f) => f.basis === 'vendor');
     expect(vendor).toBeGreaterThan(-1);
     expect(first).toBeLessThan(vendor);
+  });
+
+  it('one cause, one finding: the check behind the server’s words adds what it found', () => {
+    const d = diagnose(
+      token({
+        url: 'https://sso.example.com/realms/r/protocol/openid-connect/token',
+        findings: [aud],
+        response: json(400, {
+          error: 'invalid_client',
+          error_description: 'Invalid token audience',
+        }),
+      }),
+    );
+    const all = d.findings.filter((f) => f.code === 'ASSERTION_AUD_MISMATCH');
+    expect(all).toHaveLength(1);
+    expect(all[0]!.basis).toBe('server');
+    expect(all[0]!.evidence).toMatch(
+      /Keycloak: .*Checked here: aud is https:\/\/as\.example\.com\//,
+    );
   });
 
   it('an inference never outranks a specific statement', () => {

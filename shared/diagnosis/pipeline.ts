@@ -14,10 +14,10 @@
  * lets the checks of that family lead: they say which one.
  */
 import { finding } from './catalog.js';
-import type { CauseCode, Finding } from './codes.js';
+import type { Basis, CauseCode, Finding } from './codes.js';
 import { DIALECTS } from './dialects/index.js';
 import { detectServer, matchDialects } from './dialects/match.js';
-import type { Dialect, Endpoint, ServerId } from './dialects/types.js';
+import { PRESET_SERVER, type Dialect, type Endpoint, type ServerId } from './dialects/types.js';
 import { CLIENT_AUTH_CODES, familyOf, meaningOfCode, type Family } from './standard.js';
 import {
   looksLikeErrorPage,
@@ -238,7 +238,11 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
     return done(c, { ok: false, st, parsed, stated: false, noAnswer: true });
   }
   const dialects = x.dialects ?? DIALECTS;
-  const server = x.server ?? detectServer(dialects, [x.url, x.vendor?.profile.issuer]);
+  // The server: as the profile names it, as its preset stands for, or as its URLs show.
+  const server =
+    x.server ??
+    PRESET_SERVER[x.vendor?.profile.vendor ?? ''] ??
+    detectServer(dialects, [x.url, x.vendor?.profile.issuer]);
   const ctx = vendorContext(x, st, parsed, ok);
 
   // Things true of any answer: text before the JSON, the clock, the endpoint called.
@@ -343,7 +347,7 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
   for (const h of hits) {
     const fam = familyOf(h.row.code);
     const source = `${h.dialect.name}: ${h.row.source}${h.row.versions ? ` (versions ${h.row.versions})` : ''}`;
-    const who = `${h.dialect.name}${h.known ? '' : ' (recognised by its wording)'}`;
+    const who = h.known ? h.dialect.name : `${h.dialect.name}, recognised by its wording`;
     if (h.row.generic) {
       // The catch-all covers each cause it names: a check that found one of them leads.
       for (const code of h.row.candidates ?? [h.row.code]) {
@@ -800,7 +804,8 @@ function candidates(
     out.push({
       f: finding(code, `${gave} ${why}`, {
         basis: 'inference',
-        ...(out.length ? { severity: 'warning' as const } : {}),
+        // Beside a failed check, an inference is only a "may be".
+        ...(out.length || checkErrors.length ? { severity: 'warning' as const } : {}),
         ...over,
       }),
       order: out.length,
@@ -1113,6 +1118,15 @@ function done(
   };
 }
 
+/** How a second piece of evidence for the same cause is introduced. */
+const BASIS_LEAD: Record<Basis, string> = {
+  server: 'The server also said',
+  check: 'Checked here',
+  history: 'Earlier',
+  vendor: 'Known for this vendor',
+  inference: 'Also inferred',
+};
+
 /**
  * One ranking: info notes last; otherwise by score (the basis, and how specific the evidence is;
  * a warning below the errors of its kind), then the order found. A reading of the answer that
@@ -1160,6 +1174,16 @@ function rank(c: Cand[]): Finding[] {
     const key = `${x.f.code}\u0000${x.f.evidence}`;
     if (seen.has(key)) continue;
     if (x.generated && codes.has(x.f.code)) continue;
+    // One cause, one finding: a lower one of the same cause (a check behind the server's words)
+    // adds what it found to the higher one.
+    const same = out.findIndex((o) => o.code === x.f.code && o.severity !== 'info');
+    if (same >= 0 && x.f.severity !== 'info') {
+      const o = out[same]!;
+      const more = x.f.evidence.replace(/ The server answered .*$/, '');
+      if (!o.evidence.includes(more))
+        out[same] = { ...o, evidence: `${o.evidence} ${BASIS_LEAD[x.f.basis]}: ${more}` };
+      continue;
+    }
     seen.add(key);
     codes.add(x.f.code);
     out.push(x.f);

@@ -1049,7 +1049,7 @@ function applies(rule: VendorRule, vendor: string | undefined): boolean {
 }
 
 function sourceText(s: Sources): string {
-  return s.map((r) => `[${r.tag}] ${r.url}`).join('; ');
+  return s.map((r) => r.url).join('; ');
 }
 
 /**

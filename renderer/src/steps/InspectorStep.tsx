@@ -387,7 +387,9 @@ export function InspectorStep() {
               <p className="notice notice-error">
                 The server refused the request ({ANSWERED[report.endpoint ?? 'token']}).{' '}
                 {report.stated
-                  ? 'Its own words name the cause.'
+                  ? top && top.basis !== 'server'
+                    ? 'Its own words name the cause; what was checked here says which part to fix.'
+                    : 'Its own words name the cause.'
                   : 'It gave no specific reason: the causes below are ranked from what was sent.'}
               </p>
             )}

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FAKE_AUTH_PROFILE, FAKE_PROFILE } from '../api/fake-api.js';
 import { useApp } from '../store/index.js';
@@ -210,7 +210,10 @@ describe('Profile step', () => {
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
     const [input] = fake.callsOf('saveProfile').at(-1)!;
     expect(input).toMatchObject({ flow: 'password', username: 'admin', password: 'pass' });
-    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
+    // The field empties once the save has answered.
+    await waitFor(() =>
+      expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe(''),
+    );
     expect((screen.getByLabelText('Password') as HTMLInputElement).placeholder).toBe(
       'stored — type to replace',
     );
