@@ -153,6 +153,11 @@ test('a HAR file opened from disk: the failing entry is diagnosed, and another c
     );
     const entry = results.getByLabel('HAR entry to diagnose');
     await expect(entry).toHaveValue('1');
+    // Each entry says what it is and whether it failed, before its (long) URL.
+    await expect(entry.locator('option:checked')).toHaveText(
+      /^#1 token request, failed: 401 POST /,
+    );
+    await expect(entry.locator('option[value="0"]')).toHaveText(/^#0 token request: 200 POST /);
     await app.shoot('33-inspector-har');
     // The first entry succeeded: no cause to report.
     await entry.selectOption('0');

@@ -323,6 +323,13 @@ export function customerParams(c: CorpusCase, params: [string, string][]): [stri
   return out;
 }
 
+/** The browser: opens the authorize URL, follows the redirect back to the app (if any). */
+async function browse(url: string): Promise<void> {
+  const first = await fetch(url, { redirect: 'manual' });
+  const location = first.headers.get('location');
+  if (location) await fetch(location).catch(() => undefined);
+}
+
 /** Runs the case through the engine; the findings of what the engine reports. */
 export async function runThroughEngine(
   engine: Engine,
@@ -357,11 +364,7 @@ export async function runThroughEngine(
               ...(edit ? { autoExchange: false } : {}),
             }),
           );
-          if (flow.status === 'waiting') {
-            const first = await fetch(flow.url, { redirect: 'manual' });
-            const location = first.headers.get('location');
-            if (location) await fetch(location).catch(() => undefined);
-          }
+          if (flow.status === 'waiting') await browse(flow.url);
           const done = await engine.waitForAuthorization(flow.id);
           if (edit && done.status === 'received') {
             const draft = must(
@@ -407,9 +410,7 @@ export async function runThroughEngine(
         );
         if (flow.status !== 'waiting') return { findings: flow.findings };
         // The probe found no refusal: the browser goes, and comes back (or not).
-        const first = await fetch(flow.url, { redirect: 'manual' });
-        const location = first.headers.get('location');
-        if (location) await fetch(location).catch(() => undefined);
+        await browse(flow.url);
         const done = await engine.waitForAuthorization(flow.id);
         return { findings: done.findings };
       }

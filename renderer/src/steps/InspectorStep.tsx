@@ -113,13 +113,13 @@ const HAR_KIND: Record<NonNullable<InspectReport['endpoint']>, string> = {
   discovery: 'discovery',
 };
 
-/** " (token request, failed)": what an entry is, and whether it is a refusal. */
+/** "token request, failed: ": what an entry is, and whether it is a refusal. */
 const harNote = (e: NonNullable<InspectReport['harEntries']>[number]) => {
   const parts = [
     ...(e.kind !== 'other' ? [HAR_KIND[e.kind]] : []),
     ...(e.failed ? ['failed'] : []),
   ];
-  return parts.length ? ` (${parts.join(', ')})` : '';
+  return parts.length ? `${parts.join(', ')}: ` : '';
 };
 
 /** Where the refused answer came from, in words. */
@@ -453,7 +453,8 @@ export function InspectorStep() {
                 onChange={(v) => void inspect({ ...lastInput, harEntry: Number(v) })}
                 options={report.harEntries.map((e) => ({
                   value: String(e.index),
-                  label: `#${e.index} ${e.method} ${e.url} → ${e.status}${harNote(e)}`,
+                  // What it is first: a long URL is cut off at the end of the picker.
+                  label: `#${e.index} ${harNote(e)}${e.status} ${e.method} ${e.url}`,
                 }))}
               />
             )}
