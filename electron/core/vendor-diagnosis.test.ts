@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CauseCode, Finding } from '../../shared/diagnosis/codes.js';
+import type { Basis, CauseCode, Finding } from '../../shared/diagnosis/codes.js';
 import type { ProfileInput } from '../../shared/types.js';
 import {
   completeDevLogin,
@@ -92,13 +92,15 @@ async function token(
 }
 
 /** Records the outcome and asserts top-1 (unless the scenario is a known miss). */
-function check(name: string, expected: CauseCode, findings: Finding[]) {
+function check(name: string, expected: CauseCode, basis: Basis, findings: Finding[]) {
   const got = findings[0]?.code;
   results.push({ name, expected, got });
   if (KNOWN_MISSES.includes(name)) return;
   expect(got, `${name}: ${findings.map((f) => `${f.code} (${f.evidence})`).join(' | ')}`).toBe(
     expected,
   );
+  // What the first finding rests on: the server's words, a check here, the run, a vendor fact.
+  expect(findings[0]?.basis, `${name}: ${findings[0]?.evidence}`).toBe(basis);
 }
 
 // --- OpenEMR ----------------------------------------------------------------------------------------
@@ -118,12 +120,12 @@ describe('OpenEMR: top-1 cause', () => {
 
   it('O1 registered client not enabled by an admin → CLIENT_DISABLED', async () => {
     const { findings } = await token((await oe({ clientId: 'oe-off' })).id);
-    check('OpenEMR O1 client disabled', 'CLIENT_DISABLED', findings);
+    check('OpenEMR O1 client disabled', 'CLIENT_DISABLED', 'vendor', findings);
   });
 
   it('O1 RS256 → ASSERTION_ALG_NOT_ACCEPTED', async () => {
     const { findings } = await token((await oe({ auth: pk(rs256Key.id, 'RS256') })).id);
-    check('OpenEMR O1 RS256', 'ASSERTION_ALG_NOT_ACCEPTED', findings);
+    check('OpenEMR O1 RS256', 'ASSERTION_ALG_NOT_ACCEPTED', 'check', findings);
   });
 
   it('O1/O8 Site Address differs from the URL called → ASSERTION_AUD_MISMATCH', async () => {
@@ -131,7 +133,7 @@ describe('OpenEMR: top-1 cause', () => {
     try {
       const p = await oe({ tokenEndpoint: sim.urls.tokenEndpoint });
       const { findings } = await token(p.id);
-      check('OpenEMR O8 Site Address aud', 'ASSERTION_AUD_MISMATCH', findings);
+      check('OpenEMR O8 Site Address aud', 'ASSERTION_AUD_MISMATCH', 'vendor', findings);
     } finally {
       sim.switches.siteAddress = sim.urls.siteAddress;
     }
@@ -141,14 +143,14 @@ describe('OpenEMR: top-1 cause', () => {
     const { findings } = await token((await oe()).id, {
       overrides: { claims: { iss: 'someone-else' } },
     });
-    check('OpenEMR O1 iss', 'ASSERTION_ISS_SUB_MISMATCH', findings);
+    check('OpenEMR O1 iss', 'ASSERTION_ISS_SUB_MISMATCH', 'check', findings);
   });
 
   it('O1 exp past beyond the leeway → ASSERTION_EXPIRED', async () => {
     const { findings } = await token((await oe()).id, {
       overrides: { claims: { exp: now() - 120 } },
     });
-    check('OpenEMR O1 exp past', 'ASSERTION_EXPIRED', findings);
+    check('OpenEMR O1 exp past', 'ASSERTION_EXPIRED', 'check', findings);
   });
 
   it('O1 jti reused → ASSERTION_JTI_REUSED', async () => {
@@ -156,32 +158,32 @@ describe('OpenEMR: top-1 cause', () => {
     const jti = `oe-top1-${Date.now()}`;
     expect((await token(p.id, { overrides: { claims: { jti } } })).ok).toBe(true);
     const { findings } = await token(p.id, { overrides: { claims: { jti } } });
-    check('OpenEMR O1 jti reused', 'ASSERTION_JTI_REUSED', findings);
+    check('OpenEMR O1 jti reused', 'ASSERTION_JTI_REUSED', 'history', findings);
   });
 
   it('O1 kid not in the registered JWKS → ASSERTION_KID_NOT_FOUND', async () => {
     const p = await oe({ clientId: 'oe-hosted', jwksUri: sim.clientJwksUrl('oe-hosted') });
     const { findings } = await token(p.id, { overrides: { header: { kid: 'not-registered' } } });
-    check('OpenEMR O1 kid', 'ASSERTION_KID_NOT_FOUND', findings);
+    check('OpenEMR O1 kid', 'ASSERTION_KID_NOT_FOUND', 'check', findings);
   });
 
   it('O1 registered JWKS URL unreachable → JWKS_UNREACHABLE', async () => {
     const p = await oe({ clientId: 'oe-broken', jwksUri: sim.clientJwksUrl('oe-broken') });
     const { findings } = await token(p.id);
-    check('OpenEMR O1 JWKS unreachable', 'JWKS_UNREACHABLE', findings);
+    check('OpenEMR O1 JWKS unreachable', 'JWKS_UNREACHABLE', 'check', findings);
   });
 
   it('O2 client secret sent to client_credentials → AUTH_METHOD_MISMATCH', async () => {
     const p = await oe({ auth: { method: 'client_secret_post', clientSecret: 'a-secret-1234' } });
     const { findings } = await token(p.id);
-    check('OpenEMR O2 secret', 'AUTH_METHOD_MISMATCH', findings);
+    check('OpenEMR O2 secret', 'AUTH_METHOD_MISMATCH', 'server', findings);
   });
 
   it('O3 system scopes switched off → SCOPE_NOT_ALLOWED', async () => {
     sim.switches.systemScopesEnabled = false;
     try {
       const { findings } = await token((await oe()).id);
-      check('OpenEMR O3 system scopes off', 'SCOPE_NOT_ALLOWED', findings);
+      check('OpenEMR O3 system scopes off', 'SCOPE_NOT_ALLOWED', 'server', findings);
     } finally {
       sim.switches.systemScopesEnabled = true;
     }
@@ -193,7 +195,7 @@ describe('OpenEMR: top-1 cause', () => {
     const url = sim.urls.fhirBase.replace(/\/fhir$/, '/api/patient');
     const res = must(await engine.callResource({ profileId: p.id, path: url }));
     expect(res.status).toBe(401);
-    check('OpenEMR O9 standard API', 'RESOURCE_FORBIDDEN', res.findings);
+    check('OpenEMR O9 standard API', 'RESOURCE_FORBIDDEN', 'vendor', res.findings);
     expect(res.findings[0]!.evidence).toMatch(/#8556/);
     // The same token works on the FHIR API, which is the fix the finding names.
     const fhir = must(await engine.callResource({ profileId: p.id, path: 'Patient' }));
@@ -204,7 +206,7 @@ describe('OpenEMR: top-1 cause', () => {
     sim.switches.phpNotice = true;
     try {
       const { findings } = await token((await oe()).id);
-      check('OpenEMR O4 PHP notice', 'NON_JSON_RESPONSE', findings);
+      check('OpenEMR O4 PHP notice', 'NON_JSON_RESPONSE', 'server', findings);
     } finally {
       sim.switches.phpNotice = false;
     }
@@ -215,7 +217,7 @@ describe('OpenEMR: top-1 cause', () => {
     sim.switches.apiEnabled = false;
     try {
       const { findings } = await token(p.id);
-      check('OpenEMR O5 API disabled', 'ENDPOINT_NOT_FOUND', findings);
+      check('OpenEMR O5 API disabled', 'ENDPOINT_NOT_FOUND', 'server', findings);
     } finally {
       sim.switches.apiEnabled = true;
     }
@@ -230,7 +232,7 @@ describe('OpenEMR: top-1 cause', () => {
       auth: { method: 'client_secret_post', clientSecret: 'a-secret-1234' },
     });
     const { findings } = await token(p.id, { grant: 'password' });
-    check('OpenEMR O12 password grant off', 'GRANT_NOT_ALLOWED', findings);
+    check('OpenEMR O12 password grant off', 'GRANT_NOT_ALLOWED', 'server', findings);
   });
 });
 
@@ -257,35 +259,35 @@ describe('Oracle Health: top-1 cause', () => {
         d.headers.push(['authorization', 'Bearer {{client_assertion}}']);
       },
     });
-    check('Oracle Health C1 JWT in Authorization', 'ASSERTION_IN_AUTH_HEADER', findings);
+    check('Oracle Health C1 JWT in Authorization', 'ASSERTION_IN_AUTH_HEADER', 'server', findings);
   });
 
   it('C2 wrong system-account secret → CLIENT_SECRET_INVALID', async () => {
     const { findings } = await token((await secret('cer-secret', 'rotated-away')).id);
-    check('Oracle Health C2 wrong secret', 'CLIENT_SECRET_INVALID', findings);
+    check('Oracle Health C2 wrong secret', 'CLIENT_SECRET_INVALID', 'server', findings);
   });
 
   it('C2 secret in the body instead of Basic → AUTH_METHOD_MISMATCH', async () => {
     const p = await secret('cer-secret', 'system-account-secret', 'client_secret_post');
     const { findings } = await token(p.id);
-    check('Oracle Health C2 secret in body', 'AUTH_METHOD_MISMATCH', findings);
+    check('Oracle Health C2 secret in body', 'AUTH_METHOD_MISMATCH', 'server', findings);
   });
 
   it('C2 unknown client id → CLIENT_UNKNOWN', async () => {
     const { findings } = await token((await secret('nobody', 'whatever-secret')).id);
-    check('Oracle Health C2 unknown client', 'CLIENT_UNKNOWN', findings);
+    check('Oracle Health C2 unknown client', 'CLIENT_UNKNOWN', 'server', findings);
   });
 
   it('C3 assertion signed by an unregistered key → ASSERTION_SIGNATURE_INVALID', async () => {
     const { findings } = await token((await cer({ auth: pk(otherKey.id) })).id);
-    check('Oracle Health C3 unregistered key', 'ASSERTION_SIGNATURE_INVALID', findings);
+    check('Oracle Health C3 unregistered key', 'ASSERTION_SIGNATURE_INVALID', 'server', findings);
   });
 
   it('C3 kid not in the registered JWKS → ASSERTION_KID_NOT_FOUND', async () => {
     const { findings } = await token((await cer()).id, {
       overrides: { header: { kid: 'nope' } },
     });
-    check('Oracle Health C3 kid', 'ASSERTION_KID_NOT_FOUND', findings);
+    check('Oracle Health C3 kid', 'ASSERTION_KID_NOT_FOUND', 'check', findings);
   });
 
   it('C6 token of tenant A at tenant B → TOKEN_AUDIENCE_MISMATCH', async () => {
@@ -297,7 +299,7 @@ describe('Oracle Health: top-1 cause', () => {
     });
     const res = must(await engine.callResource({ profileId: other.id, path: 'Patient' }));
     expect(res.status).toBe(401);
-    check('Oracle Health C6 tenant mismatch', 'TOKEN_AUDIENCE_MISMATCH', res.findings);
+    check('Oracle Health C6 tenant mismatch', 'TOKEN_AUDIENCE_MISMATCH', 'server', res.findings);
   });
 
   it('C7 bulk $export not authorized → RESOURCE_FORBIDDEN', async () => {
@@ -307,7 +309,7 @@ describe('Oracle Health: top-1 cause', () => {
     try {
       const res = must(await engine.callResource({ profileId: p.id, path: 'Group/g1/$export' }));
       expect(res.status).toBe(403);
-      check('Oracle Health C7 bulk 403', 'RESOURCE_FORBIDDEN', res.findings);
+      check('Oracle Health C7 bulk 403', 'RESOURCE_FORBIDDEN', 'server', res.findings);
     } finally {
       sim.switches.bulkAuthorized = true;
     }
@@ -330,14 +332,14 @@ describe('Epic: top-1 cause', () => {
     // The app's JKU is set up; only the client id is the other environment's.
     const p = await ep({ clientId: 'epic-prod', jwksUri: sim.clientJwksUrl('epic-np') });
     const { findings } = await token(p.id);
-    check('Epic E1 production client id', 'CLIENT_UNKNOWN', findings);
+    check('Epic E1 production client id', 'CLIENT_UNKNOWN', 'vendor', findings);
   });
 
   it('E1 exp more than 5 minutes ahead → ASSERTION_EXP_TOO_FAR', async () => {
     const { findings } = await token((await ep()).id, {
       overrides: { claims: { exp: now() + 900 } },
     });
-    check('Epic E1 exp too far', 'ASSERTION_EXP_TOO_FAR', findings);
+    check('Epic E1 exp too far', 'ASSERTION_EXP_TOO_FAR', 'check', findings);
   });
 
   it("E1 aud is another environment's token URL → ASSERTION_AUD_MISMATCH", async () => {
@@ -346,7 +348,7 @@ describe('Epic: top-1 cause', () => {
         claims: { aud: 'https://fhir.epic.com/interconnect-fhir-oauth/oauth2/token' },
       },
     });
-    check('Epic E1 aud of another environment', 'ASSERTION_AUD_MISMATCH', findings);
+    check('Epic E1 aud of another environment', 'ASSERTION_AUD_MISMATCH', 'check', findings);
   });
 
   it('E1 jku differs from the registered JKU → ASSERTION_JKU_MISMATCH', async () => {
@@ -354,7 +356,7 @@ describe('Epic: top-1 cause', () => {
     const { findings } = await token(p.id, {
       overrides: { header: { jku: 'https://attacker.example/jwks' } },
     });
-    check('Epic E1 jku', 'ASSERTION_JKU_MISMATCH', findings);
+    check('Epic E1 jku', 'ASSERTION_JKU_MISMATCH', 'check', findings);
   });
 
   it('E1 jti reused → ASSERTION_JTI_REUSED', async () => {
@@ -362,7 +364,7 @@ describe('Epic: top-1 cause', () => {
     const jti = `epic-top1-${Date.now()}`;
     expect((await token(p.id, { overrides: { claims: { jti } } })).ok).toBe(true);
     const { findings } = await token(p.id, { overrides: { claims: { jti } } });
-    check('Epic E1 jti reused', 'ASSERTION_JTI_REUSED', findings);
+    check('Epic E1 jti reused', 'ASSERTION_JTI_REUSED', 'history', findings);
   });
 
   it('E1 registration not yet synced → CLIENT_DISABLED', async () => {
@@ -371,7 +373,7 @@ describe('Epic: top-1 cause', () => {
     sim.apps[0]!.synced = false;
     try {
       const { findings } = await token(p.id);
-      check('Epic E1 not synced', 'CLIENT_DISABLED', findings);
+      check('Epic E1 not synced', 'CLIENT_DISABLED', 'vendor', findings);
     } finally {
       sim.apps[0]!.synced = true;
     }
@@ -379,7 +381,7 @@ describe('Epic: top-1 cause', () => {
 
   it('E3 static key upload, no JKU → ASSERTION_KID_NOT_FOUND', async () => {
     const { findings } = await token((await ep({ clientId: 'epic-static-np' })).id);
-    check('Epic E3 static key', 'ASSERTION_KID_NOT_FOUND', findings);
+    check('Epic E3 static key', 'ASSERTION_KID_NOT_FOUND', 'vendor', findings);
   });
 
   it('E5 Basic id/secret URL-encoded → CLIENT_SECRET_INVALID', async () => {
@@ -388,7 +390,7 @@ describe('Epic: top-1 cause', () => {
       auth: { method: 'client_secret_basic', clientSecret: 'a+b/c=d' },
     });
     const { findings } = await token(p.id);
-    check('Epic E5 Basic encoded', 'CLIENT_SECRET_INVALID', findings);
+    check('Epic E5 Basic encoded', 'CLIENT_SECRET_INVALID', 'server', findings);
   });
 
   it('E6 FHIR OperationOutcome 4118 → RESOURCE_FORBIDDEN', async () => {
@@ -398,7 +400,7 @@ describe('Epic: top-1 cause', () => {
     try {
       const res = must(await engine.callResource({ profileId: p.id, path: 'Patient' }));
       expect(res.status).toBe(403);
-      check('Epic E6 4118', 'RESOURCE_FORBIDDEN', res.findings);
+      check('Epic E6 4118', 'RESOURCE_FORBIDDEN', 'server', res.findings);
     } finally {
       sim.switches.userAuthorized = true;
     }
@@ -427,7 +429,7 @@ describe('Aidbox: top-1 cause', () => {
     expect((await token(p.id)).ok).toBe(true);
     const res = must(await engine.callResource({ profileId: p.id, path: 'Patient' }));
     expect(res.status).toBe(403);
-    check('Aidbox AB1 no AccessPolicy', 'RESOURCE_FORBIDDEN', res.findings);
+    check('Aidbox AB1 no AccessPolicy', 'RESOURCE_FORBIDDEN', 'server', res.findings);
   });
 
   it('AB2 Client lacks client_credentials → GRANT_NOT_ALLOWED', async () => {
@@ -435,12 +437,17 @@ describe('Aidbox: top-1 cause', () => {
       clientId: 'ab-code',
       auth: { method: 'client_secret_basic', clientSecret: 'ab-secret-2' },
     });
-    check('Aidbox AB2 grant_types', 'GRANT_NOT_ALLOWED', (await token(p.id)).findings);
+    check('Aidbox AB2 grant_types', 'GRANT_NOT_ALLOWED', 'server', (await token(p.id)).findings);
   });
 
   it('AB2 wrong secret → CLIENT_SECRET_INVALID', async () => {
     const p = await ab({ auth: { method: 'client_secret_basic', clientSecret: 'nope-nope' } });
-    check('Aidbox AB2 wrong secret', 'CLIENT_SECRET_INVALID', (await token(p.id)).findings);
+    check(
+      'Aidbox AB2 wrong secret',
+      'CLIENT_SECRET_INVALID',
+      'vendor',
+      (await token(p.id)).findings,
+    );
   });
 
   it('AB2 patient/ scope for a smart-app → SCOPE_INVALID_FOR_GRANT', async () => {
@@ -449,7 +456,12 @@ describe('Aidbox: top-1 cause', () => {
       scope: 'patient/Patient.read',
       auth: { method: 'client_secret_basic', clientSecret: 'ab-secret-3' },
     });
-    check('Aidbox AB2 patient scope', 'SCOPE_INVALID_FOR_GRANT', (await token(p.id)).findings);
+    check(
+      'Aidbox AB2 patient scope',
+      'SCOPE_INVALID_FOR_GRANT',
+      'server',
+      (await token(p.id)).findings,
+    );
   });
 
   it('AB3 client_assertion_types not configured → AUTH_METHOD_MISMATCH', async () => {
@@ -458,7 +470,12 @@ describe('Aidbox: top-1 cause', () => {
       auth: pk(rsKey.id),
       jwksUri: sim.clientJwksUrl('ab-noassert'),
     });
-    check('Aidbox AB3 no assertion types', 'AUTH_METHOD_MISMATCH', (await token(p.id)).findings);
+    check(
+      'Aidbox AB3 no assertion types',
+      'AUTH_METHOD_MISMATCH',
+      'vendor',
+      (await token(p.id)).findings,
+    );
   });
 });
 
@@ -481,6 +498,7 @@ describe('Keycloak: top-1 cause', () => {
       check(
         'Keycloak K1 service accounts off',
         'GRANT_NOT_ALLOWED',
+        'server',
         (await token((await kc()).id)).findings,
       );
     } finally {
@@ -490,17 +508,27 @@ describe('Keycloak: top-1 cause', () => {
 
   it('K2 public client → AUTH_METHOD_MISMATCH', async () => {
     const p = await kc({ clientId: 'kc-public', auth: { method: 'none' } });
-    check('Keycloak K2 public client', 'AUTH_METHOD_MISMATCH', (await token(p.id)).findings);
+    check(
+      'Keycloak K2 public client',
+      'AUTH_METHOD_MISMATCH',
+      'server',
+      (await token(p.id)).findings,
+    );
   });
 
   it('K3 wrong secret → CLIENT_SECRET_INVALID', async () => {
     const p = await kc({ auth: { method: 'client_secret_basic', clientSecret: 'wrong' } });
-    check('Keycloak K3 wrong secret', 'CLIENT_SECRET_INVALID', (await token(p.id)).findings);
+    check(
+      'Keycloak K3 wrong secret',
+      'CLIENT_SECRET_INVALID',
+      'server',
+      (await token(p.id)).findings,
+    );
   });
 
   it('K3 unknown client → CLIENT_UNKNOWN', async () => {
     const p = await kc({ clientId: 'kc-nobody' });
-    check('Keycloak K3 unknown client', 'CLIENT_UNKNOWN', (await token(p.id)).findings);
+    check('Keycloak K3 unknown client', 'CLIENT_UNKNOWN', 'server', (await token(p.id)).findings);
   });
 
   it('K4 Signed JWT authenticator, secret sent → AUTH_METHOD_MISMATCH', async () => {
@@ -511,6 +539,7 @@ describe('Keycloak: top-1 cause', () => {
     check(
       'Keycloak K4 secret for Signed JWT',
       'AUTH_METHOD_MISMATCH',
+      'server',
       (await token(p.id)).findings,
     );
   });
@@ -519,7 +548,7 @@ describe('Keycloak: top-1 cause', () => {
     const { findings } = await token((await kcJwt()).id, {
       overrides: { claims: { aud: 'http://kc.example/realms/other' } },
     });
-    check('Keycloak K5 aud', 'ASSERTION_AUD_MISMATCH', findings);
+    check('Keycloak K5 aud', 'ASSERTION_AUD_MISMATCH', 'server', findings);
   });
 
   it('K6 jti reused → ASSERTION_JTI_REUSED', async () => {
@@ -527,12 +556,12 @@ describe('Keycloak: top-1 cause', () => {
     const jti = `kc-top1-${Date.now()}`;
     expect((await token(p.id, { overrides: { claims: { jti } } })).ok).toBe(true);
     const { findings } = await token(p.id, { overrides: { claims: { jti } } });
-    check('Keycloak K6 jti reused', 'ASSERTION_JTI_REUSED', findings);
+    check('Keycloak K6 jti reused', 'ASSERTION_JTI_REUSED', 'server', findings);
   });
 
   it("K7 alg differs from the client's configured alg → ASSERTION_ALG_NOT_ACCEPTED", async () => {
     const p = await kcJwt({ auth: pk(rs256Key.id, 'RS256') });
-    check('Keycloak K7 alg', 'ASSERTION_ALG_NOT_ACCEPTED', (await token(p.id)).findings);
+    check('Keycloak K7 alg', 'ASSERTION_ALG_NOT_ACCEPTED', 'server', (await token(p.id)).findings);
   });
 
   it('K8 JWKS URL unreachable → JWKS_UNREACHABLE', async () => {
@@ -541,26 +570,36 @@ describe('Keycloak: top-1 cause', () => {
       auth: pk(rsKey.id),
       jwksUri: sim.clientJwksUrl('kc-broken'),
     });
-    check('Keycloak K8 JWKS unreachable', 'JWKS_UNREACHABLE', (await token(p.id)).findings);
+    check(
+      'Keycloak K8 JWKS unreachable',
+      'JWKS_UNREACHABLE',
+      'server',
+      (await token(p.id)).findings,
+    );
   });
 
   it('K9 iat in the future → CLOCK_SKEW', async () => {
     const { findings } = await token((await kcJwt()).id, {
       overrides: { claims: { iat: now() + 120 } },
     });
-    check('Keycloak K9 iat in the future', 'CLOCK_SKEW', findings);
+    check('Keycloak K9 iat in the future', 'CLOCK_SKEW', 'server', findings);
   });
 
   it('G11 client_id parameter differs from sub → ASSERTION_ISS_SUB_MISMATCH', async () => {
     const { findings } = await token((await kcJwt()).id, {
       edit: (d) => d.params.push(['client_id', 'kc-broken']),
     });
-    check('Keycloak G11 client_id ≠ sub', 'ASSERTION_ISS_SUB_MISMATCH', findings);
+    check('Keycloak G11 client_id ≠ sub', 'ASSERTION_ISS_SUB_MISMATCH', 'server', findings);
   });
 
   it('K10 /auth prefix on Keycloak ≥ 17 → ENDPOINT_NOT_FOUND', async () => {
     const p = await kc({ tokenEndpoint: sim.urls.otherFormTokenEndpoint });
-    check('Keycloak K10 /auth prefix', 'ENDPOINT_NOT_FOUND', (await token(p.id)).findings);
+    check(
+      'Keycloak K10 /auth prefix',
+      'ENDPOINT_NOT_FOUND',
+      'server',
+      (await token(p.id)).findings,
+    );
   });
 });
 
@@ -598,13 +637,13 @@ describe('Generic SMART v2: top-1 cause', () => {
       overrides: { claims: { aud: `${server.tokenEndpoint}/` } },
     });
     expect(ok).toBe(false);
-    check('SMART G1 aud trailing slash', 'ASSERTION_AUD_MISMATCH', findings);
+    check('SMART G1 aud trailing slash', 'ASSERTION_AUD_MISMATCH', 'check', findings);
   });
 
   it('G1 signed by a key the server does not hold → ASSERTION_SIGNATURE_INVALID', async () => {
     const { ok, findings } = await token((await g({ auth: pk(otherKey.id) })).id);
     expect(ok).toBe(false);
-    check('SMART G1 unregistered key', 'ASSERTION_SIGNATURE_INVALID', findings);
+    check('SMART G1 unregistered key', 'ASSERTION_SIGNATURE_INVALID', 'inference', findings);
   });
 
   it('G2 jwt-bearer grant URN instead of client_credentials → GRANT_TYPE_INVALID', async () => {
@@ -616,7 +655,7 @@ describe('Generic SMART v2: top-1 cause', () => {
       },
     });
     expect(ok).toBe(false);
-    check('SMART G2 jwt-bearer grant', 'GRANT_TYPE_INVALID', findings);
+    check('SMART G2 jwt-bearer grant', 'GRANT_TYPE_INVALID', 'check', findings);
   });
 
   it('G3 client_assertion_type misspelled → ASSERTION_TYPE_INVALID', async () => {
@@ -630,13 +669,13 @@ describe('Generic SMART v2: top-1 cause', () => {
       },
     });
     expect(ok).toBe(false);
-    check('SMART G3 client_assertion_type', 'ASSERTION_TYPE_INVALID', findings);
+    check('SMART G3 client_assertion_type', 'ASSERTION_TYPE_INVALID', 'server', findings);
   });
 
   it('G4 patient/ scope in client_credentials → SCOPE_INVALID_FOR_GRANT', async () => {
     const { ok, findings } = await token((await g({ scope: 'patient/Patient.rs' })).id);
     expect(ok).toBe(false);
-    check('SMART G4 patient scope', 'SCOPE_INVALID_FOR_GRANT', findings);
+    check('SMART G4 patient scope', 'SCOPE_INVALID_FOR_GRANT', 'check', findings);
   });
 
   it('G5 token works, FHIR 403 for a type outside the granted scope → RESOURCE_FORBIDDEN', async () => {
@@ -644,7 +683,7 @@ describe('Generic SMART v2: top-1 cause', () => {
     expect((await token(p.id)).ok).toBe(true);
     const res = must(await engine.callResource({ profileId: p.id, path: 'Observation' }));
     expect(res.status).toBe(403);
-    check('SMART G5 scope does not cover the type', 'RESOURCE_FORBIDDEN', res.findings);
+    check('SMART G5 scope does not cover the type', 'RESOURCE_FORBIDDEN', 'check', res.findings);
     expect(res.findings[0]?.evidence).toContain('Observation');
   });
 
@@ -654,7 +693,7 @@ describe('Generic SMART v2: top-1 cause', () => {
     expect((await token(p.id, { overrides: { claims: { jti } } })).ok).toBe(true);
     const { ok, findings } = await token(p.id, { overrides: { claims: { jti } } });
     expect(ok).toBe(false);
-    check('SMART G6 jti reused', 'ASSERTION_JTI_REUSED', findings);
+    check('SMART G6 jti reused', 'ASSERTION_JTI_REUSED', 'history', findings);
   });
 
   it('G7 rotated to a new key not yet published → ASSERTION_KID_NOT_FOUND', async () => {
@@ -665,7 +704,7 @@ describe('Generic SMART v2: top-1 cause', () => {
     });
     const { ok, findings } = await token(p.id);
     expect(ok).toBe(false);
-    check('SMART G7 new kid not published', 'ASSERTION_KID_NOT_FOUND', findings);
+    check('SMART G7 new kid not published', 'ASSERTION_KID_NOT_FOUND', 'check', findings);
   });
 
   it('G12 expires_in > 300 for a backend service → TOKEN_RESPONSE_INVALID (info, success)', async () => {
@@ -745,7 +784,7 @@ describe('Authorization code (smart-v2): top-1 cause', () => {
       edit: setParam('redirect_uri', 'http://127.0.0.1:1/elsewhere'),
     });
     expect(ok).toBe(false);
-    check('SMART A1 redirect_uri differs', 'REDIRECT_URI_MISMATCH', findings);
+    check('SMART A1 redirect_uri differs', 'REDIRECT_URI_MISMATCH', 'check', findings);
   });
 
   it('A1 code_verifier does not match the challenge → PKCE_MISMATCH', async () => {
@@ -755,7 +794,7 @@ describe('Authorization code (smart-v2): top-1 cause', () => {
       edit: setParam('code_verifier', 'x'.repeat(43)),
     });
     expect(ok).toBe(false);
-    check('SMART A1 code_verifier', 'PKCE_MISMATCH', findings);
+    check('SMART A1 code_verifier', 'PKCE_MISMATCH', 'check', findings);
   });
 
   it('A1 code redeemed twice → CODE_INVALID', async () => {
@@ -764,21 +803,21 @@ describe('Authorization code (smart-v2): top-1 cause', () => {
     expect((await token(p.id)).ok).toBe(true);
     const { ok, findings } = await token(p.id);
     expect(ok).toBe(false);
-    check('SMART A1 code reused', 'CODE_INVALID', findings);
+    check('SMART A1 code reused', 'CODE_INVALID', 'history', findings);
   });
 
   it('A2 no code_challenge to a server that requires PKCE → PKCE_REQUIRED', async () => {
     const p = await ac({ pkce: 'off' });
     const done = await authorize(p.id);
     expect(done.status).toBe('failed');
-    check('SMART A2 PKCE required', 'PKCE_REQUIRED', done.findings);
+    check('SMART A2 PKCE required', 'PKCE_REQUIRED', 'server', done.findings);
   });
 
   it('A3 PKCE plain to a server that allows only S256 → PKCE_MISMATCH', async () => {
     const p = await ac({ pkce: 'plain' });
     const done = await authorize(p.id);
     expect(done.status).toBe('failed');
-    check('SMART A3 PKCE plain', 'PKCE_MISMATCH', done.findings);
+    check('SMART A3 PKCE plain', 'PKCE_MISMATCH', 'server', done.findings);
   });
 
   it('A4 unregistered redirect_uri: error page, no redirect → REDIRECT_URI_MISMATCH (read from the page by the probe)', async () => {
@@ -793,7 +832,7 @@ describe('Authorization code (smart-v2): top-1 cause', () => {
     expect(page.headers.get('location')).toBeNull();
     expect(flow.status).toBe('failed');
     expect(flow.checks[0]).toMatchObject({ name: 'probe', ok: false });
-    check('SMART A4 error page', 'REDIRECT_URI_MISMATCH', flow.findings);
+    check('SMART A4 error page', 'REDIRECT_URI_MISMATCH', 'server', flow.findings);
     expect(flow.findings[0]?.basis).toBe('server');
     expect(flow.findings[0]?.evidence).toMatch(/redirect_uri did not match/);
   });
@@ -802,7 +841,7 @@ describe('Authorization code (smart-v2): top-1 cause', () => {
     const p = await ac();
     const done = await authorize(p.id, { change: (u) => u.searchParams.set('state', 'other') });
     expect(done.status).toBe('failed');
-    check('SMART A6 state', 'STATE_MISMATCH', done.findings);
+    check('SMART A6 state', 'STATE_MISMATCH', 'check', done.findings);
   });
 
   it('A7 two client authentication methods at once → AUTH_METHOD_MISMATCH', async () => {
@@ -815,7 +854,7 @@ describe('Authorization code (smart-v2): top-1 cause', () => {
       edit: (d) => d.params.push(['client_secret', 'a-basic-secret-0123456789']),
     });
     expect(ok).toBe(false);
-    check('SMART A7 two auth methods', 'AUTH_METHOD_MISMATCH', findings);
+    check('SMART A7 two auth methods', 'AUTH_METHOD_MISMATCH', 'server', findings);
   });
 
   it('A8 offline_access requested, no refresh token issued → REFRESH_NOT_ISSUED', async () => {
@@ -826,7 +865,7 @@ describe('Authorization code (smart-v2): top-1 cause', () => {
     expect(first.findings.map((f) => f.code)).toContain('REFRESH_NOT_ISSUED');
     const r = must(await engine.refreshTokens({ profileId: p.id }));
     expect(r.ok).toBe(false);
-    check('SMART A8 no refresh token', 'REFRESH_NOT_ISSUED', r.findings);
+    check('SMART A8 no refresh token', 'REFRESH_NOT_ISSUED', 'check', r.findings);
   });
 });
 
@@ -880,13 +919,13 @@ describe('Vendor simulators: more rows', () => {
       overrides: { header: { jku: 'https://keys.example.org/jwks.json' } },
     });
     expect(ok).toBe(false);
-    check('Oracle Health G8 jku', 'ASSERTION_JKU_MISMATCH', findings);
+    check('Oracle Health G8 jku', 'ASSERTION_JKU_MISMATCH', 'check', findings);
   });
 
   it('G9 ES384 to a server that verifies RS384 only (OpenEMR) → ASSERTION_ALG_NOT_ACCEPTED', async () => {
     const { ok, findings } = await token((await oeProfile({ auth: pk(esKey.id, 'ES384') })).id);
     expect(ok).toBe(false);
-    check('OpenEMR G9 ES384', 'ASSERTION_ALG_NOT_ACCEPTED', findings);
+    check('OpenEMR G9 ES384', 'ASSERTION_ALG_NOT_ACCEPTED', 'check', findings);
     // The same client with RS384 works.
     expect((await token((await oeProfile()).id)).ok).toBe(true);
   });
@@ -895,7 +934,7 @@ describe('Vendor simulators: more rows', () => {
     const p = await oeProfile({ clientId: 'oe-dup', jwksUri: oe.clientJwksUrl('oe-dup') });
     const { ok, findings } = await token(p.id);
     expect(ok).toBe(false);
-    check('OpenEMR G10 duplicate kid', 'ASSERTION_KID_NOT_FOUND', findings);
+    check('OpenEMR G10 duplicate kid', 'ASSERTION_KID_NOT_FOUND', 'check', findings);
     expect(findings[0]?.title).toMatch(/share this kid/);
   });
 
@@ -969,7 +1008,7 @@ describe('Oracle Health authorization code: top-1 cause', () => {
     expect((await token(p.id)).ok).toBe(true);
     const { ok, findings } = await token(p.id);
     expect(ok).toBe(false);
-    check('Oracle Health C4 code reused', 'CODE_INVALID', findings);
+    check('Oracle Health C4 code reused', 'CODE_INVALID', 'server', findings);
   });
 
   // Oracle Health's authorization specification defines grant:denied-by-server as "The server
@@ -985,7 +1024,7 @@ describe('Oracle Health authorization code: top-1 cause', () => {
       expect(done.callback?.params.find(([n]) => n === 'error_uri')?.[1]).toContain(
         'denied-by-server',
       );
-      check('Oracle Health C5 denied by server', 'SCOPE_NOT_ALLOWED', done.findings);
+      check('Oracle Health C5 denied by server', 'SCOPE_NOT_ALLOWED', 'server', done.findings);
       expect(done.findings[0]?.basis).toBe('server');
       expect(done.findings[0]?.fix).toMatch(/enable the app/);
     } finally {
@@ -1047,7 +1086,7 @@ describe('Registration, environment and discovery rows: top-1 cause', () => {
       const r = await register(p.id);
       expect(r.ok).toBe(false);
       expect(r.status).toBe(500);
-      check('OpenEMR O6 jwks by value', 'CLIENT_METADATA_INVALID', r.findings);
+      check('OpenEMR O6 jwks by value', 'CLIENT_METADATA_INVALID', 'server', r.findings);
       expect(r.findings[0]?.evidence).toContain('#8958');
       expect(r.findings[0]?.fix).toContain('jwks_uri');
     } finally {
@@ -1067,7 +1106,7 @@ describe('Registration, environment and discovery rows: top-1 cause', () => {
       expect(oe.clients.get(clientId)?.grantTypes).toEqual(['authorization_code']);
       const { ok, findings } = await token(p.id);
       expect(ok).toBe(false);
-      check('OpenEMR O7 grant types not saved', 'GRANT_NOT_ALLOWED', findings);
+      check('OpenEMR O7 grant types not saved', 'GRANT_NOT_ALLOWED', 'server', findings);
       expect(findings[0]?.evidence).toContain('#8547');
     } finally {
       oe.switches.grantTypesNotSaved = false;
@@ -1094,7 +1133,7 @@ describe('Registration, environment and discovery rows: top-1 cause', () => {
     });
     const { ok, findings } = await token(prod.id);
     expect(ok).toBe(false);
-    check('Epic E2 sandbox works, customer refuses', 'CLIENT_DISABLED', findings);
+    check('Epic E2 sandbox works, customer refuses', 'CLIENT_DISABLED', 'vendor', findings);
     expect(findings[0]?.evidence).toContain(sandbox.urls.tokenEndpoint);
   });
 
@@ -1104,7 +1143,7 @@ describe('Registration, environment and discovery rows: top-1 cause', () => {
     sandbox.switches.discoveryAuthFields = false;
     try {
       const d = must(await engine.discover({ fhirBaseUrl: sandbox.urls.fhirBase }));
-      check('SMART G13 discovery lacks auth fields', 'DISCOVERY_INCOMPLETE', d.findings);
+      check('SMART G13 discovery lacks auth fields', 'DISCOVERY_INCOMPLETE', 'check', d.findings);
       expect(d.findings[0]?.severity).toBe('warning');
       expect(d.findings[0]?.evidence).toContain('token_endpoint_auth_methods_supported');
     } finally {
@@ -1191,7 +1230,7 @@ describe('Bulk, redirect, per-client discovery, logout and aud rows: top-1 cause
       );
       expect(status.status).toBe(200);
       expect(status.body).toContain('"type":"Patient"');
-      check('OpenEMR O10 _type ignored', 'BULK_TYPE_IGNORED', status.findings);
+      check('OpenEMR O10 _type ignored', 'BULK_TYPE_IGNORED', 'check', status.findings);
       expect(status.findings[0]?.evidence).toContain('#8668');
       expect(status.findings[0]?.evidence).toContain('does not cover Observation');
     } finally {
@@ -1237,7 +1276,7 @@ describe('Bulk, redirect, per-client discovery, logout and aud rows: top-1 cause
       },
     });
     expect(ok).toBe(false);
-    check('OpenEMR O11 redirect not registered', 'REDIRECT_URI_MISMATCH', findings);
+    check('OpenEMR O11 redirect not registered', 'REDIRECT_URI_MISMATCH', 'server', findings);
     expect(findings[0]?.evidence).toContain('#6644');
     expect(findings[0]?.fix).toContain(swagger);
   });
@@ -1254,7 +1293,7 @@ describe('Bulk, redirect, per-client discovery, logout and aud rows: top-1 cause
       auth: pk(rsKey.id),
     });
     const d = must(await engine.discover({ profileId: p.id }));
-    check('Epic E4 per-client endpoints', 'WRONG_TOKEN_ENDPOINT', d.findings);
+    check('Epic E4 per-client endpoints', 'WRONG_TOKEN_ENDPOINT', 'check', d.findings);
     expect(d.findings[0]?.evidence).toContain(epic.urls.tokenEndpoint);
     expect(d.tokenEndpoint).toContain('/override/e4-np/');
     // The per-client endpoint works; the generic one refuses this client.
@@ -1290,7 +1329,7 @@ describe('Bulk, redirect, per-client discovery, logout and aud rows: top-1 cause
       );
       const res = must(await engine.callResource({ profileId: p.id, path: 'Patient' }));
       expect(res.status).toBe(200);
-      check('Aidbox AB5 Session not closed', 'TOKEN_STILL_ACTIVE', res.findings);
+      check('Aidbox AB5 Session not closed', 'TOKEN_STILL_ACTIVE', 'history', res.findings);
       expect(res.findings[0]?.fix).toContain('DELETE /Session');
     } finally {
       ab.switches.gatewayRevocation = false;
@@ -1327,7 +1366,7 @@ describe('Bulk, redirect, per-client discovery, logout and aud rows: top-1 cause
       const done = await authorize((await app()).id);
       expect(done.status).toBe('failed');
       expect(done.params.some(([n]) => n === 'aud')).toBe(false);
-      check('Oracle Health A5 authorize without aud', 'LAUNCH_AUD_MISSING', done.findings);
+      check('Oracle Health A5 authorize without aud', 'LAUNCH_AUD_MISSING', 'check', done.findings);
       // With the FHIR base in the profile the same server lets the authorization through.
       const withAud = await authorize((await app({ fhirBaseUrl: cer.urls.fhirBase })).id);
       expect(withAud.status).toBe('received');
