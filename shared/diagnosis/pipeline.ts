@@ -1180,8 +1180,14 @@ function rank(c: Cand[]): Finding[] {
     if (same >= 0 && x.f.severity !== 'info') {
       const o = out[same]!;
       const more = x.f.evidence.replace(/ The server answered .*$/, '');
-      if (!o.evidence.includes(more))
-        out[same] = { ...o, evidence: `${o.evidence} ${BASIS_LEAD[x.f.basis]}: ${more}` };
+      out[same] = {
+        ...o,
+        ...(o.evidence.includes(more)
+          ? {}
+          : { evidence: `${o.evidence} ${BASIS_LEAD[x.f.basis]}: ${more}` }),
+        // What the second piece shows failed is not a mere "may be".
+        ...(x.f.severity === 'error' ? { severity: 'error' as const } : {}),
+      };
       continue;
     }
     seen.add(key);
