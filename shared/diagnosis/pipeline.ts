@@ -543,7 +543,8 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
             ...(i ? { severity: 'warning' as const } : {}),
             source: r.source,
           }),
-          score: SCORE.check - 1 - i + (i ? WARNING_PENALTY : 0),
+          // Vendor facts: below what was checked here and what the run remembers.
+          score: SCORE.history - 1 - i + (i ? WARNING_PENALTY : 0),
           generated: true,
           candidate: true,
         }),
