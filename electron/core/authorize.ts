@@ -17,7 +17,7 @@ import type {
   PkceMode,
   TokenResult,
 } from '../../shared/types.js';
-import type { PendingCode, StoredProfile } from './engine.js';
+import type { PendingCode, StoredProfile } from './model.js';
 import { startLoopback, type CallbackPage, type LoopbackListener } from './loopback.js';
 import type { Ports } from './ports.js';
 

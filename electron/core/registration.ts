@@ -19,7 +19,7 @@ import {
 } from '../../shared/types.js';
 import { effectiveFlow } from '../../shared/oauth/flow.js';
 import { LOOPBACK_REDIRECT, isLoopbackRedirect } from './authorize.js';
-import type { StoredProfile, profileSecret } from './engine.js';
+import type { StoredProfile, profileSecret } from './model.js';
 import type { HttpRecorder, SendResult } from './http.js';
 import { publicJwks, type EngineKey } from './keys.js';
 import type { Ports } from './ports.js';

@@ -1,0 +1,91 @@
+/**
+ * The engine's parts put together: the ports, the HTTP recorder, the session state and the feature
+ * modules, which reach one another through this object (each is handed it at construction).
+ */
+import type { DebuggerApi } from '../../shared/api.js';
+import { AuthorizationFlows } from './authorize.js';
+import { Assertions } from './features/assertion.js';
+import { DiscoveryFeature } from './features/discovery.js';
+import { Keyring } from './features/keys.js';
+import { Profiles } from './features/profiles.js';
+import { Refresh } from './features/refresh.js';
+import { TokenCalls } from './features/token-calls.js';
+import { TokenRequests } from './features/token-request.js';
+import { TokenSet } from './features/tokens.js';
+import { HttpRecorder } from './http.js';
+import { JwksHost } from './jwks-host.js';
+import type { StoredProfile } from './model.js';
+import type { Ports } from './ports.js';
+import { Registrations } from './registration.js';
+import { Session } from './session.js';
+
+export class Core {
+  readonly s = new Session();
+  readonly http: HttpRecorder;
+  readonly profiles: Profiles;
+  readonly keyring: Keyring;
+  readonly discovery: DiscoveryFeature;
+  readonly assertions: Assertions;
+  readonly tokenRequests: TokenRequests;
+  readonly tokenSet: TokenSet;
+  readonly refresh: Refresh;
+  readonly tokenCalls: TokenCalls;
+  readonly authz: AuthorizationFlows;
+  readonly registrations: Registrations;
+  readonly jwksHost: JwksHost;
+
+  constructor(readonly ports: Ports) {
+    this.http = new HttpRecorder((all) => ports.events.emit('exchanges', all));
+    this.profiles = new Profiles(this);
+    this.keyring = new Keyring(this);
+    this.discovery = new DiscoveryFeature(this);
+    this.assertions = new Assertions(this);
+    this.tokenRequests = new TokenRequests(this);
+    this.tokenSet = new TokenSet(this);
+    this.refresh = new Refresh(this);
+    this.tokenCalls = new TokenCalls(this);
+    const discovery = (p: StoredProfile) => this.discovery.discoveryFor(p);
+    const profile = (id: string) => this.profiles.mustProfile(id);
+    this.authz = new AuthorizationFlows({
+      ports,
+      probe: async (p, url) => {
+        const { exchange, raw } = await this.http.send(
+          { method: 'GET', url, headers: [['accept', 'text/html, application/json']] },
+          { step: 'Authorize (probe)', ...(p.tls ? { tls: p.tls } : {}), ...this.ports.http },
+        );
+        return raw
+          ? { status: raw.status, headers: raw.headers, body: raw.body }
+          : {
+              error: exchange.error ?? { code: 'NETWORK_ERROR', message: 'No answer.' },
+            };
+      },
+      profile,
+      discovery,
+      pendingCodes: this.s.pendingCodes,
+      exchange: async (profileId) => {
+        const req: Parameters<DebuggerApi['prepareTokenRequest']>[0] = {
+          profileId,
+          grant: 'authorization_code',
+        };
+        const draft = await this.tokenRequests.prepareTokenRequest(req);
+        return draft.ok ? this.tokenRequests.sendTokenRequest({ draftId: draft.value.id }) : draft;
+      },
+    });
+    this.registrations = new Registrations({
+      ports,
+      http: this.http,
+      profile,
+      discovery,
+      view: (p) => this.profiles.view(p),
+      update: (id, patch) => this.profiles.updateStoredProfile(id, patch),
+      setSecret: (id, which, value) => this.profiles.setProfileSecret(id, which, value),
+      secret: (id, which) => this.profiles.profileSecretValue(id, which),
+      profileKey: (p) => this.keyring.profileKey(p),
+    });
+    this.jwksHost = new JwksHost({ ports, http: this.http });
+  }
+
+  get nowSec() {
+    return Math.floor(this.ports.clock.now() / 1000);
+  }
+}

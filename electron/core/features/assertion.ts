@@ -1,0 +1,307 @@
+import { createSecretKey, randomBytes, randomUUID } from 'node:crypto';
+import { CompactSign, type JSONWebKeySet } from 'jose';
+import { lintAssertion } from '../../../shared/diagnosis/assertion-lint.js';
+import type { Finding } from '../../../shared/diagnosis/codes.js';
+import { finding, rankFindings } from '../../../shared/diagnosis/index.js';
+import { decodeForDisplay, explainClaims, maskJwtSignature } from '../../../shared/jwt-view.js';
+import { readEvidence } from '../../../shared/evidence.js';
+import { inspectEvidence, unreadableEvidence } from '../../../shared/inspect.js';
+import { AppFailure } from '../../../shared/result.js';
+import type {
+  AssertionOverrides,
+  AssertionView,
+  DiscoveryResult,
+  InspectEvidenceInput,
+  InspectInput,
+  InspectReport,
+  InspectResult,
+  Verification,
+} from '../../../shared/types.js';
+import { type TlsOptions } from '../http.js';
+import { importKey, type EngineKey } from '../keys.js';
+import {
+  StoredProfile,
+  KeyContext,
+  guard,
+  verifyWith,
+  asSigningAlg,
+  applyOverrides,
+} from '../model.js';
+import type { Core } from '../core.js';
+
+/** Client assertions: the signing key, building and signing, and inspecting pasted evidence. */
+export class Assertions {
+  constructor(private readonly c: Core) {}
+
+  async signingKey(p: StoredProfile): Promise<EngineKey> {
+    await this.c.keyring.loaded;
+    if (p.auth.keyId) {
+      const k = this.c.keyring.mustKey(p.auth.keyId);
+      if (!k.privateKey)
+        throw new AppFailure(
+          'SECRET_UNAVAILABLE',
+          `Key ${k.info.kid} has no private part in this session.`,
+          'Re-import the private key (secrets are session-only unless a passphrase or OS keychain is available).',
+        );
+      return k;
+    }
+    if (p.auth.privateKeyPath) {
+      const hit = this.c.s.fileKeys.get(
+        p.auth.privateKeyPath + (p.auth.kid ?? '') + (p.auth.alg ?? ''),
+      );
+      if (hit) return hit;
+      let text: string;
+      try {
+        text = await this.c.ports.files.readText(p.auth.privateKeyPath);
+      } catch (e) {
+        throw new AppFailure(
+          'FILE_ERROR',
+          `Cannot read private key file ${p.auth.privateKeyPath}: ${(e as Error).message}.`,
+          'Check auth.privateKeyPath in the profile.',
+        );
+      }
+      const k = await importKey(
+        text,
+        asSigningAlg(p.auth.alg),
+        p.auth.kid,
+        new Date(this.c.ports.clock.now()),
+      );
+      if (!k.privateKey)
+        throw new AppFailure(
+          'KEY_INVALID',
+          `${p.auth.privateKeyPath} holds a public key; signing needs the private key.`,
+          'Point auth.privateKeyPath at the private key PEM.',
+        );
+      this.c.s.fileKeys.set(p.auth.privateKeyPath + (p.auth.kid ?? '') + (p.auth.alg ?? ''), k);
+      return k;
+    }
+    throw new AppFailure(
+      'KEY_INVALID',
+      'The profile has no signing key.',
+      'Generate or import a key in the Keys step and choose it in the profile (or set auth.privateKeyPath).',
+    );
+  }
+
+  /**
+   * A client assertion (RFC 7523): signed with the profile's private key (private_key_jwt) or, for
+   * client_secret_jwt, with the client secret as the HMAC key (HS256 unless auth.alg says HS384/512).
+   */
+  async makeAssertion(
+    p: StoredProfile,
+    tokenUrl: string,
+    discovery: DiscoveryResult | undefined,
+    overrides?: AssertionOverrides,
+  ): Promise<{ jwt: string; view: AssertionView; signingKeyKid?: string; keyContext: KeyContext }> {
+    const hmac = p.auth.method === 'client_secret_jwt';
+    const key = hmac ? undefined : await this.signingKey(p);
+    const secret = hmac ? await this.c.tokenRequests.needClientSecret(p) : undefined;
+    const now = this.c.nowSec;
+    const alg = hmac ? (p.auth.alg ?? 'HS256') : (p.auth.alg ?? key!.info.alg);
+    if (hmac && !/^HS(256|384|512)$/.test(alg))
+      throw new AppFailure(
+        'INVALID_INPUT',
+        `client_secret_jwt signs with the client secret, so alg ${alg} cannot be used.`,
+        'Set auth.alg to HS256 (default), HS384 or HS512 in the profile.',
+      );
+    const header: Record<string, unknown> = hmac
+      ? { alg, typ: 'JWT' }
+      : { alg, kid: p.auth.kid ?? key!.info.kid, typ: 'JWT' };
+    const claims: Record<string, unknown> = {
+      iss: p.clientId,
+      sub: p.clientId,
+      aud: tokenUrl,
+      exp: now + 300,
+      iat: now,
+      jti: randomBytes(16).toString('hex'),
+    };
+    applyOverrides(header, overrides?.header);
+    applyOverrides(claims, overrides?.claims);
+    let jwt: string;
+    try {
+      jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+        .setProtectedHeader(header as { alg: string })
+        .sign(hmac ? createSecretKey(Buffer.from(secret!, 'utf8')) : key!.privateKey!);
+    } catch (e) {
+      throw new AppFailure(
+        'KEY_INVALID',
+        `Cannot sign with alg ${String(header.alg)}: ${(e as Error).message}.`,
+        hmac
+          ? 'client_secret_jwt needs an HMAC alg: HS256, HS384 or HS512.'
+          : `Use an alg that fits the key (${key!.info.kind}): ${key!.info.alg}.`,
+      );
+    }
+    const keyContext: KeyContext = hmac
+      ? { lintInput: {}, findings: [] }
+      : await this.clientKeyContext(p);
+    const lint: Finding[] = [
+      ...lintAssertion({
+        header,
+        claims,
+        tokenUrl,
+        clientId: p.clientId,
+        ...(discovery?.signingAlgs ? { acceptedAlgs: discovery.signingAlgs } : {}),
+        ...keyContext.lintInput,
+        now,
+        sentJtis: this.c.s.sentJtis,
+        smart: this.c.tokenRequests.smartProfile(p, discovery),
+        ...(key ? { signingKeyKid: key.info.kid } : { hmac: true }),
+      }),
+      ...keyContext.findings,
+    ];
+    const view: AssertionView = {
+      id: randomUUID(),
+      header,
+      claims,
+      masked: maskJwtSignature(jwt),
+      explained: explainClaims(claims, now),
+      lint: rankFindings(lint),
+    };
+    return { jwt, view, ...(key ? { signingKeyKid: key.info.kid } : {}), keyContext };
+  }
+
+  /**
+   * What the server will use to check the assertion: the kids at the client's registered JWKS URL
+   * (fetched like the server would; a failure is JWKS_UNREACHABLE) and that URL for the jku check.
+   */
+  async clientKeyContext(p: StoredProfile): Promise<KeyContext> {
+    const findings: Finding[] = [];
+    if (!p.jwksUri) return { lintInput: {}, findings };
+    const jwks = await this.loadJwks({ jwksUrl: p.jwksUri }, 'Client assertion', findings, p.tls);
+    const lintInput = {
+      registeredJku: p.jwksUri,
+      ...(jwks ? { jwksKids: jwks.keys.map((k) => String(k.kid ?? '')) } : {}),
+    };
+    return { lintInput, findings };
+  }
+
+  buildAssertion(input: { profileId: string; overrides?: AssertionOverrides }) {
+    return guard(async () => {
+      const p = this.c.profiles.mustProfile(input.profileId);
+      const { url, discovery } = await this.c.discovery.tokenEndpointFor(p);
+      const { jwt, view } = await this.makeAssertion(p, url, discovery, input.overrides);
+      this.c.s.lastAssertion = jwt;
+      return view;
+    });
+  }
+
+  inspectAssertion(input: InspectInput) {
+    return guard(async (): Promise<InspectResult> => {
+      const decoded = decodeForDisplay(input.jwt);
+      const now = this.c.nowSec;
+      let verification: Verification = {
+        status: 'unchecked',
+        message: 'No JWKS given: signature not checked.',
+      };
+      let jwksKids: string[] | undefined;
+      const findings: Finding[] = [];
+      const jwks = await this.loadJwks(input, 'Inspector', findings);
+      if (jwks) {
+        jwksKids = jwks.keys.map((k) => String(k.kid ?? ''));
+        verification = await verifyWith(input.jwt, jwks, input.jwksUrl);
+        if (verification.status === 'failed' && !findings.length) {
+          const kid = decoded.header.kid;
+          if (!(typeof kid === 'string' && !jwksKids.includes(kid)))
+            findings.push(finding('ASSERTION_SIGNATURE_INVALID', verification.message));
+        }
+      }
+      findings.unshift(
+        ...lintAssertion({
+          header: decoded.header,
+          claims: decoded.claims,
+          ...(input.tokenUrl ? { tokenUrl: input.tokenUrl } : {}),
+          ...(input.clientId ? { clientId: input.clientId } : {}),
+          ...(input.acceptedAlgs ? { acceptedAlgs: input.acceptedAlgs } : {}),
+          ...(jwksKids ? { jwksKids } : {}),
+          now,
+        }),
+      );
+      return {
+        decoded,
+        explained: explainClaims(decoded.claims, now),
+        verification,
+        findings: rankFindings(findings),
+      };
+    });
+  }
+
+  inspect(input: InspectEvidenceInput) {
+    return guard(async (): Promise<InspectReport> => {
+      const evidence = readEvidence(input.items, input.harEntry);
+      const unreadable = unreadableEvidence(evidence);
+      if (unreadable) throw new AppFailure(unreadable.code, unreadable.message, unreadable.fix);
+      const jwksFindings: Finding[] = [];
+      const jwksText = input.jwks ?? evidence.jwks;
+      const jwks = await this.loadJwks(
+        {
+          ...(jwksText ? { jwks: jwksText } : {}),
+          ...(input.jwksUrl ? { jwksUrl: input.jwksUrl } : {}),
+        },
+        'Inspector',
+        jwksFindings,
+      );
+      const verifications = new Map<string, Verification>();
+      if (jwks)
+        for (const j of evidence.jwts)
+          verifications.set(j.jwt, await verifyWith(j.jwt, jwks, input.jwksUrl));
+      return await inspectEvidence(evidence, input, {
+        verifications,
+        ...(jwks ? { jwksKids: jwks.keys.map((k) => String(k.kid ?? '')) } : {}),
+        jwksFindings,
+        nowSec: this.c.nowSec,
+      });
+    });
+  }
+
+  /** Loads a JWKS from pasted text or a URL (recorded), adding JWKS_UNREACHABLE when it fails. */
+  async loadJwks(
+    input: { jwks?: string; jwksUrl?: string; cache?: boolean; wantKid?: string },
+    step: string,
+    findings: Finding[],
+    tls?: TlsOptions,
+  ): Promise<JSONWebKeySet | undefined> {
+    if (input.jwks) {
+      let v: unknown;
+      try {
+        v = JSON.parse(input.jwks);
+      } catch (e) {
+        throw new AppFailure(
+          'JWKS_INVALID',
+          `The JWKS is not valid JSON: ${(e as Error).message}.`,
+          'Paste a JWK Set: {"keys":[{...}]}.',
+        );
+      }
+      if (!v || typeof v !== 'object' || !Array.isArray((v as { keys?: unknown }).keys)) {
+        if (v && typeof v === 'object' && 'kty' in v)
+          return { keys: [v as JSONWebKeySet['keys'][number]] };
+        throw new AppFailure(
+          'JWKS_INVALID',
+          'The JWKS has no "keys" array.',
+          'Paste a JWK Set: {"keys":[{...}]}.',
+        );
+      }
+      return v as JSONWebKeySet;
+    }
+    if (input.jwksUrl) {
+      const cached = this.c.s.jwksCache.get(input.jwksUrl);
+      if (cached && (!input.wantKid || cached.keys.some((k) => k.kid === input.wantKid)))
+        return cached;
+      const { r, parsed } = await this.c.discovery.fetchJson(input.jwksUrl, step, tls);
+      const keys = parsed?.json?.keys;
+      if (!r.raw || r.raw.status >= 300 || !Array.isArray(keys)) {
+        findings.push(
+          finding(
+            'JWKS_UNREACHABLE',
+            r.exchange.error
+              ? `${input.jwksUrl}: ${r.exchange.error.message}`
+              : `${input.jwksUrl} answered HTTP ${r.raw?.status} ${Array.isArray(keys) ? '' : 'without a "keys" array'}.`,
+          ),
+        );
+        return undefined;
+      }
+      const jwks = parsed!.json as unknown as JSONWebKeySet;
+      if (input.cache) this.c.s.jwksCache.set(input.jwksUrl, jwks);
+      return jwks;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { AppFailure } from '../../../shared/result.js';
+import type { ProfileInput, ProfileView } from '../../../shared/types.js';
+import {
+  StoredProfile,
+  profileSecret,
+  PROFILES,
+  guard,
+  stripUndefined,
+  parseProfileFile,
+} from '../model.js';
+import type { Core } from '../core.js';
+
+/** Profiles: stored (secrets apart, in the SecretStore), viewed, exported and imported. */
+export class Profiles {
+  constructor(private readonly c: Core) {}
+
+  private storedProfiles(): StoredProfile[] {
+    return (this.c.ports.store.get(PROFILES) as StoredProfile[] | undefined) ?? [];
+  }
+
+  /** A stored secret of a profile, or undefined when absent or unreadable. */
+  async profileSecretValue(
+    id: string,
+    which: keyof typeof profileSecret,
+  ): Promise<string | undefined> {
+    return this.c.ports.secrets.get(profileSecret[which](id)).catch(() => undefined);
+  }
+
+  async view(p: StoredProfile): Promise<ProfileView> {
+    const [secret, password, regToken, introToken] = await Promise.all([
+      this.profileSecretValue(p.id, 'clientSecret'),
+      this.profileSecretValue(p.id, 'password'),
+      this.profileSecretValue(p.id, 'registrationToken'),
+      this.profileSecretValue(p.id, 'introspectionToken'),
+    ]);
+    return {
+      ...p,
+      hasPassword: !!password,
+      hasRegistrationToken: !!regToken,
+      hasIntrospectionToken: !!introToken,
+      auth: { ...p.auth, hasClientSecret: !!secret },
+    };
+  }
+
+  mustProfile(id: string): StoredProfile {
+    const p = this.storedProfiles().find((x) => x.id === id);
+    if (!p)
+      throw new AppFailure(
+        'NOT_FOUND',
+        `No profile with id ${id}.`,
+        'Create or select a profile in the Profile step.',
+      );
+    return p;
+  }
+
+  listProfiles() {
+    return guard(async () => Promise.all(this.storedProfiles().map((p) => this.view(p))));
+  }
+
+  saveProfile(input: ProfileInput) {
+    return guard(async () => {
+      const { clientSecret, ...auth } = input.auth;
+      const { password, introspectionToken, ...rest } = input;
+      const id = input.id ?? randomUUID();
+      const stored: StoredProfile = stripUndefined({ ...rest, id, auth: stripUndefined(auth) });
+      const all = this.storedProfiles().filter((p) => p.id !== id);
+      all.push(stored);
+      this.c.ports.store.set(PROFILES, all);
+      await this.setProfileSecret(id, 'clientSecret', clientSecret);
+      await this.setProfileSecret(id, 'password', password);
+      await this.setProfileSecret(id, 'introspectionToken', introspectionToken);
+      this.c.s.discovery.delete(id);
+      return this.view(stored);
+    });
+  }
+
+  /** undefined keeps the stored value, '' removes it. */
+  async setProfileSecret(id: string, which: keyof typeof profileSecret, value?: string) {
+    if (value === undefined) return;
+    if (value === '') await this.c.ports.secrets.delete(profileSecret[which](id));
+    else await this.c.ports.secrets.set(profileSecret[which](id), value);
+  }
+
+  /** Replaces stored (non-secret) fields of a profile, e.g. after registration. */
+  updateStoredProfile(id: string, patch: Partial<StoredProfile>): StoredProfile {
+    const current = this.mustProfile(id);
+    const next = stripUndefined({ ...current, ...patch, id });
+    this.c.ports.store.set(PROFILES, [...this.storedProfiles().filter((p) => p.id !== id), next]);
+    return next;
+  }
+
+  deleteProfile(id: string) {
+    return guard(async () => {
+      this.mustProfile(id);
+      this.c.ports.store.set(
+        PROFILES,
+        this.storedProfiles().filter((p) => p.id !== id),
+      );
+      for (const ref of Object.values(profileSecret)) await this.c.ports.secrets.delete(ref(id));
+      return { deleted: id };
+    });
+  }
+
+  exportProfile(id: string) {
+    return guard(async () => {
+      const p = this.mustProfile(id);
+      // The client secret and engine key ids never leave in an export.
+      const { keyId: _keyId, ...auth } = p.auth;
+      const file = stripUndefined({
+        name: p.name,
+        vendor: p.vendor,
+        server: p.server,
+        flow: p.flow,
+        fhirBaseUrl: p.fhirBaseUrl,
+        issuer: p.issuer,
+        tokenEndpoint: p.tokenEndpoint,
+        authorizationEndpoint: p.authorizationEndpoint,
+        registrationEndpoint: p.registrationEndpoint,
+        introspectionEndpoint: p.introspectionEndpoint,
+        revocationEndpoint: p.revocationEndpoint,
+        userinfoEndpoint: p.userinfoEndpoint,
+        endSessionEndpoint: p.endSessionEndpoint,
+        jwksUri: p.jwksUri,
+        clientId: p.clientId,
+        scope: p.scope,
+        redirectUri: p.redirectUri,
+        pkce: p.pkce,
+        responseType: p.responseType,
+        authorizeParams: p.authorizeParams,
+        username: p.username,
+        registration: p.registration,
+        resourcePath: p.resourcePath,
+        auth: stripUndefined(auth),
+        tls: p.tls,
+      });
+      return { json: JSON.stringify(file, null, 2) };
+    });
+  }
+
+  importProfile(json: string) {
+    return guard(async () => {
+      const input = parseProfileFile(json);
+      const r = await this.saveProfile(input);
+      if (!r.ok) throw new AppFailure(r.error.code, r.error.message, r.error.fix);
+      return r.value;
+    });
+  }
+
+  getStorageInfo() {
+    return guard(async () => ({
+      backend: this.c.ports.secrets.info.backend,
+      secretsPersisted: this.c.ports.secrets.info.persisted,
+      ...(this.c.ports.secrets.info.warning ? { warning: this.c.ports.secrets.info.warning } : {}),
+      quarantined: this.c.ports.quarantined ?? [],
+    }));
+  }
+}
