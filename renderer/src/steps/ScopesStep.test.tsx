@@ -87,10 +87,11 @@ describe('Scopes step', () => {
       id: FAKE_PROFILE.id,
       scope: 'system/Patient.read system/Observation.read',
     });
+    // The save answers asynchronously: wait for its confirmation, then read the store.
+    expect(await within(region()).findByText(/Saved to profile/)).toBeTruthy();
     expect(useApp.getState().profiles.find((p) => p.id === FAKE_PROFILE.id)?.scope).toBe(
       'system/Patient.read system/Observation.read',
     );
-    expect(within(region()).getByText(/Saved to profile/)).toBeTruthy();
     expect((scopeBox() as HTMLTextAreaElement).value).toBe(
       'system/Patient.read system/Observation.read',
     );
