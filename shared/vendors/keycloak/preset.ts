@@ -1,0 +1,387 @@
+// The Keycloak preset: endpoints, defaults, lifetimes, setup, known bugs and errors, with sources.
+import { SIGNING_ALGS } from '../../types.js';
+import type { ErrorShape, VendorPreset } from '../preset-types.js';
+import { PKCE_OAUTH } from '../smart-common.js';
+import { src, type Sources } from '../sources.js';
+
+const KC_REALM = '{host}{legacyAuthPrefix}/realms/{realm}';
+const KC_OIDC = `${KC_REALM}/protocol/openid-connect`;
+
+const kcError = (
+  id: string,
+  status: number,
+  error: string,
+  description: string,
+  meaning: string,
+  fix: string,
+  ruleIds: readonly string[],
+  source: Sources,
+): ErrorShape => ({ id, status, error, description, meaning, fix, ruleIds, source });
+
+export const keycloak: VendorPreset = {
+  id: 'keycloak',
+  smart: false,
+  title: 'Keycloak',
+  description:
+    'Keycloak realms: {host}[/auth]/realms/{realm}/protocol/openid-connect/…; client_credentials needs a confidential client with service accounts; assertions may use the issuer or the token URL as aud.',
+  source: src('KC-MIG', 'KC-CCG'),
+  params: [
+    {
+      name: 'host',
+      kind: 'url',
+      pathAllowed: false,
+      label: 'Keycloak host',
+      example: 'https://sso.example.org',
+      hint: 'Scheme, host and port only; the realm and the /auth prefix are asked for separately.',
+      mistakes: [
+        {
+          pattern: '/auth/?$',
+          message: 'Leave /auth out of the Keycloak host and tick “Legacy /auth prefix” instead.',
+        },
+        {
+          pattern: '/realms(/|$)',
+          message: 'Keycloak host stops before /realms; give the realm in its own field.',
+        },
+      ],
+      source: src('KC-MIG'),
+    },
+    {
+      name: 'realm',
+      kind: 'text',
+      label: 'Realm',
+      example: 'smart',
+      pattern: '^[^/\\s?#]+$',
+      patternMessage: 'Realm is the realm name only: no slashes, spaces, ? or #.',
+      hint: 'The realm name as in the admin console (case-sensitive).',
+      source: src('KC-MIG'),
+    },
+    {
+      name: 'legacyAuthPrefix',
+      kind: 'boolean',
+      label: 'Legacy /auth prefix (Keycloak before 17)',
+      example: 'off for Keycloak 17 and later',
+      default: false,
+      insert: '/auth',
+      hint: 'Keycloak 17+ (Quarkus) dropped /auth; older or http-relative-path setups keep {host}/auth/realms/….',
+      source: src('KC-MIG'),
+    },
+  ],
+  endpoints: {
+    issuer: {
+      value: KC_REALM,
+      why: 'The realm URL is the issuer; Keycloak also accepts it as the assertion aud.',
+      source: src('KC-MIG', 'KC-JWTVAL'),
+    },
+    tokenEndpoint: {
+      value: `${KC_OIDC}/token`,
+      why: 'Realm token endpoint.',
+      source: src('KC-MIG'),
+    },
+    authorizationEndpoint: {
+      value: `${KC_OIDC}/auth`,
+      why: 'Realm authorization endpoint.',
+      source: src('KC-MIG'),
+    },
+    introspectionEndpoint: {
+      value: `${KC_OIDC}/token/introspect`,
+      why: 'Realm introspection endpoint.',
+      source: src('KC-MIG'),
+    },
+    revocationEndpoint: {
+      value: `${KC_OIDC}/revoke`,
+      why: 'Realm revocation endpoint.',
+      source: src('KC-MIG'),
+    },
+  },
+  discovery: [
+    {
+      kind: 'openid-configuration',
+      value: `${KC_REALM}/.well-known/openid-configuration`,
+      why: 'Each realm publishes its OpenID Connect discovery document.',
+      source: src('KC-MIG'),
+    },
+  ],
+  flows: {
+    'backend-services': {
+      method: {
+        value: 'client_secret_basic',
+        why: 'The “Client Id and Secret” authenticator is the default for confidential clients.',
+        source: src('KC-SECRET'),
+      },
+      acceptedMethods: {
+        value: [
+          'client_secret_basic',
+          'client_secret_post',
+          'private_key_jwt',
+          'client_secret_jwt',
+        ],
+        why: 'Client Id and Secret (basic/post), Signed JWT (private_key_jwt), Signed JWT with Client Secret.',
+        source: src('KC-SECRET', 'KC-JWTAUTH'),
+      },
+      scope: {
+        value: '',
+        why: 'Keycloak grants the client’s default client scopes when none are requested.',
+        source: src('KC-CCG'),
+        inferred: true,
+      },
+    },
+    'authorization-code': {
+      method: {
+        value: 'client_secret_basic',
+        why: 'Confidential clients default to Client Id and Secret; public clients use none with PKCE.',
+        source: src('KC-SECRET'),
+      },
+      acceptedMethods: {
+        value: [
+          'client_secret_basic',
+          'client_secret_post',
+          'private_key_jwt',
+          'client_secret_jwt',
+          'none',
+        ],
+        why: 'Keycloak’s client authenticators, or a public client.',
+        source: src('KC-SECRET', 'KC-JWTAUTH'),
+      },
+      scope: {
+        value: 'openid',
+        why: 'openid for an id_token; the client’s default scopes are added.',
+        source: src('KC-CCG'),
+        inferred: true,
+      },
+    },
+  },
+  algs: {
+    default: {
+      value: 'RS256',
+      why: 'Client-configured; RS256 is the common setting.',
+      source: src('KC-JWTVAL'),
+    },
+    accepted: {
+      value: SIGNING_ALGS,
+      why: 'Any asymmetric alg (not none), equal to the client’s “token endpoint auth signing alg” when set.',
+      source: src('KC-BASEJWT', 'KC-JWTVAL'),
+    },
+  },
+  pkce: PKCE_OAUTH,
+  assertionAud: {
+    value: 'issuer-or-token',
+    why: 'aud must contain the realm issuer, token, introspection, PAR or CIBA URL. Looser than SMART: an aud = issuer fails on SMART servers.',
+    source: src('KC-JWTVAL', 'HL7-ASYM'),
+  },
+  tokenLifetimes: [
+    {
+      what: 'clock-skew',
+      seconds: 15,
+      text: 'Assertion time claims are checked with 15 s clock skew; exp beyond the client’s max needs iat.',
+      source: src('KC-BASEJWT', 'KC-JWTVAL'),
+    },
+    {
+      what: 'refresh-token',
+      flow: 'backend-services',
+      text: 'No refresh token for client_credentials unless “use refresh tokens for client credentials” is on.',
+      source: src('KC-CCG'),
+    },
+  ],
+  setupSteps: [
+    {
+      title: 'Turn on Client authentication',
+      detail: 'A public client cannot use client_credentials (“Public client not allowed…”).',
+      flows: ['backend-services'],
+      source: src('KC-CCG'),
+    },
+    {
+      title: 'Enable Service accounts roles',
+      detail:
+        'Without it: 401 unauthorized_client “Client not enabled to retrieve service account”.',
+      flows: ['backend-services'],
+      source: src('KC-CCG'),
+    },
+    {
+      title: 'Pick the authenticator',
+      detail:
+        'Credentials → Client Authenticator: “Client Id and Secret”, or “Signed JWT” with “Use JWKS URL” (or an imported certificate) for private_key_jwt.',
+      source: src('KC-JWTAUTH', 'KC-SECRET'),
+    },
+    {
+      title: 'Match the signing algorithm',
+      detail: 'If the client sets a token endpoint auth signing alg, the assertion must use it.',
+      source: src('KC-JWTVAL'),
+    },
+  ],
+  knownBugs: [
+    {
+      id: 'kc17-auth-prefix',
+      kind: 'behaviour-change',
+      title: 'Keycloak 17 (Quarkus) dropped the /auth prefix',
+      affects: '17 and later',
+      status: 'in effect',
+      symptom: '404 on /auth/realms/…, or “Invalid token audience” when aud has the wrong prefix.',
+      workaround:
+        'Untick “Legacy /auth prefix” (or tick it for older / http-relative-path servers).',
+      ruleIds: ['K10', 'K5'],
+      source: src('KC-MIG'),
+    },
+    {
+      id: 'kc-secret-error-codes',
+      kind: 'behaviour-change',
+      title: 'Secret errors changed code and message between versions',
+      affects: 'older releases',
+      status: 'in effect',
+      symptom:
+        'Older releases answer 400 unauthorized_client “Invalid client credentials” / “Could not find client”.',
+      workaround: 'Read the message, not only the code.',
+      ruleIds: ['K3'],
+      source: src('KC-AP', 'KC-SECRET'),
+    },
+  ],
+  errorShapes: [
+    kcError(
+      'kc-service-accounts-off',
+      401,
+      'unauthorized_client',
+      'Client not enabled to retrieve service account',
+      'Service accounts roles are off for the client.',
+      'Enable Service accounts roles in the client settings.',
+      ['K1'],
+      src('KC-CCG'),
+    ),
+    kcError(
+      'kc-public-client',
+      401,
+      'unauthorized_client',
+      'Public client not allowed to retrieve service account',
+      'Client authentication is off (public client).',
+      'Turn on Client authentication.',
+      ['K2'],
+      src('KC-CCG'),
+    ),
+    kcError(
+      'kc-bearer-only',
+      401,
+      'unauthorized_client',
+      'Bearer-only client not allowed to retrieve service account',
+      'The client is bearer-only.',
+      'Use a confidential client with service accounts.',
+      ['K1'],
+      src('KC-CCG'),
+    ),
+    kcError(
+      'kc-unknown-client',
+      401,
+      'invalid_client',
+      'Invalid client or Invalid client credentials',
+      'Unknown or disabled client, or the wrong realm.',
+      'Check the realm in the URL and the client id.',
+      ['K3'],
+      src('KC-SECRET', 'KC-AP'),
+    ),
+    kcError(
+      'kc-wrong-secret',
+      401,
+      'unauthorized_client',
+      'Invalid client or Invalid client credentials',
+      'Missing, wrong or expired client secret.',
+      'Copy or regenerate the secret from Credentials.',
+      ['K3'],
+      src('KC-SECRET', 'KC-AP'),
+    ),
+    kcError(
+      'kc-missing-client-id',
+      400,
+      'invalid_client',
+      'Missing client_id parameter',
+      'No client id in the request.',
+      'Send client_id (Basic header or body).',
+      ['K3'],
+      src('KC-SECRET'),
+    ),
+    kcError(
+      'kc-assertion-type-missing',
+      400,
+      'invalid_client',
+      'Parameter client_assertion_type is missing',
+      'The client is set to Signed JWT but a secret or a non-form body was sent.',
+      'Match the authenticator to the credentials; send a form-encoded body.',
+      ['K4'],
+      src('KC-ABSJWT'),
+    ),
+    kcError(
+      'kc-client-id-sub',
+      400,
+      'invalid_client',
+      'client_id parameter does not match sub claim',
+      'The body client_id differs from the assertion sub.',
+      'Send client_id = sub, or omit it.',
+      ['K4'],
+      src('KC-ABSJWT'),
+    ),
+    kcError(
+      'kc-invalid-audience',
+      400,
+      'invalid_client',
+      'Invalid token audience',
+      'aud is not the issuer, token, introspection, PAR or CIBA URL of this realm (check the /auth prefix).',
+      'Recompute aud from the realm’s discovery document.',
+      ['K5'],
+      src('KC-JWTVAL', 'KC-MIG'),
+    ),
+    kcError(
+      'kc-token-reuse',
+      400,
+      'invalid_client',
+      'Token reuse detected',
+      'The jti was already used.',
+      'Use a new jti for every request.',
+      ['K6'],
+      src('KC-BASEJWT'),
+    ),
+    kcError(
+      'kc-invalid-alg',
+      400,
+      'invalid_client',
+      'Invalid signature algorithm',
+      'alg is not asymmetric, is none, or differs from the client’s configured alg.',
+      'Sign with the algorithm configured on the client.',
+      ['K7'],
+      src('KC-BASEJWT', 'KC-JWTVAL'),
+    ),
+    kcError(
+      'kc-public-key',
+      400,
+      'invalid_client',
+      'Unable to load public key',
+      'The JWKS URL is unreachable, no certificate is imported, or the kid does not match.',
+      'Check “Use JWKS URL” and the key on the client.',
+      ['K8'],
+      src('KC-JWTAUTH'),
+    ),
+    kcError(
+      'kc-exp-too-far',
+      400,
+      'invalid_client',
+      'Token expiration is too far in the future and iat claim not present',
+      'exp is beyond the client’s maximum lifetime and there is no iat.',
+      'Add iat and keep exp within the allowed lifetime.',
+      ['K9'],
+      src('KC-BASEJWT'),
+    ),
+    kcError(
+      'kc-issued-in-future',
+      400,
+      'invalid_client',
+      'Token was issued in the future',
+      'iat is ahead of the server clock by more than 15 s.',
+      'Synchronise the clock.',
+      ['K9'],
+      src('KC-BASEJWT', 'KC-JWTVAL'),
+    ),
+    {
+      id: 'kc-legacy-prefix-404',
+      status: 404,
+      meaning: 'A /auth/realms/… URL on Keycloak 17+ (or the reverse).',
+      fix: 'Drop (or add) the /auth prefix.',
+      ruleIds: ['K10'],
+      source: src('KC-MIG'),
+    },
+  ],
+};
