@@ -10,6 +10,7 @@ import { parseBodyTolerantly } from './tolerant-json.js';
 import type { Endpoint } from './diagnosis/dialects/types.js';
 import { looksLikeErrorPage } from './diagnosis/statement.js';
 import type { EvidenceKind, EvidenceSummary, HarEntrySummary, HeaderList } from './types.js';
+import { headerValue } from './headers.js';
 
 export interface RawRequest {
   method: string;
@@ -81,9 +82,6 @@ interface Piece {
   front?: boolean;
 }
 
-const header = (h: HeaderList, name: string) =>
-  h.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
-
 /** Form parameters of a request body: urlencoded, or a JSON object (Aidbox accepts both). */
 export function requestParams(req: RawRequest | undefined): [string, string][] {
   const body = req?.body?.trim();
@@ -119,7 +117,9 @@ function requestJwts(req: RawRequest, where: string): FoundJwt[] {
   for (const [n, v] of requestParams(req))
     if (n === 'client_assertion' && looksLikeJwt(v))
       out.push({ jwt: v.trim(), from: `client_assertion in ${where}`, role: 'client_assertion' });
-  const bearer = /^bearer\s+(\S+)$/i.exec(header(req.headers, 'authorization')?.trim() ?? '')?.[1];
+  const bearer = /^bearer\s+(\S+)$/i.exec(
+    headerValue(req.headers, 'authorization')?.trim() ?? '',
+  )?.[1];
   if (bearer && looksLikeJwt(bearer))
     out.push({
       jwt: bearer,
@@ -164,7 +164,7 @@ function rawRequest(text: string): RawRequest {
   const { head, body } = splitMessage(text);
   const [, method, target] = REQUEST_LINE.exec(head[0]!.trim())!;
   const headers = headerLines(head.slice(1));
-  const host = header(headers, 'host');
+  const host = headerValue(headers, 'host');
   let url: string | undefined;
   if (/^https?:\/\//i.test(target!)) url = target;
   else if (host) url = `https://${host}${target}`;
@@ -279,7 +279,7 @@ export function parseCurl(command: string): RawRequest & { notes: string[] } {
   }
   const body = data.join('&');
   if (get && body && url) url += (url.includes('?') ? '&' : '?') + body;
-  if (body && !get && !header(headers, 'content-type'))
+  if (body && !get && !headerValue(headers, 'content-type'))
     headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
   return {
     method: method ?? (body && !get ? 'POST' : 'GET'),
@@ -428,7 +428,7 @@ export function endpointOf(req: RawRequest | undefined): Endpoint | 'other' {
   if (/\.well-known\//.test(path)) return 'discovery';
   if (/\/(authori[sz]e|auth)$/.test(path)) return 'authorize';
   if (/\/token$/.test(path) && req.method === 'POST') return 'token';
-  if (/^bearer\s/i.test(header(req.headers, 'authorization') ?? '')) return 'resource';
+  if (/^bearer\s/i.test(headerValue(req.headers, 'authorization') ?? '')) return 'resource';
   if (/\/fhir\/|\/r4\/|\/api\//i.test(path)) return 'resource';
   return 'other';
 }
@@ -675,7 +675,7 @@ function mergeRequest(
 ): RawRequest | undefined {
   if (!a || !b) return a ?? b;
   const headers: HeaderList = [...a.headers];
-  for (const h of b.headers) if (!header(headers, h[0])) headers.push(h);
+  for (const h of b.headers) if (!headerValue(headers, h[0])) headers.push(h);
   const body = a.body || b.body;
   const url = a.url ?? b.url;
   return { method: a.method, ...(url ? { url } : {}), headers, ...(body ? { body } : {}) };
@@ -687,7 +687,7 @@ function mergeResponse(
 ): RawResponse | undefined {
   if (!a || !b) return a ?? b;
   const headers: HeaderList = [...a.headers];
-  for (const h of b.headers) if (!header(headers, h[0])) headers.push(h);
+  for (const h of b.headers) if (!headerValue(headers, h[0])) headers.push(h);
   const status = a.status ?? b.status;
   return { ...(status !== undefined ? { status } : {}), headers, body: a.body || b.body };
 }

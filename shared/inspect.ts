@@ -33,6 +33,7 @@ import type {
   Verification,
 } from './types.js';
 import { answerContext, matchesShape } from './diagnosis/vendor-rules.js';
+import { headerValue } from './headers.js';
 
 export interface InspectDeps {
   /** The host's verification of each JWT (keyed by the JWT), when a JWKS was available. */
@@ -92,9 +93,6 @@ export function maskUrl(url: string): string {
   return `${u.origin}${u.pathname}${qc ? `?${enc(q)}` : u.search}${fc ? `#${enc(f)}` : u.hash}`;
 }
 
-const header = (h: HeaderList | undefined, name: string) =>
-  h?.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
-
 /** The role a JWT's own claims suggest, when its place in the evidence does not say. */
 export function inferJwtRole(d: DecodedJwt): InspectedJwtRole {
   const c = d.claims;
@@ -126,7 +124,7 @@ function authMethodOf(
   assertion: DecodedJwt | undefined,
 ): string {
   const get = (n: string) => params.find(([k]) => k === n)?.[1];
-  const auth = header(headers, 'authorization') ?? '';
+  const auth = headerValue(headers, 'authorization') ?? '';
   if (get('client_assertion') || /^bearer\s+eyJ/i.test(auth))
     return String(assertion?.header.alg ?? '').startsWith('HS')
       ? 'client_secret_jwt'
@@ -137,7 +135,7 @@ function authMethodOf(
 }
 
 function basicUser(headers: HeaderList): string | undefined {
-  const m = /^basic\s+(\S+)/i.exec(header(headers, 'authorization') ?? '');
+  const m = /^basic\s+(\S+)/i.exec(headerValue(headers, 'authorization') ?? '');
   if (!m) return undefined;
   try {
     const s = atob(m[1]!);
@@ -196,7 +194,7 @@ function answerEndpoint(
   if (!response) return 'token';
   const parsed = parseBodyTolerantly(response.body);
   const json = parsed.json;
-  const www = header(response.headers, 'www-authenticate') ?? '';
+  const www = headerValue(response.headers, 'www-authenticate') ?? '';
   if (json && typeof json.active === 'boolean') return 'introspection';
   if (json?.resourceType === 'OperationOutcome') return 'resource';
   if (
@@ -292,7 +290,7 @@ export async function inspectEvidence(
 
   // When the failure happened: the server's Date, the HAR time, the assertion's iat, or now.
   const response = evidence.response;
-  const serverSec = dateSec(header(response?.headers, 'date'));
+  const serverSec = dateSec(headerValue(response?.headers, 'date'));
   const harSec = dateSec(evidence.harTime);
   const iat = typeof assertion?.claims.iat === 'number' ? assertion.claims.iat : undefined;
   const evaluatedAt: InspectReport['evaluatedAt'] =
@@ -515,7 +513,7 @@ export async function inspectEvidence(
   }
 
   // Masking: every value that authenticates someone.
-  const auth = header(headers, 'authorization');
+  const auth = headerValue(headers, 'authorization');
   const cred = auth ? /^\w+\s+(\S+)$/.exec(auth)?.[1] : undefined;
   if (cred && cred.length >= 4 && !secrets.has(cred)) secrets.set(cred, '{{credentials}}');
   const mask = (s: string) => redactText(s, secrets);

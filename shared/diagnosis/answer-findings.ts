@@ -7,11 +7,8 @@ import { SCORE } from './score.js';
 import type { ServerStatement } from './statement.js';
 import { CLOCK_SKEW_WARN_SEC, attemptContext } from './token-response.js';
 import { answerContext, type DiagnosisContext } from './vendor-rules.js';
-import type { HeaderList } from '../types.js';
 import { snippet, type ParsedBody } from '../tolerant-json.js';
-
-export const header = (h: HeaderList | undefined, name: string) =>
-  h?.find(([n]) => n.toLowerCase() === name)?.[1];
+import { headerValue } from '../headers.js';
 
 export const ENDPOINT_WORDS: Record<Endpoint, string> = {
   token: 'the token endpoint',
@@ -71,7 +68,7 @@ export function vendorContext(
 }
 
 export function clockFinding(x: DiagnosisInput, ok: boolean): Finding | undefined {
-  const date = header(x.response?.headers, 'date');
+  const date = headerValue(x.response?.headers, 'date');
   if (!date || x.localNow === undefined || x.endpoint !== 'token') return undefined;
   const serverSec = Date.parse(date) / 1000;
   if (!Number.isFinite(serverSec) || Math.abs(serverSec - x.localNow) <= CLOCK_SKEW_WARN_SEC)
@@ -104,7 +101,7 @@ export function statusFindings(
   if (s === undefined) return;
   const where = ENDPOINT_WORDS[x.endpoint];
   if (s >= 300 && s < 400 && x.endpoint !== 'authorize') {
-    const location = header(x.response?.headers, 'location');
+    const location = headerValue(x.response?.headers, 'location');
     add(
       finding(
         x.endpoint === 'token' ? 'WRONG_TOKEN_ENDPOINT' : 'ENDPOINT_NOT_FOUND',
@@ -131,7 +128,7 @@ export function statusFindings(
     add(
       finding(
         'RATE_LIMITED',
-        `HTTP 429 from ${where}${header(x.response?.headers, 'retry-after') ? ` (Retry-After: ${header(x.response?.headers, 'retry-after')})` : ''}.`,
+        `HTTP 429 from ${where}${headerValue(x.response?.headers, 'retry-after') ? ` (Retry-After: ${headerValue(x.response?.headers, 'retry-after')})` : ''}.`,
         { basis: 'server' },
       ),
       SCORE.status,

@@ -17,7 +17,6 @@ import {
   ENDPOINT_WORDS,
   cap,
   clockFinding,
-  header,
   statusFindings,
   vendorContext,
 } from './answer-findings.js';
@@ -41,6 +40,7 @@ import { transportFinding } from './token-response.js';
 import { vendorFindings } from './vendor-rules.js';
 import { readWords } from './words.js';
 import { snippet, type ParsedBody } from '../tolerant-json.js';
+import { headerValue } from '../headers.js';
 
 export type { Diagnosis, DiagnosisInput } from './input.js';
 
@@ -440,7 +440,7 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
     add(
       finding(
         'NON_JSON_RESPONSE',
-        `HTTP ${st.status} with ${what}${parsed.kind === 'empty' ? '' : `: "${snippet(x.response?.body ?? '', 160)}"`} (Content-Type: ${header(x.response?.headers, 'content-type') ?? 'none'}). ${parsed.kind === 'empty' ? 'The server gave no reason.' : 'The words on it were read for the cause.'}`,
+        `HTTP ${st.status} with ${what}${parsed.kind === 'empty' ? '' : `: "${snippet(x.response?.body ?? '', 160)}"`} (Content-Type: ${headerValue(x.response?.headers, 'content-type') ?? 'none'}). ${parsed.kind === 'empty' ? 'The server gave no reason.' : 'The words on it were read for the cause.'}`,
         {
           basis: 'server',
           severity: 'info',

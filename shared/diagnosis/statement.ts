@@ -6,6 +6,7 @@
  */
 import type { HeaderList } from '../types.js';
 import { parseBodyTolerantly, type ParsedBody } from '../tolerant-json.js';
+import { headerValue } from '../headers.js';
 
 /** One thing the server wrote, and where it wrote it. */
 export interface ServerWords {
@@ -48,8 +49,6 @@ export interface ServerStatement {
   said: string;
 }
 
-const header = (h: HeaderList | undefined, name: string) =>
-  h?.find(([n]) => n.toLowerCase() === name)?.[1];
 const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 /** Fields that carry a server's words, besides error_description (seen in the dialects). */
@@ -213,7 +212,7 @@ export function readAnswer(r: { status: number; headers: HeaderList; body: strin
   const nestedMsg = str(nested.message);
   if (nestedMsg) words.push({ from: 'error.message', text: nestedMsg });
   if (json) words.push(...outcomeWords(json));
-  const www = header(r.headers, 'www-authenticate');
+  const www = headerValue(r.headers, 'www-authenticate');
   const challenge = www ? parseChallenge(www) : undefined;
   if (challenge?.description) words.push({ from: 'WWW-Authenticate', text: challenge.description });
   let page: ServerStatement['page'];

@@ -10,6 +10,7 @@ import {
   vendorFindings,
   type DiagnosisContext,
 } from './vendor-rules.js';
+import { headerValue } from '../headers.js';
 
 /** What the vendor rules need beyond the request and response (shared/vendor-rules.ts). */
 export type VendorAttempt = Pick<DiagnosisContext, 'profile' | 'earlier'> &
@@ -39,9 +40,6 @@ export interface TransportError {
   code: 'NETWORK_ERROR' | 'TLS_UNTRUSTED' | 'TIMEOUT' | 'BODY_TOO_LARGE';
   message: string;
 }
-
-const header = (h: HeaderList | undefined, name: string) =>
-  h?.find(([n]) => n.toLowerCase() === name)?.[1];
 
 /** Allowed difference between our clock and the server's Date header before we warn. */
 export const CLOCK_SKEW_WARN_SEC = 60;
@@ -183,7 +181,7 @@ export function lintTokenResponse(
         },
       ),
     );
-  const cc = header(headers, 'cache-control');
+  const cc = headerValue(headers, 'cache-control');
   if (!cc || !/no-store/i.test(cc))
     out.push(
       finding(
