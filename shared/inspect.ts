@@ -398,16 +398,21 @@ export async function inspectEvidence(
     );
   const json = response ? parseBodyTolerantly(response.body).json : undefined;
   collectResponseSecrets(json, secrets);
+  // The answer, read once for every use below and for the diagnosis.
+  const read =
+    response && status !== undefined
+      ? readAnswer({ status, headers: response.headers, body: response.body })
+      : undefined;
   // Comparisons with the rest of the flow (authorize request, redirect, earlier requests).
   const { findings: flowFindings, ruledOut } =
-    endpoint === 'token' && response && status !== undefined
+    endpoint === 'token' && read && status !== undefined
       ? await grantFindings(
           grantParam,
           params,
           evidence.flow,
           status < 300 && typeof json?.access_token === 'string',
           json,
-          readAnswer({ status, headers: response.headers, body: response.body }).statement.said,
+          read.statement.said,
         )
       : { findings: [], ruledOut: [] };
   const token = decoded.find((x) => x.j.from.startsWith('Authorization'))?.d;
@@ -418,8 +423,8 @@ export async function inspectEvidence(
   // The error of the redirect, or of the error page the authorization server showed.
   const pageStatement =
     !front && endpoint === 'authorize' && response
-      ? readAnswer({ status: status ?? 400, headers: response.headers, body: response.body })
-          .statement
+      ? (read?.statement ??
+        readAnswer({ status: 400, headers: response.headers, body: response.body }).statement)
       : undefined;
   const azError = front ? cbGet('error') : pageStatement?.error;
   const azDescription = front
@@ -453,7 +458,10 @@ export async function inspectEvidence(
     ...(front
       ? { redirect: evidence.flow.callback ?? [] }
       : response && status !== undefined
-        ? { response: { status, headers: response.headers, body: response.body } }
+        ? {
+            response: { status, headers: response.headers, body: response.body },
+            ...(read ? { read } : {}),
+          }
         : {}),
     findings: [...preflight, ...flowFindings, ...frontChecks],
     ...(deps.dialects ? { dialects: deps.dialects } : {}),

@@ -34,7 +34,14 @@ export {
   type TokenLifetime,
   type VendorPreset,
 } from './vendors/preset-types.js';
-export { PRESETS, PRESET_LIST, getPreset, isPresetId, presetFlows } from './vendors/registry.js';
+export {
+  PRESETS,
+  PRESET_LIST,
+  getPreset,
+  isPresetId,
+  presetFlows,
+  presetOfServer,
+} from './vendors/registry.js';
 export {
   PresetParamsError,
   expectedAssertionAudiences,

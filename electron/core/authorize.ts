@@ -20,6 +20,7 @@ import type {
 import type { PendingCode, StoredProfile } from './model.js';
 import { startLoopback, type CallbackPage, type LoopbackListener } from './loopback.js';
 import type { Ports } from './ports.js';
+import { headerValue } from '../../shared/headers.js';
 
 /** What the authorization flow needs from the engine. */
 /** What the engine's own GET of the authorize URL got (no cookies, no redirect followed). */
@@ -457,7 +458,7 @@ export class AuthorizationFlows {
       ]);
       return false;
     }
-    const location = a.headers.find(([n]) => n.toLowerCase() === 'location')?.[1];
+    const location = headerValue(a.headers, 'location');
     if (a.status >= 300 && a.status < 400 && location) {
       let back: URL | undefined;
       try {
@@ -482,12 +483,14 @@ export class AuthorizationFlows {
     }
     // A sign-in page is the normal answer; an error page served with 200 (Entra, Hydra) is not.
     if (a.status < 400 && !(a.status === 200 && looksLikeErrorPage(a.body))) return false;
-    const page = readAnswer(a).statement;
+    const read = readAnswer(a);
+    const page = read.statement;
     const aud = flow.view.params.find(([n]) => n === 'aud')?.[1];
     const d = diagnose({
       endpoint: 'authorize',
       url: flow.view.url,
       response: a,
+      read,
       findings: page.error
         ? authorizationErrorChecks(
             page.error,

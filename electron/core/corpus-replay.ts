@@ -17,11 +17,10 @@ import {
   type CorpusCase,
 } from '../../shared/diagnosis/corpus/cases.js';
 import type { Finding } from '../../shared/diagnosis/codes.js';
-import type { PresetId } from '../../shared/presets.js';
 import type { GrantType, ProfileInput, SigningAlg } from '../../shared/types.js';
 import { DIALECTS } from '../../shared/diagnosis/dialects/index.js';
 import { detectServer } from '../../shared/diagnosis/dialects/match.js';
-import { presetOfServer } from '../../shared/diagnosis/dialects/types.js';
+import { presetOfServer } from '../../shared/presets.js';
 import type { Engine } from './engine.js';
 
 /** Headers the replay server sets itself (framing) or shifts (Date). */
@@ -193,7 +192,7 @@ export function profileFor(c: CorpusCase, base: string, keys: ReplayKeys): Profi
       : grant === 'password'
         ? 'password'
         : 'backend-services';
-  const preset = presetOfServer(c.server) as PresetId | undefined;
+  const preset = presetOfServer(c.server);
   // The server the case's real URL shows (the replay's 127.0.0.1 shows none), as a profile whose
   // issuer is that URL would have it detected.
   const server = detectServer(DIALECTS, [c.request?.url, c.redirect]);

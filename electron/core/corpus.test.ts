@@ -16,14 +16,14 @@ import {
   type CorpusCase,
 } from '../../shared/diagnosis/corpus/cases.js';
 import { DIALECTS } from '../../shared/diagnosis/dialects/index.js';
-import { presetOfServer, SERVER_IDS } from '../../shared/diagnosis/dialects/types.js';
+import { SERVER_IDS } from '../../shared/diagnosis/dialects/types.js';
+import { presetOfServer } from '../../shared/presets.js';
 import type { Finding } from '../../shared/diagnosis/codes.js';
 import { readEvidence } from '../../shared/evidence.js';
 import { inspectEvidence } from '../../shared/inspect.js';
 import { loadCorpus, rate } from './corpus-helpers.js';
 import { runThroughEngine, startReplay, type Replay, type ReplayKeys } from './corpus-replay.js';
 import type { Engine } from './engine.js';
-import type { PresetId } from '../../shared/presets.js';
 import { must, testEngine } from './test-helpers.js';
 
 const cases = loadCorpus();
@@ -109,7 +109,7 @@ describe('through the Inspector', () => {
     const r = must(
       await engine.inspect({
         items: inspectorItems(c),
-        ...(presetOfServer(c.server) ? { preset: presetOfServer(c.server) as PresetId } : {}),
+        ...(presetOfServer(c.server) ? { preset: presetOfServer(c.server)! } : {}),
       }),
     );
     const right = isRight(c, r.findings);

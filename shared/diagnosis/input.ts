@@ -1,7 +1,7 @@
 /** What `diagnose` is given (one answer and what is known about its request) and what it returns. */
 import type { CauseCode, Finding } from './codes.js';
 import type { Dialect, Endpoint, ServerId } from './dialects/types.js';
-import type { ServerStatement } from './statement.js';
+import type { AnswerRead, ServerStatement } from './statement.js';
 import type { TransportError, VendorAttempt } from './token-response.js';
 import type { HeaderList } from '../types.js';
 import type { ParsedBody } from '../tolerant-json.js';
@@ -21,6 +21,8 @@ export interface DiagnosisInput {
   assertion?: { header: Record<string, unknown>; claims: Record<string, unknown> };
   /** The back-channel answer. */
   response?: { status: number; headers: HeaderList; body: string };
+  /** The same answer as the caller already read it (readAnswer), so it is not read twice. */
+  read?: AnswerRead;
   /** The front channel: the parameters of the redirect back (error, error_description…). */
   redirect?: [string, string][];
   /** No answer at all. */

@@ -25,7 +25,6 @@ import { finding } from './catalog.js';
 import type { CauseCode, Finding } from './codes.js';
 import { DIALECTS } from './dialects/index.js';
 import { detectServer, matchDialects } from './dialects/match.js';
-import { PRESET_SERVER } from './dialects/types.js';
 import type { Diagnosis, DiagnosisInput } from './input.js';
 import { SCORE, WARNING_PENALTY, explain, rankEvidence, scoreOf, type Cand } from './score.js';
 import { CLIENT_AUTH_CODES, familyOf, meaningOfCode, type Family } from './standard.js';
@@ -39,6 +38,7 @@ import {
 import { transportFinding } from './token-response.js';
 import { vendorFindings } from './vendor-rules.js';
 import { readWords } from './words.js';
+import { getPreset } from '../presets.js';
 import { snippet, type ParsedBody } from '../tolerant-json.js';
 import { headerValue } from '../headers.js';
 
@@ -78,7 +78,7 @@ export { basisWords } from './basis.js';
 
 /** The diagnosis of one answer. */
 export function diagnose(x: DiagnosisInput): Diagnosis {
-  const read = x.response ? readAnswer(x.response) : undefined;
+  const read = x.read ?? (x.response ? readAnswer(x.response) : undefined);
   const st = read?.statement ?? (x.redirect ? readRedirect(x.redirect) : noStatement());
   const parsed = read?.parsed;
   const ok = succeeded(x, st);
@@ -101,7 +101,7 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
   // The server: as the profile names it, as its preset stands for, or as its URLs show.
   const server =
     x.server ??
-    PRESET_SERVER[x.vendor?.profile.vendor ?? ''] ??
+    getPreset(x.vendor?.profile.vendor)?.server ??
     detectServer(dialects, [x.url, x.vendor?.profile.issuer]);
   const ctx = vendorContext(x, st, parsed, ok);
 

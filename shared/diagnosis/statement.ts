@@ -189,10 +189,13 @@ export function looksLikeErrorPage(body: string): boolean {
 }
 
 /** Reads a back-channel answer. */
-export function readAnswer(r: { status: number; headers: HeaderList; body: string }): {
+/** An answer as read: what the server said, and how its body parsed. */
+export interface AnswerRead {
   statement: ServerStatement;
   parsed: ParsedBody;
-} {
+}
+
+export function readAnswer(r: { status: number; headers: HeaderList; body: string }): AnswerRead {
   const parsed = parseBodyTolerantly(r.body);
   const json = parsed.json;
   const words: ServerWords[] = [];

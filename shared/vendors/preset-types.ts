@@ -1,4 +1,5 @@
 // The shape of a vendor preset: ids, sourced facts, parameters, endpoints, flows, bugs, errors.
+import type { ServerId } from '../diagnosis/dialects/types.js';
 import type { AuthMethod, FlowKind, SigningAlg } from '../types.js';
 import type { Sources } from './sources.js';
 
@@ -164,6 +165,8 @@ export interface VendorPreset {
   id: PresetId;
   /** A SMART on FHIR server: SMART's rules (aud on authorize, token lifetimes, scopes) apply. */
   smart: boolean;
+  /** The server software the preset stands for: its dialect reads the answers as known. */
+  server?: ServerId;
   title: string;
   description: string;
   source: Sources;

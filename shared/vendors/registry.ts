@@ -39,3 +39,8 @@ export function presetFlows(id: PresetId): FlowKind[] {
   const flows = PRESETS[id].flows;
   return (['backend-services', 'authorization-code', 'password'] as const).filter((f) => flows[f]);
 }
+
+/** The vendor preset that stands for a server's software, when one does. */
+export function presetOfServer(server: string): PresetId | undefined {
+  return PRESET_LIST.find((p) => p.server === server)?.id;
+}

@@ -467,7 +467,9 @@ export class TokenRequests {
       ...(discovery?.tokenEndpoint ? { discoveredTokenEndpoint: discovery.tokenEndpoint } : {}),
       localNow: now,
       ...(exchange.error && !raw ? { transportError: exchange.error } : {}),
-      ...(raw ? { response: { status: raw.status, headers: raw.headers, body: raw.body } } : {}),
+      ...(raw && answer
+        ? { response: { status: raw.status, headers: raw.headers, body: raw.body }, read: answer }
+        : {}),
       vendor,
     });
     this.c.s.tokenHistory.push({

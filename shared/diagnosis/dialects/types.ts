@@ -25,19 +25,6 @@ export const SERVER_IDS = [
 ] as const;
 export type ServerId = (typeof SERVER_IDS)[number];
 
-/** The server software a vendor preset stands for (the presets of shared/presets.ts). */
-export const PRESET_SERVER: Readonly<Record<string, ServerId>> = {
-  openemr: 'openemr',
-  'oracle-health': 'oracle-health',
-  epic: 'epic',
-  aidbox: 'aidbox',
-  keycloak: 'keycloak',
-};
-
-/** The vendor preset that stands for a server, when one does. */
-export const presetOfServer = (server: string): string | undefined =>
-  Object.entries(PRESET_SERVER).find(([, s]) => s === server)?.[0];
-
 /** Display names (each dialect's `name`; dialects.test.ts keeps them equal), for pickers. */
 export const SERVER_NAMES: Record<ServerId, string> = {
   entra: 'Microsoft Entra ID',

@@ -6,6 +6,7 @@ import { src } from '../sources.js';
 
 export const aidbox: VendorPreset = {
   id: 'aidbox',
+  server: 'aidbox',
   smart: true,
   title: 'Aidbox',
   description:

@@ -5,6 +5,7 @@ import { src } from '../sources.js';
 
 export const epic: VendorPreset = {
   id: 'epic',
+  server: 'epic',
   smart: true,
   title: 'Epic',
   description:

@@ -20,6 +20,7 @@ const kcError = (
 
 export const keycloak: VendorPreset = {
   id: 'keycloak',
+  server: 'keycloak',
   smart: false,
   title: 'Keycloak',
   description:

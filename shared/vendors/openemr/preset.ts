@@ -7,6 +7,7 @@ const OE_OAUTH = '{siteAddress}/oauth2/{site}';
 
 export const openemr: VendorPreset = {
   id: 'openemr',
+  server: 'openemr',
   smart: true,
   title: 'OpenEMR',
   description:

@@ -9,6 +9,7 @@ const CER_URN = 'urn:cerner:error:authorization-server:';
 
 export const oracleHealth: VendorPreset = {
   id: 'oracle-health',
+  server: 'oracle-health',
   smart: true,
   title: 'Oracle Health (Cerner)',
   description:
