@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpusCaseSchema, type CorpusCase } from '../../shared/diagnosis/corpus/cases.js';
 
-export const CORPUS_DIR = fileURLToPath(new URL('../../shared/diagnosis/corpus/', import.meta.url));
+const CORPUS_DIR = fileURLToPath(new URL('../../shared/diagnosis/corpus/', import.meta.url));
 
 export function loadCorpus(): CorpusCase[] {
   const out: CorpusCase[] = [];

@@ -297,7 +297,7 @@ function shapeLike(
  * used when it differs from the engine's; otherwise another value of the same kind (the redirect
  * URI with its trailing slash toggled, the most common slip; a fresh verifier).
  */
-export function customerParams(c: CorpusCase, params: [string, string][]): [string, string][] {
+function customerParams(c: CorpusCase, params: [string, string][]): [string, string][] {
   const shown = (() => {
     try {
       return new URLSearchParams(c.request?.body ?? '');

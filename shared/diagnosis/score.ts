@@ -108,7 +108,7 @@ export function explain(c: Cand[]) {
 }
 
 /** How a second piece of evidence for the same cause is introduced. */
-export const BASIS_LEAD: Record<Basis, string> = {
+const BASIS_LEAD: Record<Basis, string> = {
   server: 'The server also said',
   check: 'Checked here',
   history: 'Earlier',

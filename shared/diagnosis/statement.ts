@@ -68,7 +68,7 @@ const WORD_FIELDS = [
 ];
 
 /** RFC 6750 §3 auth-params of a challenge: `Bearer error="invalid_token", error_description="…"`. */
-export function parseChallenge(raw: string): Challenge {
+function parseChallenge(raw: string): Challenge {
   const scheme = /^\s*([\w-]+)/.exec(raw)?.[1] ?? '';
   const params: Record<string, string> = {};
   const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
@@ -94,7 +94,7 @@ const ENTITIES: Record<string, string> = {
 };
 
 /** The title and visible text of an HTML page (scripts and styles dropped), at most `max` chars. */
-export function pageText(html: string, max = 2000): { title?: string; text: string } {
+function pageText(html: string, max = 2000): { title?: string; text: string } {
   const decode = (s: string) =>
     s
       .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n) % 0x110000))
@@ -119,7 +119,7 @@ const PAGE_ERROR =
  * The words of a page without the request parameters many error pages echo back ("Request
  * Details: redirect_uri=…"), which would otherwise read as the cause.
  */
-export function withoutEchoedParams(text: string): string {
+function withoutEchoedParams(text: string): string {
   return text
     .replace(/\b[a-z][a-z0-9_]*=[^\s&]*(&[a-z][a-z0-9_]*=[^\s&]*)*/gi, ' ')
     .replace(/\s+/g, ' ')

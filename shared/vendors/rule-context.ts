@@ -147,7 +147,7 @@ export const audList = (c: DiagnosisContext): string[] => {
   return Array.isArray(aud) ? aud.map(String) : aud === undefined ? [] : [String(aud)];
 };
 /** What the server answered, in a few words (status, error, message, Cerner error_uri). */
-export const saidOf = (c: DiagnosisContext) => {
+const saidOf = (c: DiagnosisContext) => {
   const r = c.response;
   if (!r) return '';
   const parts = [`HTTP ${r.status}`, r.error, r.message].filter(Boolean);

@@ -130,7 +130,7 @@ export function caseTime(c: CorpusCase): number {
 }
 
 /** The time of cases that carry none (2026-01-01T00:00:00Z). */
-export const CORPUS_EPOCH = 1_767_225_600;
+const CORPUS_EPOCH = 1_767_225_600;
 
 /**
  * The case's assertion as a JWT (unsigned: the signature is not the case's subject). The case
@@ -192,7 +192,7 @@ export function caseClientId(c: CorpusCase): string | undefined {
  * The token request body a case stands for: its own, with the assertion filled in where the source
  * elided it, or (when the source shows none) one built from the declared grant and auth method.
  */
-export function caseRequestBody(c: CorpusCase): string | undefined {
+function caseRequestBody(c: CorpusCase): string | undefined {
   const jwt = assertionJwt(c);
   const body = c.request?.body;
   // A request the source shows without a body had none (its parameters were in the URL).
@@ -333,7 +333,7 @@ export function inspectorItems(c: CorpusCase): { text: string; name: string }[] 
 }
 
 /** Where the expected cause ranks (1 = first), or undefined when it is not among the findings. */
-export function rankOf(c: CorpusCase, findings: readonly Finding[]): number | undefined {
+function rankOf(c: CorpusCase, findings: readonly Finding[]): number | undefined {
   const i = findings.filter((f) => f.severity !== 'info').findIndex((f) => f.code === c.expected);
   return i >= 0 ? i + 1 : undefined;
 }

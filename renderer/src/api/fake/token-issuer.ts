@@ -16,7 +16,7 @@ import { enc, explain, fail, iso, json, maskToken, nowSec, ok } from './helpers.
 import type { FakeHeld } from './types.js';
 
 /** The view of a JWT the fake server issued (signature verified). */
-export function jwtView(
+function jwtView(
   kind: 'access_token' | 'id_token',
   token: string,
   header: Record<string, unknown>,
@@ -219,7 +219,7 @@ export function tokenResultOf(
 }
 
 /** Records a token endpoint exchange with the form parameters and the answer. */
-export function tokenExchange(
+function tokenExchange(
   { record, tokenUrlOf }: FakeContext,
   p: ProfileView,
   params: [string, string][],
