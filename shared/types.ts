@@ -308,7 +308,7 @@ export interface InspectEvidenceInput {
   /** The authorization server's software (a dialect id), when known. */
   server?: ServerId;
   items: { text: string; name?: string }[];
-  /** Vendor preset id (shared/presets.ts) whose rules and facts the diagnosis uses. */
+  /** Vendor preset id (shared/vendors/<id>/preset.ts) whose rules and facts the diagnosis uses. */
   preset?: string;
   /** The client's public keys, pasted, or a URL to fetch them from. */
   jwks?: string;

@@ -12,7 +12,7 @@ import {
 } from './vendor-rules.js';
 import { headerValue } from '../headers.js';
 
-/** What the vendor rules need beyond the request and response (shared/vendor-rules.ts). */
+/** What the vendor rules need beyond the request and response (shared/vendors/). */
 export type VendorAttempt = Pick<DiagnosisContext, 'profile' | 'earlier'> &
   Partial<Pick<DiagnosisContext, 'assertion' | 'discovery'>> & { grant?: string };
 

@@ -272,7 +272,7 @@ export class TokenRequests {
     });
   }
 
-  /** What the vendor rules (shared/vendor-rules.ts) need to know about the profile and run. */
+  /** What the vendor rules (shared/vendors/) need to know about the profile and run. */
   /**
    * A SMART profile: a FHIR base, a SMART preset, or a smart-configuration found. SMART's rules
    * (assertion kid/typ/jti and 5-minute exp, token lifetimes, scope in the answer) apply only then.
