@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { profileInputSchema } from './api-inputs.js';
+import { profileInputSchema } from './api/inputs.js';
 import {
   expectedAssertionAudiences,
   explainProfileDefaults,

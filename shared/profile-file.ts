@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redirectUriSchema } from './api-inputs.js';
+import { redirectUriSchema } from './api/inputs.js';
 import { SERVER_IDS } from './diagnosis/dialects/types.js';
 import { AUTH_METHODS, FLOW_KINDS, HMAC_ALGS, PKCE_MODES, SIGNING_ALGS } from './types.js';
 import type { AuthMethod, FlowKind, HmacAlg, PkceMode, SigningAlg } from './types.js';

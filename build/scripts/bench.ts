@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SignJWT, importPKCS8 } from 'jose';
 import { chromium } from '@playwright/test';
-import { completeDevLogin, startSmartServer } from '../../e2e/fixtures/smart-server.js';
+import { completeDevLogin, startSmartServer } from '../../electron/testing/smart-server.js';
 import { Engine } from '../../electron/core/engine.js';
 import { nodePorts } from '../../electron/core/node-ports.js';
 import { startWebHost } from '../../electron/web-host/server.js';

@@ -4,7 +4,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '../fixtures/app.js';
-import { startOracleHealthSim } from '../fixtures/simulators/oracle-health.js';
+import { startOracleHealthSim } from '../../electron/testing/simulators/oracle-health.js';
 import { AppPage } from '../pages/app-page.js';
 
 const CAT = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -2,11 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  completeDevLogin,
-  startSmartServer,
-  type SmartServer,
-} from '../../e2e/fixtures/smart-server.js';
+import { completeDevLogin, startSmartServer, type SmartServer } from '../testing/smart-server.js';
 import { run } from './main.js';
 import { runCli as cli } from './test-cli.js';
 

@@ -7,10 +7,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startOracleHealthSim,
-  type OracleHealthSim,
-} from '../../e2e/fixtures/simulators/oracle-health.js';
+import { startOracleHealthSim, type OracleHealthSim } from '../testing/simulators/oracle-health.js';
 import { cli } from './test-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ofd-inspect-'));

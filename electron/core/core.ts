@@ -2,7 +2,7 @@
  * The engine's parts put together: the ports, the HTTP recorder, the session state and the feature
  * modules, which reach one another through this object (each is handed it at construction).
  */
-import type { DebuggerApi } from '../../shared/api.js';
+import type { DebuggerApi } from '../../shared/api/contract.js';
 import { AuthorizationFlows } from './authorize.js';
 import { Assertions } from './features/assertion.js';
 import { DiscoveryFeature } from './features/discovery.js';

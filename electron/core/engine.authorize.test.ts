@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  completeDevLogin,
-  startSmartServer,
-  type SmartServer,
-} from '../../e2e/fixtures/smart-server.js';
+import { completeDevLogin, startSmartServer, type SmartServer } from '../testing/smart-server.js';
 import type { AuthorizationFlowView, ProfileInput } from '../../shared/types.js';
 import { Engine } from './engine.js';
 import { nodePorts } from './node-ports.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmartServer, type SmartServer } from '../../e2e/fixtures/smart-server.js';
+import { startSmartServer, type SmartServer } from '../testing/smart-server.js';
 import type { Engine } from './engine.js';
 import { must, testEngine } from './test-helpers.js';
 

@@ -8,17 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64url } from 'jose';
 import { createHash } from 'node:crypto';
-import { startKeycloakSim, type KeycloakSim } from '../../e2e/fixtures/simulators/keycloak.js';
-import {
-  completeDevLogin,
-  startSmartServer,
-  type SmartServer,
-} from '../../e2e/fixtures/smart-server.js';
-import { startOpenEmrSim, type OpenEmrSim } from '../../e2e/fixtures/simulators/openemr.js';
-import {
-  startOracleHealthSim,
-  type OracleHealthSim,
-} from '../../e2e/fixtures/simulators/oracle-health.js';
+import { startKeycloakSim, type KeycloakSim } from '../testing/simulators/keycloak.js';
+import { completeDevLogin, startSmartServer, type SmartServer } from '../testing/smart-server.js';
+import { startOpenEmrSim, type OpenEmrSim } from '../testing/simulators/openemr.js';
+import { startOracleHealthSim, type OracleHealthSim } from '../testing/simulators/oracle-health.js';
 import { shellQuote } from '../../shared/redact.js';
 import type { InspectEvidenceInput } from '../../shared/types.js';
 import type { Engine } from './engine.js';

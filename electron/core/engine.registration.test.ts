@@ -1,11 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  completeDevLogin,
-  startSmartServer,
-  type SmartServer,
-} from '../../e2e/fixtures/smart-server.js';
+import { completeDevLogin, startSmartServer, type SmartServer } from '../testing/smart-server.js';
 import type { ProfileInput } from '../../shared/types.js';
 import type { Engine } from './engine.js';
 import { must, testEngine } from './test-helpers.js';

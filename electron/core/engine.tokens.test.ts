@@ -6,7 +6,7 @@ import {
   startSmartServer,
   type SmartServer,
   type TestClient,
-} from '../../e2e/fixtures/smart-server.js';
+} from '../testing/smart-server.js';
 import type {
   ProfileInput,
   TokenRequestEdits,

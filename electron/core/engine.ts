@@ -2,7 +2,7 @@
  * The engine: plain Node, reached only through DebuggerApi. It composes the feature modules
  * (`features/`) over one session (`core.ts`); each contract method is one of theirs.
  */
-import type { DebuggerApi } from '../../shared/api.js';
+import type { DebuggerApi } from '../../shared/api/contract.js';
 import { AppFailure } from '../../shared/result.js';
 import type { AuthorizationFlowView } from '../../shared/types.js';
 import { Core } from './core.js';

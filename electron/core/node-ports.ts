@@ -3,7 +3,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { CompactEncrypt, compactDecrypt } from 'jose';
-import type { EventName, DebuggerEvents } from '../../shared/api.js';
+import type { EventName, DebuggerEvents } from '../../shared/api/contract.js';
 import type { EventSink, FilePort, KeyValueStore, Ports, SecretStore } from './ports.js';
 import { systemClock } from './ports.js';
 

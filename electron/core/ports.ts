@@ -1,4 +1,4 @@
-import type { EventName, DebuggerEvents } from '../../shared/api.js';
+import type { EventName, DebuggerEvents } from '../../shared/api/contract.js';
 
 /** Non-secret persistent data (profiles, key metadata). */
 export interface KeyValueStore {

@@ -4,12 +4,12 @@
  * default profile for them, and one prepare + send token helper.
  */
 import type { JWK } from 'jose';
-import type { AidboxSim } from '../../e2e/fixtures/simulators/aidbox.js';
-import type { EpicSim } from '../../e2e/fixtures/simulators/epic.js';
-import type { KeycloakSim } from '../../e2e/fixtures/simulators/keycloak.js';
-import type { OpenEmrSim } from '../../e2e/fixtures/simulators/openemr.js';
-import type { OracleHealthSim } from '../../e2e/fixtures/simulators/oracle-health.js';
-import type { Jwks } from '../../e2e/fixtures/simulators/sim-core.js';
+import type { AidboxSim } from '../testing/simulators/aidbox.js';
+import type { EpicSim } from '../testing/simulators/epic.js';
+import type { KeycloakSim } from '../testing/simulators/keycloak.js';
+import type { OpenEmrSim } from '../testing/simulators/openemr.js';
+import type { OracleHealthSim } from '../testing/simulators/oracle-health.js';
+import type { Jwks } from '../testing/simulators/sim-core.js';
 import type {
   AssertionOverrides,
   HttpExchange,

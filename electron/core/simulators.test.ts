@@ -92,22 +92,15 @@
  * | Oracle Health | authorize request without aud (FHIR base)             | A5      | LAUNCH_AUD_MISSING          |
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAidboxSim, type AidboxSim } from '../../e2e/fixtures/simulators/aidbox.js';
-import {
-  EPIC_INVALID_CLIENT,
-  startEpicSim,
-  type EpicSim,
-} from '../../e2e/fixtures/simulators/epic.js';
-import { startKeycloakSim, type KeycloakSim } from '../../e2e/fixtures/simulators/keycloak.js';
+import { startAidboxSim, type AidboxSim } from '../testing/simulators/aidbox.js';
+import { EPIC_INVALID_CLIENT, startEpicSim, type EpicSim } from '../testing/simulators/epic.js';
+import { startKeycloakSim, type KeycloakSim } from '../testing/simulators/keycloak.js';
 import {
   OPENEMR_CLIENT_AUTH_FAILED,
   startOpenEmrSim,
   type OpenEmrSim,
-} from '../../e2e/fixtures/simulators/openemr.js';
-import {
-  startOracleHealthSim,
-  type OracleHealthSim,
-} from '../../e2e/fixtures/simulators/oracle-health.js';
+} from '../testing/simulators/openemr.js';
+import { startOracleHealthSim, type OracleHealthSim } from '../testing/simulators/oracle-health.js';
 import type { HttpExchange, ProfileInput, TokenResult } from '../../shared/types.js';
 import type { Engine } from './engine.js';
 import {

@@ -13,15 +13,12 @@ import {
   startSmartServer,
   type SmartServer,
   type TestClient,
-} from '../../e2e/fixtures/smart-server.js';
-import { startAidboxSim, type AidboxSim } from '../../e2e/fixtures/simulators/aidbox.js';
-import { startEpicSim, type EpicSim } from '../../e2e/fixtures/simulators/epic.js';
-import { startKeycloakSim, type KeycloakSim } from '../../e2e/fixtures/simulators/keycloak.js';
-import { startOpenEmrSim, type OpenEmrSim } from '../../e2e/fixtures/simulators/openemr.js';
-import {
-  startOracleHealthSim,
-  type OracleHealthSim,
-} from '../../e2e/fixtures/simulators/oracle-health.js';
+} from '../testing/smart-server.js';
+import { startAidboxSim, type AidboxSim } from '../testing/simulators/aidbox.js';
+import { startEpicSim, type EpicSim } from '../testing/simulators/epic.js';
+import { startKeycloakSim, type KeycloakSim } from '../testing/simulators/keycloak.js';
+import { startOpenEmrSim, type OpenEmrSim } from '../testing/simulators/openemr.js';
+import { startOracleHealthSim, type OracleHealthSim } from '../testing/simulators/oracle-health.js';
 import type { Engine } from './engine.js';
 import {
   aidboxProfile,

@@ -1,5 +1,5 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { API_METHODS, invokeChannel, type DebuggerApi } from '../../shared/api.js';
+import { API_METHODS, invokeChannel, type DebuggerApi } from '../../shared/api/contract.js';
 import { err } from '../../shared/result.js';
 import { invoke } from '../web-host/server.js';
 import { APP_HOST, APP_SCHEME } from './protocol.js';

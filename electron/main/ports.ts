@@ -3,7 +3,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, safeStorage } from 'electron';
 import Store from 'electron-store';
-import { eventChannel } from '../../shared/api.js';
+import { eventChannel } from '../../shared/api/contract.js';
 import type { EventSink, FilePort, KeyValueStore, SecretStore } from '../core/ports.js';
 
 /**

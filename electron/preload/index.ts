@@ -6,7 +6,7 @@ import {
   invokeChannel,
   type DebuggerBridge,
   type EventName,
-} from '../../shared/api.js';
+} from '../../shared/api/contract.js';
 
 // The bridge is generated from the contract: one invoke per method, nothing else exposed
 // (never ipcRenderer itself).

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { API_METHODS, WEB_TOKEN_HEADER, type ApiMethod } from '../../shared/api.js';
+import { API_METHODS, WEB_TOKEN_HEADER, type ApiMethod } from '../../shared/api/contract.js';
 import type { Result } from '../../shared/result.js';
 import { Engine } from '../core/engine.js';
 import { nodePorts } from '../core/node-ports.js';

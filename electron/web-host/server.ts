@@ -9,8 +9,8 @@ import {
   WEB_TOKEN_HEADER,
   type ApiMethod,
   type DebuggerApi,
-} from '../../shared/api.js';
-import { API_INPUTS, describeZodError } from '../../shared/api-inputs.js';
+} from '../../shared/api/contract.js';
+import { API_INPUTS, describeZodError } from '../../shared/api/inputs.js';
 import { err, type Result } from '../../shared/result.js';
 import type { EventHub } from '../core/node-ports.js';
 

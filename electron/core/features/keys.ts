@@ -1,5 +1,5 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import type { DebuggerApi } from '../../../shared/api.js';
+import type { DebuggerApi } from '../../../shared/api/contract.js';
 import { AppFailure } from '../../../shared/result.js';
 import type { KeyInfo } from '../../../shared/types.js';
 import { generateKey, importKey, privatePem, publicJwks, type EngineKey } from '../keys.js';

@@ -1,4 +1,4 @@
-import type { DebuggerApi } from '../../../shared/api.js';
+import type { DebuggerApi } from '../../../shared/api/contract.js';
 import { finding } from '../../../shared/diagnosis/index.js';
 import type { TokenResult } from '../../../shared/types.js';
 import { refreshNotIssuedFinding } from '../../../shared/diagnosis/grant.js';

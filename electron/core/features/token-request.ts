@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DebuggerApi } from '../../../shared/api.js';
+import type { DebuggerApi } from '../../../shared/api/contract.js';
 import {
   lintAssertion,
   lintTokenRequest,

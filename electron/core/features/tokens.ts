@@ -1,4 +1,4 @@
-import type { DebuggerApi } from '../../../shared/api.js';
+import type { DebuggerApi } from '../../../shared/api/contract.js';
 import type { Finding } from '../../../shared/diagnosis/codes.js';
 import { lintTokenResponse, scopeDiff } from '../../../shared/diagnosis/token-response.js';
 import { finding, rankFindings } from '../../../shared/diagnosis/index.js';

@@ -1,11 +1,11 @@
-import { API_METHODS } from '../../../shared/api.js';
+import { API_METHODS } from '../../../shared/api/contract.js';
 import type {
   ApiMethod,
   DebuggerApi,
   DebuggerBridge,
   DebuggerEvents,
   EventName,
-} from '../../../shared/api.js';
+} from '../../../shared/api/contract.js';
 import { assertionHandlers } from './fake/assertion.js';
 import { authorizationControls, authorizeHandlers } from './fake/authorize.js';
 import { createFakeContext } from './fake/context.js';

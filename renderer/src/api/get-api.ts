@@ -1,4 +1,4 @@
-import type { DebuggerBridge } from '../../../shared/api.js';
+import type { DebuggerBridge } from '../../../shared/api/contract.js';
 import { createHttpBridge, takeTokenFromLocation } from './http-client.js';
 
 declare global {

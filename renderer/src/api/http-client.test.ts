@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { API_METHODS, EVENT_NAMES, WEB_TOKEN_HEADER } from '../../../shared/api.js';
+import { API_METHODS, EVENT_NAMES, WEB_TOKEN_HEADER } from '../../../shared/api/contract.js';
 import { createHttpBridge, takeTokenFromLocation } from './http-client.js';
 
 function jsonResponse(body: unknown, status = 200) {

@@ -1,11 +1,11 @@
-import { API_METHODS, EVENT_NAMES, WEB_TOKEN_HEADER } from '../../../shared/api.js';
+import { API_METHODS, EVENT_NAMES, WEB_TOKEN_HEADER } from '../../../shared/api/contract.js';
 import type {
   ApiMethod,
   DebuggerApi,
   DebuggerBridge,
   DebuggerEvents,
   EventName,
-} from '../../../shared/api.js';
+} from '../../../shared/api/contract.js';
 import type { AppError, Result } from '../../../shared/result.js';
 
 /**

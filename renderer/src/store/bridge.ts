@@ -1,4 +1,4 @@
-import type { DebuggerBridge } from '../../../shared/api.js';
+import type { DebuggerBridge } from '../../../shared/api/contract.js';
 
 /** The connected host adapter (Electron preload, web-host client or fake). Set once by boot(). */
 let current: DebuggerBridge | null = null;

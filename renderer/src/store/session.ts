@@ -1,4 +1,4 @@
-import type { DebuggerBridge } from '../../../shared/api.js';
+import type { DebuggerBridge } from '../../../shared/api/contract.js';
 import type { Result } from '../../../shared/result.js';
 import type { StorageInfo } from '../../../shared/types.js';
 import { addSubscription, setBridge } from './bridge.js';

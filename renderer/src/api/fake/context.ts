@@ -1,6 +1,6 @@
 // The context every area of the fake shares: one state, the options, ids, events and the timeline.
-import { EVENT_NAMES } from '../../../../shared/api.js';
-import type { DebuggerEvents, EventName } from '../../../../shared/api.js';
+import { EVENT_NAMES } from '../../../../shared/api/contract.js';
+import type { DebuggerEvents, EventName } from '../../../../shared/api/contract.js';
 import type { HttpExchange, ProfileView } from '../../../../shared/types.js';
 import { FAKE_FHIR_BASE, FAKE_ISSUER, FAKE_TOKEN_URL } from './fixtures.js';
 import type { FakeOptions, FakeState } from './types.js';

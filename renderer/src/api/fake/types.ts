@@ -5,7 +5,7 @@ import type {
   DebuggerBridge,
   DebuggerEvents,
   EventName,
-} from '../../../../shared/api.js';
+} from '../../../../shared/api/contract.js';
 import type {
   AuthorizationFlowView,
   GrantType,

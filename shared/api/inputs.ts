@@ -1,7 +1,7 @@
-import { SERVER_IDS } from './diagnosis/dialects/types.js';
+import { SERVER_IDS } from '../diagnosis/dialects/types.js';
 import { z } from 'zod';
-import type { DebuggerApi } from './api.js';
-import { PRESET_IDS, type PresetId } from './presets.js';
+import type { DebuggerApi } from './contract.js';
+import { PRESET_IDS, type PresetId } from '../presets.js';
 import {
   AUTH_METHODS,
   FLOW_KINDS,
@@ -11,7 +11,7 @@ import {
   KEY_KINDS,
   PKCE_MODES,
   SIGNING_ALGS,
-} from './types.js';
+} from '../types.js';
 import type {
   AuthMethod,
   FlowKind,
@@ -20,7 +20,7 @@ import type {
   KeyKind,
   PkceMode,
   SigningAlg,
-} from './types.js';
+} from '../types.js';
 
 /** Caps on pasted or sent text so no input can freeze a host (SECURITY.md section 7, item 9). */
 export const MAX_TEXT = 256 * 1024;

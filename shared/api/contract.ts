@@ -1,4 +1,4 @@
-import type { Result } from './result.js';
+import type { Result } from '../result.js';
 import type {
   AssertionOverrides,
   AssertionView,
@@ -28,7 +28,7 @@ import type {
   TokenResult,
   TokenSetView,
   TokenView,
-} from './types.js';
+} from '../types.js';
 
 /**
  * THE contract between the renderer (or CLI) and the engine. Every host adapter (ipcMain,
