@@ -54,14 +54,8 @@ if (v)
   });
 else results.push({ name: 'vitest', passed: 0, failed: 1 });
 
-const built = step('build renderer', 'npx', [
-  'vite',
-  'build',
-  '--config',
-  'renderer/vite.config.ts',
-  '--logLevel',
-  'warn',
-]);
+// Always a full build (not --if-stale), stamped so that a later `npm start` can skip it.
+const built = step('build renderer', process.execPath, ['build/scripts/build-renderer.mjs']);
 results.push({ name: 'build', passed: built ? 1 : 0, failed: built ? 0 : 1 });
 
 const pwOut = resolve(tmp, 'playwright.json');

@@ -1,21 +1,69 @@
 import { fileURLToPath } from 'node:url';
-import { createNodeEngine } from '../core/create-core.js';
+import { API_METHODS, type DebuggerApi } from '../../shared/api/contract.js';
+import type { EventHub } from '../core/node-ports.js';
 import { startWebHost } from './server.js';
 
-/** Starts the web host and prints the URL to open (used by `npm start` and the CLI's `serve`). */
+/**
+ * Starts the web host and prints the URL to open (used by `npm start` and the CLI's `serve`).
+ *
+ * The engine is the slowest part to import, so the server listens and the URL is printed first,
+ * while the engine loads: the browser fetches and parses the page meanwhile, and the API calls
+ * and events that arrive before the engine is ready wait for it. The returned promise settles
+ * once the engine is ready (it rejects, with the server closed, if the engine cannot start).
+ */
 export async function serve(opts: { port?: number; quiet?: boolean } = {}) {
-  const { engine, hub } = createNodeEngine();
+  const ready = import('../core/create-core.js').then((m) => m.createNodeEngine());
+  ready.catch(() => {}); // Awaited below; this only keeps an early failure from being "unhandled".
+  const api = Object.fromEntries(
+    API_METHODS.map((method) => [
+      method,
+      async (...args: unknown[]) => {
+        const { engine } = await ready;
+        return (engine[method] as (...a: unknown[]) => unknown).apply(engine, args);
+      },
+    ]),
+  ) as unknown as DebuggerApi;
+  // The engine's hub once it exists (nothing is emitted before); typed with every public method
+  // of EventHub, so a method added there must be forwarded here too.
+  const subscribe: EventHub['subscribe'] = (listener) => {
+    let off: (() => void) | undefined;
+    let closed = false;
+    void ready.then(({ hub: real }) => {
+      if (!closed) off = real.subscribe(listener);
+    });
+    return () => {
+      closed = true;
+      off?.();
+    };
+  };
+  const lazyHub: Pick<EventHub, keyof EventHub> = {
+    subscribe,
+    emit: (event, payload) => void ready.then(({ hub: real }) => real.emit(event, payload)),
+    on: (event, listener) =>
+      subscribe((e, payload) => {
+        if (e === event) listener(payload as never);
+      }),
+  };
+  const hub = lazyHub as EventHub;
+  // Two folders below the root, from electron/web-host/ and from the CLI bundle's out/cli/ alike.
   const rendererDir = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
   const host = await startWebHost({
-    api: engine,
+    api,
     hub,
     rendererDir,
     ...(opts.port ? { port: opts.port } : {}),
   });
+  // One URL, the one to open: it carries the per-run token.
+  if (!opts.quiet) console.log(`OAuth Flow Debugger is serving its UI. Open ${host.openUrl}`);
+  let engine;
+  try {
+    ({ engine } = await ready);
+  } catch (e) {
+    await host.close();
+    throw e;
+  }
   if (!opts.quiet) {
     const info = await engine.getStorageInfo();
-    console.log(`OAuth Flow Debugger is serving its UI on ${host.url}`);
-    console.log(`Open: ${host.openUrl}`);
     if (info.ok && info.value.warning) console.log(`Note: ${info.value.warning}`);
     for (const q of info.ok ? info.value.quarantined : [])
       console.log(`Warning: an unreadable store file was moved aside to ${q}`);
