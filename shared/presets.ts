@@ -10,6 +10,7 @@
 
 export {
   SOURCES,
+  sourceText,
   src,
   type SourceConfidence,
   type SourceRef,
@@ -29,10 +30,12 @@ export {
   type KnownBug,
   type PresetId,
   type PresetParam,
+  type RegistrationNextStep,
   type SetupStep,
   type Template,
   type TokenLifetime,
   type VendorPreset,
+  type VendorTraits,
 } from './vendors/preset-types.js';
 export {
   PRESETS,

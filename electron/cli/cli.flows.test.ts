@@ -88,11 +88,11 @@ describe('CLI flows (register, authorize, refresh, introspect, revoke, userinfo,
     const { access_token: access, refresh_token: refresh } = d.tokens;
     expect(access && refresh).toBeTruthy();
 
-    const i = await cli(['introspect', '--profile', registered, '--token', access, '--json']);
+    const i = await cli(['introspect', '--profile', registered, `--token=${access}`, '--json']);
     expect(i.code, i.out).toBe(0);
     expect(doc<{ active: boolean }>(i.out).active).toBe(true);
 
-    const u = await cli(['userinfo', '--profile', registered, '--token', access, '--json']);
+    const u = await cli(['userinfo', '--profile', registered, `--token=${access}`, '--json']);
     expect(u.code, u.out).toBe(0);
     expect(doc<{ body: { sub: string; fhirUser: string } }>(u.out).body.fhirUser).toContain(
       '/Practitioner/',
@@ -105,9 +105,9 @@ describe('CLI flows (register, authorize, refresh, introspect, revoke, userinfo,
     expect(doc<{ refreshToken: { rotated: boolean } }>(f.out).refreshToken.rotated).toBe(true);
     expect(f.out).not.toContain(refresh);
 
-    const v = await cli(['revoke', '--profile', registered, '--token', access, '--json']);
+    const v = await cli(['revoke', '--profile', registered, `--token=${access}`, '--json']);
     expect(v.code, v.out).toBe(0);
-    const again = await cli(['introspect', '--profile', registered, '--token', access, '--json']);
+    const again = await cli(['introspect', '--profile', registered, `--token=${access}`, '--json']);
     expect(again.code).toBe(1);
     expect(doc(again.out).findings[0]?.code).toBe('TOKEN_INACTIVE');
 
@@ -119,8 +119,9 @@ describe('CLI flows (register, authorize, refresh, introspect, revoke, userinfo,
     expect(logout.searchParams.get('client_id')).toBe(clientId);
     expect(logout.searchParams.has('id_token_hint')).toBe(false);
 
-    // The old refresh token was rotated away by the refresh above.
-    const stale = await cli(['refresh', '--profile', registered, '--token', refresh, '--json']);
+    // The old refresh token was rotated away by the refresh above. (--token=value: a token may
+    // begin with "-", which parseArgs would take for an option.)
+    const stale = await cli(['refresh', '--profile', registered, `--token=${refresh}`, '--json']);
     expect(stale.code).toBe(1);
     expect(doc(stale.out).findings[0]?.code).toBe('REFRESH_INVALID');
   });

@@ -2,13 +2,27 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Finding } from '../../shared/diagnosis/codes.js';
 import { basisWords } from '../../shared/diagnosis/basis.js';
+import type { DebuggerApi, DebuggerBridge } from '../../shared/api/contract.js';
+import { dispatchingApi } from '../../shared/api/dispatch.js';
 import { AppFailure, type Result } from '../../shared/result.js';
-import { parseProfileFile, type Engine } from '../core/engine.js';
+import { parseProfileFile } from '../core/model.js';
+import type { EventHub } from '../core/node-ports.js';
+
+/**
+ * What the CLI holds: the engine through the contract, every call parsed by shared/api/dispatch.ts
+ * as over IPC or HTTP, and the events of its hub (the CLI waits on "authorization" events).
+ */
+export function cliApi(created: { engine: DebuggerApi; hub: EventHub }): DebuggerBridge {
+  const { engine, hub } = created;
+  return { ...dispatchingApi(engine), on: (event, listener) => hub.on(event, listener) };
+}
 
 /** Output sink, so tests can capture what the CLI prints. */
 export interface Io {
   out(s: string): void;
   err(s: string): void;
+  /** Ctrl-C for the commands that wait (tests pass their own); default SIGINT/SIGTERM. */
+  onInterrupt?: (cb: () => void) => () => void;
 }
 export const stdio: Io = {
   out: (s) => process.stdout.write(`${s}\n`),
@@ -41,7 +55,7 @@ export function printFindings(io: Io, findings: Finding[], where: 'run' | 'evide
   });
 }
 
-export async function loadProfile(engine: Engine, file: string) {
+export async function loadProfile(api: DebuggerApi, file: string) {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -51,7 +65,7 @@ export async function loadProfile(engine: Engine, file: string) {
   const input = parseProfileFile(text);
   if (input.auth.privateKeyPath && !isAbsolute(input.auth.privateKeyPath))
     input.auth.privateKeyPath = resolve(dirname(file), input.auth.privateKeyPath);
-  return unwrap(await engine.saveProfile(input));
+  return unwrap(await api.saveProfile(input));
 }
 
 export async function jwksArg(v: string | undefined): Promise<{ jwks?: string; jwksUrl?: string }> {

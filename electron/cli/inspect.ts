@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { SERVER_IDS, type ServerId } from '../../shared/diagnosis/dialects/types.js';
 import { PRESET_IDS, isPresetId } from '../../shared/presets.js';
 import type { InspectReport } from '../../shared/types.js';
-import type { Engine } from '../core/engine.js';
+import type { DebuggerApi } from '../../shared/api/contract.js';
 import { jwksArg, unwrap, UsageError, type Emit, type Io } from './common.js';
 
 /** One evidence argument: a file path, `-` (standard input), or the text itself. */
@@ -29,11 +29,11 @@ async function evidenceArg(v: string): Promise<{ text: string; name: string }> {
 export async function runInspect(x: {
   args: string[];
   values: Record<string, string | boolean | undefined>;
-  engine: Engine;
+  api: DebuggerApi;
   io: Io;
   emit: Emit;
 }): Promise<number> {
-  const { args, values, engine, io, emit } = x;
+  const { args, values, api, io, emit } = x;
   if (!args.length)
     throw new UsageError(
       'inspect needs what the customer sent: a file (JWT, error body, curl, HAR…), the text itself, or - for standard input.',
@@ -54,7 +54,7 @@ export async function runInspect(x: {
     throw new UsageError(`Unknown server "${server}". Servers: ${SERVER_IDS.join(', ')}.`);
   const harEntry = num('har-entry');
   const r: InspectReport = unwrap(
-    await engine.inspect({
+    await api.inspect({
       items: await Promise.all(args.map(evidenceArg)),
       ...(preset ? { preset } : {}),
       ...(await jwksArg(values.jwks as string | undefined)),

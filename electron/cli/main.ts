@@ -4,21 +4,26 @@ import { parseArgs } from 'node:util';
 import type { Finding } from '../../shared/diagnosis/codes.js';
 import { AppFailure } from '../../shared/result.js';
 import { KEY_KINDS, SIGNING_ALGS, type KeyKind, type SigningAlg } from '../../shared/types.js';
-import { createNodeEngine } from '../core/create-core.js';
-import {
-  jwksArg,
-  loadProfile,
-  printFindings,
-  stdio,
-  unwrap,
-  UsageError,
-  type Io,
-} from './common.js';
-import { FLOW_COMMANDS, revealed, runFlowCommand, tokenOutcome } from './flows.js';
-import { runInspect } from './inspect.js';
-import { systemBrowser } from './open-browser.js';
+import type { Io } from './common.js';
 
 export type { Io } from './common.js';
+
+// The engine and the command modules load only once a command runs (`load` below), so `--help`
+// imports none of them: in the bundle (build/scripts/build-cli.mjs) they sit in chunks of their own.
+const load = () =>
+  Promise.all([
+    import('../core/create-core.js'),
+    import('./common.js'),
+    import('./flows.js'),
+    import('./inspect.js'),
+    import('./open-browser.js'),
+  ]);
+
+/** The process's stdout/stderr (what common.ts's `stdio` does, without loading the engine). */
+const processIo: Io = {
+  out: (s) => process.stdout.write(`${s}\n`),
+  err: (s) => process.stderr.write(`${s}\n`),
+};
 
 const USAGE = `oauth-flow-debugger: see and fix OAuth 2.0 / SMART-on-FHIR flows
 
@@ -35,6 +40,8 @@ Usage:
   oauth-flow-debugger decode <jwt> [--jwks <file|url>]
   oauth-flow-debugger register --profile <file> [--out <file>]
   oauth-flow-debugger authorize --profile <file> [--no-browser] [--timeout S] [--reveal]
+  oauth-flow-debugger device --profile <file> [--timeout S] [--reveal]
+                          RFC 8628 device sign-in: prints the code and where to enter it, polls
   oauth-flow-debugger refresh --profile <file> --token <refresh token|@file|->
   oauth-flow-debugger introspect --profile <file> --token <token|@file|-> [--hint refresh_token]
         [--bearer <token|@file|->]          authenticate with a Bearer token (RFC 7662 §2.1)
@@ -50,8 +57,9 @@ Every command takes --json (one JSON document: { ok, findings, ... }).
 Exit codes: 0 success, 1 the server refused or the flow failed (findings printed), 2 bad usage or input.`;
 
 /** Runs one CLI invocation; returns the exit code. */
-export async function run(argv: string[], io: Io = stdio): Promise<number> {
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
   let json = false;
+  let loaded: Awaited<ReturnType<typeof load>> | undefined;
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -87,6 +95,25 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
       io.out(USAGE);
       return cmd || values.help ? 0 : 2;
     }
+    // Before the command modules load: the web host loads the engine itself, after it listens.
+    if (cmd === 'serve') {
+      const { serve } = await import('../web-host/main.js');
+      const host = await serve({ ...(values.port ? { port: Number(values.port) } : {}) });
+      await new Promise<void>((r) => {
+        process.once('SIGINT', r);
+        process.once('SIGTERM', r);
+      });
+      await host.close();
+      return 0;
+    }
+
+    const [
+      { createNodeEngine },
+      { cliApi, jwksArg, loadProfile, printFindings, unwrap, UsageError },
+      { FLOW_COMMANDS, revealed, runFlowCommand, tokenOutcome },
+      { runInspect },
+      { systemBrowser },
+    ] = (loaded = await load());
     const emit = (
       ok: boolean,
       findings: Finding[],
@@ -101,27 +128,19 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
       return ok ? 0 : 1;
     };
 
-    if (cmd === 'serve') {
-      const { serve } = await import('../web-host/main.js');
-      const host = await serve({ ...(values.port ? { port: Number(values.port) } : {}) });
-      await new Promise<void>((r) => {
-        process.once('SIGINT', r);
-        process.once('SIGTERM', r);
-      });
-      await host.close();
-      return 0;
-    }
-
-    const { engine } = createNodeEngine({
-      ephemeral: true,
-      ...(values['no-browser'] ? {} : { browser: systemBrowser }),
-    });
+    // The engine through the contract, like every host holds it (cliApi in common.ts).
+    const engine = cliApi(
+      createNodeEngine({
+        ephemeral: true,
+        ...(values['no-browser'] ? {} : { browser: systemBrowser }),
+      }),
+    );
     const exchanges = async () => unwrap(await engine.listExchanges());
     if (FLOW_COMMANDS.has(cmd))
-      return await runFlowCommand({ cmd, sub, engine, io, values, emit, exchanges });
+      return await runFlowCommand({ cmd, sub, api: engine, io, values, emit, exchanges });
 
     if (cmd === 'inspect')
-      return await runInspect({ args: positionals.slice(1), values, engine, io, emit });
+      return await runInspect({ args: positionals.slice(1), values, api: engine, io, emit });
 
     switch (cmd) {
       case 'discover': {
@@ -266,7 +285,8 @@ export async function run(argv: string[], io: Io = stdio): Promise<number> {
     }
   } catch (e) {
     const usage =
-      e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      (loaded && e instanceof loaded[1].UsageError) ||
+      (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     const failure = e instanceof AppFailure ? e : undefined;
     const message = (e as Error).message;
     const inputCodes = [

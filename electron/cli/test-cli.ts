@@ -8,7 +8,11 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process and captures its output; `onErr` sees each stderr line as printed. */
-export async function runCli(args: string[], onErr?: (line: string) => void): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  onErr?: (line: string) => void,
+  opts: { interrupt?: { trigger?: () => void } } = {},
+): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = {
@@ -17,6 +21,15 @@ export async function runCli(args: string[], onErr?: (line: string) => void): Pr
       err.push(s);
       onErr?.(s);
     },
+    // A test's Ctrl-C: opts.interrupt.trigger() is set once the command listens for it.
+    ...(opts.interrupt
+      ? {
+          onInterrupt: (cb: () => void) => {
+            opts.interrupt!.trigger = cb;
+            return () => delete opts.interrupt!.trigger;
+          },
+        }
+      : {}),
   };
   const code = await run(args, io);
   return { code, out: out.join('\n'), err: err.join('\n') };

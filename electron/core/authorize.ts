@@ -19,8 +19,9 @@ import type {
 } from '../../shared/types.js';
 import type { PendingCode, StoredProfile } from './model.js';
 import { startLoopback, type CallbackPage, type LoopbackListener } from './loopback.js';
-import type { Ports } from './ports.js';
+import { systemTimer, type Ports, type TimerHandle } from './ports.js';
 import { headerValue } from '../../shared/headers.js';
+import { LOOPBACK_REDIRECT, isLoopbackRedirect } from '../../shared/oauth/redirect-uri.js';
 
 /** What the authorization flow needs from the engine. */
 /** What the engine's own GET of the authorize URL got (no cookies, no redirect followed). */
@@ -66,27 +67,11 @@ interface Flow {
   smart: boolean;
   fhirBase?: string;
   listener?: LoopbackListener;
-  timer?: ReturnType<typeof setTimeout>;
+  timer?: TimerHandle;
   waiters: ((v: AuthorizationFlowView) => void)[];
 }
 
 export const DEFAULT_TIMEOUT_SEC = 300;
-
-/** Vendors whose servers are SMART servers (the authorize request needs aud = FHIR base). */
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
-/** Default redirect URI to register for the loopback listener (any port is accepted, RFC 8252 §7.3). */
-export const LOOPBACK_REDIRECT = 'http://127.0.0.1/callback';
-
-export function isLoopbackRedirect(uri: string): boolean {
-  try {
-    const u = new URL(uri);
-    return u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname);
-  } catch {
-    return false;
-  }
-}
 
 /** RFC 7636 §4.1: 32 random bytes -> 43 base64url characters (256 bits). */
 export function pkcePair(method: PkceMode): { verifier?: string; challenge?: string } {
@@ -182,6 +167,11 @@ export class AuthorizationFlows {
 
   constructor(private readonly deps: AuthorizeDeps) {}
 
+  /** The flows' timeouts run on the Timer port (tests move a manual timer instead of waiting). */
+  private get timer() {
+    return this.deps.ports.timer ?? systemTimer;
+  }
+
   private emit(flow: Flow) {
     this.deps.ports.events.emit('authorization', structuredClone(flow.view));
   }
@@ -216,7 +206,7 @@ export class AuthorizationFlows {
   }
 
   private async stop(flow: Flow) {
-    if (flow.timer) clearTimeout(flow.timer);
+    if (flow.timer) this.timer.cancel(flow.timer);
     flow.timer = undefined;
     await flow.listener?.close();
   }
@@ -427,7 +417,7 @@ export class AuthorizationFlows {
       this.emit(flow);
       return structuredClone(flow.view);
     }
-    flow.timer = setTimeout(() => void this.timeOut(flow, timeoutSec), timeoutSec * 1000);
+    flow.timer = this.timer.after(timeoutSec * 1000, () => void this.timeOut(flow, timeoutSec));
 
     if (input.open !== false && this.deps.ports.browser) {
       try {
@@ -569,7 +559,7 @@ export class AuthorizationFlows {
    * Returns true when the code may be redeemed; the code is then held as the pending code.
    */
   private accept(flow: Flow, q: URLSearchParams, via: Via): boolean {
-    if (flow.timer) clearTimeout(flow.timer);
+    if (flow.timer) this.timer.cancel(flow.timer);
     flow.timer = undefined;
     const get = (n: string) => q.get(n) ?? undefined;
     const code = get('code');

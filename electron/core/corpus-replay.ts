@@ -22,6 +22,7 @@ import { DIALECTS } from '../../shared/diagnosis/dialects/index.js';
 import { detectServer } from '../../shared/diagnosis/dialects/match.js';
 import { presetOfServer } from '../../shared/presets.js';
 import type { Engine } from './engine.js';
+import { waitForAuthorization } from './test-helpers.js';
 
 /** Headers the replay server sets itself (framing) or shifts (Date). */
 const OWN_HEADERS = new Set([
@@ -364,7 +365,7 @@ export async function runThroughEngine(
             }),
           );
           if (flow.status === 'waiting') await browse(flow.url);
-          const done = await engine.waitForAuthorization(flow.id);
+          const done = await waitForAuthorization(engine, flow.id);
           if (edit && done.status === 'received') {
             const draft = must(
               await engine.prepareTokenRequest({ profileId: p.id, grant: 'authorization_code' }),
@@ -410,7 +411,7 @@ export async function runThroughEngine(
         if (flow.status !== 'waiting') return { findings: flow.findings };
         // The probe found no refusal: the browser goes, and comes back (or not).
         await browse(flow.url);
-        const done = await engine.waitForAuthorization(flow.id);
+        const done = await waitForAuthorization(engine, flow.id);
         return { findings: done.findings };
       }
       case 'introspection':

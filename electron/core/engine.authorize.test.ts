@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualTimer } from '../testing/manual-timer.js';
 import { completeDevLogin, startSmartServer, type SmartServer } from '../testing/smart-server.js';
 import type { AuthorizationFlowView, ProfileInput } from '../../shared/types.js';
+import { DEFAULT_TIMEOUT_SEC } from './authorize.js';
 import { Engine } from './engine.js';
 import { nodePorts } from './node-ports.js';
-import { must } from './test-helpers.js';
+import { must, pendingCodes, waitForAuthorization } from './test-helpers.js';
 
 const WEB_REDIRECT = 'https://app.example.test/callback';
 const WEB_SECRET = 'web-app-secret-value-0123456789';
@@ -43,9 +45,9 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function nativeProfile(extra: Partial<ProfileInput> = {}) {
+async function nativeProfile(extra: Partial<ProfileInput> = {}, on: Engine = engine) {
   return must(
-    await engine.saveProfile({
+    await on.saveProfile({
       name: 'native',
       flow: 'authorization-code',
       fhirBaseUrl: server.fhirBase,
@@ -116,7 +118,7 @@ describe('authorization code flow with the loopback listener', () => {
     expect(html).toContain('You can close this tab and return to OAuth Flow Debugger');
     expect(html).not.toContain(code);
 
-    const done = await engine.waitForAuthorization(flow.id);
+    const done = await waitForAuthorization(engine, flow.id);
     expect(done.checks.map((c) => [c.name, c.ok])).toEqual([
       ['state', true],
       ['iss', true],
@@ -127,7 +129,7 @@ describe('authorization code flow with the loopback listener', () => {
     expect(done.listener?.open).toBe(false);
     expect(await portIsFree(port)).toBe(true);
 
-    const pending = engine.pendingCodes.get(p.id)!;
+    const pending = pendingCodes(engine).get(p.id)!;
     expect(pending.flowId).toBe(flow.id);
     expect(pending.code).toBe(code);
     expect(pending.redirectUri).toBe(flow.redirectUri);
@@ -163,10 +165,10 @@ describe('authorization code flow with the loopback listener', () => {
     expect(res.status).toBe(400);
     expect(html).toContain('state mismatch');
     expect(html).not.toContain('forged-code-value-123456');
-    const done = await engine.waitForAuthorization(flow.id);
+    const done = await waitForAuthorization(engine, flow.id);
     expect(done.status).toBe('failed');
     expect(done.findings[0]?.code).toBe('STATE_MISMATCH');
-    expect(engine.pendingCodes.get(p.id)).toBeUndefined();
+    expect(pendingCodes(engine).get(p.id)).toBeUndefined();
     expect(done.token).toBeUndefined();
     expect(await portIsFree(flow.listener!.port)).toBe(true);
   });
@@ -180,17 +182,17 @@ describe('authorization code flow with the loopback listener', () => {
     expect(redirect.searchParams.get('iss')).toBe(server.issuer);
     redirect.searchParams.set('iss', 'https://attacker.example');
     expect((await fetch(redirect)).status).toBe(400);
-    const done = await engine.waitForAuthorization(flow.id);
+    const done = await waitForAuthorization(engine, flow.id);
     expect(done.status).toBe('failed');
     expect(done.findings[0]?.code).toBe('ISSUER_MISMATCH');
-    expect(engine.pendingCodes.get(p.id)).toBeUndefined();
+    expect(pendingCodes(engine).get(p.id)).toBeUndefined();
 
     const again = must(await engine.startAuthorization({ profileId: p.id, open: false }));
     const u = new URL(again.redirectUri);
     u.searchParams.set('code', 'some-code-value-1234567');
     u.searchParams.set('state', param(again, 'state')!);
     await fetch(u);
-    const noIss = await engine.waitForAuthorization(again.id);
+    const noIss = await waitForAuthorization(engine, again.id);
     expect(noIss.findings[0]?.code).toBe('ISSUER_MISMATCH');
     expect(noIss.findings[0]?.evidence).toContain('authorization_response_iss_parameter_supported');
   });
@@ -213,7 +215,7 @@ describe('authorization code flow with the loopback listener', () => {
       ]),
     );
     expect(await portIsFree(flow.listener!.port)).toBe(true);
-    expect(engine.pendingCodes.get(p.id)).toBeUndefined();
+    expect(pendingCodes(engine).get(p.id)).toBeUndefined();
     const probe = must(await engine.listExchanges()).find((x) => x.step === 'Authorize (probe)');
     expect(probe?.response?.status).toBe(303);
   });
@@ -227,16 +229,25 @@ describe('authorization code flow with the loopback listener', () => {
   });
 
   it('times out: AUTHORIZATION_TIMEOUT and the port is free', async () => {
-    const p = await nativeProfile({ name: 'timeout' });
-    const flow = must(
-      await engine.startAuthorization({ profileId: p.id, open: false, timeoutSec: 0.2 }),
-    );
-    const done = await engine.waitForAuthorization(flow.id);
+    // A fake clock and a manual timer: the 5-minute timeout passes when the test says so.
+    let now = Date.now();
+    const clock = { now: () => now };
+    const timer = manualTimer(clock);
+    const own = new Engine({ ...nodePorts({ ephemeral: true }), clock, timer });
+    const p = await nativeProfile({ name: 'timeout' }, own);
+    const flow = must(await own.startAuthorization({ profileId: p.id, open: false }));
+    expect(flow.expiresAt).toBe(new Date(now + DEFAULT_TIMEOUT_SEC * 1000).toISOString());
+    now = Date.parse(flow.expiresAt) - 1;
+    expect(timer.runDue()).toBe(0);
+    expect(must(await own.getAuthorization({ flowId: flow.id })).status).toBe('waiting');
+    now += 1;
+    expect(timer.runDue()).toBe(1);
+    const done = await waitForAuthorization(own, flow.id);
     expect(done.status).toBe('timed-out');
     expect(done.findings[0]?.code).toBe('AUTHORIZATION_TIMEOUT');
     expect(await portIsFree(flow.listener!.port)).toBe(true);
     expect(
-      (await engine.completeAuthorization({ flowId: flow.id, redirectUrl: flow.redirectUri })).ok,
+      (await own.completeAuthorization({ flowId: flow.id, redirectUrl: flow.redirectUri })).ok,
     ).toBe(false);
   });
 
@@ -325,7 +336,7 @@ describe('authorization code flow with a pasted redirect URL', () => {
     );
     expect(done.callback?.via).toBe('paste');
     expect(done.checks.every((c) => c.ok)).toBe(true);
-    expect(engine.pendingCodes.get(p.id)?.flowId).toBe(flow.id);
+    expect(pendingCodes(engine).get(p.id)?.flowId).toBe(flow.id);
     expect(done.status).toBe('done');
     expect(done.token?.ok).toBe(true);
     // A redirect is used once.

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeDevLogin, startSmartServer, type SmartServer } from '../testing/smart-server.js';
 import type { ProfileInput } from '../../shared/types.js';
 import type { Engine } from './engine.js';
-import { must, testEngine } from './test-helpers.js';
+import { must, profileSecretValue, testEngine, waitForAuthorization } from './test-helpers.js';
 
 let server: SmartServer;
 let engine: Engine;
@@ -89,7 +89,7 @@ describe('dynamic registration against oidc-provider (RFC 7591 / 7592)', () => {
     });
     const r = must(await engine.sendRegistration({ profileId: p.id, body: draft.body }));
     expect(r.ok).toBe(true);
-    const rat = await engine.profileSecretValue(p.id, 'registrationToken');
+    const rat = await profileSecretValue(engine, p.id, 'registrationToken');
     expect(rat).toBeTruthy();
     expect(r.body?.registration_access_token).not.toBe(rat);
     const regEx = must(await engine.listExchanges()).filter((e) => e.step === 'Registration');
@@ -100,7 +100,7 @@ describe('dynamic registration against oidc-provider (RFC 7591 / 7592)', () => {
     const flow = must(await engine.startAuthorization({ profileId: p.id, open: false }));
     const redirect = await completeDevLogin(flow.url, { redirectPrefix: flow.redirectUri });
     await fetch(redirect);
-    const done = await engine.waitForAuthorization(flow.id);
+    const done = await waitForAuthorization(engine, flow.id);
     expect(done.checks.every((c) => c.ok)).toBe(true);
     expect(done.status).toBe('done');
 
@@ -290,8 +290,8 @@ describe('OpenEMR-shaped registration', () => {
     );
     expect(r.profile.clientId).toBe('oe-client-id-1');
     expect(r.profile.auth.hasClientSecret).toBe(true);
-    expect(await engine.profileSecretValue(p.id, 'clientSecret')).toBe(secret);
-    expect(await engine.profileSecretValue(p.id, 'registrationToken')).toBe(rat);
+    expect(await profileSecretValue(engine, p.id, 'clientSecret')).toBe(secret);
+    expect(await profileSecretValue(engine, p.id, 'registrationToken')).toBe(rat);
     expect(r.body?.client_secret).not.toBe(secret);
     expect(JSON.stringify(r)).not.toContain(secret);
     expect(JSON.stringify(must(await engine.listExchanges()))).not.toContain(secret);

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   completeDevLogin,
   startSmartServer,
   type SmartServer,
   type TestClient,
 } from '../testing/smart-server.js';
+import { manualTimer } from '../testing/manual-timer.js';
 import type {
   ProfileInput,
   TokenRequestEdits,
@@ -16,7 +17,7 @@ import type {
 import { Engine } from './engine.js';
 import { idTokenView } from './id-token.js';
 import { nodePorts } from './node-ports.js';
-import { must } from './test-helpers.js';
+import { must, pendingCodes, recordedExchanges } from './test-helpers.js';
 
 const SCOPE = 'openid fhirUser offline_access launch/patient patient/Patient.rs';
 const LOOPBACK = 'http://127.0.0.1/callback';
@@ -49,6 +50,8 @@ let shortAccess: SmartServer;
 /** Short refresh tokens (expired refresh token). */
 let shortRefresh: SmartServer;
 let engine: Engine;
+/** The engine's timers (auto refresh): they fire when a test runs them, not on the real clock. */
+let timer: ReturnType<typeof manualTimer>;
 const opened: string[] = [];
 /** Every "tokens" snapshot the engine pushed. */
 const tokenEvents: (TokenSetView | null)[] = [];
@@ -58,6 +61,7 @@ const secretsSeen = new Set<string>([BASIC_SECRET, JWT_SECRET, PASSWORD]);
 beforeAll(async () => {
   const ports = nodePorts({ ephemeral: true });
   ports.browser = { open: async (url) => void opened.push(url) };
+  ports.timer = timer = manualTimer(ports.clock);
   ports.hub.subscribe((event, payload) => {
     if (event === 'tokens') tokenEvents.push(payload as TokenSetView | null);
   });
@@ -118,7 +122,7 @@ async function authorize(profileId: string, clientId: string, on: SmartServer = 
   const code = back.searchParams.get('code');
   if (!code) throw new Error(`No code: ${back.toString()}`);
   secretsSeen.add(code).add(verifier);
-  engine.pendingCodes.set(profileId, {
+  pendingCodes(engine).set(profileId, {
     flowId: `test-${state}`,
     code,
     redirectUri,
@@ -231,7 +235,7 @@ describe('authorization code exchange', () => {
       sub: 'alice',
       fhirUser: `${server.fhirBase}/Practitioner/alice`,
     });
-    expect(engine.http.exchanges.find((e) => e.id === u.exchangeId)?.step).toBe('Userinfo');
+    expect(recordedExchanges(engine).find((e) => e.id === u.exchangeId)?.step).toBe('Userinfo');
   });
 
   it('a confidential client (client_secret_basic) exchanges its code; introspection, then revocation of both tokens', async () => {
@@ -275,9 +279,9 @@ describe('authorization code exchange', () => {
     );
     expect(rtIntro.active).toBe(false);
 
-    const steps = engine.http.exchanges.map((e) => e.step);
+    const steps = recordedExchanges(engine).map((e) => e.step);
     expect(steps).toEqual(expect.arrayContaining(['Introspection', 'Revocation', 'Refresh']));
-    const intro = engine.http.exchanges.find((e) => e.id === active.exchangeId)!;
+    const intro = recordedExchanges(engine).find((e) => e.id === active.exchangeId)!;
     expect(intro.request.body).toContain('token={{access_token}}&token_type_hint=access_token');
     expect(intro.request.headers).toContainEqual([
       'authorization',
@@ -419,11 +423,11 @@ describe('code exchange mistakes are diagnosed, most likely cause first', () => 
     expect(r.findings.find((f) => f.code === 'REFRESH_NOT_ISSUED')?.evidence).toMatch(
       /offline_access was requested/,
     );
-    const sent = engine.http.exchanges.length;
+    const sent = recordedExchanges(engine).length;
     const refresh = must(await engine.refreshTokens({ profileId: p.id }));
     expect(refresh.ok).toBe(false);
     expect(codes(refresh)[0]).toBe('REFRESH_NOT_ISSUED');
-    expect(engine.http.exchanges.length).toBe(sent);
+    expect(recordedExchanges(engine).length).toBe(sent);
   });
 });
 
@@ -453,12 +457,18 @@ describe('password grant (legacy)', () => {
     expect(r.body?.error).toBe('unsupported_grant_type');
     expect(codes(r)[0]).toBe('GRANT_NOT_ALLOWED');
     expect(codes(r)).toContain('GRANT_INSECURE');
-    const ex = engine.http.exchanges.find((e) => e.id === r.exchangeId)!;
+    const ex = recordedExchanges(engine).find((e) => e.id === r.exchangeId)!;
     expect(ex.request.body).toContain('password={{password}}');
   });
 });
 
 describe('tokens over time', () => {
+  // A fake clock: Date is faked (nothing else), so the engine (systemClock) and the test servers
+  // (oidc-provider, in this process) see the same time, and a test moves it instead of waiting.
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true }));
+  afterEach(() => void vi.useRealTimers());
+  const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
+
   it('an expired refresh token: REFRESH_INVALID', async () => {
     const p = await profile(
       'basic-app',
@@ -468,14 +478,10 @@ describe('tokens over time', () => {
     );
     await authorize(p.id, 'basic-app', shortRefresh);
     expect((await exchange(p.id)).ok).toBe(true);
-    // Wait until the server itself says the refresh token is no longer active.
-    await vi.waitFor(
-      async () => {
-        const i = must(await engine.introspectToken({ profileId: p.id, which: 'refresh_token' }));
-        expect(i.active).toBe(false);
-      },
-      { timeout: 15_000, interval: 250 },
-    );
+    // Past the 2 s refresh token lifetime: the server itself says the token is no longer active.
+    advance(3_000);
+    const i = must(await engine.introspectToken({ profileId: p.id, which: 'refresh_token' }));
+    expect(i.active).toBe(false);
     const r = must(await engine.refreshTokens({ profileId: p.id }));
     expect(r.ok).toBe(false);
     expect(codes(r)[0]).toBe('REFRESH_INVALID');
@@ -493,13 +499,14 @@ describe('tokens over time', () => {
     expect(on.nextAt).toBeDefined();
     expect(Date.parse(on.nextAt!)).toBeLessThan(Date.parse((await tokenSet())!.expiresAt!));
     expect(tokenEvents.at(-1)?.autoRefresh).toEqual({ enabled: true, nextAt: on.nextAt });
-    await vi.waitFor(
-      () => {
-        const auto = tokenEvents.at(-1)?.refreshes.find((x) => x.automatic);
-        expect(auto).toMatchObject({ ok: true, rotated: true });
-      },
-      { timeout: 15_000, interval: 100 },
-    );
+    // Nothing fires before its time; at nextAt the one armed refresh does.
+    expect(timer.runDue()).toBe(0);
+    vi.setSystemTime(Date.parse(on.nextAt!));
+    expect(timer.runDue()).toBe(1);
+    await vi.waitFor(() => {
+      const auto = tokenEvents.at(-1)?.refreshes.find((x) => x.automatic);
+      expect(auto).toMatchObject({ ok: true, rotated: true });
+    });
     await rememberTokens();
     const set = (await tokenSet())!;
     expect(set.grant).toBe('refresh_token');
@@ -516,10 +523,8 @@ describe('tokens over time', () => {
     await authorize(p.id, 'public-app', shortAccess);
     expect((await exchange(p.id)).ok).toBe(true);
     const expiresAt = Date.parse((await tokenSet())!.expiresAt!);
-    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(expiresAt), {
-      timeout: 10_000,
-      interval: 100,
-    });
+    // Past the 3 s access token lifetime, for the engine and the server alike.
+    vi.setSystemTime(expiresAt + 1_000);
     const plain = must(await engine.callResource({ profileId: p.id, path: 'Patient' }));
     expect(plain.status).toBe(401);
     expect(codes(plain)[0]).toBe('TOKEN_EXPIRED');
@@ -565,7 +570,7 @@ describe('tokens over time', () => {
   });
 
   it('records no token, code, verifier, password or secret in any exchange', () => {
-    const all = JSON.stringify(engine.http.exchanges);
+    const all = JSON.stringify(recordedExchanges(engine));
     expect(secretsSeen.size).toBeGreaterThan(20);
     for (const s of secretsSeen) expect(all).not.toContain(s);
     expect(all).toContain('{{code}}');

@@ -133,6 +133,12 @@ export class EventHub implements EventSink {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   }
+  /** One event's payloads: DebuggerBridge.on for a host in the same process (the CLI). */
+  on<E extends EventName>(event: E, listener: (payload: DebuggerEvents[E]) => void): () => void {
+    return this.subscribe((e, payload) => {
+      if (e === event) listener(payload as DebuggerEvents[E]);
+    });
+  }
 }
 
 /** Ports for plain Node hosts (web host, CLI): conf store + memory or passphrase secrets. */

@@ -18,7 +18,7 @@ import type {
   TokenResult,
 } from '../../shared/types.js';
 import type { Engine } from './engine.js';
-import { must } from './test-helpers.js';
+import { must, recordedExchanges } from './test-helpers.js';
 
 /** A key held by the engine: its id (for profiles), kid and public JWK (for registrations). */
 export type SimKey = Pick<KeyInfo, 'id' | 'kid' | 'publicJwk'>;
@@ -86,7 +86,7 @@ export async function sendToken(
 
 /** The exchange the engine recorded for a token result (throws when there is none). */
 export function recordedExchange(engine: Engine, r: TokenResult): HttpExchange {
-  const ex = engine.http.exchanges.find((e) => e.id === r.exchangeId);
+  const ex = recordedExchanges(engine).find((e) => e.id === r.exchangeId);
   if (!ex) throw new Error('exchange not recorded');
   return ex;
 }

@@ -1,7 +1,7 @@
 /**
  * Vendor simulators (e2e/fixtures/simulators) driven through the engine: a correct configuration
  * gets a token, and each documented misconfiguration produces the vendor's documented raw answer.
- * These tests check what went over the wire (engine.http.exchanges, TokenResult status/body), not
+ * These tests check what went over the wire (the recorded exchanges, TokenResult status/body), not
  * the diagnosis; the next step turns each row below into a top-1 cause-code check.
  *
  * Scenario → expected cause code (DIAGNOSIS.md; rule ids from VENDORS.md §6)

@@ -3,6 +3,7 @@ import { finding, rankFindings } from '../../shared/diagnosis/index.js';
 import { diagnose } from '../../shared/diagnosis/pipeline.js';
 import type { Endpoint, ServerId } from '../../shared/diagnosis/dialects/types.js';
 import { decodeForDisplay, looksLikeJwt, maskSecret } from '../../shared/jwt-view.js';
+import type { ClientAuthPlan } from '../../shared/oauth/client-auth.js';
 import type { SecretMap } from '../../shared/redact.js';
 import { AppFailure } from '../../shared/result.js';
 import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
@@ -10,11 +11,7 @@ import type { HeaderList, TokenOpResult } from '../../shared/types.js';
 import type { HttpRecorder, RawResponse, SendOptions } from './http.js';
 
 /** Client authentication as sent to the token endpoint (placeholders in headers/params, values in fill). */
-export interface ClientAuth {
-  headers: HeaderList;
-  params: [string, string][];
-  fill: Map<string, string>;
-}
+export type ClientAuth = ClientAuthPlan;
 
 /** What one token operation needs from the engine, already resolved. */
 export interface OpContext {
@@ -381,10 +378,10 @@ export function endSessionUrl(
 }
 
 /**
- * Aidbox's Session endpoint: `{base}/Session`, base taken from the FHIR base (`{base}/fhir`) or
- * the token endpoint (`{base}/auth/token`) [AB-CCG].
+ * The Session endpoint of a server with the sessionRevoke trait (Aidbox): `{base}/Session`, base
+ * taken from the FHIR base (`{base}/fhir`) or the token endpoint (`{base}/auth/token`) [AB-CCG].
  */
-export function aidboxSessionUrl(fhirBase?: string, tokenEndpoint?: string): string | undefined {
+export function sessionUrl(fhirBase?: string, tokenEndpoint?: string): string | undefined {
   const base = fhirBase
     ? fhirBase.replace(/\/+$/, '').replace(/\/fhir$/, '')
     : tokenEndpoint?.replace(/\/auth\/token\/?$/, '');
@@ -392,8 +389,9 @@ export function aidboxSessionUrl(fhirBase?: string, tokenEndpoint?: string): str
 }
 
 /**
- * Aidbox revocation (AB5 [AB-CCG]): each token has a Session resource; DELETE /Session with the
- * token as Bearer closes it. Reported as a revoke; a refused close is diagnosed like one.
+ * Revocation by the sessionRevoke trait (Aidbox, AB5 [AB-CCG]): each token has a Session resource;
+ * DELETE /Session with the token as Bearer closes it. Reported as a revoke; a refused close is
+ * diagnosed like one.
  */
 export async function closeSession(
   ctx: OpContext,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, ipcMain } from 'electron';
 import { Engine } from '../core/engine.js';
 import { systemClock } from '../core/ports.js';
 import { registerCustomScheme } from './custom-scheme.js';
@@ -56,7 +56,10 @@ function onReady(): void {
       for (const w of BrowserWindow.getAllWindows()) w.webContents.send(channel, payload);
     }),
   });
-  registerApiHandlers(engine);
+  registerApiHandlers(engine, {
+    ipcMain,
+    isOwnWindow: (sender) => BrowserWindow.fromWebContents(sender) !== null,
+  });
   for (const url of early.splice(0)) deliverRedirect(url);
   createMainWindow(join(outDir, 'preload'));
   app.on('activate', () => {

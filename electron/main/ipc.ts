@@ -1,12 +1,22 @@
-import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { API_METHODS, invokeChannel, type DebuggerApi } from '../../shared/api/contract.js';
+import { dispatch } from '../../shared/api/dispatch.js';
 import { err } from '../../shared/result.js';
-import { invoke } from '../web-host/server.js';
-import { APP_HOST, APP_SCHEME } from './protocol.js';
+import { APP_HOST, APP_SCHEME } from './app-origin.js';
+
+/**
+ * What the handlers need from Electron, passed in by index.ts so this module imports Electron
+ * for its types only (the contract test drives it with a double of ipcMain).
+ */
+export interface IpcDeps {
+  ipcMain: Pick<IpcMain, 'handle'>;
+  /** BrowserWindow.fromWebContents(sender) !== null: the sender is one of our windows. */
+  isOwnWindow(sender: WebContents): boolean;
+}
 
 /** Only frames of our own windows, loaded from app://renderer, may call the engine. */
-function trusted(e: IpcMainInvokeEvent): boolean {
-  if (!BrowserWindow.fromWebContents(e.sender)) return false;
+function trusted(e: IpcMainInvokeEvent, deps: IpcDeps): boolean {
+  if (!deps.isOwnWindow(e.sender)) return false;
   try {
     const u = new URL(e.senderFrame?.url ?? '');
     return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
@@ -16,10 +26,10 @@ function trusted(e: IpcMainInvokeEvent): boolean {
 }
 
 /** One ipcMain handler per contract method, generated from API_METHODS (no per-method code). */
-export function registerApiHandlers(api: DebuggerApi): void {
+export function registerApiHandlers(api: DebuggerApi, deps: IpcDeps): void {
   for (const m of API_METHODS) {
-    ipcMain.handle(invokeChannel(m), (e, ...raw: unknown[]) =>
-      trusted(e) ? invoke(api, m, raw) : err('FORBIDDEN', 'Call from an untrusted frame.'),
+    deps.ipcMain.handle(invokeChannel(m), (e, ...raw: unknown[]) =>
+      trusted(e, deps) ? dispatch(api, m, raw) : err('FORBIDDEN', 'Call from an untrusted frame.'),
     );
   }
 }

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { protocol } from 'electron';
-import { CSP } from '../web-host/server.js';
-
-export const APP_SCHEME = 'app';
-export const APP_HOST = 'renderer';
+import { CSP } from '../../shared/api/csp.js';
+import { APP_HOST, APP_SCHEME } from './app-origin.js';
 
 /** Must run before app ready: app:// is standard and secure so the renderer never uses file://. */
 export function registerSchemePrivileges(): void {

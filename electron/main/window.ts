@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BrowserWindow, session } from 'electron';
 import { openExternalSafely } from './open-external.js';
-import { APP_HOST, APP_SCHEME } from './protocol.js';
+import { APP_HOST, APP_SCHEME } from './app-origin.js';
 
 /** Denies every permission request (camera, notifications…): the app needs none. */
 export function lockDownSession(): void {

@@ -4,14 +4,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  API_METHODS,
-  WEB_TOKEN_HEADER,
-  type ApiMethod,
-  type DebuggerApi,
-} from '../../shared/api/contract.js';
-import { API_INPUTS, describeZodError } from '../../shared/api/inputs.js';
-import { err, type Result } from '../../shared/result.js';
+import { WEB_TOKEN_HEADER, type DebuggerApi } from '../../shared/api/contract.js';
+import { CSP } from '../../shared/api/csp.js';
+import { dispatch, isApiMethod } from '../../shared/api/dispatch.js';
+import { err } from '../../shared/result.js';
 import type { EventHub } from '../core/node-ports.js';
 
 export interface WebHost {
@@ -33,8 +29,6 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.json': 'application/json',
 };
-export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * Serves the renderer and the contract on 127.0.0.1 only. Every API call and the event socket
@@ -97,8 +91,8 @@ export async function startWebHost(opts: {
             'Open the URL the app printed (it carries the token).',
           ),
         );
-      const method = url.pathname.slice('/api/'.length) as ApiMethod;
-      if (!(API_METHODS as readonly string[]).includes(method))
+      const method = url.pathname.slice('/api/'.length);
+      if (!isApiMethod(method))
         return send(res, 404, err('NOT_FOUND', `Unknown method ${method}.`));
       const body = await readBody(req);
       if (body === undefined)
@@ -117,7 +111,7 @@ export async function startWebHost(opts: {
       } catch {
         return send(res, 400, err('INVALID_INPUT', 'Body is not JSON.'));
       }
-      return send(res, 200, await invoke(opts.api, method, args));
+      return send(res, 200, await dispatch(opts.api, method, args));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, err('INVALID_INPUT', 'Use GET.'));
@@ -180,22 +174,6 @@ export async function startWebHost(opts: {
         server.close(() => resolve());
       }),
   };
-}
-
-/** Parses raw args with the method's parser and calls the engine; never throws. */
-export async function invoke(
-  api: DebuggerApi,
-  method: ApiMethod,
-  args: unknown,
-): Promise<Result<unknown>> {
-  const parsed = API_INPUTS[method].safeParse(args);
-  if (!parsed.success) return err('INVALID_INPUT', describeZodError(parsed.error));
-  const fn = api[method] as (...a: unknown[]) => Promise<Result<unknown>>;
-  try {
-    return await fn.apply(api, parsed.data as unknown[]);
-  } catch (e) {
-    return err('INTERNAL', `Unexpected error: ${(e as Error).message}`);
-  }
 }
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {

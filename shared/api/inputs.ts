@@ -1,7 +1,7 @@
 import { SERVER_IDS } from '../diagnosis/dialects/types.js';
 import { z } from 'zod';
-import type { DebuggerApi } from './contract.js';
-import { PRESET_IDS, type PresetId } from '../presets.js';
+import type { ApiMethod, DebuggerApi } from './contract.js';
+import { PRESET_IDS } from '../presets.js';
 import {
   AUTH_METHODS,
   FLOW_KINDS,
@@ -11,15 +11,6 @@ import {
   KEY_KINDS,
   PKCE_MODES,
   SIGNING_ALGS,
-} from '../types.js';
-import type {
-  AuthMethod,
-  FlowKind,
-  GrantType,
-  HmacAlg,
-  KeyKind,
-  PkceMode,
-  SigningAlg,
 } from '../types.js';
 
 /** Caps on pasted or sent text so no input can freeze a host (SECURITY.md section 7, item 9). */
@@ -40,11 +31,11 @@ const url = z
   }, 'Must be an absolute http(s) URL, e.g. https://ehr.example.com/fhir');
 const optUrl = z.preprocess((v) => (v === '' ? undefined : v), url.optional());
 const id = z.string().min(1).max(200);
-const alg = z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]);
-const hmacAlg = z.enum(HMAC_ALGS as [HmacAlg, ...HmacAlg[]]);
-const flowKind = z.enum(FLOW_KINDS as [FlowKind, ...FlowKind[]]);
-const grantType = z.enum(GRANT_TYPES as [GrantType, ...GrantType[]]);
-const pkceMode = z.enum(PKCE_MODES as [PkceMode, ...PkceMode[]]);
+const alg = z.enum(SIGNING_ALGS);
+const hmacAlg = z.enum(HMAC_ALGS);
+const flowKind = z.enum(FLOW_KINDS);
+const grantType = z.enum(GRANT_TYPES);
+const pkceMode = z.enum(PKCE_MODES);
 /** A redirect URI: absolute, no fragment (RFC 6749 §3.1.2); custom schemes allowed (RFC 8252 §7.1). */
 export const redirectUriSchema = z
   .string()
@@ -57,8 +48,8 @@ export const redirectUriSchema = z
       return false;
     }
   }, 'Must be an absolute URI without a #fragment, e.g. http://127.0.0.1:8765/callback');
-const authMethod = z.enum(AUTH_METHODS as [AuthMethod, ...AuthMethod[]]);
-const keyKind = z.enum(KEY_KINDS as [KeyKind, ...KeyKind[]]);
+const authMethod = z.enum(AUTH_METHODS);
+const keyKind = z.enum(KEY_KINDS);
 const jsonObject = z.record(z.string(), z.unknown());
 const headerList = z.array(z.tuple([shortText, text])).max(100);
 const paramList = z.array(z.tuple([shortText, text])).max(100);
@@ -73,6 +64,7 @@ export const profileInputSchema = z.object({
   issuer: optUrl,
   tokenEndpoint: optUrl,
   authorizationEndpoint: optUrl,
+  deviceAuthorizationEndpoint: optUrl,
   registrationEndpoint: optUrl,
   introspectionEndpoint: optUrl,
   revocationEndpoint: optUrl,
@@ -118,19 +110,66 @@ const overrides = z
   .object({ header: jsonObject.optional(), claims: jsonObject.optional() })
   .optional();
 
-type Parsers = { [M in keyof DebuggerApi]: z.ZodType<Parameters<DebuggerApi[M]>> };
+/** A parser per method whose output is the method's parameters. */
+export type Parsers = { [M in ApiMethod]: z.ZodType<Parameters<DebuggerApi[M]>> };
 
-/** One parser per method: a method without a parser fails to compile. */
-export const API_INPUTS: Parsers = {
+/**
+ * A and B name the same keys, and so does every object or array element nested in them. z.object
+ * drops the keys it does not name, so a field the contract has and the parser lacks would vanish
+ * from the input without a word; assignability alone does not see that.
+ */
+export type SameKeys<A, B> = [A] extends [never]
+  ? [B] extends [never]
+    ? true
+    : false
+  : [B] extends [never]
+    ? false
+    : [A] extends [readonly unknown[]]
+      ? [B] extends [readonly unknown[]]
+        ? [A['length'], B['length']] extends [B['length'], A['length']]
+          ? SameKeys<A[number], B[number]>
+          : false
+        : false
+      : [A] extends [object]
+        ? [B] extends [object]
+          ? [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never]
+            ? false extends {
+                [K in keyof A & keyof B]-?: SameKeys<NonNullable<A[K]>, NonNullable<B[K]>>;
+              }[keyof A & keyof B]
+              ? false
+              : true
+            : false
+          : false
+        : [B] extends [object]
+          ? false
+          : true;
+
+/** True when parser S fits method M exactly: its output is assignable to M's parameters, key for key. */
+export type ParserFits<M extends ApiMethod, S extends z.ZodType> = [z.output<S>] extends [
+  Parameters<DebuggerApi[M]>,
+]
+  ? SameKeys<z.output<S>, Parameters<DebuggerApi[M]>>
+  : false;
+
+/** The methods whose parser does not fit (never when every one does). */
+export type MisfitParsers<T extends Record<ApiMethod, z.ZodType>> = {
+  [M in ApiMethod]: ParserFits<M, T[M]> extends true ? never : M;
+}[ApiMethod];
+
+/**
+ * One parser per method, checked without casts: a missing parser, or one whose output is not the
+ * method's parameters (a wrong type, a missing or extra field at any depth), fails to compile.
+ * A parser may still narrow a value (preset: a known preset id where the contract says string).
+ */
+export const API_INPUTS = {
   getStorageInfo: z.tuple([]),
   listProfiles: z.tuple([]),
-  saveProfile: z.tuple([profileInputSchema]) as unknown as Parsers['saveProfile'],
+  saveProfile: z.tuple([profileInputSchema]),
   deleteProfile: z.tuple([id]),
   exportProfile: z.tuple([id]),
   importProfile: z.tuple([text]),
-  discover: z.tuple([
-    z.object({ fhirBaseUrl: optUrl, issuer: optUrl, profileId: id.optional() }),
-  ]) as unknown as Parsers['discover'],
+  exportProfileFile: z.tuple([z.object({ profileId: id, path: z.string().min(1).max(4096) })]),
+  discover: z.tuple([z.object({ fhirBaseUrl: optUrl, issuer: optUrl, profileId: id.optional() })]),
   listKeys: z.tuple([]),
   generateKey: z.tuple([z.object({ kind: keyKind, alg, kid: shortText.optional() })]),
   importKey: z.tuple([z.object({ text, alg: alg.optional(), kid: shortText.optional() })]),
@@ -147,7 +186,7 @@ export const API_INPUTS: Parsers = {
       clientId: shortText.optional(),
       acceptedAlgs: z.array(shortText).max(20).optional(),
     }),
-  ]) as unknown as Parsers['inspectAssertion'],
+  ]),
   inspect: z.tuple([
     z.object({
       items: z
@@ -164,10 +203,7 @@ export const API_INPUTS: Parsers = {
         )
         .min(1, 'Paste or drop at least one piece of evidence.')
         .max(10),
-      preset: z.preprocess(
-        (v) => (v === '' ? undefined : v),
-        z.enum(PRESET_IDS as unknown as [PresetId, ...PresetId[]]).optional(),
-      ),
+      preset: z.preprocess((v) => (v === '' ? undefined : v), z.enum(PRESET_IDS).optional()),
       jwks: text.optional(),
       jwksUrl: optUrl,
       tokenUrl: optUrl,
@@ -176,7 +212,7 @@ export const API_INPUTS: Parsers = {
       harEntry: z.number().int().min(0).max(100000).optional(),
       server: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SERVER_IDS).optional()),
     }),
-  ]) as unknown as Parsers['inspect'],
+  ]),
   prepareRegistration: z.tuple([z.object({ profileId: id })]),
   sendRegistration: z.tuple([z.object({ profileId: id, body: text, url: url.optional() })]),
   manageRegistration: z.tuple([
@@ -198,6 +234,11 @@ export const API_INPUTS: Parsers = {
   completeAuthorization: z.tuple([z.object({ flowId: id, redirectUrl: z.string().max(16384) })]),
   cancelAuthorization: z.tuple([z.object({ flowId: id })]),
   getAuthorization: z.tuple([z.object({ flowId: id })]),
+  startDeviceAuthorization: z.tuple([
+    z.object({ profileId: id, timeoutSec: z.number().int().min(1).max(3600).optional() }),
+  ]),
+  cancelDeviceAuthorization: z.tuple([z.object({ flowId: id })]),
+  getDeviceAuthorization: z.tuple([z.object({ flowId: id })]),
   prepareTokenRequest: z.tuple([
     z.object({ profileId: id, grant: grantType.optional(), overrides }),
   ]),
@@ -215,7 +256,7 @@ export const API_INPUTS: Parsers = {
   ]),
   decodeToken: z.tuple([
     z.object({ token: text.optional(), jwksUrl: optUrl, jwks: text.optional() }),
-  ]) as unknown as Parsers['decodeToken'],
+  ]),
   getTokenSet: z.tuple([]),
   refreshTokens: z.tuple([z.object({ profileId: id, refreshToken: text.optional() })]),
   setAutoRefresh: z.tuple([z.object({ profileId: id, enabled: z.boolean() })]),
@@ -254,7 +295,12 @@ export const API_INPUTS: Parsers = {
   ]),
   listExchanges: z.tuple([]),
   clearExchanges: z.tuple([]),
-};
+} satisfies Parsers;
+
+/** Fails to compile, naming the methods, when a parser does not fit its method (see ParserFits). */
+export const apiInputsFit: [MisfitParsers<typeof API_INPUTS>] extends [never]
+  ? true
+  : MisfitParsers<typeof API_INPUTS> = true;
 
 /**
  * Describes a zod failure in one line a person can act on: the field by its name ("auth.method"),

@@ -1,6 +1,6 @@
 import type { Finding } from './codes.js';
 import { finding } from './catalog.js';
-import { SOURCES } from '../presets.js';
+import { SOURCES, getPreset, sourceText, type Sources } from '../presets.js';
 import type { DiscoveryDocument, DiscoveryField } from '../types.js';
 
 type Rule = { name: string; level: 'required' | 'recommended' | 'optional'; note?: string };
@@ -147,14 +147,25 @@ const ENDPOINT_FIELDS = [
   'jwks_uri',
 ] as const;
 
+/** The header that names the client on discovery calls, and whose trait it is. */
+export interface DiscoveryClientHeader {
+  name: string;
+  /** The profile's client_id. */
+  value: string;
+  /** The preset's title, e.g. Epic. */
+  vendor: string;
+  source: Sources;
+}
+
 /**
  * VENDORS.md E4: Epic customers may override endpoints per client, and discovery answers with them
- * only when the request carries `Epic-Client-ID` (community note [EPIC-COMM]). Compares the answer
- * with the header against the one without it; a token endpoint that differs is where a client
- * that skips the header goes wrong (WRONG_TOKEN_ENDPOINT), other endpoints are noted with it.
+ * only when the request carries `Epic-Client-ID` (community note [EPIC-COMM]): the
+ * perClientDiscovery trait. Compares the answer with the header against the one without it; a
+ * token endpoint that differs is where a client that skips the header goes wrong
+ * (WRONG_TOKEN_ENDPOINT), other endpoints are noted with it.
  */
 export function clientOverrideFindings(x: {
-  clientId: string;
+  client: DiscoveryClientHeader;
   url: string;
   perClient: Record<string, unknown>;
   generic: Record<string, unknown>;
@@ -166,25 +177,35 @@ export function clientOverrideFindings(x: {
       x.perClient[k] !== x.generic[k],
   );
   if (!differs.length) return [];
-  const comm = SOURCES['EPIC-COMM'];
+  const { name, value, vendor } = x.client;
   const list = differs
     .map((k) => `${k} ${String(x.perClient[k])} (without the header: ${String(x.generic[k])})`)
     .join('; ');
   return [
     finding(
       differs.includes('token_endpoint') ? 'WRONG_TOKEN_ENDPOINT' : 'DISCOVERY_INCOMPLETE',
-      `${x.url} answers Epic-Client-ID: ${x.clientId} with other endpoints than without it: ${list}.`,
+      `${x.url} answers ${name}: ${value} with other endpoints than without it: ${list}.`,
       {
         severity: 'warning',
-        title: 'Epic serves this client its own endpoints (per-client override)',
-        fix: `Send Epic-Client-ID: ${x.clientId} on discovery calls (the debugger does for Epic profiles with a client id) and use the endpoints of that answer; requests to the generic ones are refused for this client.`,
-        source: comm.url,
+        title: `${vendor} serves this client its own endpoints (per-client override)`,
+        fix: `Send ${name}: ${value} on discovery calls (the debugger does for ${vendor} profiles with a client id) and use the endpoints of that answer; requests to the generic ones are refused for this client.`,
+        source: sourceText(x.client.source),
       },
     ),
   ];
 }
 
-/** The Epic-Client-ID to send on discovery: Epic profiles with a client id (E4 [EPIC-COMM]). */
-export function epicClientId(p?: { vendor?: string; clientId?: string }): string | undefined {
-  return p?.vendor === 'epic' && p.clientId ? p.clientId : undefined;
+/**
+ * The header that names the client on discovery calls, for a server whose preset has the
+ * perClientDiscovery trait (Epic-Client-ID, E4 [EPIC-COMM]) and a profile with a client id.
+ */
+export function discoveryClientHeader(p?: {
+  vendor?: string;
+  clientId?: string;
+}): DiscoveryClientHeader | undefined {
+  const preset = getPreset(p?.vendor);
+  const trait = preset?.traits?.perClientDiscovery;
+  return preset && trait && p?.clientId
+    ? { name: trait.header, value: p.clientId, vendor: preset.title, source: trait.source }
+    : undefined;
 }

@@ -1,6 +1,7 @@
 // Scope checks: what is wrong with a scope request for a grant and a server (checkScopes).
 import type { Finding } from '../diagnosis/codes.js';
-import { finding, rankFindings } from '../diagnosis/index.js';
+import { finding } from '../diagnosis/catalog.js';
+import { rankFindings } from '../diagnosis/rank.js';
 import type { GrantType } from '../types.js';
 import {
   covers,

@@ -1,6 +1,6 @@
 // SMART scope parsing: the scope token types, parseScope/parseScopes, and covers/equivalent.
 import type { Finding } from '../diagnosis/codes.js';
-import { finding } from '../diagnosis/index.js';
+import { finding } from '../diagnosis/catalog.js';
 import type { ConvertedScope } from './convert.js';
 import { VERB, capitalize, constraintWords, explainResource, listWords } from './explain.js';
 

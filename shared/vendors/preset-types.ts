@@ -160,6 +160,49 @@ export interface ErrorShape {
   source: Sources;
 }
 
+/** A step to take outside the protocol after a dynamic registration (RFC 7591). */
+export interface RegistrationNextStep {
+  title: string;
+  detail: string;
+  /** Only when the registration asks for a scope that starts with this (e.g. "system/"). */
+  whenScope?: string;
+  /** Only when the registration asks for this grant type. */
+  whenGrant?: string;
+  /** Added to detail when the server dropped a `whenScope` scope from the registration. */
+  whenDropped?: string;
+  source: Sources;
+}
+
+/**
+ * What a server does differently that the flow code acts on, each trait named by what it does
+ * (habit 13): the engine and the diagnosis read a trait, never `vendor === '<id>'`.
+ */
+export interface VendorTraits {
+  /**
+   * Tokens live in a server-side Session and end only when it is closed, by DELETE {base}/Session
+   * with the token as Bearer. Revoke does that when no RFC 7009 endpoint is known (access tokens
+   * only), and a logout without an end_session_endpoint is refused: forgetting the tokens locally
+   * would leave them valid.
+   */
+  sessionRevoke?: { why: string; source: Sources };
+  /**
+   * Discovery answers per client: the request names the client in this header (its value is the
+   * profile's client_id), and the generic answer is fetched once more to compare.
+   */
+  perClientDiscovery?: { header: string; why: string; source: Sources; inferred?: boolean };
+  /** What dynamic client registration (RFC 7591) does differently at this server. */
+  registration?: {
+    /** Where the registration endpoint is, told when the profile has none and discovery none. */
+    endpointHint?: { fix: string; source: Sources };
+    /** The application_type values the server takes, for a public and a confidential client. */
+    applicationTypes?: { public: string; confidential: string; why: string; source: Sources };
+    /** jwks by value may be refused: what to register instead. */
+    jwksByValue?: { title: string; fix: string; source: Sources };
+    /** Things an administrator or the user must do after a registration. */
+    nextSteps?: readonly RegistrationNextStep[];
+  };
+}
+
 /** A vendor preset: everything the app knows about one kind of server. */
 export interface VendorPreset {
   id: PresetId;
@@ -182,4 +225,6 @@ export interface VendorPreset {
   setupSteps: readonly SetupStep[];
   knownBugs: readonly KnownBug[];
   errorShapes: readonly ErrorShape[];
+  /** Behaviour the flows act on (session revocation, per-client discovery, registration). */
+  traits?: VendorTraits;
 }

@@ -1,7 +1,7 @@
 /** Runs the vendor rules on a diagnosis context, and builds the context of an answer. */
 import { finding } from '../diagnosis/catalog.js';
 import type { Basis, CauseCode, Finding } from '../diagnosis/codes.js';
-import { getPreset, type ErrorShape, type Sources, type VendorPreset } from '../presets.js';
+import { getPreset, type ErrorShape, type VendorPreset } from '../presets.js';
 import { parseBodyTolerantly } from '../tolerant-json.js';
 import type { HeaderList } from '../types.js';
 import {
@@ -12,6 +12,7 @@ import {
   type VendorRule,
 } from './rule-context.js';
 import { VENDOR_RULES } from './rules.js';
+import { sourceText } from './sources.js';
 
 /**
  * What a rule rests on, unless it says: a rule of every vendor that compares the request with
@@ -29,10 +30,6 @@ function applies(rule: VendorRule, vendor: string | undefined): boolean {
   return (
     rule.vendors === 'all' || (!!vendor && (rule.vendors as readonly string[]).includes(vendor))
   );
-}
-
-function sourceText(s: Sources): string {
-  return s.map((r) => r.url).join('; ');
 }
 
 /**

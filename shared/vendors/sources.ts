@@ -253,3 +253,8 @@ export type SourceTag = keyof typeof SOURCES;
 export function src(first: SourceTag, ...more: SourceTag[]): Sources {
   return [SOURCES[first], ...more.map((t) => SOURCES[t])];
 }
+
+/** Citations as a finding or next step shows them: their URLs. */
+export function sourceText(s: Sources): string {
+  return s.map((r) => r.url).join('; ');
+}

@@ -7,8 +7,9 @@ import {
   authFieldFindings,
   checkFields,
   clientOverrideFindings,
+  discoveryClientHeader,
   discoveryUrls,
-  epicClientId,
+  type DiscoveryClientHeader,
 } from '../../../shared/diagnosis/discovery-rules.js';
 import { finding, rankFindings } from '../../../shared/diagnosis/index.js';
 import { AppFailure } from '../../../shared/result.js';
@@ -35,7 +36,11 @@ export class DiscoveryFeature {
           'Nothing to discover: the profile has neither a FHIR base URL nor an issuer.',
           'Enter the FHIR base URL (for SMART) or the issuer (for OpenID/OAuth) in the profile.',
         );
-      const res = await this.runDiscovery({ fhirBaseUrl, issuer }, p?.tls, epicClientId(p));
+      const res = await this.runDiscovery(
+        { fhirBaseUrl, issuer },
+        p?.tls,
+        discoveryClientHeader(p),
+      );
       if (p) this.c.s.discovery.set(p.id, res);
       return res;
     });
@@ -68,18 +73,19 @@ export class DiscoveryFeature {
   }
 
   /**
-   * Discovery. `clientId` (Epic profiles) is sent as Epic-Client-ID, so that per-client endpoint
-   * overrides apply, and the first document is fetched once more without it to compare (E4).
+   * Discovery. `client` (the perClientDiscovery trait: Epic-Client-ID) is sent as a header, so that
+   * per-client endpoint overrides apply, and the first document is fetched once more without it to
+   * compare (E4).
    */
   private async runDiscovery(
     target: { fhirBaseUrl?: string; issuer?: string },
     tls?: TlsOptions,
-    clientId?: string,
+    client?: DiscoveryClientHeader,
   ): Promise<DiscoveryResult> {
     const documents: DiscoveryDocument[] = [];
     const findings: Finding[] = [];
     const merged: Record<string, unknown> = {};
-    const clientHeader: HeaderList = clientId ? [['epic-client-id', clientId]] : [];
+    const clientHeader: HeaderList = client ? [[client.name.toLowerCase(), client.value]] : [];
     let firstGood: { url: string; json: Record<string, unknown> } | undefined;
     const goodDocs: Record<string, unknown>[] = [];
     let smartUrl: string | undefined;
@@ -201,11 +207,11 @@ export class DiscoveryFeature {
       }
       findings.push(...authFieldFindings(union, smartUrl));
     }
-    if (clientId && firstGood) {
-      // E4: the same document without Epic-Client-ID; a difference is a per-client override.
+    if (client && firstGood) {
+      // E4: the same document without the client's header; a difference is a per-client override.
       const generic = await this.fetchJson(
         firstGood.url,
-        'Discovery (without Epic-Client-ID)',
+        `Discovery (without ${client.name})`,
         tls,
       );
       const json = generic.parsed?.json;
@@ -213,7 +219,7 @@ export class DiscoveryFeature {
       if (json && status >= 200 && status < 300)
         findings.push(
           ...clientOverrideFindings({
-            clientId,
+            client,
             url: firstGood.url,
             perClient: firstGood.json,
             generic: json,
@@ -272,6 +278,7 @@ export class DiscoveryFeature {
       documents,
       tokenEndpoint: str('token_endpoint'),
       authorizationEndpoint: str('authorization_endpoint'),
+      deviceAuthorizationEndpoint: str('device_authorization_endpoint'),
       registrationEndpoint: str('registration_endpoint'),
       introspectionEndpoint: str('introspection_endpoint'),
       revocationEndpoint: str('revocation_endpoint'),
@@ -300,7 +307,7 @@ export class DiscoveryFeature {
     const d = await this.runDiscovery(
       { fhirBaseUrl: p.fhirBaseUrl, issuer: p.issuer },
       p.tls,
-      epicClientId(p),
+      discoveryClientHeader(p),
     );
     this.c.s.discovery.set(p.id, d);
     return d;

@@ -5,13 +5,18 @@ import { refreshNotIssuedFinding } from '../../../shared/diagnosis/grant.js';
 import { accessExpiresAt, autoRefreshAt } from '../token-set.js';
 import { type StoredProfile, guard } from '../model.js';
 import type { Core } from '../core.js';
+import { systemTimer } from '../ports.js';
 
 /** Refreshing the held tokens: by hand, automatically before expiry, one at a time. */
 export class Refresh {
   constructor(private readonly c: Core) {}
 
+  private get timer() {
+    return this.c.ports.timer ?? systemTimer;
+  }
+
   stopAutoRefresh() {
-    if (this.c.s.auto.timer) clearTimeout(this.c.s.auto.timer);
+    if (this.c.s.auto.timer) this.timer.cancel(this.c.s.auto.timer);
     delete this.c.s.auto.timer;
     delete this.c.s.auto.nextAt;
   }
@@ -26,10 +31,8 @@ export class Refresh {
     if (expiresAt === undefined) return;
     const at = autoRefreshAt(h.receivedAt, expiresAt);
     const delay = Math.min(Math.max(0, at - this.c.ports.clock.now()), 2 ** 31 - 1);
-    const timer = setTimeout(() => void this.autoRefreshNow(h.profileId), delay);
-    // The timer never keeps a CLI or test process alive.
-    timer.unref();
-    this.c.s.auto.timer = timer;
+    // On the Timer port: the system one never keeps a CLI or test process alive.
+    this.c.s.auto.timer = this.timer.after(delay, () => void this.autoRefreshNow(h.profileId));
     this.c.s.auto.nextAt = at;
   }
 

@@ -3,6 +3,7 @@ import type { Finding } from '../../../shared/diagnosis/codes.js';
 import { diagnose } from '../../../shared/diagnosis/pipeline.js';
 import { finding, rankFindings } from '../../../shared/diagnosis/index.js';
 import { type SecretMap } from '../../../shared/redact.js';
+import { getPreset } from '../../../shared/presets.js';
 import { AppFailure } from '../../../shared/result.js';
 import { parseBodyTolerantly } from '../../../shared/tolerant-json.js';
 import type {
@@ -13,7 +14,7 @@ import type {
 } from '../../../shared/types.js';
 import {
   endSessionUrl,
-  aidboxSessionUrl,
+  sessionUrl,
   closeSession,
   introspect,
   needEndpoint,
@@ -77,18 +78,19 @@ export class TokenCalls {
       const discovery = await this.c.discovery.discoveryFor(p).catch(() => undefined);
       const revocation = p.revocationEndpoint ?? discovery?.revocationEndpoint;
       const token = input.token ?? this.c.tokenSet.heldValue(p.id, input.which);
-      if (!revocation && p.vendor === 'aidbox') {
-        // Aidbox has no RFC 7009 endpoint: a token ends when its Session is closed (AB5 [AB-CCG]).
+      const preset = getPreset(p.vendor);
+      if (!revocation && preset?.traits?.sessionRevoke) {
+        // No RFC 7009 endpoint: a token ends when its Session is closed (the sessionRevoke trait).
         if (input.which !== 'access_token')
           throw new AppFailure(
             'INVALID_INPUT',
-            'Aidbox has no revocation endpoint: tokens end when their Session is closed.',
+            `${preset.title} has no revocation endpoint: tokens end when their Session is closed.`,
             'Revoke the access token: the debugger closes its Session (DELETE /Session).',
           );
         const session = needEndpoint(
-          aidboxSessionUrl(p.fhirBaseUrl, p.tokenEndpoint ?? discovery?.tokenEndpoint),
+          sessionUrl(p.fhirBaseUrl, p.tokenEndpoint ?? discovery?.tokenEndpoint),
           'fhirBaseUrl',
-          'Aidbox base URL',
+          `${preset.title} base URL`,
         );
         const r = await closeSession(this.opContext(p, discovery), session, token);
         if (r.ok) this.markRevoked(token);
@@ -134,11 +136,12 @@ export class TokenCalls {
     return guard(async (): Promise<EndSessionResult> => {
       const p = this.c.profiles.mustProfile(input.profileId);
       const discovery = await this.c.discovery.discoveryFor(p).catch(() => undefined);
-      if (!p.endSessionEndpoint && !discovery?.endSessionEndpoint && p.vendor === 'aidbox')
+      const preset = getPreset(p.vendor);
+      if (!p.endSessionEndpoint && !discovery?.endSessionEndpoint && preset?.traits?.sessionRevoke)
         throw new AppFailure(
           'INVALID_INPUT',
-          'Aidbox has no end_session_endpoint, and forgetting the tokens here would leave them valid: each token stays valid until its Session is closed.',
-          'Use Revoke on the access token: for Aidbox the debugger closes its Session (DELETE /Session).',
+          `${preset.title} has no end_session_endpoint, and forgetting the tokens here would leave them valid: each token stays valid until its Session is closed.`,
+          `Use Revoke on the access token: for ${preset.title} the debugger closes its Session (DELETE /Session).`,
         );
       const endpoint = needEndpoint(
         p.endSessionEndpoint ?? discovery?.endSessionEndpoint,

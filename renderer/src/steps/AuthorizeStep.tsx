@@ -21,16 +21,7 @@ import { StepSection } from '../components/StepSection.js';
 import { useNow } from '../components/use-now.js';
 import { useApp, useAuthFlow, useOp } from '../store/index.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
-
-/** Loopback per RFC 8252 §7.3: http on 127.0.0.1, [::1] or localhost. */
-export function isLoopbackUri(uri: string): boolean {
-  try {
-    const u = new URL(uri);
-    return u.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
-  } catch {
-    return false;
-  }
-}
+import { isLoopbackRedirect } from '../../../shared/oauth/redirect-uri.js';
 
 /** How the redirect will come back for this profile, in words. */
 export function redirectPlan(redirectUri: string | undefined): {
@@ -48,7 +39,7 @@ export function redirectPlan(redirectUri: string | undefined): {
       ),
     };
   }
-  if (isLoopbackUri(redirectUri)) {
+  if (isLoopbackRedirect(redirectUri)) {
     return {
       mode: 'loopback',
       text: (

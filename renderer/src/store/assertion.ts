@@ -1,7 +1,8 @@
 import type { AssertionOverrides, AssertionView } from '../../../shared/types.js';
 import { api } from './bridge.js';
-import { NO_PROFILE } from './discovery.js';
+import { NO_PROFILE } from './errors.js';
 import { failOp, runOp } from './ops.js';
+import { parseJsonObject, pretty } from './util.js';
 import type { SliceCreator } from './types.js';
 
 export interface AssertionSlice {
@@ -20,25 +21,6 @@ export interface AssertionSlice {
   rebuildWithEdits(): Promise<void>;
   revealAssertion(): Promise<void>;
   hideAssertion(): void;
-}
-
-export const pretty = (v: unknown): string => JSON.stringify(v, null, 2);
-
-/** Parses editor text that must hold a JSON object. */
-export function parseJsonObject(
-  text: string,
-  label: string,
-): { value: Record<string, unknown> } | { error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    return { error: `${label} is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { error: `${label} must be a JSON object ({ … }).` };
-  }
-  return { value: value as Record<string, unknown> };
 }
 
 /**

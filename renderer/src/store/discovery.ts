@@ -1,5 +1,6 @@
 import type { DiscoveryResult } from '../../../shared/types.js';
 import { api } from './bridge.js';
+import { NO_PROFILE } from './errors.js';
 import { failOp, runOp } from './ops.js';
 import type { SliceCreator } from './types.js';
 
@@ -7,12 +8,6 @@ export interface DiscoverySlice {
   discovery: DiscoveryResult | null;
   discover(): Promise<void>;
 }
-
-export const NO_PROFILE = {
-  code: 'NOT_FOUND',
-  message: 'No profile is selected.',
-  fix: 'Create or select a profile in the Profile step first.',
-} as const;
 
 export const createDiscoverySlice: SliceCreator<DiscoverySlice> = (set, get) => ({
   discovery: null,

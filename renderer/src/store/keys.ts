@@ -1,9 +1,9 @@
 import type { JwksHostView, KeyInfo, KeyKind, SigningAlg } from '../../../shared/types.js';
 import { api } from './bridge.js';
-import { NO_PROFILE } from './discovery.js';
+import { NO_PROFILE } from './errors.js';
 import { failOp, runOp } from './ops.js';
 import { toProfileInput } from './profile-input.js';
-import { upsert } from './profiles.js';
+import { upsert } from './util.js';
 import type { SliceCreator } from './types.js';
 
 export interface KeysSlice {

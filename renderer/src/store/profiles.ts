@@ -1,6 +1,7 @@
 import type { ProfileInput, ProfileView } from '../../../shared/types.js';
 import { api } from './bridge.js';
 import { runOp } from './ops.js';
+import { upsert } from './util.js';
 import type { AppState, SliceCreator } from './types.js';
 
 export interface ProfilesSlice {
@@ -37,12 +38,6 @@ export const PER_PROFILE_RESET: Partial<AppState> = {
   registrationResult: null,
   tokenOp: null,
 };
-
-export function upsert(list: ProfileView[], view: ProfileView): ProfileView[] {
-  return list.some((p) => p.id === view.id)
-    ? list.map((p) => (p.id === view.id ? view : p))
-    : [...list, view];
-}
 
 export const createProfilesSlice: SliceCreator<ProfilesSlice> = (set, get) => ({
   profiles: [],

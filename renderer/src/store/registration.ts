@@ -1,9 +1,8 @@
 import type { RegistrationDraft, RegistrationResult } from '../../../shared/types.js';
-import { parseJsonObject, pretty } from './assertion.js';
 import { api } from './bridge.js';
-import { NO_PROFILE } from './discovery.js';
+import { NO_PROFILE } from './errors.js';
 import { failOp, runOp, type OpKey } from './ops.js';
-import { upsert } from './profiles.js';
+import { parseJsonObject, pretty, upsert } from './util.js';
 import type { SliceCreator } from './types.js';
 
 export type RegistrationAction = 'read' | 'update' | 'delete';

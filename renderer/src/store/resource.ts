@@ -1,6 +1,6 @@
 import type { ResourceResult } from '../../../shared/types.js';
 import { api } from './bridge.js';
-import { NO_PROFILE } from './discovery.js';
+import { NO_PROFILE } from './errors.js';
 import { failOp, runOp } from './ops.js';
 import type { SliceCreator } from './types.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthorizationFlowView, TokenRequestDraft } from '../../../shared/types.js';
-import { changedFields, parseJsonObject } from './assertion.js';
+import { changedFields } from './assertion.js';
+import { parseJsonObject } from './util.js';
 import { isNewerFlow } from './authorization.js';
 import { draftEdits } from './token-request.js';
 

@@ -154,4 +154,10 @@ export const aidbox: VendorPreset = {
       source: src('AB-CCG', 'AB-BS'),
     },
   ],
+  traits: {
+    sessionRevoke: {
+      why: 'Aidbox has no RFC 7009 revocation or end_session endpoint: each token has a Session resource, and DELETE /Session with the token as Bearer closes it (AB5).',
+      source: src('AB-CCG'),
+    },
+  },
 };

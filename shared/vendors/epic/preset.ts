@@ -195,4 +195,12 @@ export const epic: VendorPreset = {
       source: src('EPIC-ERR'),
     },
   ],
+  traits: {
+    perClientDiscovery: {
+      header: 'Epic-Client-ID',
+      why: 'Epic customers may override endpoints per client; discovery answers with them only when the request names the client (E4).',
+      source: src('EPIC-COMM'),
+      inferred: true,
+    },
+  },
 };

@@ -380,4 +380,47 @@ export const openemr: VendorPreset = {
       source: src('OE-AUTHN'),
     },
   ],
+  traits: {
+    registration: {
+      endpointHint: {
+        fix: 'Enter the registration endpoint in the profile: {site address}/oauth2/default/registration.',
+        source: src('OE-AUTHN'),
+      },
+      applicationTypes: {
+        public: 'public',
+        confidential: 'private',
+        why: 'OpenEMR registers application_type "private" (confidential) or "public" clients.',
+        source: src('OE-AUTHN', 'OE-SMART'),
+      },
+      jwksByValue: {
+        title: 'OpenEMR may reject jwks by value',
+        fix: 'Register with jwks_uri instead (OpenEMR issue #8958: the jwks object is expected as a string).',
+        source: src('OE-ISS8958'),
+      },
+      nextSteps: [
+        {
+          title: 'An administrator must enable the new client',
+          detail:
+            'OpenEMR registers new clients disabled: Admin → System → API Clients → Edit → Enable. Until then token requests fail with invalid_client.',
+          source: src('OE-AUTHN', 'OE-SMART'),
+        },
+        {
+          title: 'Switch on system scopes',
+          detail:
+            "Switch on 'Enable OpenEMR FHIR System Scopes' (Admin → Config → Connectors); while it is off OpenEMR drops or refuses system/ scopes.",
+          whenScope: 'system/',
+          whenDropped:
+            ' The server dropped them from this registration: register again after switching it on.',
+          source: src('OE-SCOPES'),
+        },
+        {
+          title: 'Check the saved grant types',
+          detail:
+            'OpenEMR 7.0.3 may not save grant_types sent to /registration (it defaults to authorization_code): check the client in Admin → System → API Clients.',
+          whenGrant: 'client_credentials',
+          source: src('OE-ISS8547'),
+        },
+      ],
+    },
+  },
 };
