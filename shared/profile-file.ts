@@ -42,6 +42,7 @@ export const profileFileSchema = z
       ),
     tokenEndpoint: endpoint('Token endpoint'),
     authorizationEndpoint: endpoint('Authorization endpoint'),
+    deviceAuthorizationEndpoint: endpoint('Device authorization endpoint'),
     registrationEndpoint: endpoint(
       'RFC 7591 registration endpoint (OpenEMR: {site address}/oauth2/{site}/registration)',
     ),

@@ -33,6 +33,8 @@ const TOKEN_FIELDS = [
   'id_token',
   'client_secret',
   'registration_access_token',
+  // RFC 8628 §3.2: the device code is the poller's credential; the user code is shown to people.
+  'device_code',
 ];
 
 /** Adds the token values found in a token response to the secret map. */

@@ -13,20 +13,33 @@ export const AUTH_METHODS: readonly AuthMethod[] = [
   'none',
 ];
 
-/** Which flow a profile runs: SMART Backend Services, the authorization code flow, or the legacy password grant. */
-export type FlowKind = 'backend-services' | 'authorization-code' | 'password';
+/**
+ * Which flow a profile runs: SMART Backend Services, the authorization code flow, the device
+ * authorization grant (RFC 8628), or the legacy password grant.
+ */
+export type FlowKind = 'backend-services' | 'authorization-code' | 'device-code' | 'password';
 export const FLOW_KINDS: readonly FlowKind[] = [
   'backend-services',
   'authorization-code',
+  'device-code',
   'password',
 ];
 
-export type GrantType = 'client_credentials' | 'authorization_code' | 'refresh_token' | 'password';
+/** RFC 8628 §3.4: the grant_type of the device access token request. */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export type GrantType =
+  | 'client_credentials'
+  | 'authorization_code'
+  | 'refresh_token'
+  | 'password'
+  | typeof DEVICE_CODE_GRANT;
 export const GRANT_TYPES: readonly GrantType[] = [
   'client_credentials',
   'authorization_code',
   'refresh_token',
   'password',
+  DEVICE_CODE_GRANT,
 ];
 
 /** PKCE choice: S256 always unless the user explicitly picks plain (warned) or off (to test a server). */
@@ -77,6 +90,8 @@ export interface ProfileView {
   issuer?: string;
   tokenEndpoint?: string;
   authorizationEndpoint?: string;
+  /** RFC 8628 device_authorization_endpoint (else from discovery). */
+  deviceAuthorizationEndpoint?: string;
   registrationEndpoint?: string;
   introspectionEndpoint?: string;
   revocationEndpoint?: string;
@@ -215,6 +230,7 @@ export interface DiscoveryResult {
   documents: DiscoveryDocument[];
   tokenEndpoint?: string;
   authorizationEndpoint?: string;
+  deviceAuthorizationEndpoint?: string;
   registrationEndpoint?: string;
   introspectionEndpoint?: string;
   revocationEndpoint?: string;
@@ -619,6 +635,47 @@ export interface AuthorizationFlowView {
   checks: AuthorizationCheck[];
   preflight: Finding[];
   findings: Finding[];
+  token?: TokenResult;
+}
+
+// --- Device authorization grant (RFC 8628) -------------------------------------------------------
+
+/**
+ * waiting: polling the token endpoint while the user signs in elsewhere; done: tokens received;
+ * denied: the user refused (access_denied); expired: the device code ran out (expired_token, or
+ * its expires_in passed here); failed: the server refused the device authorization request or a
+ * poll for another reason; cancelled: stopped here; timed-out: the local --timeout passed.
+ */
+export type DeviceFlowStatus =
+  'waiting' | 'done' | 'denied' | 'expired' | 'failed' | 'cancelled' | 'timed-out';
+
+/** One device authorization, pushed as the "device" event on every change. */
+export interface DeviceFlowView {
+  id: string;
+  profileId: string;
+  status: DeviceFlowStatus;
+  startedAt: string;
+  /** The device authorization endpoint the request went to. */
+  url: string;
+  /** The recorded device authorization request (POST url). */
+  exchangeId?: string;
+  /** What the user types at verificationUri (shown to the user, not a secret). */
+  userCode?: string;
+  verificationUri?: string;
+  /** The URI with the user code in it (for a QR code), when the server sends one. */
+  verificationUriComplete?: string;
+  /** When the device code expires (from expires_in). */
+  expiresAt?: string;
+  /** Seconds between polls: the server's interval (default 5, RFC 8628 §3.2), +5 per slow_down. */
+  intervalSec: number;
+  polls: number;
+  slowDowns: number;
+  /** The last poll's answer: the error code (authorization_pending, slow_down…) or "tokens". */
+  lastAnswer?: string;
+  lastPollAt?: string;
+  nextPollAt?: string;
+  findings: Finding[];
+  /** The token response that ended the flow (tokens, or the refusal). */
   token?: TokenResult;
 }
 

@@ -1,12 +1,15 @@
-import { readFile, writeFile, chmod } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import type { DebuggerApi, DebuggerBridge } from '../../shared/api/contract.js';
+import { waitForAuthorization } from '../../shared/api/wait-for-authorization.js';
 import type { TokenKind, TokenResult } from '../../shared/types.js';
-import type { Engine } from '../core/engine.js';
 import { loadProfile, unwrap, UsageError, type Emit, type Io } from './common.js';
+import { processInterrupt, runDevice } from './device.js';
 
 /** The commands of issue 3: registration, the authorization code flow and token operations. */
 export const FLOW_COMMANDS = new Set([
   'register',
   'authorize',
+  'device',
   'refresh',
   'introspect',
   'revoke',
@@ -18,7 +21,7 @@ export const FLOW_COMMANDS = new Set([
 export interface FlowContext {
   cmd: string;
   sub: string | undefined;
-  engine: Engine;
+  api: DebuggerBridge;
   io: Io;
   values: Record<string, string | boolean | undefined>;
   emit: Emit;
@@ -52,10 +55,10 @@ function whichArg(v: string | undefined): 'access_token' | 'refresh_token' {
 }
 
 /** Raw token values for --reveal (the user asked for them on their own terminal). */
-export async function revealed(engine: Engine): Promise<Partial<Record<TokenKind, string>>> {
+export async function revealed(api: DebuggerApi): Promise<Partial<Record<TokenKind, string>>> {
   const out: Partial<Record<TokenKind, string>> = {};
   for (const kind of ['access_token', 'id_token', 'refresh_token'] as const) {
-    const r = await engine.revealSecret({ kind });
+    const r = await api.revealSecret({ kind });
     if (r.ok) out[kind] = r.value.value;
   }
   return out;
@@ -80,26 +83,18 @@ function printTokenResult(io: Io, r: TokenResult) {
 }
 
 export async function runFlowCommand(ctx: FlowContext): Promise<number> {
-  const { cmd, engine, io, values, emit } = ctx;
+  const { cmd, api, io, values, emit } = ctx;
   const profileFile = str(values.profile);
   if (!profileFile) throw new UsageError(`${cmd} needs --profile <file>.`);
-  const p = await loadProfile(engine, profileFile);
+  const p = await loadProfile(api, profileFile);
   const reveal = values.reveal === true;
 
   switch (cmd) {
     case 'register': {
-      const draft = unwrap(await engine.prepareRegistration({ profileId: p.id }));
-      const r = unwrap(await engine.sendRegistration({ profileId: p.id, body: draft.body }));
+      const draft = unwrap(await api.prepareRegistration({ profileId: p.id }));
+      const r = unwrap(await api.sendRegistration({ profileId: p.id, body: draft.body }));
       const out = str(values.out);
-      if (r.ok && out) {
-        const file = JSON.parse(unwrap(await engine.exportProfile(p.id)).json) as {
-          auth: Record<string, unknown>;
-        };
-        const secret = await engine.profileSecretValue(p.id, 'clientSecret');
-        if (secret) file.auth.clientSecret = secret;
-        await writeFile(out, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-        await chmod(out, 0o600);
-      }
+      if (r.ok && out) unwrap(await api.exportProfileFile({ profileId: p.id, path: out }));
       return emit(
         r.ok,
         r.findings,
@@ -124,7 +119,7 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
     case 'authorize': {
       const timeout = str(values.timeout);
       const flow = unwrap(
-        await engine.startAuthorization({
+        await api.startAuthorization({
           profileId: p.id,
           open: values['no-browser'] !== true,
           ...(timeout ? { timeoutSec: Number(timeout) } : {}),
@@ -140,7 +135,9 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
           `The redirect URI ${flow.redirectUri} is not a loopback address: this command cannot receive it. Use the app's paste fallback, or omit redirectUri to use the loopback listener.`,
         );
       else io.err(`Waiting on ${flow.redirectUri} (until ${flow.expiresAt}) ...`);
-      const done = await engine.waitForAuthorization(flow.id);
+      // The engine's timers never hold a process: the CLI itself stays up while it waits.
+      const keepAlive = setInterval(() => {}, 60_000);
+      const done = await waitForAuthorization(api, flow.id).finally(() => clearInterval(keepAlive));
       const token = done.token;
       const findings = [...done.findings, ...(token?.findings ?? [])];
       return emit(
@@ -153,7 +150,7 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
           idToken: token?.idToken ?? null,
           refreshToken: token?.refreshToken ?? null,
           launchContext: token?.launchContext ?? null,
-          ...(reveal && token?.ok ? { tokens: await revealed(engine) } : {}),
+          ...(reveal && token?.ok ? { tokens: await revealed(api) } : {}),
           exchanges: await ctx.exchanges(),
         },
         () => {
@@ -164,9 +161,33 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
         },
       );
     }
+    case 'device': {
+      const timeout = str(values.timeout);
+      if (timeout !== undefined && !/^\d+$/.test(timeout))
+        throw new UsageError('--timeout takes whole seconds, e.g. --timeout 300.');
+      // The engine's poll timers are unref'd: this keeps the process alive while it waits.
+      const keepAlive = setInterval(() => {}, 60_000);
+      try {
+        return await runDevice(
+          {
+            api,
+            onDevice: (l) => api.on('device', l),
+            onInterrupt: io.onInterrupt ?? processInterrupt,
+            revealed: () => revealed(api),
+            printTokenResult,
+            exchanges: ctx.exchanges,
+          },
+          io,
+          emit,
+          { profileId: p.id, ...(timeout ? { timeoutSec: Number(timeout) } : {}), reveal },
+        );
+      } finally {
+        clearInterval(keepAlive);
+      }
+    }
     case 'refresh': {
       const refreshToken = await tokenArg(str(values.token), 'refresh');
-      const r = unwrap(await engine.refreshTokens({ profileId: p.id, refreshToken }));
+      const r = unwrap(await api.refreshTokens({ profileId: p.id, refreshToken }));
       return emit(
         r.ok,
         r.findings,
@@ -174,7 +195,7 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
           tokenResponse: r.body ?? null,
           status: r.status ?? null,
           refreshToken: r.refreshToken ?? null,
-          ...(reveal && r.ok ? { tokens: await revealed(engine) } : {}),
+          ...(reveal && r.ok ? { tokens: await revealed(api) } : {}),
           exchanges: await ctx.exchanges(),
         },
         () => printTokenResult(io, r),
@@ -191,15 +212,15 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
           : undefined;
       const r = unwrap(
         cmd === 'introspect'
-          ? await engine.introspectToken({
+          ? await api.introspectToken({
               profileId: p.id,
               which,
               token,
               ...(bearer ? { bearer } : {}),
             })
           : cmd === 'revoke'
-            ? await engine.revokeToken({ profileId: p.id, which, token })
-            : await engine.callUserinfo({ profileId: p.id, token }),
+            ? await api.revokeToken({ profileId: p.id, which, token })
+            : await api.callUserinfo({ profileId: p.id, token }),
       );
       return emit(
         r.ok,
@@ -220,7 +241,7 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
     }
     case 'logout': {
       const r = unwrap(
-        await engine.endSession({ profileId: p.id, open: values['no-browser'] !== true }),
+        await api.endSession({ profileId: p.id, open: values['no-browser'] !== true }),
       );
       return emit(true, [], { logout: r }, () => {
         io.out(r.url);
@@ -235,7 +256,7 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
       if (ctx.sub !== 'serve') throw new UsageError('Use: jwks serve --profile <file> [--port N]');
       const port = str(values.port);
       const host = unwrap(
-        await engine.hostJwks({ profileId: p.id, ...(port ? { port: Number(port) } : {}) }),
+        await api.hostJwks({ profileId: p.id, ...(port ? { port: Number(port) } : {}) }),
       );
       emit(host.reachable, [], { jwks: host }, () => {
         io.out(host.url);
@@ -245,7 +266,7 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
         process.once('SIGINT', r);
         process.once('SIGTERM', r);
       });
-      unwrap(await engine.stopJwksHost());
+      unwrap(await api.stopJwksHost());
       return host.reachable ? 0 : 1;
     }
     default:

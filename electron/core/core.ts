@@ -5,6 +5,7 @@
 import type { DebuggerApi } from '../../shared/api/contract.js';
 import { AuthorizationFlows } from './authorize.js';
 import { Assertions } from './features/assertion.js';
+import { DeviceFlows } from './features/device.js';
 import { DiscoveryFeature } from './features/discovery.js';
 import { Keyring } from './features/keys.js';
 import { Profiles } from './features/profiles.js';
@@ -30,6 +31,7 @@ export class Core {
   readonly tokenSet: TokenSet;
   readonly refresh: Refresh;
   readonly tokenCalls: TokenCalls;
+  readonly device: DeviceFlows;
   readonly authz: AuthorizationFlows;
   readonly registrations: Registrations;
   readonly jwksHost: JwksHost;
@@ -44,6 +46,7 @@ export class Core {
     this.tokenSet = new TokenSet(this);
     this.refresh = new Refresh(this);
     this.tokenCalls = new TokenCalls(this);
+    this.device = new DeviceFlows(this);
     const discovery = (p: StoredProfile) => this.discovery.discoveryFor(p);
     const profile = (id: string) => this.profiles.mustProfile(id);
     this.authz = new AuthorizationFlows({

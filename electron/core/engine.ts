@@ -4,7 +4,6 @@
  */
 import type { DebuggerApi } from '../../shared/api/contract.js';
 import { AppFailure } from '../../shared/result.js';
-import type { AuthorizationFlowView } from '../../shared/types.js';
 import { Core } from './core.js';
 import type { Profiles } from './features/profiles.js';
 import type { Keyring } from './features/keys.js';
@@ -13,6 +12,7 @@ import type { Assertions } from './features/assertion.js';
 import type { TokenRequests } from './features/token-request.js';
 import type { TokenSet } from './features/tokens.js';
 import type { Refresh } from './features/refresh.js';
+import type { DeviceFlows } from './features/device.js';
 import type { TokenCalls } from './features/token-calls.js';
 import type { EngineKey } from './keys.js';
 import { guard } from './model.js';
@@ -31,21 +31,6 @@ export class Engine implements DebuggerApi {
 
   constructor(ports: Ports) {
     this.c = new Core(ports);
-  }
-
-  /** The recorded exchanges (the timeline). */
-  get http() {
-    return this.c.http;
-  }
-
-  /** Latest authorization code per profile id (see PendingCode). */
-  get pendingCodes() {
-    return this.c.s.pendingCodes;
-  }
-
-  /** A stored secret of a profile (the CLI prints a registered client's secret once). */
-  profileSecretValue(...a: Parameters<Profiles['profileSecretValue']>) {
-    return this.c.profiles.profileSecretValue(...a);
   }
 
   getStorageInfo(...a: Parameters<Profiles['getStorageInfo']>) {
@@ -70,6 +55,10 @@ export class Engine implements DebuggerApi {
 
   importProfile(...a: Parameters<Profiles['importProfile']>) {
     return this.c.profiles.importProfile(...a);
+  }
+
+  exportProfileFile(...a: Parameters<Profiles['exportProfileFile']>) {
+    return this.c.profiles.exportProfileFile(...a);
   }
 
   discover(...a: Parameters<DiscoveryFeature['discover']>) {
@@ -188,12 +177,22 @@ export class Engine implements DebuggerApi {
     return guard(async () => this.c.authz.get(input.flowId));
   }
 
-  /** Resolves when the flow ends (CLI); rejects with AppFailure for an unknown flow. */
-  waitForAuthorization(flowId: string): Promise<AuthorizationFlowView> {
-    return this.c.authz.wait(flowId);
+  startDeviceAuthorization(...a: Parameters<DeviceFlows['startDeviceAuthorization']>) {
+    return this.c.device.startDeviceAuthorization(...a);
   }
 
-  /** A custom-scheme redirect from the OS: completes the waiting flow whose state it carries. */
+  cancelDeviceAuthorization(...a: Parameters<DeviceFlows['cancelDeviceAuthorization']>) {
+    return this.c.device.cancelDeviceAuthorization(...a);
+  }
+
+  getDeviceAuthorization(...a: Parameters<DeviceFlows['getDeviceAuthorization']>) {
+    return this.c.device.getDeviceAuthorization(...a);
+  }
+
+  /**
+   * A custom-scheme redirect from the OS: completes the waiting flow whose state it carries. The
+   * one member outside DebuggerApi: only the desktop main process (electron/main) receives these.
+   */
   completeAuthorizationFromRedirect(redirectUrl: string) {
     return guard(() => this.c.authz.completeFromRedirect(redirectUrl));
   }

@@ -2,10 +2,11 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import type { Finding } from '../../shared/diagnosis/codes.js';
 import { profileFileSchema } from '../../shared/profile-file.js';
-import { effectiveFlow } from '../../shared/oauth/flow.js';
 import { AppFailure, err, ok, type Result } from '../../shared/result.js';
+import type { TimerHandle } from './ports.js';
 import type {
   AssertionView,
+  DeviceFlowView,
   HeaderList,
   ProfileInput,
   ProfileView,
@@ -64,6 +65,19 @@ export interface Draft {
   assertion?: AssertionView;
   /** The key that signed the assertion and what the server will check it against. */
   signing?: { kid: string; keyContext: KeyContext };
+}
+
+/** A device authorization (RFC 8628) in this session: what the UI sees, and the device code it does not. */
+export interface DeviceFlow {
+  view: DeviceFlowView;
+  deviceCode?: string;
+  timer?: TimerHandle;
+  /** Local deadline (timeoutSec), ms. */
+  deadline?: number;
+  /** The poll in flight. */
+  polling?: Promise<void>;
+  /** Called once when the flow ends (the CLI waits on it). */
+  waiters: ((view: DeviceFlowView) => void)[];
 }
 
 /** The client's registered JWKS as the server will see it, and what fetching it found. */
@@ -174,15 +188,6 @@ export function wellKnownBase(
 }
 
 /** The grant a profile's flow uses by default. */
-export function defaultGrant(p: StoredProfile): GrantType {
-  const flow = effectiveFlow(p);
-  return flow === 'authorization-code'
-    ? 'authorization_code'
-    : flow === 'password'
-      ? 'password'
-      : 'client_credentials';
-}
-
 /** The profile's alg when it names a signature algorithm (not an HMAC one). */
 export function asSigningAlg(alg: ProfileView['auth']['alg']): SigningAlg | undefined {
   return alg && (SIGNING_ALGS as readonly string[]).includes(alg) ? (alg as SigningAlg) : undefined;
@@ -195,10 +200,6 @@ export function applyOverrides(target: Record<string, unknown>, over?: Record<st
     if (v === null) delete target[k];
     else target[k] = v;
   }
-}
-
-export function formEncode(s: string): string {
-  return encodeURIComponent(s).replace(/%20/g, '+');
 }
 
 export function stripUndefined<T extends object>(o: T): T {

@@ -20,6 +20,14 @@ export interface Clock {
   now(): number;
 }
 
+/** Timers (authorize timeouts, auto-refresh, device polling) so tests can run them without waiting. */
+export interface Timer {
+  /** Calls fn once after ms; returns a handle for cancel. */
+  after(ms: number, fn: () => void): TimerHandle;
+  cancel(handle: TimerHandle): void;
+}
+export type TimerHandle = { readonly id: unknown };
+
 export interface EventSink {
   emit<E extends EventName>(event: E, payload: DebuggerEvents[E]): void;
 }
@@ -34,6 +42,8 @@ export interface Ports {
   store: KeyValueStore;
   secrets: SecretStore;
   clock: Clock;
+  /** Defaults to systemTimer (setTimeout, unref'd so it never keeps a CLI alive). */
+  timer?: Timer;
   events: EventSink;
   files: FilePort;
   /** Store files found unreadable at start and moved aside. */
@@ -47,3 +57,14 @@ export interface Ports {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+export const systemTimer: Timer = {
+  after(ms, fn) {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return { id: t };
+  },
+  cancel(handle) {
+    clearTimeout(handle.id as ReturnType<typeof setTimeout>);
+  },
+};

@@ -18,7 +18,9 @@ import {
   type RegistrationResult,
 } from '../../shared/types.js';
 import { effectiveFlow } from '../../shared/oauth/flow.js';
-import { LOOPBACK_REDIRECT, isLoopbackRedirect } from './authorize.js';
+import { getPreset, sourceText } from '../../shared/presets.js';
+import { flowGrant } from './grants/index.js';
+import { LOOPBACK_REDIRECT, isLoopbackRedirect } from '../../shared/oauth/redirect-uri.js';
 import type { StoredProfile, profileSecret } from './model.js';
 import type { HttpRecorder, SendResult } from './http.js';
 import { publicJwks, type EngineKey } from './keys.js';
@@ -42,8 +44,6 @@ export interface RegistrationDeps {
 
 type Json = Record<string, unknown>;
 type Action = RegistrationResult['action'];
-
-const OPENEMR_SOURCE = 'OpenEMR Documentation/api/AUTHENTICATION.md and SMART_ON_FHIR.md';
 
 /** RFC 7592 §2.2: these come from the server and MUST NOT be sent in an update. */
 const SERVER_ONLY_FIELDS = [
@@ -173,32 +173,36 @@ export function lintMetadata(meta: Json, vendor?: string): Finding[] {
           severity: 'warning',
         }),
       );
-  if (vendor === 'openemr') {
-    if (meta.jwks !== undefined)
-      out.push(
-        finding('CLIENT_METADATA_INVALID', 'jwks by value is sent to OpenEMR.', {
+  // What this server's registration does differently (its preset's registration traits).
+  const preset = getPreset(vendor);
+  const traits = preset?.traits?.registration;
+  if (preset && traits?.jwksByValue && meta.jwks !== undefined)
+    out.push(
+      finding('CLIENT_METADATA_INVALID', `jwks by value is sent to ${preset.title}.`, {
+        severity: 'warning',
+        title: traits.jwksByValue.title,
+        fix: traits.jwksByValue.fix,
+        source: sourceText(traits.jwksByValue.source),
+      }),
+    );
+  const types = traits?.applicationTypes;
+  if (
+    preset &&
+    types &&
+    typeof meta.application_type === 'string' &&
+    ![types.confidential, types.public].includes(meta.application_type)
+  )
+    out.push(
+      finding(
+        'CLIENT_METADATA_INVALID',
+        `application_type "${meta.application_type}" is sent to ${preset.title}.`,
+        {
           severity: 'warning',
-          title: 'OpenEMR may reject jwks by value',
-          fix: 'Register with jwks_uri instead (OpenEMR issue #8958: the jwks object is expected as a string).',
-          source: 'github.com/openemr/openemr/issues/8958',
-        }),
-      );
-    if (
-      typeof meta.application_type === 'string' &&
-      !['private', 'public'].includes(meta.application_type)
-    )
-      out.push(
-        finding(
-          'CLIENT_METADATA_INVALID',
-          `application_type "${meta.application_type}" is sent to OpenEMR.`,
-          {
-            severity: 'warning',
-            fix: 'OpenEMR expects application_type "private" (confidential) or "public".',
-            source: OPENEMR_SOURCE,
-          },
-        ),
-      );
-  }
+          fix: `${preset.title} expects application_type "${types.confidential}" (confidential) or "${types.public}".`,
+          source: sourceText(types.source),
+        },
+      ),
+    );
   return out;
 }
 
@@ -294,9 +298,8 @@ export class Registrations {
     throw new AppFailure(
       'INVALID_INPUT',
       'No registration endpoint: the profile has none and discovery did not find one.',
-      p.vendor === 'openemr'
-        ? 'Enter the registration endpoint in the profile: {site address}/oauth2/default/registration.'
-        : 'Enter the registration endpoint in the profile, or register the client in the server’s admin console and enter its client_id.',
+      getPreset(p.vendor)?.traits?.registration?.endpointHint?.fix ??
+        'Enter the registration endpoint in the profile, or register the client in the server’s admin console and enter its client_id.',
     );
   }
 
@@ -313,12 +316,13 @@ export class Registrations {
       p.redirectUri ?? (flow === 'authorization-code' ? LOOPBACK_REDIRECT : undefined);
     const nativeRedirect =
       !!redirect && (isLoopbackRedirect(redirect) || !/^https?:/i.test(redirect));
+    const types = getPreset(p.vendor)?.traits?.registration?.applicationTypes;
     const applicationType =
       p.registration?.applicationType ??
-      (p.vendor === 'openemr'
+      (types
         ? method === 'none'
-          ? 'public'
-          : 'private'
+          ? types.public
+          : types.confidential
         : nativeRedirect
           ? 'native'
           : 'web');
@@ -327,13 +331,9 @@ export class Registrations {
       client_name: p.registration?.clientName ?? p.name,
       ...(redirect ? { redirect_uris: [redirect] } : {}),
       token_endpoint_auth_method: method,
-      grant_types:
-        flow === 'authorization-code'
-          ? ['authorization_code', 'refresh_token']
-          : flow === 'password'
-            ? ['password']
-            : ['client_credentials'],
-      response_types: flow === 'authorization-code' ? ['code'] : [],
+      // The grant module of the flow says what a client of it registers.
+      grant_types: flowGrant(flow).registers?.grantTypes ?? [],
+      response_types: flowGrant(flow).registers?.responseTypes ?? [],
       ...(p.scope.trim() ? { scope: p.scope.trim() } : {}),
       ...(p.registration?.contacts?.length ? { contacts: p.registration.contacts } : {}),
     };
@@ -428,26 +428,18 @@ export class Registrations {
     const requested = scopes(sent.scope);
     const granted = typeof answer.scope === 'string' ? scopes(answer.scope) : undefined;
     const dropped = granted ? requested.filter((s) => !granted.includes(s)) : [];
-    if (p.vendor === 'openemr') {
+    // The server's own steps (its preset's registration traits), each when it applies.
+    const grants = Array.isArray(sent.grant_types) ? sent.grant_types.map(String) : [];
+    for (const step of getPreset(p.vendor)?.traits?.registration?.nextSteps ?? []) {
+      const prefix = step.whenScope;
+      if (prefix !== undefined && !requested.some((s) => s.startsWith(prefix))) continue;
+      if (step.whenGrant !== undefined && !grants.includes(step.whenGrant)) continue;
+      const droppedHere = prefix !== undefined && dropped.some((s) => s.startsWith(prefix));
       steps.push({
-        title: 'An administrator must enable the new client',
-        detail:
-          'OpenEMR registers new clients disabled: Admin → System → API Clients → Edit → Enable. Until then token requests fail with invalid_client.',
-        source: OPENEMR_SOURCE,
+        title: step.title,
+        detail: `${step.detail}${droppedHere && step.whenDropped ? step.whenDropped : ''}`,
+        source: sourceText(step.source),
       });
-      if (requested.some((s) => s.startsWith('system/')))
-        steps.push({
-          title: 'Switch on system scopes',
-          detail: `Switch on 'Enable OpenEMR FHIR System Scopes' (Admin → Config → Connectors); while it is off OpenEMR drops or refuses system/ scopes.${dropped.some((s) => s.startsWith('system/')) ? ' The server dropped them from this registration: register again after switching it on.' : ''}`,
-          source: 'OpenEMR src/Common/Auth/OpenIDConnect/Entities/ServerScopeListEntity.php',
-        });
-      if ((Array.isArray(sent.grant_types) ? sent.grant_types : []).includes('client_credentials'))
-        steps.push({
-          title: 'Check the saved grant types',
-          detail:
-            'OpenEMR 7.0.3 may not save grant_types sent to /registration (it defaults to authorization_code): check the client in Admin → System → API Clients.',
-          source: 'github.com/openemr/openemr/issues/8547',
-        });
     }
     if (dropped.length) {
       steps.push({

@@ -3,7 +3,8 @@ import type { JSONWebKeySet } from 'jose';
 import type { VendorAttempt } from '../../shared/diagnosis/token-response.js';
 import type { DiscoveryResult, TokenResult } from '../../shared/types.js';
 import type { EngineKey } from './keys.js';
-import type { Draft, PendingCode } from './model.js';
+import type { DeviceFlow, Draft, PendingCode } from './model.js';
+import type { TimerHandle } from './ports.js';
 import type { HeldTokens } from './token-set.js';
 
 export class Session {
@@ -26,7 +27,7 @@ export class Session {
   auto: {
     enabled: boolean;
     profileId?: string;
-    timer?: ReturnType<typeof setTimeout>;
+    timer?: TimerHandle;
     nextAt?: number;
   } = { enabled: false };
   /** The refresh in flight: a second request for the same profile joins it. */
@@ -35,6 +36,8 @@ export class Session {
   readonly usedRefreshTokens = new Map<string, string>();
   /** Token values revoked in this session -> when. */
   readonly revokedValues = new Map<string, string>();
+  /** Device authorizations (RFC 8628) by id. */
+  readonly deviceFlows = new Map<string, DeviceFlow>();
   /** Latest authorization code per profile id (see PendingCode). */
   readonly pendingCodes = new Map<string, PendingCode>();
 }

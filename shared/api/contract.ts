@@ -3,6 +3,7 @@ import type {
   AssertionOverrides,
   AssertionView,
   AuthorizationFlowView,
+  DeviceFlowView,
   DiscoveryResult,
   EndSessionResult,
   GrantType,
@@ -43,6 +44,14 @@ export interface DebuggerApi {
   /** The profile file format (JSON Schema'd), without secrets. */
   exportProfile(id: string): Promise<Result<{ json: string }>>;
   importProfile(json: string): Promise<Result<ProfileView>>;
+  /**
+   * The profile file with the stored client secret in it (the CLI's register --out), written to a
+   * file chosen by the user (mode 0600). Only the path comes back: no secret crosses the contract.
+   */
+  exportProfileFile(input: {
+    profileId: string;
+    path: string;
+  }): Promise<Result<{ path: string; clientSecret: boolean }>>;
 
   discover(target: {
     fhirBaseUrl?: string;
@@ -103,6 +112,18 @@ export interface DebuggerApi {
   }): Promise<Result<AuthorizationFlowView>>;
   cancelAuthorization(input: { flowId: string }): Promise<Result<AuthorizationFlowView>>;
   getAuthorization(input: { flowId: string }): Promise<Result<AuthorizationFlowView>>;
+
+  /**
+   * RFC 8628: sends the device authorization request, then polls the token endpoint in the
+   * engine (interval, slow_down, authorization_pending) until tokens, a refusal, expiry, the
+   * local timeout or cancel. Every change is pushed as the "device" event.
+   */
+  startDeviceAuthorization(input: {
+    profileId: string;
+    timeoutSec?: number;
+  }): Promise<Result<DeviceFlowView>>;
+  cancelDeviceAuthorization(input: { flowId: string }): Promise<Result<DeviceFlowView>>;
+  getDeviceAuthorization(input: { flowId: string }): Promise<Result<DeviceFlowView>>;
 
   /** grant defaults from the profile's flow; authorization_code uses the last received code. */
   prepareTokenRequest(input: {
@@ -180,6 +201,7 @@ export interface DebuggerApi {
 export interface DebuggerEvents {
   exchanges: HttpExchange[];
   authorization: AuthorizationFlowView;
+  device: DeviceFlowView;
   tokens: TokenSetView | null;
 }
 
@@ -197,6 +219,7 @@ export const API_METHODS = [
   'deleteProfile',
   'exportProfile',
   'importProfile',
+  'exportProfileFile',
   'discover',
   'listKeys',
   'generateKey',
@@ -214,6 +237,9 @@ export const API_METHODS = [
   'completeAuthorization',
   'cancelAuthorization',
   'getAuthorization',
+  'startDeviceAuthorization',
+  'cancelDeviceAuthorization',
+  'getDeviceAuthorization',
   'prepareTokenRequest',
   'sendTokenRequest',
   'decodeToken',
@@ -240,6 +266,7 @@ export const apiMethodsComplete: [Unlisted] extends [never] ? true : never = tru
 export const EVENT_NAMES = [
   'exchanges',
   'authorization',
+  'device',
   'tokens',
 ] as const satisfies readonly EventName[];
 

@@ -307,7 +307,7 @@ export const CATALOG: Record<CauseCode, CatalogEntry> = {
   AUTHORIZATION_DENIED: {
     severity: 'error',
     title: 'The authorization was refused at the server',
-    fix: 'Read error_description on the redirect; sign in with a user allowed to use this app and approve the requested scopes.',
+    fix: 'Read the error_description the server sent (on the redirect, or in the answer to the device poll); sign in with a user allowed to use this app and approve the requested scopes.',
     source: 'RFC 6749 §4.1.2.1',
   },
   AUTHORIZATION_TIMEOUT: {
@@ -315,6 +315,12 @@ export const CATALOG: Record<CauseCode, CatalogEntry> = {
     title: 'The browser never came back to the app',
     fix: 'Finish the sign-in in the browser within the time limit; if the server showed an error page instead of redirecting, the client_id or redirect_uri is not registered (compare them byte-for-byte).',
     source: 'RFC 8252 §7.3; RFC 6749 §4.1.2.1',
+  },
+  DEVICE_CODE_EXPIRED: {
+    severity: 'error',
+    title: 'The device code expired before the sign-in finished',
+    fix: 'Start the device sign-in again and finish it at the verification URL before the code runs out (expires_in); a device code cannot be renewed.',
+    source: 'RFC 8628 §3.5 (expired_token)',
   },
   TOKEN_LIFETIME: {
     severity: 'info',

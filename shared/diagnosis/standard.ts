@@ -69,6 +69,7 @@ const FAMILY: Partial<Record<CauseCode, Family>> = {
   NETWORK_ERROR: 'transport',
   TLS_UNTRUSTED: 'transport',
   AUTHORIZATION_DENIED: 'authorize',
+  DEVICE_CODE_EXPIRED: 'authorize',
   CONSENT_REQUIRED: 'authorize',
   LOGIN_REQUIRED: 'authorize',
   LAUNCH_AUD_MISSING: 'authorize',
@@ -207,6 +208,15 @@ export function meaningOfCode(
         );
       return invalidGrant(grant);
     case 'access_denied':
+      // RFC 8628 §3.5: on a device-code poll, access_denied is the user refusing the sign-in.
+      if (grant?.endsWith(':device_code'))
+        return m(
+          'AUTHORIZATION_DENIED',
+          'authorize',
+          'access_denied: the user refused the device sign-in',
+          'RFC 8628 §3.5 (access_denied)',
+          true,
+        );
       return m(
         endpoint === 'authorize' ? 'AUTHORIZATION_DENIED' : 'RESOURCE_FORBIDDEN',
         endpoint === 'authorize' ? 'authorize' : 'token',
@@ -305,8 +315,8 @@ export function meaningOfCode(
       );
     case 'expired_token':
       return m(
-        grant?.endsWith('device_code') ? 'CODE_INVALID' : 'TOKEN_EXPIRED',
-        grant?.endsWith('device_code') ? 'code' : 'token',
+        grant?.endsWith('device_code') ? 'DEVICE_CODE_EXPIRED' : 'TOKEN_EXPIRED',
+        grant?.endsWith('device_code') ? 'authorize' : 'token',
         'expired_token: the code or token has expired',
         'RFC 8628 §3.5',
         true,

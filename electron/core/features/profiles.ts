@@ -116,6 +116,7 @@ export class Profiles {
         issuer: p.issuer,
         tokenEndpoint: p.tokenEndpoint,
         authorizationEndpoint: p.authorizationEndpoint,
+        deviceAuthorizationEndpoint: p.deviceAuthorizationEndpoint,
         registrationEndpoint: p.registrationEndpoint,
         introspectionEndpoint: p.introspectionEndpoint,
         revocationEndpoint: p.revocationEndpoint,
@@ -135,6 +136,20 @@ export class Profiles {
         tls: p.tls,
       });
       return { json: JSON.stringify(file, null, 2) };
+    });
+  }
+
+  /** The exported profile plus its client secret, written with mode 0600 (register --out). */
+  exportProfileFile(input: { profileId: string; path: string }) {
+    return guard(async () => {
+      const exported = await this.exportProfile(input.profileId);
+      if (!exported.ok)
+        throw new AppFailure(exported.error.code, exported.error.message, exported.error.fix);
+      const file = JSON.parse(exported.value.json) as { auth: Record<string, unknown> };
+      const secret = await this.profileSecretValue(input.profileId, 'clientSecret');
+      if (secret) file.auth.clientSecret = secret;
+      await this.c.ports.files.writePrivate(input.path, `${JSON.stringify(file, null, 2)}\n`);
+      return { path: input.path, clientSecret: !!secret };
     });
   }
 

@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { DebuggerApi } from '../../../shared/api/contract.js';
-import {
-  lintAssertion,
-  lintTokenRequest,
-  CLIENT_ASSERTION_TYPE,
-} from '../../../shared/diagnosis/assertion-lint.js';
-import type { CauseCode, Finding } from '../../../shared/diagnosis/codes.js';
+import { lintAssertion, lintTokenRequest } from '../../../shared/diagnosis/assertion-lint.js';
+import type { Finding } from '../../../shared/diagnosis/codes.js';
 import { diagnose } from '../../../shared/diagnosis/pipeline.js';
 import { readAnswer } from '../../../shared/diagnosis/statement.js';
 import { vendorPreflight, type VendorAttempt } from '../../../shared/diagnosis/token-response.js';
-import { finding, rankFindings } from '../../../shared/diagnosis/index.js';
+import { rankFindings } from '../../../shared/diagnosis/index.js';
 import { decodeForDisplay, looksLikeJwt, maskSecret } from '../../../shared/jwt-view.js';
 import { getPreset } from '../../../shared/presets.js';
 import { collectResponseSecrets, type SecretMap } from '../../../shared/redact.js';
+import { clientAuthPlan } from '../../../shared/oauth/client-auth.js';
 import { AppFailure } from '../../../shared/result.js';
 import type {
   AssertionOverrides,
@@ -25,21 +22,10 @@ import type {
   TokenRequestEdits,
   TokenResult,
 } from '../../../shared/types.js';
-import {
-  codeExchangeFindings,
-  grantRefusalFindings,
-  refreshFailureFindings,
-} from '../../../shared/diagnosis/grant.js';
+import { grantRefusalFindings } from '../../../shared/diagnosis/grant.js';
+import { defaultGrant, grantHandler } from '../grants/index.js';
 import { maskTokens, type ClientAuth } from '../token-ops.js';
-import {
-  StoredProfile,
-  PendingCode,
-  Draft,
-  KeyContext,
-  guard,
-  defaultGrant,
-  formEncode,
-} from '../model.js';
+import { StoredProfile, PendingCode, Draft, KeyContext, guard } from '../model.js';
 import type { Core } from '../core.js';
 
 /** Token requests: the draft (client authentication, grant parameters), sending it, and its diagnosis. */
@@ -81,133 +67,46 @@ export class TokenRequests {
     discovery: DiscoveryResult | undefined,
     overrides?: AssertionOverrides,
   ): Promise<ClientAuth & { assertion?: AssertionView; signing?: Draft['signing']; jwt?: string }> {
-    const headers: HeaderList = [];
-    const params: [string, string][] = [];
-    const fill = new Map<string, string>();
-    switch (p.auth.method) {
-      case 'private_key_jwt':
-      case 'client_secret_jwt': {
-        const aud = tokenUrl ?? (await this.c.discovery.tokenEndpointFor(p)).url;
-        const made = await this.c.assertions.makeAssertion(p, aud, discovery, overrides);
-        fill.set('client_assertion', made.jwt);
-        // RFC 7521 §4.2 makes client_id optional beside an assertion; some servers require it.
-        if (p.auth.sendClientId && p.clientId) params.push(['client_id', p.clientId]);
-        params.push(
-          ['client_assertion_type', CLIENT_ASSERTION_TYPE],
-          ['client_assertion', '{{client_assertion}}'],
-        );
-        return {
-          headers,
-          params,
-          fill,
-          assertion: made.view,
-          jwt: made.jwt,
-          ...(made.signingKeyKid
-            ? { signing: { kid: made.signingKeyKid, keyContext: made.keyContext } }
-            : {}),
-        };
-      }
-      case 'client_secret_basic': {
-        const s = await this.needClientSecret(p);
-        // RFC 6749 §2.3.1: id and secret are form-urlencoded before base64.
-        const basic = Buffer.from(`${formEncode(p.clientId)}:${formEncode(s)}`).toString('base64');
-        fill.set('client_secret_basic', basic);
-        headers.push(['authorization', 'Basic {{client_secret_basic}}']);
-        break;
-      }
-      case 'client_secret_post':
-        fill.set('client_secret', await this.needClientSecret(p));
-        params.push(['client_id', p.clientId], ['client_secret', '{{client_secret}}']);
-        break;
-      case 'none':
-        params.push(['client_id', p.clientId]);
-        break;
+    const { method } = p.auth;
+    const clientId = p.clientId;
+    if (method === 'private_key_jwt' || method === 'client_secret_jwt') {
+      const aud = tokenUrl ?? (await this.c.discovery.tokenEndpointFor(p)).url;
+      const made = await this.c.assertions.makeAssertion(p, aud, discovery, overrides);
+      return {
+        ...clientAuthPlan({
+          method,
+          clientId,
+          assertion: made.jwt,
+          sendClientId: !!p.auth.sendClientId,
+        }),
+        assertion: made.view,
+        jwt: made.jwt,
+        ...(made.signingKeyKid
+          ? { signing: { kid: made.signingKeyKid, keyContext: made.keyContext } }
+          : {}),
+      };
     }
-    return { headers, params, fill };
+    if (method === 'none') return clientAuthPlan({ method, clientId });
+    return clientAuthPlan({ method, clientId, secret: await this.needClientSecret(p) });
   }
 
   /** Builds and keeps a token request for a grant; secret values stay in the draft's fill map. */
   async prepareDraft(
     p: StoredProfile,
     grant: GrantType,
-    opts: { overrides?: AssertionOverrides; refreshToken?: string } = {},
+    opts: { overrides?: AssertionOverrides; refreshToken?: string; deviceCode?: string } = {},
   ): Promise<{ view: TokenRequestDraft; draft: Draft }> {
     const { url, discovery } = await this.c.discovery.tokenEndpointFor(p);
-    const params: [string, string][] = [['grant_type', grant]];
-    const fill = new Map<string, string>();
-    const notes: Finding[] = [];
-    let pending: PendingCode | undefined;
-    let refreshToken: string | undefined;
-    switch (grant) {
-      case 'client_credentials':
-        if (p.scope) params.push(['scope', p.scope]);
-        break;
-      case 'authorization_code':
-        pending = this.c.s.pendingCodes.get(p.id);
-        if (!pending)
-          throw new AppFailure(
-            'NOT_FOUND',
-            'No authorization code has been received for this profile.',
-            'Authorize first (Authorize step).',
-          );
-        // RFC 6749 §4.1.3: redirect_uri exactly as in the authorize request.
-        params.push(['code', '{{code}}'], ['redirect_uri', pending.redirectUri]);
-        fill.set('code', pending.code);
-        if (pending.codeVerifier !== undefined) {
-          params.push(['code_verifier', '{{code_verifier}}']);
-          fill.set('code_verifier', pending.codeVerifier);
-        }
-        if (pending.redeemed)
-          notes.push(
-            finding(
-              'CODE_INVALID',
-              'This authorization code was already sent in a token request; the server will refuse it a second time.',
-              {
-                severity: 'warning',
-                title: 'Authorization code already used',
-                fix: 'Authorize again to get a new code.',
-              },
-            ),
-          );
-        break;
-      case 'refresh_token':
-        refreshToken = opts.refreshToken ?? this.c.tokenSet.heldFor(p.id)?.refreshToken;
-        if (!refreshToken)
-          throw new AppFailure(
-            'NOT_FOUND',
-            'No refresh token is held for this profile.',
-            'Use "Refresh" to see why none was issued, or authorize again asking for offline_access.',
-          );
-        // No scope: the new tokens keep the granted scope (RFC 6749 §6); add one only to narrow it.
-        params.push(['refresh_token', '{{refresh_token}}']);
-        fill.set('refresh_token', refreshToken);
-        break;
-      case 'password': {
-        if (!p.username)
-          throw new AppFailure(
-            'INVALID_INPUT',
-            'The profile has no username for the password grant.',
-            'Enter the username in the Profile step.',
-          );
-        const password = await this.c.profiles.profileSecretValue(p.id, 'password');
-        if (!password)
-          throw new AppFailure(
-            'SECRET_UNAVAILABLE',
-            'The profile has no password stored.',
-            'Enter the password in the Profile step (it is kept with the other secrets).',
-          );
-        params.push(['username', p.username], ['password', '{{password}}']);
-        fill.set('password', password);
-        if (p.scope) params.push(['scope', p.scope]);
-        notes.push(
-          finding(
-            'GRANT_INSECURE',
-            `grant_type=password hands the password of ${p.username} to this client; RFC 9700 §2.4 says it MUST NOT be used.`,
-          ),
-        );
-        break;
-      }
-    }
+    const own = await grantHandler(grant).params({
+      c: this.c,
+      p,
+      ...(opts.refreshToken ? { refreshToken: opts.refreshToken } : {}),
+      ...(opts.deviceCode ? { deviceCode: opts.deviceCode } : {}),
+    });
+    const params: [string, string][] = [['grant_type', grant], ...own.params];
+    const fill = new Map(own.fill);
+    const notes: Finding[] = [...own.notes];
+    const pending: PendingCode | undefined = own.pending;
     const auth = await this.clientAuth(p, url, discovery, opts.overrides);
     for (const [k, v] of auth.fill) fill.set(k, v);
     params.push(...auth.params);
@@ -229,21 +128,15 @@ export class TokenRequests {
       ...(pending ? { pending } : {}),
     };
     this.c.s.drafts.set(draft.id, draft);
-    const lint = [
-      ...notes,
-      ...(auth.assertion?.lint ?? []),
-      ...lintTokenRequest({ params, headers, authMethod: p.auth.method, grant }),
-    ];
-    const preflight = rankFindings([
-      ...lint,
-      ...vendorPreflight({
-        url,
-        headers,
-        params,
-        preflight: lint,
-        vendor: this.vendorAttempt(p, grant, discovery, auth.assertion),
-      }),
-    ]);
+    // The same checks as on Send, of the request as it would go out now.
+    const fillIn = (v: string) =>
+      v.replace(/\{\{(\w+)\}\}/g, (m, name: string) => fill.get(name) ?? m);
+    const checked = await this.checkRequest(p, draft, {
+      url,
+      headers: headers.map(([n, v]) => [n, fillIn(v)]),
+      params: params.map(([n, v]) => [n, fillIn(v)]),
+    });
+    const preflight = rankFindings([...notes, ...checked.preflight]);
     return {
       draft,
       view: {
@@ -315,34 +208,20 @@ export class TokenRequests {
     };
   }
 
-  /** Sends a draft (with the user's edits), diagnoses the answer and updates the held tokens. */
-  async sendDraft(
+  /**
+   * The pre-flight of a token request, on prepare and again on send (the user may have edited
+   * it): the request lint, the grant's own checks, the assertion as actually sent (against the
+   * registered JWKS fetched when it was made) and the vendor rules.
+   */
+  private async checkRequest(
+    p: StoredProfile,
     draft: Draft,
-    edits: TokenRequestEdits | undefined,
-    automatic: boolean,
-  ): Promise<TokenResult> {
-    const p = this.c.profiles.mustProfile(draft.profileId);
-    const discovery = this.c.s.discovery.get(p.id);
+    sent: { url: string; headers: HeaderList; params: [string, string][] },
+  ) {
+    const { url, headers, params } = sent;
     const grant = draft.grant;
-    const url = edits?.url ?? draft.url;
-    const fillIn = (s: string) =>
-      s.replace(/\{\{(\w+)\}\}/g, (m, name: string) => draft.fill.get(name) ?? m);
-    const headers: HeaderList = (edits?.headers ?? draft.headers).map(([n, v]) => [n, fillIn(v)]);
-    const params: [string, string][] = (edits?.params ?? draft.params).map(([n, v]) => [
-      n,
-      fillIn(v),
-    ]);
+    const discovery = this.c.s.discovery.get(p.id);
     const get = (k: string) => params.find(([n]) => n === k)?.[1];
-    const body = new URLSearchParams(params).toString();
-    const secrets: SecretMap = new Map([...draft.fill].map(([name, v]) => [v, `{{${name}}}`]));
-    // A value typed into the draft in place of a placeholder is just as secret.
-    for (const k of ['code', 'code_verifier', 'refresh_token', 'password', 'client_secret']) {
-      const v = get(k);
-      if (v && !secrets.has(v)) secrets.set(v, `{{${k}}}`);
-    }
-
-    // Lint what is actually sent: the assertion may have been edited or moved to a header.
-    const now = this.c.nowSec;
     const sentJwt =
       get('client_assertion') ??
       /^bearer\s+(\S+)/i.exec(
@@ -355,10 +234,7 @@ export class TokenRequests {
       grant,
       url,
     });
-    if (grant === 'password')
-      preflight.push(
-        finding('GRANT_INSECURE', 'grant_type=password sends the user password to the client.'),
-      );
+    preflight.push(...(grantHandler(grant).sendChecks?.(params) ?? []));
     let jti: string | undefined;
     let sentAssertion:
       { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined;
@@ -380,7 +256,7 @@ export class TokenRequests {
           clientId: p.clientId,
           ...(discovery?.signingAlgs ? { acceptedAlgs: discovery.signingAlgs } : {}),
           ...keyContext.lintInput,
-          now,
+          now: this.c.nowSec,
           sentJtis: this.c.s.sentJtis,
           smart: this.smartProfile(p, discovery),
           ...(draft.signing ? { signingKeyKid: draft.signing.kid } : {}),
@@ -390,11 +266,48 @@ export class TokenRequests {
     }
     const vendor = this.vendorAttempt(p, grant, discovery, sentAssertion);
     preflight.push(...vendorPreflight({ url, headers, params, preflight, vendor }));
+    return { preflight, sentAssertion, jti, sentJwt, vendor };
+  }
+
+  /** Sends a draft (with the user's edits), diagnoses the answer and updates the held tokens. */
+  async sendDraft(
+    draft: Draft,
+    edits: TokenRequestEdits | undefined,
+    automatic: boolean,
+  ): Promise<TokenResult> {
+    const p = this.c.profiles.mustProfile(draft.profileId);
+    const discovery = this.c.s.discovery.get(p.id);
+    const grant = draft.grant;
+    const url = edits?.url ?? draft.url;
+    const fillIn = (s: string) =>
+      s.replace(/\{\{(\w+)\}\}/g, (m, name: string) => draft.fill.get(name) ?? m);
+    const headers: HeaderList = (edits?.headers ?? draft.headers).map(([n, v]) => [n, fillIn(v)]);
+    const params: [string, string][] = (edits?.params ?? draft.params).map(([n, v]) => [
+      n,
+      fillIn(v),
+    ]);
+    const get = (k: string) => params.find(([n]) => n === k)?.[1];
+    const body = new URLSearchParams(params).toString();
+    const secrets: SecretMap = new Map([...draft.fill].map(([name, v]) => [v, `{{${name}}}`]));
+    // A value typed into the draft in place of a placeholder is just as secret.
+    const handler = grantHandler(grant);
+    for (const k of [...handler.secretParams, 'client_secret', 'client_assertion']) {
+      const v = get(k);
+      if (v && !secrets.has(v)) secrets.set(v, `{{${k}}}`);
+    }
+
+    // Lint what is actually sent: the assertion may have been edited or moved to a header.
+    const now = this.c.nowSec;
+    const { preflight, sentAssertion, jti, sentJwt, vendor } = await this.checkRequest(p, draft, {
+      url,
+      headers,
+      params,
+    });
     const wasRedeemed = draft.pending?.redeemed ?? false;
     const { exchange, raw } = await this.c.http.send(
       { method: 'POST', url, headers, body },
       {
-        step: grant === 'refresh_token' ? 'Refresh' : 'Token request',
+        step: handler.step,
         secrets,
         ...(p.tls ? { tls: p.tls } : {}),
         ...this.c.ports.http,
@@ -418,41 +331,20 @@ export class TokenRequests {
     const sentRefresh = grant === 'refresh_token' ? get('refresh_token') : undefined;
     const specific: Finding[] = [];
     if (raw) {
-      if (draft.pending)
-        specific.push(
-          ...codeExchangeFindings({
-            pending: draft.pending,
-            wasRedeemed,
-            sent: params,
-            ok: answeredOk,
-            ...(error ? { error } : {}),
-            said,
-          }),
-        );
-      if (!answeredOk && sentRefresh) {
-        const rotatedAwayAt = this.c.s.usedRefreshTokens.get(sentRefresh);
-        const revokedAt = this.c.s.revokedValues.get(sentRefresh);
-        specific.push(
-          ...refreshFailureFindings({
-            ...(error ? { error } : {}),
-            said,
-            ...(rotatedAwayAt ? { rotatedAwayAt } : {}),
-            ...(revokedAt ? { revokedAt } : {}),
-          }),
-        );
-      }
+      specific.push(
+        ...(handler.answerFindings?.({
+          c: this.c,
+          draft,
+          sent: params,
+          ok: answeredOk,
+          ...(error ? { error } : {}),
+          said,
+          wasRedeemed,
+        }) ?? []),
+      );
       if (!answeredOk) specific.push(...grantRefusalFindings(grant, error, said));
     }
-    // What was compared with the authorization and found fine is no candidate cause.
-    const ruledOut: CauseCode[] = [];
-    if (draft.pending) {
-      if (get('redirect_uri') === draft.pending.redirectUri) ruledOut.push('REDIRECT_URI_MISMATCH');
-      if (
-        draft.pending.codeVerifier === undefined ||
-        get('code_verifier') === draft.pending.codeVerifier
-      )
-        ruledOut.push('PKCE_MISMATCH');
-    }
+    const ruledOut = handler.ruledOut?.({ draft, sent: params }) ?? [];
     const diag = diagnose({
       endpoint: 'token',
       url,
@@ -472,12 +364,15 @@ export class TokenRequests {
         : {}),
       vendor,
     });
-    this.c.s.tokenHistory.push({
-      url,
-      ok: diag.ok,
-      ...(p.clientId ? { clientId: p.clientId } : {}),
-    });
-    if (this.c.s.tokenHistory.length > 100) this.c.s.tokenHistory.shift();
+    // A pending device poll is no attempt the vendor rules should count.
+    if (!handler.interim?.(error)) {
+      this.c.s.tokenHistory.push({
+        url,
+        ok: diag.ok,
+        ...(p.clientId ? { clientId: p.clientId } : {}),
+      });
+      if (this.c.s.tokenHistory.length > 100) this.c.s.tokenHistory.shift();
+    }
     const json = diag.statement.json;
     collectResponseSecrets(json, secrets);
     const result: TokenResult = {

@@ -29,6 +29,7 @@ import {
 } from '../token-set.js';
 import { type StoredProfile, type Draft, guard, verifyWith } from '../model.js';
 import type { Core } from '../core.js';
+import { grantHandler } from '../grants/index.js';
 
 /** The held tokens: accepting a token response, the id_token checks, decoding and revealing. */
 export class TokenSet {
@@ -46,13 +47,8 @@ export class TokenSet {
     const grant = draft.grant;
     const prev = this.heldFor(p.id);
     const get = (k: string) => params.find(([n]) => n === k)?.[1];
-    const requested =
-      get('scope') ??
-      (grant === 'refresh_token'
-        ? (prev?.grantedScope ?? prev?.requestedScope ?? '')
-        : grant === 'authorization_code'
-          ? p.scope
-          : '');
+    const handler = grantHandler(grant);
+    const requested = get('scope') ?? handler.requestedScope(p, prev);
     const granted = typeof json.scope === 'string' ? json.scope : undefined;
     result.tokenType = String(json.token_type ?? '');
     if (typeof json.expires_in === 'number') result.expiresIn = json.expires_in;
@@ -112,10 +108,9 @@ export class TokenSet {
         })
       : undefined;
     const launchContext = launchContextOf(json, idView?.decoded?.claims);
-    const notIssued =
-      grant === 'authorization_code' || grant === 'password'
-        ? refreshNotIssuedFinding(requested, granted)
-        : undefined;
+    const notIssued = handler.refreshExpected
+      ? refreshNotIssuedFinding(requested, granted)
+      : undefined;
     if (!issued && notIssued) extra.push(notIssued);
     result.refreshToken = refreshTokenInfo(
       grant,

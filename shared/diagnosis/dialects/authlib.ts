@@ -313,7 +313,7 @@ export const authlib: Dialect = {
     },
     {
       match: { error: 'expired_token', endpoint: 'token' },
-      code: 'AUTHORIZATION_TIMEOUT',
+      code: 'DEVICE_CODE_EXPIRED',
       means: 'The device_code expired before the user finished authorizing.',
       source: 'authlib/authlib authlib/oauth2/rfc8628/errors.py@v1.2.0',
     },

@@ -417,7 +417,7 @@ export const hydra: Dialect = {
     },
     {
       match: { error: 'expired_token', text: /device_code has expired/i },
-      code: 'AUTHORIZATION_TIMEOUT',
+      code: 'DEVICE_CODE_EXPIRED',
       means: 'The device code expired before the user finished.',
       source: 'ory/hydra fosite/errors.go@4f36712',
     },
