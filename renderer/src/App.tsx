@@ -4,6 +4,7 @@ import { StepRail } from './components/StepRail.js';
 import { Timeline } from './components/Timeline.js';
 import { AssertionStep } from './steps/AssertionStep.js';
 import { AuthorizeStep } from './steps/AuthorizeStep.js';
+import { DeviceStep } from './steps/DeviceStep.js';
 import { DiscoveryStep } from './steps/DiscoveryStep.js';
 import { InspectorStep } from './steps/InspectorStep.js';
 import { KeysStep } from './steps/KeysStep.js';
@@ -24,6 +25,7 @@ const STEP_VIEWS: Record<StepId, ComponentType> = {
   keys: KeysStep,
   assertion: AssertionStep,
   authorize: AuthorizeStep,
+  device: DeviceStep,
   'token-request': TokenRequestStep,
   tokens: TokensStep,
   resource: ResourceStep,

@@ -16,6 +16,7 @@ import { SelectField, TextField } from '../components/fields.js';
 import { StepSection } from '../components/StepSection.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
 import { optional, toProfileInput } from '../store/profile-input.js';
+import { flowShows } from '../store/steps.js';
 import { NewFromPreset, PresetDefaults } from './VendorPreset.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
 import {
@@ -38,6 +39,7 @@ const METHOD_HINTS: Record<AuthMethod, string> = {
 export const FLOW_LABELS: Record<FlowKind, string> = {
   'backend-services': 'SMART Backend Services (client credentials)',
   'authorization-code': 'Authorization code (user login)',
+  'device-code': 'Device code (RFC 8628)',
   password: 'Password grant (legacy)',
 };
 
@@ -45,12 +47,15 @@ const FLOW_HINTS: Record<FlowKind, string> = {
   'backend-services': 'A server-to-server client: no user, a signed assertion gets the token.',
   'authorization-code':
     'A user signs in at the server in the system browser; PKCE protects the code.',
+  'device-code':
+    'For TVs, CLIs and other devices without a browser: the user signs in on another device with a short code while the app polls for the token.',
   password: 'The app sends a user’s password to the token endpoint. Only to test old servers.',
 };
 
 const FLOW_SHORT: Record<FlowKind, string> = {
   'backend-services': 'backend services',
   'authorization-code': 'auth code',
+  'device-code': 'device code',
   password: 'password',
 };
 
@@ -71,6 +76,11 @@ export const SCOPE_PRESETS: Record<FlowKind, { label: string; scope: string }[]>
       scope: 'openid fhirUser launch user/*.rs offline_access',
     },
     { label: 'OpenID Connect sign-in', scope: 'openid profile email offline_access' },
+  ],
+  'device-code': [
+    { label: 'OpenID with refresh', scope: 'openid offline_access' },
+    { label: 'OpenID profile', scope: 'openid profile email offline_access' },
+    { label: 'SMART user access', scope: 'openid fhirUser offline_access user/*.rs' },
   ],
   password: [
     { label: 'User access with refresh', scope: 'openid offline_access user/*.rs' },
@@ -227,6 +237,10 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   const [revocationEndpoint, setRevocationEndpoint] = useState(profile?.revocationEndpoint ?? '');
   const [userinfoEndpoint, setUserinfoEndpoint] = useState(profile?.userinfoEndpoint ?? '');
   const [endSessionEndpoint, setEndSessionEndpoint] = useState(profile?.endSessionEndpoint ?? '');
+  // Device authorization grant
+  const [deviceAuthorizationEndpoint, setDeviceAuthorizationEndpoint] = useState(
+    profile?.deviceAuthorizationEndpoint ?? '',
+  );
   // Authorization code
   const [redirectUri, setRedirectUri] = useState(profile?.redirectUri ?? '');
   const [pkce, setPkce] = useState<PkceMode>(profile?.pkce ?? 'S256');
@@ -342,6 +356,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
       revocationEndpoint: optional(revocationEndpoint),
       userinfoEndpoint: optional(userinfoEndpoint),
       endSessionEndpoint: optional(endSessionEndpoint),
+      deviceAuthorizationEndpoint: optional(deviceAuthorizationEndpoint),
       jwksUri: optional(jwksUri),
       clientId: clientId.trim(),
       scope: scope.trim(),
@@ -430,7 +445,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
       />
       <ScopePresets flow={flow} onPick={setScope} />
 
-      {flow === 'authorization-code' && (
+      {flowShows(flow, 'browser-sign-in') && (
         <fieldset className="fieldset">
           <legend>Browser sign-in</legend>
           <TextField
@@ -470,7 +485,27 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
         </fieldset>
       )}
 
-      {flow === 'password' && (
+      {flowShows(flow, 'device-sign-in') && (
+        <fieldset className="fieldset">
+          <legend>Device sign-in (RFC 8628)</legend>
+          <TextField
+            label="Device authorization endpoint"
+            value={deviceAuthorizationEndpoint}
+            onChange={setDeviceAuthorizationEndpoint}
+            type="url"
+            mono
+            placeholder="discovered (device_authorization_endpoint)"
+            hint="Where the app asks for the user code. Empty: taken from the server’s metadata."
+          />
+          <p className="hint">
+            No redirect URI and no PKCE: the user signs in on another device while this app polls
+            the token endpoint. Devices are usually public clients — Auth method <code>none</code> —
+            unless the server gave this client a secret or a key.
+          </p>
+        </fieldset>
+      )}
+
+      {flowShows(flow, 'resource-owner') && (
         <fieldset className="fieldset">
           <legend>Resource owner (password grant)</legend>
           <p className="notice notice-warning" role="note">
@@ -504,7 +539,11 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
             value={method}
             onChange={onMethodChange}
             options={AUTH_METHODS}
-            hint={METHOD_HINTS[method]}
+            hint={
+              method === 'none' && flow === 'device-code'
+                ? 'Public client: only client_id is sent with the device code (no PKCE in this flow).'
+                : METHOD_HINTS[method]
+            }
           />
           {(method === 'private_key_jwt' || hmac) && (
             <SelectField<Alg>

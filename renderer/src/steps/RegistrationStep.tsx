@@ -119,6 +119,10 @@ function ResultView({ result }: { result: RegistrationResult }) {
             <button type="button" className="btn btn-secondary" onClick={() => goTo('authorize')}>
               Next: Authorize
             </button>
+          ) : effectiveFlow(result.profile) === 'device-code' ? (
+            <button type="button" className="btn btn-secondary" onClick={() => goTo('device')}>
+              Next: Device sign-in
+            </button>
           ) : (
             <button
               type="button"

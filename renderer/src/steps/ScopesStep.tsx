@@ -7,7 +7,7 @@ import {
   type ScopeToken,
 } from '../../../shared/scopes.js';
 import type { FlowKind, GrantType, ProfileView } from '../../../shared/types.js';
-import { GRANT_TYPES } from '../../../shared/types.js';
+import { DEVICE_CODE_GRANT, GRANT_TYPES } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { CodeBlock } from '../components/CodeBlock.js';
 import { OpError } from '../components/ErrorAlert.js';
@@ -23,6 +23,7 @@ import { effectiveFlow } from '../../../shared/oauth/flow.js';
 const GRANT_FOR_FLOW: Record<FlowKind, GrantType> = {
   'backend-services': 'client_credentials',
   'authorization-code': 'authorization_code',
+  'device-code': DEVICE_CODE_GRANT,
   password: 'password',
 };
 
@@ -31,6 +32,7 @@ const GRANT_LABEL: Record<GrantType, string> = {
   authorization_code: 'authorization_code (app launch, user signs in)',
   refresh_token: 'refresh_token',
   password: 'password (legacy)',
+  [DEVICE_CODE_GRANT]: 'device_code (RFC 8628, user signs in on another device)',
 };
 
 function kindText(t: ScopeToken): string {

@@ -1,5 +1,5 @@
 import { finding } from '../../../shared/diagnosis/catalog.js';
-import { GRANT_TYPES } from '../../../shared/types.js';
+import { DEVICE_CODE_GRANT, GRANT_TYPES } from '../../../shared/types.js';
 import type { FlowKind, GrantType, ProfileView, TokenResult } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { CodeBlock } from '../components/CodeBlock.js';
@@ -21,12 +21,14 @@ export const GRANT_LABELS: Record<GrantType, string> = {
   authorization_code: 'Authorization code (the last code received)',
   refresh_token: 'Refresh token (the one held)',
   password: 'Password (legacy, insecure)',
+  [DEVICE_CODE_GRANT]: 'Device code (RFC 8628, the device sign-in’s code)',
 };
 
 /** The grant the engine uses for a flow when none is chosen. */
 export function defaultGrant(flow: FlowKind | undefined): GrantType {
   if (flow === 'authorization-code') return 'authorization_code';
   if (flow === 'password') return 'password';
+  if (flow === 'device-code') return DEVICE_CODE_GRANT;
   return 'client_credentials';
 }
 

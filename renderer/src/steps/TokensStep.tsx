@@ -499,6 +499,7 @@ function HeldTokens() {
 
   if (!tokenSet && !hasAccess) {
     const signIn = !!profile && effectiveFlow(profile) === 'authorization-code';
+    const device = !!profile && effectiveFlow(profile) === 'device-code';
     return (
       <>
         <div className="empty">
@@ -506,12 +507,19 @@ function HeldTokens() {
             No access token yet —{' '}
             {signIn
               ? 'sign in at Authorize, or send a token request, to get one.'
-              : 'send a token request to get one.'}
+              : device
+                ? 'sign in at Device sign-in to get one.'
+                : 'send a token request to get one.'}
           </p>
           <div className="actions-row">
             {signIn && (
               <button type="button" className="btn btn-secondary" onClick={() => goTo('authorize')}>
                 Go to Authorize
+              </button>
+            )}
+            {device && (
+              <button type="button" className="btn btn-secondary" onClick={() => goTo('device')}>
+                Go to Device sign-in
               </button>
             )}
             <button

@@ -21,6 +21,7 @@ import { useApp, useOp } from '../store/index.js';
 const FLOW_NAMES: Record<FlowKind, string> = {
   'backend-services': 'SMART Backend Services (client credentials)',
   'authorization-code': 'Authorization code (user login)',
+  'device-code': 'Device code (RFC 8628)',
   password: 'Password grant (legacy)',
 };
 

@@ -17,6 +17,7 @@ import { createInspectorSlice } from './inspector.js';
 import { createTimelineSlice } from './timeline.js';
 import { createRegistrationSlice } from './registration.js';
 import { createAuthorizationSlice } from './authorization.js';
+import { createDeviceSlice } from './device.js';
 
 export type { AppState } from './types.js';
 export type { OpKey, OpState } from './ops.js';
@@ -43,6 +44,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createTimelineSlice(...a),
   ...createRegistrationSlice(...a),
   ...createAuthorizationSlice(...a),
+  ...createDeviceSlice(...a),
 }));
 
 const initialState = useApp.getState();
@@ -66,6 +68,12 @@ export const useActiveProfile = (): ProfileView | null => useApp(selectActivePro
 /** The latest authorization flow of the active profile. */
 export const useAuthFlow = () =>
   useApp((s) => (s.authFlow && s.authFlow.profileId === s.activeProfileId ? s.authFlow : null));
+
+/** The latest device authorization (RFC 8628) of the active profile. */
+export const useDeviceFlow = () =>
+  useApp((s) =>
+    s.deviceFlow && s.deviceFlow.profileId === s.activeProfileId ? s.deviceFlow : null,
+  );
 
 /** Actions never change, so a component can take several without re-rendering. */
 export function useActions<K extends keyof AppState>(...keys: K[]): Pick<AppState, K> {

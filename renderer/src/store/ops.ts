@@ -31,6 +31,8 @@ export type OpKey =
   | 'startAuthorization'
   | 'completeAuthorization'
   | 'cancelAuthorization'
+  | 'startDeviceAuthorization'
+  | 'cancelDeviceAuthorization'
   | 'refreshTokens'
   | 'setAutoRefresh'
   | 'introspectAccess'

@@ -2,7 +2,13 @@ import type { ProfileInput, ProfileView } from '../../../shared/types.js';
 
 /** The input that saves a profile unchanged (keeps the stored client secret). */
 export function toProfileInput(view: ProfileView): ProfileInput {
-  const { auth, hasPassword: _p, hasRegistrationToken: _r, ...rest } = view;
+  const {
+    auth,
+    hasPassword: _p,
+    hasRegistrationToken: _r,
+    hasIntrospectionToken: _i,
+    ...rest
+  } = view;
   const input: ProfileInput = { ...rest, auth: { ...auth } };
   delete (input.auth as Partial<ProfileView['auth']>).hasClientSecret;
   return input;

@@ -24,6 +24,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
       }),
     );
     addSubscription(bridge.on('authorization', (flow) => get().applyAuthorization(flow)));
+    addSubscription(bridge.on('device', (flow) => get().applyDeviceFlow(flow)));
     addSubscription(
       bridge.on('tokens', (tokens) => {
         tokensPushed = true;

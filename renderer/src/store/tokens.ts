@@ -6,7 +6,7 @@ import type {
   TokenView,
 } from '../../../shared/types.js';
 import { api } from './bridge.js';
-import { NO_PROFILE } from './discovery.js';
+import { NO_PROFILE } from './errors.js';
 import { failOp, runOp, type OpKey } from './ops.js';
 import type { SliceCreator } from './types.js';
 
@@ -164,7 +164,9 @@ export const createTokensSlice: SliceCreator<TokensSlice> = (set, get) => {
     endSession: async () => {
       const profileId = profileFor('endSession');
       if (!profileId) return null;
-      const r = await runOp(set, 'endSession', () => api().endSession({ profileId }));
+      // Like startAuthorization: the host opens the system browser when it can (Electron), with
+      // the id_token_hint; otherwise the page opens the URL it is given.
+      const r = await runOp(set, 'endSession', () => api().endSession({ profileId, open: true }));
       if (!r.ok) return null;
       set({ tokenOp: { action: 'logout', result: r.value } });
       return r.value;

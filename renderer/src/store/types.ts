@@ -13,6 +13,7 @@ import type { InspectorSlice } from './inspector.js';
 import type { TimelineSlice } from './timeline.js';
 import type { RegistrationSlice } from './registration.js';
 import type { AuthorizationSlice } from './authorization.js';
+import type { DeviceSlice } from './device.js';
 
 export type AppState = OpsSlice &
   UiSlice &
@@ -27,6 +28,7 @@ export type AppState = OpsSlice &
   InspectorSlice &
   TimelineSlice &
   RegistrationSlice &
-  AuthorizationSlice;
+  AuthorizationSlice &
+  DeviceSlice;
 
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
