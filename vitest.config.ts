@@ -19,6 +19,12 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['renderer/**/*.test.{ts,tsx}'],
           setupFiles: ['renderer/src/test-setup.ts'],
+          // The real core: SMART test servers and a fresh engine + web host per test (Node realm).
+          globalSetup: ['electron/testing/renderer-global-setup.ts'],
+          testTimeout: 15_000,
+          // One jsdom and one module graph per worker, not per file: each test resets the store
+          // and gets its own engine (test-setup.ts), so files share nothing that matters.
+          isolate: false,
         },
       },
     ],

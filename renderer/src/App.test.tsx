@@ -1,6 +1,5 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { FAKE_AUTH_PROFILE } from './api/fake-api.js';
 import { useApp } from './store/index.js';
 import { STEPS, stepsForFlow } from './store/steps.js';
 import { renderApp } from './test-utils.js';
@@ -31,19 +30,21 @@ describe('App', () => {
   });
 
   it('shows Authorize only for the authorization code flow, and every step renders', async () => {
-    const { user } = await renderApp({
-      setup: (f) => f.state.profiles.push(structuredClone(FAKE_AUTH_PROFILE)),
-    });
+    const { user, auth } = await renderApp({ profiles: ['backend', 'auth'] });
     const rail = screen.getByRole('navigation', { name: 'Steps' });
     expect(within(rail).queryByRole('button', { name: 'Authorize' })).toBeNull();
     await user.click(screen.getByRole('button', { name: /Patient app/ }));
-    expect(useApp.getState().activeProfileId).toBe(FAKE_AUTH_PROFILE.id);
+    expect(useApp.getState().activeProfileId).toBe(auth!.id);
     const titles = within(rail)
       .getAllByRole('button')
       .map((b) => b.textContent?.replace(/^\d+/, ''));
-    expect(titles).toEqual(STEPS.map((s) => s.title));
+    const steps = stepsForFlow('authorization-code');
+    expect(titles).toEqual(steps.map((s) => s.title));
+    expect(titles).toContain('Authorize');
+    // Every step but the device sign-in (a flow of its own) belongs to this flow.
+    expect(STEPS.filter((s) => !steps.includes(s)).map((s) => s.id)).toEqual(['device']);
     expect(stepsForFlow('password').map((s) => s.id)).not.toContain('authorize');
-    for (const step of STEPS) {
+    for (const step of steps) {
       await user.click(within(rail).getByRole('button', { name: step.title }));
       const region = screen.getByRole('region', { name: step.title });
       expect(within(region).getByRole('heading', { level: 2 }).textContent).toBe(step.title);
@@ -59,16 +60,17 @@ describe('App', () => {
   });
 
   it('shows an error Result as an alert with its message and fix', async () => {
+    // No engine fails to list its profiles on demand: a stubbed answer stands in for a broken store.
     await renderApp({
-      handlers: {
-        listProfiles: () => ({
+      setup: ({ api }) => {
+        api.listProfiles.mockResolvedValue({
           ok: false,
           error: {
             code: 'FILE_ERROR',
             message: 'The profile store is unreadable.',
             fix: 'Move profiles.json aside and restart.',
           },
-        }),
+        });
       },
     });
     const alert = screen.getByRole('alert');

@@ -154,9 +154,10 @@ describe('events', () => {
       WebSocket: FakeSocket as unknown as typeof WebSocket,
       backoff: { initialMs: 1, maxMs: 1 },
     });
-    const got: Record<'exchanges' | 'authorization' | 'tokens', unknown[]> = {
+    const got: Record<(typeof EVENT_NAMES)[number], unknown[]> = {
       exchanges: [],
       authorization: [],
+      device: [],
       tokens: [],
     };
     for (const e of EVENT_NAMES) bridge.on(e, (p) => got[e].push(p));

@@ -1,71 +1,60 @@
-import { act, screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { HttpExchange } from '../../../shared/types.js';
 import { renderApp } from '../test-utils.js';
-
-const exchange: HttpExchange = {
-  id: 'ex-1',
-  step: 'token',
-  startedAt: '2025-01-15T10:00:00.000Z',
-  durationMs: 231.4,
-  request: {
-    method: 'POST',
-    url: 'https://as.example/token',
-    headers: [['content-type', 'application/x-www-form-urlencoded']],
-    body: 'grant_type=client_credentials&client_assertion={{client_assertion}}',
-  },
-  response: {
-    status: 401,
-    statusText: 'Unauthorized',
-    headers: [['content-type', 'application/json']],
-    body: '{"error":"invalid_client"}',
-    bodyBytes: 26,
-    truncated: false,
-  },
-  curl: "curl -X POST 'https://as.example/token' --data 'grant_type=client_credentials'",
-};
-
-const failed: HttpExchange = {
-  id: 'ex-2',
-  step: 'discovery',
-  startedAt: '2025-01-15T10:00:01.000Z',
-  durationMs: 5000,
-  request: {
-    method: 'GET',
-    url: 'https://down.example/.well-known/smart-configuration',
-    headers: [],
-  },
-  error: { code: 'TIMEOUT', message: 'No answer in 5 s' },
-  curl: "curl 'https://down.example/.well-known/smart-configuration'",
-};
+import { must, server } from '../test/real-core.js';
 
 const timeline = () => screen.getByRole('complementary', { name: 'Timeline' });
+/** Nothing listens on port 9 on the test machine: the connection is refused. */
+const DEAD_FHIR_BASE = 'http://127.0.0.1:9/fhir';
 
 describe('Timeline', () => {
   it('lists exchanges pushed through the event, expands them, copies as curl', async () => {
-    const { user, fake } = await renderApp();
-    expect(fake.listenerCount('exchanges')).toBe(1);
-    act(() => fake.emit('exchanges', [exchange, failed]));
+    const { user, core, api } = await renderApp();
+    expect(api.on.mock.calls.filter(([event]) => event === 'exchanges')).toHaveLength(1);
 
-    const items = within(timeline()).getAllByRole('listitem');
-    expect(items).toHaveLength(2);
+    // Calls made past the page (as another window or the CLI would): only the event brings them.
+    const refused = must(
+      await core.saveProfile({
+        name: 'unknown client',
+        fhirBaseUrl: server().fhirBase,
+        tokenEndpoint: server().tokenEndpoint,
+        clientId: 'nobody-knows-me',
+        scope: 'system/Patient.rs',
+        auth: { method: 'client_secret_basic', clientSecret: 'wrong-secret' },
+      }),
+    );
+    const draft = must(await core.prepareTokenRequest({ profileId: refused.id }));
+    expect(must(await core.sendTokenRequest({ draftId: draft.id })).status).toBe(401);
+    await core.discover({ fhirBaseUrl: DEAD_FHIR_BASE });
+    const held = must(await core.listExchanges());
+    const token = held.find((x) => x.request.url === server().tokenEndpoint)!;
+    const failed = held.find((x) => x.request.url.startsWith(DEAD_FHIR_BASE))!;
+    expect(failed.error).toBeTruthy();
+
+    await waitFor(() =>
+      expect(within(timeline()).getAllByRole('listitem')).toHaveLength(held.length),
+    );
+    const all = within(timeline()).getAllByRole('listitem');
+    const items = [held.indexOf(token), held.indexOf(failed)].map((i) => all[i]!);
     expect(items[0]!.textContent).toContain('POST');
-    expect(items[0]!.textContent).toContain('https://as.example/token');
+    expect(items[0]!.textContent).toContain(server().tokenEndpoint);
     expect(items[0]!.textContent).toContain('401');
-    expect(items[0]!.textContent).toContain('231 ms');
-    expect(items[1]!.textContent).toContain('TIMEOUT');
+    expect(items[0]!.textContent).toContain(`${Math.round(token.durationMs)} ms`);
+    expect(items[1]!.textContent).toContain(failed.error!.code);
 
     const summary = within(items[0]!).getByRole('button', { expanded: false });
     await user.click(summary);
     expect(summary.getAttribute('aria-expanded')).toBe('true');
     const raw = items[0]!.textContent!;
-    expect(raw).toContain('POST https://as.example/token');
+    expect(raw).toContain(`POST ${server().tokenEndpoint}`);
     expect(raw).toContain('content-type: application/x-www-form-urlencoded');
     expect(raw).toContain('HTTP 401 Unauthorized');
-    expect(raw).toContain('{"error":"invalid_client"}');
+    expect(raw).toContain('"error":"invalid_client"');
+    // The secret never reaches the page, not even in the raw request.
+    expect(raw).not.toContain('wrong-secret');
 
     await user.click(within(items[0]!).getByRole('button', { name: 'Copy as curl' }));
-    expect(await navigator.clipboard.readText()).toBe(exchange.curl);
+    expect(await navigator.clipboard.readText()).toBe(token.curl);
     expect(within(items[0]!).getByText('Copied')).toBeTruthy();
 
     await user.click(within(items[0]!).getByRole('button', { name: 'Copy request and response' }));
@@ -75,22 +64,24 @@ describe('Timeline', () => {
   });
 
   it('loads existing exchanges at start and clears them', async () => {
-    const { user, fake } = await renderApp({
-      setup: (f) => {
-        f.state.exchanges.push(exchange);
-      },
+    const { user, core, calls } = await renderApp({
+      setup: async ({ core }) => void (await core.discover({ fhirBaseUrl: DEAD_FHIR_BASE })),
     });
-    expect(within(timeline()).getAllByRole('listitem')).toHaveLength(1);
+    const held = must(await core.listExchanges());
+    expect(held.length).toBeGreaterThan(0);
+    expect(within(timeline()).getAllByRole('listitem')).toHaveLength(held.length);
     await user.click(within(timeline()).getByRole('button', { name: 'Clear' }));
-    expect(fake.callsOf('clearExchanges')).toHaveLength(1);
+    expect(calls('clearExchanges')).toHaveLength(1);
     expect(timeline().textContent).toContain('No exchanges yet');
+    expect(must(await core.listExchanges())).toEqual([]);
   });
 
   it('records the exchanges of a step run', async () => {
     const { user } = await renderApp({ step: 'discovery' });
     await user.click(screen.getByRole('button', { name: 'Discover' }));
-    const item = within(timeline()).getByRole('listitem');
-    expect(item.textContent).toContain('/.well-known/smart-configuration');
-    expect(item.textContent).toContain('200');
+    const items = within(timeline()).getAllByRole('listitem');
+    const smart = items.find((li) => li.textContent?.includes('/.well-known/smart-configuration'));
+    expect(smart?.textContent).toContain(`${server().fhirBase}/.well-known/smart-configuration`);
+    expect(smart?.textContent).toContain('200');
   });
 });

@@ -1,7 +1,7 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { FAKE_PROFILE } from '../api/fake-api.js';
 import { renderApp } from '../test-utils.js';
+import { must, server } from '../test/real-core.js';
 
 const region = () => screen.getByRole('region', { name: 'Client assertion' });
 
@@ -11,23 +11,21 @@ function claimsEditor() {
 
 describe('Client assertion step', () => {
   it('builds an assertion and shows claims, masked JWT and pre-flight checks', async () => {
-    const { user, fake } = await renderApp({ step: 'assertion' });
+    const { user, calls, backend, key } = await renderApp({ step: 'assertion' });
     await user.click(screen.getByRole('button', { name: 'Build assertion' }));
 
-    expect(fake.callsOf('buildAssertion')).toEqual([[{ profileId: FAKE_PROFILE.id }]]);
+    expect(calls('buildAssertion')).toEqual([[{ profileId: backend!.id }]]);
     const claims = JSON.parse(claimsEditor().value);
-    expect(claims.iss).toBe(FAKE_PROFILE.clientId);
-    expect(claims.aud).toBe(FAKE_PROFILE.tokenEndpoint);
+    expect(claims.iss).toBe(backend!.clientId);
+    expect(claims.sub).toBe(backend!.clientId);
+    expect(claims.aud).toBe(server().tokenEndpoint);
     expect(
       JSON.parse((screen.getByLabelText('Header JSON') as HTMLTextAreaElement).value),
-    ).toMatchObject({
-      alg: 'RS384',
-      typ: 'JWT',
-    });
+    ).toMatchObject({ alg: 'RS384', typ: 'JWT', kid: key!.kid });
     expect(region().textContent).toContain('[signature hidden:');
-    expect(screen.getByLabelText('Assertion summary').textContent).toContain(FAKE_PROFILE.auth.kid);
+    expect(screen.getByLabelText('Assertion summary').textContent).toContain(key!.kid);
     await user.click(within(region()).getByRole('button', { name: 'Copy Key ID (kid)' }));
-    expect(await navigator.clipboard.readText()).toBe(FAKE_PROFILE.auth.kid);
+    expect(await navigator.clipboard.readText()).toBe(key!.kid);
     const table = within(region()).getByRole('table', { name: 'Claims explained' });
     expect(within(table).getByRole('row', { name: /jti/ }).textContent).toContain('JWT ID');
 
@@ -36,38 +34,41 @@ describe('Client assertion step', () => {
   });
 
   it('rebuilds with only the edited fields as overrides and shows the lint findings', async () => {
-    const { user, fake } = await renderApp({ step: 'assertion' });
+    const { user, calls, backend } = await renderApp({ step: 'assertion' });
     await user.click(screen.getByRole('button', { name: 'Build assertion' }));
     const edited = { ...JSON.parse(claimsEditor().value), aud: 'https://wrong.example/token' };
     fireEvent.change(claimsEditor(), { target: { value: JSON.stringify(edited, null, 2) } });
     await user.click(screen.getByRole('button', { name: 'Rebuild with edits' }));
 
-    expect(fake.callsOf('buildAssertion').at(-1)).toEqual([
-      { profileId: FAKE_PROFILE.id, overrides: { claims: { aud: 'https://wrong.example/token' } } },
+    expect(calls('buildAssertion').at(-1)).toEqual([
+      { profileId: backend!.id, overrides: { claims: { aud: 'https://wrong.example/token' } } },
     ]);
     const checks = await within(region()).findByRole('list', { name: 'Pre-flight checks' });
     expect(checks.textContent).toContain('ASSERTION_AUD_MISMATCH');
     expect(checks.textContent).toContain('error');
     expect(region().textContent).toContain('Your edits are in force');
+    expect(JSON.parse(claimsEditor().value).aud).toBe('https://wrong.example/token');
   });
 
   it('reports bad JSON inline and sends nothing', async () => {
-    const { user, fake } = await renderApp({ step: 'assertion' });
+    const { user, calls } = await renderApp({ step: 'assertion' });
     await user.click(screen.getByRole('button', { name: 'Build assertion' }));
     fireEvent.change(claimsEditor(), { target: { value: '{ "aud": ' } });
     await user.click(screen.getByRole('button', { name: 'Rebuild with edits' }));
 
-    expect(fake.callsOf('buildAssertion')).toHaveLength(1);
+    expect(calls('buildAssertion')).toHaveLength(1);
     expect(screen.getByRole('alert').textContent).toContain('Claims JSON is not valid JSON');
   });
 
   it('reveals the assertion on request and hides it again', async () => {
-    const { user, fake } = await renderApp({ step: 'assertion' });
+    const { user, calls, core } = await renderApp({ step: 'assertion' });
     await user.click(screen.getByRole('button', { name: 'Build assertion' }));
     await user.click(screen.getByRole('button', { name: 'Reveal' }));
-    expect(fake.callsOf('revealSecret')).toEqual([[{ kind: 'client_assertion' }]]);
-    expect(region().textContent).toContain(fake.state.lastAssertion!);
+    expect(calls('revealSecret')).toEqual([[{ kind: 'client_assertion' }]]);
+    const jwt = must(await core.revealSecret({ kind: 'client_assertion' })).value;
+    expect(jwt.split('.')).toHaveLength(3);
+    expect(region().textContent).toContain(jwt);
     await user.click(screen.getByRole('button', { name: 'Hide' }));
-    expect(region().textContent).not.toContain(fake.state.lastAssertion!);
+    expect(region().textContent).not.toContain(jwt);
   });
 });

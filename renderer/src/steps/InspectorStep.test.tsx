@@ -1,7 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { FAKE_PROFILE } from '../api/fake-api.js';
+import { toProfileInput } from '../store/profile-input.js';
 import { renderApp } from '../test-utils.js';
+import { must } from '../test/real-core.js';
 
 const b64 = (v: unknown) =>
   btoa(JSON.stringify(v)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -24,7 +25,7 @@ const CERNER_ERROR = JSON.stringify({
 
 describe('Inspector step', () => {
   it('diagnoses a pasted assertion and error body with a preset: cause first, exchange, JWT, report', async () => {
-    const { user, fake } = await renderApp({ step: 'inspector' });
+    const { user, calls, core } = await renderApp({ step: 'inspector' });
     const jwt = assertion('RS256');
     await user.click(screen.getByLabelText('Evidence 1'));
     await user.paste(jwt);
@@ -34,9 +35,11 @@ describe('Inspector step', () => {
     await user.selectOptions(screen.getByLabelText('Vendor preset'), 'oracle-health');
     await user.click(screen.getByRole('button', { name: 'Inspect' }));
 
-    expect(fake.callsOf('inspect')).toEqual([
+    expect(calls('inspect')).toEqual([
       [{ items: [{ text: jwt }, { text: CERNER_ERROR }], preset: 'oracle-health' }],
     ]);
+    // The Inspector reads only what was pasted: nothing is sent to any server.
+    expect(must(await core.listExchanges())).toEqual([]);
     const results = screen.getByLabelText('Inspector results');
     const cause = within(results).getByRole('list', { name: 'Most likely cause' });
     expect(cause.textContent).toContain('ASSERTION_ALG_NOT_ACCEPTED');
@@ -77,7 +80,7 @@ describe('Inspector step', () => {
   });
 
   it('adds dropped or opened files as named pieces, and removes pieces', async () => {
-    const { user, fake } = await renderApp({ step: 'inspector' });
+    const { user, calls } = await renderApp({ step: 'inspector' });
     const file = new File([CERNER_ERROR], 'error.json', { type: 'application/json' });
     await user.upload(screen.getByLabelText('Evidence files'), file);
     expect(await screen.findByLabelText('Evidence 1: error.json')).toHaveProperty(
@@ -89,16 +92,22 @@ describe('Inspector step', () => {
     await user.click(screen.getByRole('button', { name: 'Remove evidence 2' }));
     expect(screen.queryByLabelText('Evidence 2')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Inspect' }));
-    expect(fake.callsOf('inspect')[0]![0]).toEqual({
+    expect(calls('inspect')[0]![0]).toEqual({
       items: [{ text: CERNER_ERROR, name: 'error.json' }],
     });
   });
 
   it('starts with the active profile’s vendor as the preset', async () => {
+    let oracle = '';
     await renderApp({
       step: 'inspector',
-      setup: (f) => f.state.profiles.push({ ...FAKE_PROFILE, id: 'p-oh', vendor: 'oracle-health' }),
-      activeProfileId: 'p-oh',
+      setup: async ({ core, backend }) => {
+        const { id: _id, ...rest } = toProfileInput(backend!);
+        oracle = must(
+          await core.saveProfile({ ...rest, name: 'Oracle', vendor: 'oracle-health' }),
+        ).id;
+      },
+      active: () => oracle,
     });
     expect(screen.getByLabelText('Vendor preset')).toHaveProperty('value', 'oracle-health');
   });

@@ -1,14 +1,14 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { FAKE_KEY, FAKE_PROFILE } from '../api/fake-api.js';
 import { useApp } from '../store/index.js';
 import { renderApp } from '../test-utils.js';
+import { context, must, readEngineFile } from '../test/real-core.js';
 
 const keyRows = () => within(screen.getAllByRole('table')[0]!).getAllByRole('row').slice(1);
 
 describe('Keys step', () => {
   it('generates a key with the chosen type, alg and kid and lists it', async () => {
-    const { user, fake } = await renderApp({ step: 'keys' });
+    const { user, calls, core } = await renderApp({ step: 'keys' });
     expect(keyRows()).toHaveLength(1);
 
     await user.selectOptions(screen.getByLabelText('Key type'), 'EC-P-384');
@@ -19,13 +19,17 @@ describe('Keys step', () => {
     await user.type(screen.getByLabelText('Key ID (kid)'), 'my-ec-key');
     await user.click(screen.getByRole('button', { name: 'Generate key' }));
 
-    expect(fake.callsOf('generateKey')).toEqual([
-      [{ kind: 'EC-P-384', alg: 'ES384', kid: 'my-ec-key' }],
-    ]);
+    expect(calls('generateKey')).toEqual([[{ kind: 'EC-P-384', alg: 'ES384', kid: 'my-ec-key' }]]);
     const rows = keyRows();
     expect(rows).toHaveLength(2);
     expect(rows[1]!.textContent).toContain('my-ec-key');
     expect(rows[1]!.textContent).toContain('ES384');
+    expect(must(await core.listKeys()).at(-1)).toMatchObject({
+      kid: 'my-ec-key',
+      alg: 'ES384',
+      kty: 'EC',
+      hasPrivateKey: true,
+    });
     // The field clears once the generate call has returned (after the list has updated).
     await waitFor(() =>
       expect((screen.getByLabelText('Key ID (kid)') as HTMLInputElement).value).toBe(''),
@@ -42,34 +46,34 @@ describe('Keys step', () => {
   });
 
   it('uses a key in the active profile', async () => {
-    const { user, fake } = await renderApp({ step: 'keys' });
+    const { user, calls, core, backend } = await renderApp({ step: 'keys' });
+    await user.selectOptions(screen.getByLabelText('Key type'), 'EC-P-256');
     await user.click(screen.getByRole('button', { name: 'Generate key' }));
     const newRow = keyRows()[1]!;
     await user.click(within(newRow).getByRole('button', { name: 'Use in profile' }));
 
-    const [input] = fake.callsOf('saveProfile').at(-1)!;
+    const [input] = calls('saveProfile').at(-1)!;
     const newKey = useApp.getState().keys[1]!;
-    expect(input.id).toBe(FAKE_PROFILE.id);
-    expect(input.auth).toMatchObject({
-      method: 'private_key_jwt',
-      keyId: newKey.id,
-      kid: newKey.kid,
-      alg: newKey.alg,
-    });
+    expect(input.id).toBe(backend!.id);
+    const uses = { method: 'private_key_jwt', keyId: newKey.id, kid: newKey.kid, alg: 'ES256' };
+    expect(input.auth).toMatchObject(uses);
     expect(useApp.getState().profiles[0]!.auth.keyId).toBe(newKey.id);
+    expect(must(await core.listProfiles())[0]!.auth).toMatchObject(uses);
     expect(within(keyRows()[1]!).getByText('in profile')).toBeTruthy();
   });
 
   it('copies the kid and exports the JWKS', async () => {
-    const { user, fake } = await renderApp({ step: 'keys' });
+    const { user, calls, key } = await renderApp({ step: 'keys' });
     await user.click(within(keyRows()[0]!).getByRole('button', { name: 'Copy kid' }));
-    expect(await navigator.clipboard.readText()).toBe(FAKE_KEY.kid);
+    expect(await navigator.clipboard.readText()).toBe(key!.kid);
 
     await user.click(screen.getByRole('button', { name: 'Export JWKS' }));
-    expect(fake.callsOf('exportJwks')).toEqual([[[FAKE_KEY.id]]]);
+    expect(calls('exportJwks')).toEqual([[[key!.id]]]);
     const jwks = await screen.findByLabelText('JWKS (public keys only)');
-    const parsed = JSON.parse(jwks.textContent ?? '') as { keys: { kid: string }[] };
-    expect(parsed.keys.map((k) => k.kid)).toEqual([FAKE_KEY.kid]);
+    const parsed = JSON.parse(jwks.textContent ?? '') as { keys: Record<string, string>[] };
+    expect(parsed.keys.map((k) => k.kid)).toEqual([key!.kid]);
+    expect(parsed.keys[0]).toMatchObject({ kty: 'RSA', n: key!.publicJwk.n });
+    expect(parsed.keys[0]).not.toHaveProperty('d');
   });
 
   it('shows why an import failed', async () => {
@@ -77,24 +81,25 @@ describe('Keys step', () => {
     await user.type(screen.getByLabelText('PEM or JWK'), 'hello');
     await user.click(screen.getByRole('button', { name: 'Import key' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('neither a PEM private key nor a JWK');
-    expect(alert.textContent).toContain('PKCS#8 PEM');
+    expect(alert.textContent).toContain('This is neither a PEM block nor a JWK.');
+    expect(alert.textContent).toContain('Paste a key that starts with "-----BEGIN" or "{".');
   });
 
   it('exports a private key to a path and confirms', async () => {
-    const { user, fake } = await renderApp({ step: 'keys' });
-    await user.type(screen.getByLabelText('File path'), '/home/me/client.pem');
+    const { user, calls, key } = await renderApp({ step: 'keys' });
+    const path = `${context().scratchDir}/client-${Date.now()}.pem`;
+    await user.type(screen.getByLabelText('File path'), path);
     await user.click(screen.getByRole('button', { name: 'Export private key' }));
-    expect(fake.callsOf('exportPrivateKey')).toEqual([
-      [{ keyId: FAKE_KEY.id, path: '/home/me/client.pem' }],
-    ]);
-    expect(screen.getByText(/Private key written to/).textContent).toContain('/home/me/client.pem');
+    expect(calls('exportPrivateKey')).toEqual([[{ keyId: key!.id, path }]]);
+    expect(screen.getByText(/Private key written to/).textContent).toContain(path);
+    expect(await readEngineFile(path)).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
   });
 
   it('deletes a key', async () => {
-    const { user } = await renderApp({ step: 'keys' });
+    const { user, core } = await renderApp({ step: 'keys' });
     await user.click(within(keyRows()[0]!).getByRole('button', { name: 'Delete' }));
     expect(screen.getByText(/No keys yet/)).toBeTruthy();
+    expect(must(await core.listKeys())).toEqual([]);
   });
 
   describe('JWKS host', () => {
@@ -102,89 +107,70 @@ describe('Keys step', () => {
       screen.getByRole('heading', { name: 'Host the JWKS on this machine' }).closest('.card')!;
 
     it('hosts the profile’s key, shows the URL, reachability and the cloud note, then stops', async () => {
-      const { user, fake } = await renderApp({ step: 'keys' });
+      const { user, calls, core, backend, key } = await renderApp({ step: 'keys' });
       const host = within(panel() as HTMLElement);
       expect(panel().textContent).toContain('a cloud server cannot');
       expect((host.getByLabelText('Key to host') as HTMLSelectElement).value).toBe('');
       await user.click(host.getByRole('button', { name: 'Start hosting' }));
-      expect(fake.callsOf('hostJwks')).toEqual([[{ profileId: FAKE_PROFILE.id }]]);
+      expect(calls('hostJwks')).toEqual([[{ profileId: backend!.id }]]);
 
-      const url = fake.state.jwksHost!.url;
+      const url = must(await core.getJwksHost()).host!.url;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/jwks\.json$/);
+      // The URL really serves the key.
+      const served = (await (await fetch(url)).json()) as { keys: { kid: string }[] };
+      expect(served.keys.map((k) => k.kid)).toEqual([key!.kid]);
       const details = host.getByLabelText('JWKS host');
       expect(details.textContent).toContain(url);
       expect(details.textContent).toContain('✓ fetched back');
-      expect(details.textContent).toContain(FAKE_KEY.kid);
+      expect(details.textContent).toContain(key!.kid);
       expect(host.getByRole('button', { name: 'Copy JWKS URL' })).toBeTruthy();
       expect(host.getByRole('note').textContent).toContain('a cloud server cannot');
 
       await user.click(host.getByRole('button', { name: 'Stop hosting' }));
-      expect(fake.callsOf('stopJwksHost')).toHaveLength(1);
+      expect(calls('stopJwksHost')).toHaveLength(1);
       expect(host.getByRole('button', { name: 'Start hosting' })).toBeTruthy();
+      expect(must(await core.getJwksHost()).host).toBeNull();
+      await expect(fetch(url)).rejects.toThrow();
     });
 
     it('hosts a chosen key and says when the URL cannot be fetched back', async () => {
-      const { user, fake } = await renderApp({
+      const { user, calls, key } = await renderApp({
         step: 'keys',
-        handlers: {
-          hostJwks: () => ({
-            ok: true,
-            value: {
-              url: 'http://127.0.0.1:4000/jwks.json',
-              port: 4000,
-              kids: [FAKE_KEY.kid],
-              reachable: false,
-              note: 'Only servers on this machine can reach 127.0.0.1.',
-            },
-          }),
+        setup: ({ api, core }) => {
+          // The engine's fetch back over loopback always works here: a firewall that stops it
+          // is played by changing only that field of the real answer.
+          api.hostJwks.mockImplementation(async (input) => {
+            const r = await core.hostJwks(input);
+            return r.ok ? { ok: true, value: { ...r.value, reachable: false } } : r;
+          });
         },
       });
       const host = within(panel() as HTMLElement);
-      await user.selectOptions(host.getByLabelText('Key to host'), FAKE_KEY.id);
+      await user.selectOptions(host.getByLabelText('Key to host'), key!.id);
       await user.click(host.getByRole('button', { name: 'Start hosting' }));
-      expect(fake.callsOf('hostJwks')).toEqual([[{ keyIds: [FAKE_KEY.id] }]]);
+      expect(calls('hostJwks')).toEqual([[{ keyIds: [key!.id] }]]);
       expect(host.getByLabelText('JWKS host').textContent).toContain('✗ could not fetch it back');
     });
 
     it('shows a failure to start with its fix', async () => {
-      const { user } = await renderApp({
-        step: 'keys',
-        handlers: {
-          hostJwks: () => ({
-            ok: false,
-            error: {
-              code: 'NETWORK_ERROR',
-              message: 'Port 8443 is in use.',
-              fix: 'Pick another port or stop the program that holds it.',
-            },
-          }),
-        },
-      });
+      const { user, core, key } = await renderApp({ step: 'keys' });
+      // Another window (or the CLI) deletes the key while this page still lists it.
+      must(await core.deleteKey(key!.id));
       await user.click(screen.getByRole('button', { name: 'Start hosting' }));
       const alert = await screen.findByRole('alert');
-      expect(alert.textContent).toContain('Port 8443 is in use.');
-      expect(alert.textContent).toContain('Pick another port');
+      expect(alert.textContent).toContain('The profile has no key to publish.');
+      expect(alert.textContent).toContain('Choose a key in the profile (Keys step)');
     });
 
     it('shows a host that was already running when the app started', async () => {
+      let url = '';
       await renderApp({
         step: 'keys',
-        handlers: {
-          getJwksHost: () => ({
-            ok: true,
-            value: {
-              host: {
-                url: 'http://127.0.0.1:4555/jwks.json',
-                port: 4555,
-                kids: ['k1'],
-                reachable: true,
-                note: 'note',
-              },
-            },
-          }),
+        setup: async ({ core, key }) => {
+          url = must(await core.hostJwks({ keyIds: [key!.id] })).url;
         },
       });
-      expect(panel().textContent).toContain('http://127.0.0.1:4555/jwks.json');
+      expect(panel().textContent).toContain(url);
       expect(screen.getByRole('button', { name: 'Stop hosting' })).toBeTruthy();
     });
   });

@@ -1,12 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { FAKE_AUTH_PROFILE, FAKE_PROFILE } from '../api/fake-api.js';
 import { useApp } from '../store/index.js';
-import { renderApp, renderAuthApp } from '../test-utils.js';
+import { BACKEND_SCOPE, renderApp, renderAuthApp } from '../test-utils.js';
+import { must, server } from '../test/real-core.js';
 
 describe('Profile step', () => {
   it('saves a new profile with the form values and makes it active', async () => {
-    const { user, fake } = await renderApp();
+    const { user, calls, core, backend } = await renderApp();
     const region = screen.getByRole('region', { name: 'Profile' });
     await user.click(within(region).getByRole('button', { name: 'New profile' }));
 
@@ -21,7 +21,7 @@ describe('Profile step', () => {
     );
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
 
-    const [input] = fake.callsOf('saveProfile').at(-1)!;
+    const [input] = calls('saveProfile').at(-1)!;
     expect(input).toMatchObject({
       name: 'Vendor B',
       fhirBaseUrl: 'https://b.example/fhir',
@@ -34,7 +34,7 @@ describe('Profile step', () => {
     expect(input.tokenEndpoint).toBeUndefined();
 
     const active = useApp.getState().activeProfileId;
-    expect(active).not.toBe(FAKE_PROFILE.id);
+    expect(active).not.toBe(backend!.id);
     const list = within(region).getByRole('list', { name: 'Profiles' });
     const current = within(list).getByRole('button', { current: true });
     expect(current.textContent).toContain('Vendor B');
@@ -42,50 +42,57 @@ describe('Profile step', () => {
     // The secret is write-only: the field is empty again and says it is stored.
     expect((screen.getByLabelText('Client secret') as HTMLInputElement).value).toBe('');
     expect(region.textContent).toContain('stored');
+    // The engine holds the new profile, its secret kept apart.
+    const saved = must(await core.listProfiles()).find((p) => p.id === active)!;
+    expect(saved).toMatchObject({ name: 'Vendor B', clientId: 'client-b' });
+    expect(saved.auth.hasClientSecret).toBe(true);
+    expect(JSON.stringify(saved)).not.toContain('s3cret');
   });
 
   it('edits the active profile, keeping its id and key', async () => {
-    const { user, fake } = await renderApp();
+    const { user, calls, core, backend, key } = await renderApp();
     const name = screen.getByLabelText('Profile name') as HTMLInputElement;
-    expect(name.value).toBe(FAKE_PROFILE.name);
+    expect(name.value).toBe(backend!.name);
     await user.clear(screen.getByLabelText('Scope'));
     await user.type(screen.getByLabelText('Scope'), 'system/Patient.rs');
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
-    const [input] = fake.callsOf('saveProfile').at(-1)!;
-    expect(input.id).toBe(FAKE_PROFILE.id);
+    const [input] = calls('saveProfile').at(-1)!;
+    expect(input.id).toBe(backend!.id);
     expect(input.scope).toBe('system/Patient.rs');
-    expect(input.auth).toMatchObject({ keyId: 'key-1', kid: FAKE_PROFILE.auth.kid });
+    expect(input.auth).toMatchObject({ keyId: key!.id, kid: key!.kid });
     expect(input.auth.clientSecret).toBeUndefined();
+    const [saved] = must(await core.listProfiles());
+    expect(saved).toMatchObject({ id: backend!.id, scope: 'system/Patient.rs' });
+    expect(saved!.auth).toMatchObject({ keyId: key!.id, kid: key!.kid });
   });
 
-  it('shows a failed save as an alert with the fix', async () => {
-    const { user } = await renderApp({
-      handlers: {
-        saveProfile: () => ({
-          ok: false,
-          error: {
-            code: 'INVALID_INPUT',
-            message: 'fhirBaseUrl: Must be an absolute http(s) URL',
-            fix: 'Use a full URL such as https://ehr.example.com/fhir',
-          },
-        }),
-      },
-    });
+  it('shows a failed save as an alert', async () => {
+    const { user, core, backend } = await renderApp();
+    const base = screen.getByLabelText('FHIR base URL');
+    await user.clear(base);
+    await user.type(base, 'ehr.example.com/fhir');
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    // The web host's input parser refuses it before the engine sees it.
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('Must be an absolute http(s) URL');
-    expect(alert.textContent).toContain('Use a full URL such as https://ehr.example.com/fhir');
+    expect(alert.textContent).toContain(
+      'fhirBaseUrl: Must be an absolute http(s) URL, e.g. https://ehr.example.com/fhir',
+    );
+    expect(must(await core.listProfiles())[0]!.fhirBaseUrl).toBe(backend!.fhirBaseUrl);
   });
 
   it('exports the profile as JSON and imports one back', async () => {
-    const { user, fake } = await renderApp();
+    const { user, calls, backend } = await renderApp();
     await user.click(screen.getByRole('button', { name: 'Export' }));
-    const json = fake.state.profiles[0] && (await screen.findByText(/"version": 1/));
-    expect(json?.textContent).toContain(FAKE_PROFILE.clientId);
+    const json = await screen.findByText(/"name": "Example EHR sandbox"/);
+    expect(json.textContent).toContain(`"clientId": "${backend!.clientId}"`);
+    // The export carries no engine key id.
+    expect(json.textContent).not.toContain('keyId');
 
     await user.type(screen.getByLabelText('Profile JSON'), 'not json');
     await user.click(screen.getByRole('button', { name: 'Import' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('not valid JSON');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The profile is not valid JSON');
+    expect(alert.textContent).toContain('Check the file against profile.schema.json.');
 
     await user.clear(screen.getByLabelText('Profile JSON'));
     await user.click(screen.getByLabelText('Profile JSON'));
@@ -93,50 +100,44 @@ describe('Profile step', () => {
       JSON.stringify({ name: 'Imported', clientId: 'c', scope: 's', auth: { method: 'none' } }),
     );
     await user.click(screen.getByRole('button', { name: 'Import' }));
-    expect(fake.callsOf('importProfile')).toHaveLength(2);
+    expect(calls('importProfile')).toHaveLength(2);
     expect((screen.getByLabelText('Profile name') as HTMLInputElement).value).toBe('Imported');
   });
 
   it('switches the active profile from the list', async () => {
-    const { user, fake } = await renderApp({
-      setup: (f) => {
-        f.state.profiles.push({ ...FAKE_PROFILE, id: 'profile-2', name: 'Second server' });
+    let second = '';
+    const { user } = await renderApp({
+      setup: async ({ core, backend }) => {
+        const { id: _id, ...rest } = backend!;
+        second = must(await core.saveProfile({ ...rest, name: 'Second server' })).id;
       },
     });
-    expect(fake.state.profiles).toHaveLength(2);
+    expect(useApp.getState().profiles).toHaveLength(2);
     await user.click(screen.getByRole('button', { name: /Second server/ }));
-    expect(useApp.getState().activeProfileId).toBe('profile-2');
+    expect(useApp.getState().activeProfileId).toBe(second);
     expect((screen.getByLabelText('Profile name') as HTMLInputElement).value).toBe('Second server');
   });
 
   it('deletes the active profile', async () => {
-    const { user } = await renderApp();
+    const { user, core } = await renderApp();
     await user.click(screen.getByRole('button', { name: 'Delete' }));
     expect(useApp.getState().profiles).toHaveLength(0);
     expect(screen.getByText(/No profiles yet/)).toBeTruthy();
+    expect(must(await core.listProfiles())).toEqual([]);
   });
 
   it('shows the storage warning', async () => {
-    await renderApp({
-      handlers: {
-        getStorageInfo: () => ({
-          ok: true,
-          value: {
-            backend: 'plain file',
-            secretsPersisted: false,
-            warning: 'No OS keychain: secrets are kept for this session only.',
-            quarantined: [],
-          },
-        }),
-      },
-    });
+    // The engine keeps secrets in memory when it has no keychain or passphrase, and says so.
+    await renderApp();
     expect(
-      screen.getByText('No OS keychain: secrets are kept for this session only.'),
+      screen.getByText(
+        'Secrets and private keys are kept for this session only. Set OFD_PASSPHRASE to store them encrypted.',
+      ),
     ).toBeTruthy();
   });
 
   it('sets up an authorization code profile: flow, presets, redirect URI, PKCE, extra parameters', async () => {
-    const { user, fake } = await renderApp();
+    const { user, calls, core } = await renderApp();
     await user.click(screen.getByRole('button', { name: 'New profile' }));
     await user.type(screen.getByLabelText('Profile name'), 'Patient app');
     expect(screen.queryByLabelText('Redirect URI')).toBeNull();
@@ -155,12 +156,14 @@ describe('Profile step', () => {
 
     const pkce = screen.getByLabelText('PKCE') as HTMLSelectElement;
     expect(pkce.value).toBe('S256');
-    expect(screen.queryByRole('note')).toBeNull();
+    // Only the engine's storage warning is a note so far.
+    const notes = () => screen.queryAllByRole('note').map((n) => n.textContent);
+    expect(notes()).toEqual([expect.stringContaining('kept for this session only')]);
     await user.selectOptions(pkce, 'plain');
-    expect(screen.getByRole('note').textContent).toContain('SMART App Launch requires S256');
+    expect(notes()).toContainEqual(expect.stringContaining('SMART App Launch requires S256'));
     await user.selectOptions(pkce, 'off');
-    expect(screen.getByRole('note').textContent).toContain(
-      'refuse requests without a code_challenge',
+    expect(notes()).toContainEqual(
+      expect.stringContaining('refuse requests without a code_challenge'),
     );
 
     await user.type(redirect, 'http://127.0.0.1:8765/callback');
@@ -171,8 +174,7 @@ describe('Profile step', () => {
     await user.selectOptions(screen.getByLabelText('Auth method'), 'none');
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
 
-    const [input] = fake.callsOf('saveProfile').at(-1)!;
-    expect(input).toMatchObject({
+    const expected = {
       name: 'Patient app',
       flow: 'authorization-code',
       scope: 'openid profile email offline_access',
@@ -183,7 +185,12 @@ describe('Profile step', () => {
         ['prompt', 'login'],
       ],
       auth: { method: 'none' },
-    });
+    };
+    const [input] = calls('saveProfile').at(-1)!;
+    expect(input).toMatchObject(expected);
+    expect(must(await core.listProfiles()).find((p) => p.name === 'Patient app')).toMatchObject(
+      expected,
+    );
     // The rail now offers the browser sign-in.
     const rail = screen.getByRole('navigation', { name: 'Steps' });
     expect(within(rail).getByRole('button', { name: 'Authorize' })).toBeTruthy();
@@ -191,6 +198,7 @@ describe('Profile step', () => {
 
   it('keeps a typed scope when the flow changes', async () => {
     const { user } = await renderApp();
+    expect((screen.getByLabelText('Scope') as HTMLInputElement).value).toBe(BACKEND_SCOPE);
     await user.clear(screen.getByLabelText('Scope'));
     await user.type(screen.getByLabelText('Scope'), 'system/Encounter.rs');
     await user.selectOptions(screen.getByLabelText('Flow'), 'password');
@@ -198,7 +206,7 @@ describe('Profile step', () => {
   });
 
   it('sets up the legacy password grant with its warning; the password is write-only', async () => {
-    const { user, fake } = await renderApp();
+    const { user, calls, core } = await renderApp();
     await user.selectOptions(screen.getByLabelText('Flow'), 'password');
     expect(
       screen.getByText(
@@ -208,8 +216,12 @@ describe('Profile step', () => {
     await user.type(screen.getByLabelText('Username'), 'admin');
     await user.type(screen.getByLabelText('Password'), 'pass');
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
-    const [input] = fake.callsOf('saveProfile').at(-1)!;
+    const [input] = calls('saveProfile').at(-1)!;
     expect(input).toMatchObject({ flow: 'password', username: 'admin', password: 'pass' });
+    expect(must(await core.listProfiles())[0]).toMatchObject({
+      username: 'admin',
+      hasPassword: true,
+    });
     // The field empties once the save has answered.
     await waitFor(() =>
       expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe(''),
@@ -219,11 +231,12 @@ describe('Profile step', () => {
     );
     await user.click(screen.getByLabelText('Remove stored password'));
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
-    expect(fake.callsOf('saveProfile').at(-1)![0].password).toBe('');
+    expect(calls('saveProfile').at(-1)![0].password).toBe('');
+    expect(must(await core.listProfiles())[0]!.hasPassword).toBe(false);
   });
 
   it('offers client_secret_jwt with HMAC algorithms only', async () => {
-    const { user, fake } = await renderApp();
+    const { user, calls } = await renderApp();
     await user.selectOptions(screen.getByLabelText('Auth method'), 'client_secret_jwt');
     const alg = screen.getByLabelText('Signing algorithm') as HTMLSelectElement;
     expect([...alg.options].map((o) => o.value)).toEqual(['HS256', 'HS384', 'HS512']);
@@ -232,7 +245,7 @@ describe('Profile step', () => {
     await user.selectOptions(alg, 'HS512');
     await user.type(screen.getByLabelText('Client secret'), 'shared-secret');
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
-    expect(fake.callsOf('saveProfile').at(-1)![0].auth).toMatchObject({
+    expect(calls('saveProfile').at(-1)![0].auth).toMatchObject({
       method: 'client_secret_jwt',
       alg: 'HS512',
       clientSecret: 'shared-secret',
@@ -242,7 +255,7 @@ describe('Profile step', () => {
   });
 
   it('saves the endpoints and the registration metadata', async () => {
-    const { user, fake } = await renderApp();
+    const { user, calls, core } = await renderApp();
     expect(screen.getByText('Endpoints (discovered when empty)')).toBeTruthy();
     await user.click(screen.getByText('Endpoints (discovered when empty)'));
     await user.type(
@@ -257,7 +270,7 @@ describe('Profile step', () => {
     await user.selectOptions(screen.getByLabelText('Key delivery'), 'jwks_uri');
     await user.type(screen.getByLabelText('Your JWKS URL'), 'https://app.example/jwks.json');
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
-    expect(fake.callsOf('saveProfile').at(-1)![0]).toMatchObject({
+    const expected = {
       registrationEndpoint: 'https://emr.example/oauth2/default/registration',
       revocationEndpoint: 'https://emr.example/revoke',
       jwksUri: 'https://app.example/jwks.json',
@@ -267,19 +280,26 @@ describe('Profile step', () => {
         contacts: ['a@example.com', 'b@example.com'],
         keyDelivery: 'jwks_uri',
       },
-    });
+    };
+    expect(calls('saveProfile').at(-1)![0]).toMatchObject(expected);
+    expect(must(await core.listProfiles())[0]).toMatchObject(expected);
   });
 
   it('keeps the registration handles the server gave when saving', async () => {
-    const { user, fake } = await renderAuthApp({
-      setup: (f) => {
-        f.state.profiles.at(-1)!.registration = { clientUri: 'https://as/reg/abc' };
+    const { user, calls, auth } = await renderAuthApp({
+      setup: async (t) => {
+        // A real registration of the app at the test server: it answers with RFC 7592 handles.
+        const draft = must(await t.core.prepareRegistration({ profileId: t.auth!.id }));
+        const r = must(await t.core.sendRegistration({ profileId: t.auth!.id, body: draft.body }));
+        expect(r.status).toBe(201);
+        t.auth = r.profile;
       },
     });
-    expect(useApp.getState().activeProfileId).toBe(FAKE_AUTH_PROFILE.id);
+    expect(useApp.getState().activeProfileId).toBe(auth!.id);
+    expect(auth!.registration?.clientUri).toMatch(new RegExp(`^${server().registrationEndpoint}/`));
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
-    const [input] = fake.callsOf('saveProfile').at(-1)!;
-    expect(input.registration).toEqual({ clientUri: 'https://as/reg/abc' });
+    const [input] = calls('saveProfile').at(-1)!;
+    expect(input.registration).toEqual(auth!.registration);
     expect(input).not.toHaveProperty('hasPassword');
     expect(input).not.toHaveProperty('hasRegistrationToken');
   });

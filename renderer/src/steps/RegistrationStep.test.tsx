@@ -1,13 +1,20 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { FAKE_PROFILE, FAKE_REGISTRATION_URL } from '../api/fake-api.js';
+import { toProfileInput } from '../store/profile-input.js';
 import { useApp } from '../store/index.js';
-import { renderApp } from '../test-utils.js';
+import { renderApp, type TestApp } from '../test-utils.js';
+import { context, must, server } from '../test/real-core.js';
 
 const region = () => screen.getByRole('region', { name: 'Registration' });
 const editor = () => screen.getByLabelText('Client metadata (JSON)') as HTMLTextAreaElement;
 const active = () =>
   useApp.getState().profiles.find((p) => p.id === useApp.getState().activeProfileId)!;
+
+/** The backend profile authenticating with a client secret the server will issue. */
+const withSecretAuth =
+  (method: 'client_secret_basic' | 'client_secret_post') =>
+  async ({ core, backend }: TestApp) =>
+    void must(await core.saveProfile({ ...toProfileInput(backend!), auth: { method } }));
 
 describe('Registration step', () => {
   it('starts with an empty state that says what to do', async () => {
@@ -18,30 +25,36 @@ describe('Registration step', () => {
   });
 
   it('prepares the metadata, sends it, and saves the new client to the profile', async () => {
-    const { user, fake } = await renderApp({
+    const openemr = context().openemr;
+    const { user, calls, core, backend } = await renderApp({
       step: 'registration',
-      handlers: {
-        getStorageInfo: () => ({
-          ok: true,
-          value: { backend: 'OS keychain', secretsPersisted: true, quarantined: [] },
-        }),
-      },
-      setup: (f) => {
-        f.state.profiles[0]!.auth = { method: 'client_secret_basic', hasClientSecret: false };
-      },
+      // Secrets encrypted with a passphrase persist (as with an OS keychain).
+      engine: { passphrase: 'correct horse battery staple' },
+      // OpenEMR (its simulator): registered clients land disabled until an admin enables them.
+      setup: async ({ core, backend }) =>
+        void must(
+          await core.saveProfile({
+            ...toProfileInput(backend!),
+            vendor: 'openemr',
+            fhirBaseUrl: openemr.fhirBase,
+            tokenEndpoint: openemr.tokenEndpoint,
+            registrationEndpoint: openemr.registrationEndpoint,
+            auth: { method: 'client_secret_basic' },
+          }),
+        ),
     });
     await user.click(screen.getByRole('button', { name: 'Prepare registration' }));
-    expect(fake.callsOf('prepareRegistration')).toEqual([[{ profileId: FAKE_PROFILE.id }]]);
+    expect(calls('prepareRegistration')).toEqual([[{ profileId: backend!.id }]]);
     const meta = JSON.parse(editor().value) as Record<string, unknown>;
     expect(meta.token_endpoint_auth_method).toBe('client_secret_basic');
     expect((screen.getByLabelText('Registration URL') as HTMLInputElement).value).toBe(
-      FAKE_REGISTRATION_URL,
+      openemr.registrationEndpoint,
     );
     expect(region().textContent).toContain('No problems found');
 
     await user.click(screen.getByRole('button', { name: 'Send registration' }));
-    const [sent] = fake.callsOf('sendRegistration')[0]!;
-    expect(sent).toEqual({ profileId: FAKE_PROFILE.id, body: JSON.stringify(meta) });
+    const [sent] = calls('sendRegistration')[0]!;
+    expect(sent).toEqual({ profileId: backend!.id, body: JSON.stringify(meta) });
 
     expect(region().textContent).toContain('HTTP 201');
     const stored = within(region()).getByRole('list', { name: 'Saved in the profile' });
@@ -52,17 +65,22 @@ describe('Registration step', () => {
     expect(within(region()).getByLabelText('Server answer (secrets masked)').textContent).toContain(
       '"registration_access_token"',
     );
-    expect(active().clientId).toMatch(/^fake-client-/);
+    const answer = useApp.getState().registrationResult!.body!;
+    expect(active().clientId).toBe(answer.client_id);
+    expect(active().clientId).not.toBe(backend!.clientId);
     expect(active().hasRegistrationToken).toBe(true);
+    expect(must(await core.listProfiles())[0]).toMatchObject({
+      clientId: answer.client_id,
+      hasRegistrationToken: true,
+      auth: { hasClientSecret: true },
+    });
     expect(within(region()).getByRole('button', { name: 'Read registration' })).toBeTruthy();
-  });
+  }, 20_000);
 
   it('says a secret is kept for the session when nothing can persist it', async () => {
     const { user } = await renderApp({
       step: 'registration',
-      setup: (f) => {
-        f.state.profiles[0]!.auth = { method: 'client_secret_post', hasClientSecret: false };
-      },
+      setup: withSecretAuth('client_secret_post'),
     });
     await user.click(screen.getByRole('button', { name: 'Prepare registration' }));
     await user.click(screen.getByRole('button', { name: 'Send registration' }));
@@ -72,7 +90,7 @@ describe('Registration step', () => {
   });
 
   it('sends nothing when the edited metadata is not a JSON object', async () => {
-    const { user, fake } = await renderApp({ step: 'registration' });
+    const { user, calls } = await renderApp({ step: 'registration' });
     await user.click(screen.getByRole('button', { name: 'Prepare registration' }));
     await user.clear(editor());
     await user.click(editor());
@@ -86,11 +104,11 @@ describe('Registration step', () => {
     await user.paste('["not", "an object"]');
     await user.click(screen.getByRole('button', { name: 'Send registration' }));
     expect(within(region()).getByRole('alert').textContent).toContain('must be a JSON object');
-    expect(fake.callsOf('sendRegistration')).toHaveLength(0);
+    expect(calls('sendRegistration')).toHaveLength(0);
   });
 
   it('shows the server refusing the metadata with its finding and fix', async () => {
-    const { user } = await renderApp({ step: 'registration' });
+    const { user, backend } = await renderApp({ step: 'registration' });
     await user.click(screen.getByRole('button', { name: 'Prepare registration' }));
     const meta = JSON.parse(editor().value) as Record<string, unknown>;
     meta.redirect_uris = ['https://app.example.com/cb#frag'];
@@ -104,31 +122,42 @@ describe('Registration step', () => {
     expect(findings.textContent).toContain('CLIENT_METADATA_INVALID');
     expect(findings.textContent).toContain('Fix the field named in error_description');
     expect(within(region()).queryByRole('list', { name: 'Saved in the profile' })).toBeNull();
-    expect(active().clientId).toBe(FAKE_PROFILE.clientId);
+    expect(active().clientId).toBe(backend!.clientId);
   });
 
   it('sends to an edited registration URL', async () => {
-    const { user, fake } = await renderApp({ step: 'registration' });
+    const { user, calls } = await renderApp({
+      step: 'registration',
+      // The profile names a registration endpoint nothing answers at; the user types the right one.
+      setup: async ({ core, backend }) =>
+        void must(
+          await core.saveProfile({
+            ...toProfileInput(backend!),
+            registrationEndpoint: 'http://127.0.0.1:9/register',
+          }),
+        ),
+    });
     await user.click(screen.getByRole('button', { name: 'Prepare registration' }));
-    const url = screen.getByLabelText('Registration URL');
+    const url = screen.getByLabelText('Registration URL') as HTMLInputElement;
+    expect(url.value).toBe('http://127.0.0.1:9/register');
     await user.clear(url);
-    await user.type(url, 'https://emr.example/oauth2/default/registration');
+    await user.click(url);
+    await user.paste(server().registrationEndpoint);
     await user.click(screen.getByRole('button', { name: 'Send registration' }));
-    expect(fake.callsOf('sendRegistration')[0]![0].url).toBe(
-      'https://emr.example/oauth2/default/registration',
-    );
+    expect(calls('sendRegistration')[0]![0].url).toBe(server().registrationEndpoint);
+    expect(region().textContent).toContain('HTTP 201');
   });
 
   it('reads, updates and (after confirming) deletes the registration', async () => {
-    const { user, fake } = await renderApp({ step: 'registration' });
+    const { user, calls, backend } = await renderApp({ step: 'registration' });
     await user.click(screen.getByRole('button', { name: 'Prepare registration' }));
     await user.click(screen.getByRole('button', { name: 'Send registration' }));
     const clientId = active().clientId;
 
     await user.clear(editor());
     await user.click(screen.getByRole('button', { name: 'Read registration' }));
-    expect(fake.callsOf('manageRegistration').at(-1)).toEqual([
-      { profileId: FAKE_PROFILE.id, action: 'read' },
+    expect(calls('manageRegistration').at(-1)).toEqual([
+      { profileId: backend!.id, action: 'read' },
     ]);
     expect(JSON.parse(editor().value)).toMatchObject({ client_id: clientId });
     expect(region().textContent).toContain('Registration read back (RFC 7592)');
@@ -139,19 +168,23 @@ describe('Registration step', () => {
     await user.click(editor());
     await user.paste(JSON.stringify(meta));
     await user.click(screen.getByRole('button', { name: 'Update registration' }));
-    const [update] = fake.callsOf('manageRegistration').at(-1)!;
+    const [update] = calls('manageRegistration').at(-1)!;
     expect(update.action).toBe('update');
     expect(JSON.parse(update.body!)).toMatchObject({ client_name: 'Renamed client' });
+    expect(region().textContent).toContain('Registration updated (RFC 7592)');
+    expect(useApp.getState().registrationResult!.body).toMatchObject({
+      client_name: 'Renamed client',
+    });
 
     await user.click(screen.getByRole('button', { name: 'Delete registration…' }));
     await user.click(screen.getByRole('button', { name: 'Keep it' }));
-    expect(fake.callsOf('manageRegistration').map(([i]) => i.action)).toEqual(['read', 'update']);
+    expect(calls('manageRegistration').map(([i]) => i.action)).toEqual(['read', 'update']);
 
     await user.click(screen.getByRole('button', { name: 'Delete registration…' }));
     const confirm = screen.getByRole('group', { name: 'Confirm delete' });
     expect(confirm.textContent).toContain('Delete the registration at the server?');
     await user.click(within(confirm).getByRole('button', { name: 'Yes, delete it' }));
-    expect(fake.callsOf('manageRegistration').at(-1)![0].action).toBe('delete');
+    expect(calls('manageRegistration').at(-1)![0].action).toBe('delete');
     expect(region().textContent).toContain('Registration deleted (RFC 7592)');
     expect(
       within(region()).getByRole('list', { name: 'Saved in the profile' }).textContent,
@@ -161,26 +194,23 @@ describe('Registration step', () => {
   });
 
   it('shows a failed management call with its fix', async () => {
-    const { user } = await renderApp({
+    const { user, core, backend } = await renderApp({
       step: 'registration',
-      setup: (f) => {
-        f.state.profiles[0]!.hasRegistrationToken = true;
-        f.state.profiles[0]!.registration = { clientUri: `${FAKE_REGISTRATION_URL}/x` };
-      },
-      handlers: {
-        manageRegistration: () => ({
-          ok: false,
-          error: {
-            code: 'SECRET_UNAVAILABLE',
-            message: 'No registration access token is stored for this profile.',
-            fix: 'Register again (secrets are kept for the session only).',
-          },
-        }),
+      setup: async ({ core, backend }) => {
+        const draft = must(await core.prepareRegistration({ profileId: backend!.id }));
+        must(await core.sendRegistration({ profileId: backend!.id, body: draft.body }));
       },
     });
+    expect(active().hasRegistrationToken).toBe(true);
+    // Another window (or the CLI) deletes the registration while this page still shows it.
+    expect(
+      must(await core.manageRegistration({ profileId: backend!.id, action: 'delete' })).ok,
+    ).toBe(true);
     await user.click(screen.getByRole('button', { name: 'Read registration' }));
     const alert = await within(region()).findByRole('alert');
-    expect(alert.textContent).toContain('No registration access token is stored');
-    expect(alert.textContent).toContain('Register again');
+    expect(alert.textContent).toContain(
+      'The profile has no registration_client_uri, so the registration cannot be managed.',
+    );
+    expect(alert.textContent).toContain('Register the client in this app first');
   });
 });

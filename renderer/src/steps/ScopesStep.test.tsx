@@ -1,8 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { FAKE_PROFILE } from '../api/fake-api.js';
 import { useApp } from '../store/index.js';
-import { renderApp, renderAuthApp } from '../test-utils.js';
+import { BACKEND_SCOPE, renderApp, renderAuthApp } from '../test-utils.js';
+import { toProfileInput } from '../store/profile-input.js';
+import { context, must } from '../test/real-core.js';
 
 const region = () => screen.getByRole('region', { name: 'Scopes' });
 const scopeBox = () => within(region()).getByRole('textbox', { name: 'Scope' });
@@ -11,7 +12,7 @@ const findings = () => within(region()).queryByRole('list', { name: 'Scope findi
 describe('Scopes step', () => {
   it('prefills the profile scope and grant, and explains each scope', async () => {
     await renderApp({ step: 'scopes' });
-    expect((scopeBox() as HTMLTextAreaElement).value).toBe(FAKE_PROFILE.scope);
+    expect((scopeBox() as HTMLTextAreaElement).value).toBe(BACKEND_SCOPE);
     expect(
       (within(region()).getByRole('combobox', { name: 'Grant' }) as HTMLSelectElement).value,
     ).toBe('client_credentials');
@@ -51,6 +52,14 @@ describe('Scopes step', () => {
   it('checks against discovery: scopes_supported and permission-v2', async () => {
     const { user } = await renderApp({
       step: 'scopes',
+      // A server that advertises SMART v2 scopes only.
+      setup: async ({ core, backend }) =>
+        void must(
+          await core.saveProfile({
+            ...toProfileInput(backend!),
+            fhirBaseUrl: context().variantFhirBases['v2-only'],
+          }),
+        ),
       before: () => useApp.getState().discover(),
     });
     const server = within(region()).getByLabelText('Server scope support');
@@ -66,7 +75,7 @@ describe('Scopes step', () => {
   });
 
   it('converts to v2 and to v1 and saves the result to the profile', async () => {
-    const { user, fake } = await renderApp({ step: 'scopes' });
+    const { user, calls, core, backend } = await renderApp({ step: 'scopes' });
     await user.clear(scopeBox());
     await user.type(scopeBox(), 'system/Patient.read system/Observation.r');
     await user.click(within(region()).getByRole('button', { name: 'Convert to v2' }));
@@ -82,14 +91,17 @@ describe('Scopes step', () => {
     );
 
     await user.click(within(region()).getByRole('button', { name: 'Use in profile' }));
-    const [input] = fake.callsOf('saveProfile').at(-1)!;
+    const [input] = calls('saveProfile').at(-1)!;
     expect(input).toMatchObject({
-      id: FAKE_PROFILE.id,
+      id: backend!.id,
       scope: 'system/Patient.read system/Observation.read',
     });
     // The save answers asynchronously: wait for its confirmation, then read the store.
     expect(await within(region()).findByText(/Saved to profile/)).toBeTruthy();
-    expect(useApp.getState().profiles.find((p) => p.id === FAKE_PROFILE.id)?.scope).toBe(
+    expect(useApp.getState().profiles.find((p) => p.id === backend!.id)?.scope).toBe(
+      'system/Patient.read system/Observation.read',
+    );
+    expect(must(await core.listProfiles())[0]!.scope).toBe(
       'system/Patient.read system/Observation.read',
     );
     expect((scopeBox() as HTMLTextAreaElement).value).toBe(
@@ -98,6 +110,8 @@ describe('Scopes step', () => {
   });
 
   it('compares requested and granted scope from the last token response', async () => {
+    // The test servers drop a scope they refuse but never grant a narrower one in its place:
+    // the store holds a token result like the engine's for a server that does.
     await renderAuthApp({
       step: 'scopes',
       before: () =>

@@ -1,12 +1,32 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
+import type { DebuggerBridge } from '../../../shared/api/contract.js';
 import type { TokenView } from '../../../shared/types.js';
-import { FAKE_AUTH_PROFILE } from '../api/fake-api.js';
+import { toProfileInput } from '../store/profile-input.js';
 import { useApp } from '../store/index.js';
-import { renderApp, renderAuthApp, signInFirst } from '../test-utils.js';
+import {
+  renderApp,
+  renderAuthApp,
+  settled,
+  signIn,
+  signInFirst,
+  type TestApp,
+} from '../test-utils.js';
+import { NATIVE_CLIENT_ID, must, openedUrls, server } from '../test/real-core.js';
 
 const region = () => screen.getByRole('region', { name: 'Tokens' });
 
+/** A client_credentials token from the test server, held by the engine. */
+async function clientCredentials(core: DebuggerBridge, profileId: string) {
+  const draft = must(await core.prepareTokenRequest({ profileId }));
+  const r = must(await core.sendTokenRequest({ draftId: draft.id }));
+  expect(r.ok).toBe(true);
+  return r;
+}
+const withToken = async ({ core, backend }: TestApp) =>
+  void (await clientCredentials(core, backend!.id));
+
+/** A token view as the engine would show one, for states no test server hands out. */
 function tokenView(over: Partial<TokenView> = {}): TokenView {
   return {
     kind: 'access_token',
@@ -18,20 +38,8 @@ function tokenView(over: Partial<TokenView> = {}): TokenView {
       claims: { iss: 'https://as.example', exp: 1700000000 },
       signatureLength: 342,
     },
-    explained: [
-      {
-        name: 'exp',
-        value: 1700000000,
-        meaning: 'Expires at: not valid after this time.',
-        date: '2023-11-14T22:13:20.000Z',
-      },
-    ],
-    verification: {
-      status: 'verified',
-      message: 'ok',
-      kid: 'as-1',
-      jwksUrl: 'https://as.example/jwks',
-    },
+    explained: [],
+    verification: { status: 'verified', message: 'ok', kid: 'as-1' },
     expiresAt: new Date(Date.now() + 299_500).toISOString(),
     findings: [],
     ...over,
@@ -45,19 +53,21 @@ describe('Tokens step', () => {
   });
 
   it('shows the countdown, verification and claims of the current token', async () => {
-    await renderApp({ step: 'tokens' });
-    act(() => useApp.setState({ accessToken: tokenView() }));
+    await renderApp({ step: 'tokens', setup: withToken });
+    const token = useApp.getState().accessToken!;
+    expect(token.format).toBe('jwt');
     expect(await within(region()).findByText(/^Expires in 4:5\d$/)).toBeTruthy();
     expect(region().textContent).toContain(
-      'Signature verified with key as-1 from https://as.example/jwks',
+      `Signature verified with key server-rs256 from ${server().jwksUri}`,
     );
     expect(within(region()).getByRole('table', { name: 'Claims explained' }).textContent).toContain(
       'Expires at',
     );
-    expect(region().textContent).toContain('eyJhbG…x9Q (812 chars)');
+    expect(region().textContent).toContain(token.masked);
   });
 
   it('shows an expired token as expired, and a failed verification', async () => {
+    // Neither state comes from the test servers on demand: the store holds a view like the engine's.
     await renderApp({ step: 'tokens' });
     act(() =>
       useApp.setState({
@@ -74,45 +84,48 @@ describe('Tokens step', () => {
   });
 
   it('says when a token is opaque', async () => {
-    await renderApp({ step: 'tokens' });
-    act(() =>
-      useApp.setState({
-        accessToken: tokenView({ format: 'opaque', decoded: undefined, explained: [] }),
-      }),
-    );
+    // The test server gives the authorization code flow opaque access tokens.
+    await renderAuthApp({ step: 'tokens', before: signInFirst });
+    expect(useApp.getState().accessToken?.format).toBe('opaque');
     expect(
       await within(region()).findByText(/Opaque token — not a JWT, nothing to decode/),
     ).toBeTruthy();
   });
 
   it('copies the token only after Reveal', async () => {
-    const { user, fake } = await renderApp({ step: 'tokens' });
-    fake.state.accessToken = 'eyJreal.token.value';
-    act(() => useApp.setState({ accessToken: tokenView() }));
+    const { user, core } = await renderApp({ step: 'tokens', setup: withToken });
+    const raw = must(await core.revealSecret({ kind: 'access_token' })).value;
+    expect(region().textContent).not.toContain(raw);
     expect(within(region()).queryByRole('button', { name: 'Copy access token' })).toBeNull();
     await user.click(within(region()).getByRole('button', { name: 'Reveal' }));
-    expect(region().textContent).toContain('eyJreal.token.value');
+    expect(region().textContent).toContain(raw);
     await user.click(within(region()).getByRole('button', { name: 'Copy access token' }));
-    expect(await navigator.clipboard.readText()).toBe('eyJreal.token.value');
+    expect(await navigator.clipboard.readText()).toBe(raw);
   });
 
   it('decodes a pasted token with a JWKS URL', async () => {
-    const { user, fake } = await renderApp({ step: 'tokens' });
-    const header = btoa(JSON.stringify({ alg: 'RS256', kid: 'k7' })).replace(/=+$/, '');
-    const claims = btoa(JSON.stringify({ sub: 'svc', exp: 4102444800 })).replace(/=+$/, '');
+    let jwt = '';
+    const { user, calls } = await renderApp({
+      step: 'tokens',
+      setup: async (t) => {
+        await withToken(t);
+        jwt = must(await t.core.revealSecret({ kind: 'access_token' })).value;
+      },
+    });
     await user.click(screen.getByLabelText('Token to decode'));
-    await user.paste(`${header}.${claims}.sig`);
-    await user.type(screen.getByLabelText('JWKS URL'), 'https://as.example/jwks');
+    await user.paste(jwt);
+    await user.click(screen.getByLabelText('JWKS URL'));
+    await user.paste(server().jwksUri);
     await user.click(screen.getByRole('button', { name: 'Decode' }));
 
-    expect(fake.callsOf('decodeToken')).toEqual([
-      [{ token: `${header}.${claims}.sig`, jwksUrl: 'https://as.example/jwks' }],
-    ]);
+    expect(calls('decodeToken')).toEqual([[{ token: jwt, jwksUrl: server().jwksUri }]]);
     const decoded = await within(region()).findByText('Decoded token');
     expect(decoded).toBeTruthy();
-    expect(region().textContent).toContain(
-      'Signature verified with key k7 from https://as.example/jwks',
-    );
+    expect(
+      within(region()).getAllByText(
+        `Signature verified with key server-rs256 from ${server().jwksUri}`,
+      ),
+    ).toHaveLength(2);
   });
 });
 
@@ -120,6 +133,7 @@ describe('Tokens step after a sign-in', () => {
   const card = (name: RegExp) => within(region()).getByRole('heading', { name }).closest('.card')!;
   const button = (name: string) => within(region()).getByRole('button', { name });
   const history = () => within(region()).getByRole('table', { name: 'Refresh history' });
+  const result = (name: RegExp) => within(region()).getByText(name).closest('.op-result')!;
 
   it('shows the id token with its checks, the refresh token and the launch context', async () => {
     await renderAuthApp({ step: 'tokens', before: signInFirst });
@@ -132,8 +146,9 @@ describe('Tokens step after a sign-in', () => {
         .map((li) => li.textContent),
     ).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('nonce'),
-        expect.stringContaining('at_hash'),
+        expect.stringContaining(`Verified with key server-rs256 from ${server().jwksUri}.`),
+        expect.stringContaining('nonce equals the one sent on the authorize request.'),
+        expect.stringContaining(`aud contains the client_id ${NATIVE_CLIENT_ID}.`),
       ]),
     );
     expect(checks.textContent).not.toContain('fail');
@@ -148,42 +163,40 @@ describe('Tokens step after a sign-in', () => {
     expect(refresh.textContent).toContain(`${rt.length} characters`);
 
     const context = within(region()).getByLabelText('Launch context');
-    expect(context.textContent).toContain('pat-123');
-    expect(context.textContent).toContain('enc-456');
-    expect(context.textContent).toContain('Practitioner/prac-12');
+    expect(context.textContent).toContain(server().launchContext.patient);
+    expect(context.textContent).toContain(server().launchContext.encounter);
+    expect(context.textContent).toContain(`${server().fhirBase}/Practitioner/alice`);
     expect(within(region()).getByRole('button', { name: 'Copy patient' })).toBeTruthy();
   });
 
   it('lists failed id_token checks', async () => {
+    // This server signs id_tokens with another nonce than the one sent.
     await renderAuthApp({
       step: 'tokens',
-      before: async (fake) => {
-        await signInFirst(fake);
-        const set = structuredClone(useApp.getState().tokenSet!);
-        set.idToken!.checks = [
-          { name: 'signature', ok: true, detail: 'Verified.' },
-          { name: 'nonce', ok: false, detail: 'nonce abc differs from the one sent (xyz).' },
-        ];
-        fake.emit('tokens', set);
-      },
+      authServer: 'tampered',
+      before: () => signIn('failed'),
     });
+    // The engine holds the tokens but fails the sign-in on the id_token.
+    expect(useApp.getState().authFlow!.token!.findings.map((f) => f.code)).toContain(
+      'ID_TOKEN_INVALID',
+    );
     const id = card(/^ID token/);
     expect(id.textContent).toContain('1 check failed');
-    expect(id.textContent).toContain('nonce abc differs from the one sent (xyz).');
+    const nonce = useApp.getState().tokenSet!.idToken!.checks!.find((c) => c.name === 'nonce')!;
+    expect(nonce.ok).toBe(false);
+    expect(id.textContent).toContain(nonce.detail);
+    expect(nonce.detail).toContain('not-the-nonce-sent');
   });
 
   it('refreshes now and records the rotation', async () => {
-    const { user, fake } = await renderAuthApp({ step: 'tokens', before: signInFirst });
+    const { user, calls, auth } = await renderAuthApp({ step: 'tokens', before: signInFirst });
     const before = useApp.getState().tokenSet!.refreshToken!.masked;
     await user.click(button('Refresh now'));
-    expect(fake.callsOf('refreshTokens')).toEqual([[{ profileId: FAKE_AUTH_PROFILE.id }]]);
-    const result = within(region())
-      .getByText(/^Result: Refresh/)
-      .closest('.op-result')!;
-    expect(result.textContent).toContain('HTTP 200');
-    expect(result.textContent).toContain('rotated');
+    expect(calls('refreshTokens')).toEqual([[{ profileId: auth!.id }]]);
+    expect(result(/^Result: Refresh/).textContent).toContain('HTTP 200');
+    expect(result(/^Result: Refresh/).textContent).toContain('rotated');
+    await waitFor(() => expect(useApp.getState().tokenSet!.refreshToken!.masked).not.toBe(before));
     const after = useApp.getState().tokenSet!.refreshToken!.masked;
-    expect(after).not.toBe(before);
     const row = within(history()).getAllByRole('row')[1]!;
     expect(row.textContent).toContain('manual');
     expect(row.textContent).toContain('yes');
@@ -191,142 +204,164 @@ describe('Tokens step after a sign-in', () => {
   });
 
   it('turns auto-refresh on, shows the next time, and records automatic refreshes', async () => {
-    const { user, fake } = await renderAuthApp({ step: 'tokens', before: signInFirst });
+    // This server's access tokens live 2 s, so the engine's timer fires within the test.
+    const { user, calls, api, auth } = await renderAuthApp({
+      step: 'tokens',
+      authServer: 'short',
+      before: signInFirst,
+    });
+    const held = useApp.getState().tokenSet!;
     const toggle = within(region()).getByRole('switch', { name: 'Auto-refresh' });
     expect(toggle.getAttribute('aria-checked')).toBe('false');
     await user.click(toggle);
-    expect(fake.callsOf('setAutoRefresh')).toEqual([
-      [{ profileId: FAKE_AUTH_PROFILE.id, enabled: true }],
-    ]);
+    expect(calls('setAutoRefresh')).toEqual([[{ profileId: auth!.id, enabled: true }]]);
     expect(toggle.getAttribute('aria-checked')).toBe('true');
-    expect(region().textContent).toMatch(/Next automatic refresh at .+ \(in 4:[23]\d\)/);
+    // At 80% of the token's life (2 s here): shown as a time and what is left of it.
+    const armed = must(
+      await (api.setAutoRefresh.mock.results[0]!.value as ReturnType<
+        DebuggerBridge['setAutoRefresh']
+      >),
+    );
+    const life = Date.parse(held.expiresAt!) - Date.parse(held.receivedAt);
+    expect(Date.parse(armed.nextAt!)).toBe(Date.parse(held.receivedAt) + Math.floor(life * 0.8));
+    expect(region().textContent).toMatch(/Next automatic refresh at .+ \((in 0:0[01]|due now)\)/);
 
-    act(() => void fake.autoRefreshNow());
-    expect(within(history()).getAllByRole('row')[1]!.textContent).toContain('automatic');
+    await waitFor(
+      () => expect(within(history()).getAllByRole('row')[1]!.textContent).toContain('automatic'),
+      { timeout: 5000 },
+    );
+    expect(calls('refreshTokens')).toHaveLength(0);
 
     await user.click(toggle);
-    expect(fake.callsOf('setAutoRefresh').at(-1)).toEqual([
-      { profileId: FAKE_AUTH_PROFILE.id, enabled: false },
-    ]);
+    expect(calls('setAutoRefresh').at(-1)).toEqual([{ profileId: auth!.id, enabled: false }]);
     expect(toggle.getAttribute('aria-checked')).toBe('false');
   });
 
   it('revokes the refresh token; the next refresh fails with REFRESH_INVALID and its fix', async () => {
-    const { user, fake } = await renderAuthApp({ step: 'tokens', before: signInFirst });
+    const { user, calls, auth } = await renderAuthApp({ step: 'tokens', before: signInFirst });
     await user.click(button('Revoke refresh token'));
-    expect(fake.callsOf('revokeToken')).toEqual([
-      [{ profileId: FAKE_AUTH_PROFILE.id, which: 'refresh_token' }],
-    ]);
+    expect(calls('revokeToken')).toEqual([[{ profileId: auth!.id, which: 'refresh_token' }]]);
     expect(region().textContent).toContain('Result: Revocation of the refresh token');
-    expect(card(/^Refresh token/).textContent).toContain('revoked');
+    await waitFor(() => expect(card(/^Refresh token/).textContent).toContain('revoked'));
 
     await user.click(button('Introspect refresh token'));
-    const result = within(region())
-      .getByText(/^Result: Introspection/)
-      .closest('.op-result')!;
-    expect(result.textContent).toContain('not active');
-    expect(result.textContent).toContain('TOKEN_INACTIVE');
+    const inactive = result(/^Result: Introspection/);
+    expect(inactive.textContent).toContain('not active');
+    expect(inactive.textContent).toContain('TOKEN_INACTIVE');
 
     await user.click(button('Refresh now'));
-    const failed = within(region())
-      .getByText(/^Result: Refresh/)
-      .closest('.op-result')!;
+    const failed = result(/^Result: Refresh/);
     expect(failed.textContent).toContain('HTTP 400');
     expect(failed.textContent).toContain('The refresh was refused.');
     expect(failed.textContent).toContain('REFRESH_INVALID');
-    expect(failed.textContent).toContain('Start a new authorization.');
-    expect(within(history()).getAllByRole('row')[1]!.textContent).toContain('REFRESH_INVALID');
+    expect(failed.textContent).toContain('This refresh token was revoked in this session');
+    expect(failed.textContent).toContain('Authorize again to get a new refresh token.');
+    await waitFor(() =>
+      expect(within(history()).getAllByRole('row')[1]!.textContent).toContain('REFRESH_INVALID'),
+    );
   });
 
   it('introspects the access token, revokes it, and calls userinfo', async () => {
-    const { user, fake } = await renderAuthApp({ step: 'tokens', before: signInFirst });
+    const { user, calls, auth } = await renderAuthApp({ step: 'tokens', before: signInFirst });
     await user.click(button('Introspect access token'));
-    expect(fake.callsOf('introspectToken')).toEqual([
-      [{ profileId: FAKE_AUTH_PROFILE.id, which: 'access_token' }],
-    ]);
-    const active = within(region())
-      .getByText(/^Result: Introspection/)
-      .closest('.op-result')!;
+    expect(calls('introspectToken')).toEqual([[{ profileId: auth!.id, which: 'access_token' }]]);
+    const active = result(/^Result: Introspection/);
     expect(active.textContent).toContain('active');
     expect(active.textContent).not.toContain('not active');
 
     await user.click(button('Call userinfo'));
     expect(region().textContent).toContain('Result: Userinfo');
-    expect(within(region()).getByLabelText('Answer (tokens masked)').textContent).toContain(
-      'Dr. Alex Example',
-    );
+    const answer = within(region()).getByLabelText('Answer (tokens masked)').textContent;
+    expect(answer).toContain('"sub": "alice"');
+    expect(answer).toContain(`"fhirUser": "${server().fhirBase}/Practitioner/alice"`);
 
     await user.click(button('Revoke access token'));
-    expect(card(/^Access token/).textContent).toContain('revoked');
+    await waitFor(() => expect(card(/^Access token/).textContent).toContain('revoked'));
     await user.click(button('Call userinfo'));
-    const refused = within(region())
-      .getByText(/^Result: Userinfo/)
-      .closest('.op-result')!;
+    const refused = result(/^Result: Userinfo/);
     expect(refused.textContent).toContain('HTTP 401');
-    expect(refused.textContent).toContain('TOKEN_INACTIVE');
+    // oidc-provider says invalid_token; the engine adds what this session knows: it was revoked.
+    expect(refused.textContent).toContain('TOKEN_INVALID');
+    expect(refused.textContent).toContain('The access token was revoked in this session');
   });
 
   it('logs out: opens the logout page in a new tab when the host did not, and forgets the tokens', async () => {
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
-    const { user, fake } = await renderAuthApp({ step: 'tokens', before: signInFirst });
+    const { user, calls, core, auth } = await renderAuthApp({
+      step: 'tokens',
+      before: signInFirst,
+    });
     await user.click(button('Log out'));
-    expect(fake.callsOf('endSession')).toEqual([[{ profileId: FAKE_AUTH_PROFILE.id }]]);
+    expect(calls('endSession')).toEqual([[{ profileId: auth!.id, open: true }]]);
     const url = within(region()).getByLabelText('Logout URL').textContent!;
-    expect(url).toContain('client_id=patient-app-91c2');
+    expect(url.startsWith(`${server().issuer}/session/end?`)).toBe(true);
+    expect(url).toContain(`client_id=${NATIVE_CLIENT_ID}`);
     expect(url).not.toContain('id_token_hint');
     expect(open).toHaveBeenCalledWith(url, '_blank', 'noopener');
-    expect(region().textContent).toContain('No access token yet');
+    await waitFor(() => expect(region().textContent).toContain('No access token yet'));
     expect(region().textContent).toContain('The tokens were forgotten in this app.');
     expect(within(region()).getByRole('link', { name: 'Open the logout page' })).toBeTruthy();
+    expect(must(await core.getTokenSet()).tokens).toBeNull();
     open.mockRestore();
   });
 
   it('does not open a tab when the host opened the logout page itself', async () => {
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
-    const { user } = await renderAuthApp({
+    const { user, engine } = await renderAuthApp({
       step: 'tokens',
       before: signInFirst,
-      fakeOptions: { opensBrowser: true },
+      // A host with a system browser (Electron): the page asks it to open the logout page.
+      engine: { browser: true },
     });
     await user.click(button('Log out'));
     expect(open).not.toHaveBeenCalled();
     expect(region().textContent).toContain('opened in your system browser');
+    // The engine opened it with the id_token as a hint; the page shows it as a placeholder.
+    const opened = (await openedUrls(engine)).at(-1)!;
+    expect(opened).toContain('id_token_hint=ey');
+    expect(within(region()).getByLabelText('Logout URL').textContent).toContain(
+      'id_token_hint={{id_token}}',
+    );
     open.mockRestore();
   });
 
   it('reveals the id token and refresh token only on request', async () => {
-    const { user, fake } = await renderAuthApp({ step: 'tokens', before: signInFirst });
+    const { user, calls, core } = await renderAuthApp({ step: 'tokens', before: signInFirst });
+    const idToken = must(await core.revealSecret({ kind: 'id_token' })).value;
+    const refreshToken = must(await core.revealSecret({ kind: 'refresh_token' })).value;
     const id = card(/^ID token/) as HTMLElement;
-    expect(id.textContent).not.toContain(fake.state.held!.id!);
+    expect(id.textContent).not.toContain(idToken);
     await user.click(within(id).getByRole('button', { name: 'Reveal' }));
-    expect(fake.callsOf('revealSecret')).toEqual([[{ kind: 'id_token' }]]);
-    expect(id.textContent).toContain(fake.state.held!.id!);
+    expect(calls('revealSecret')).toEqual([[{ kind: 'id_token' }]]);
+    expect(id.textContent).toContain(idToken);
     const rt = card(/^Refresh token/) as HTMLElement;
+    expect(rt.textContent).not.toContain(refreshToken);
     await user.click(within(rt).getByRole('button', { name: 'Reveal' }));
-    expect(rt.textContent).toContain(fake.state.held!.refresh!);
+    expect(rt.textContent).toContain(refreshToken);
     await user.click(within(rt).getByRole('button', { name: 'Hide' }));
-    expect(rt.textContent).not.toContain(fake.state.held!.refresh!);
+    expect(rt.textContent).not.toContain(refreshToken);
   });
 
   it('shows a failed action as an alert with the fix', async () => {
     const { user } = await renderAuthApp({
       step: 'tokens',
-      before: signInFirst,
-      handlers: {
-        callUserinfo: () => ({
-          ok: false,
-          error: {
-            code: 'NOT_FOUND',
-            message: 'The server advertises no userinfo_endpoint.',
-            fix: 'Set the userinfo endpoint in the profile (Endpoints).',
-          },
-        }),
+      before: async (t) => {
+        await signInFirst();
+        // The profile is moved to a FHIR base nothing answers at: discovery finds no userinfo.
+        must(
+          await t.core.saveProfile({
+            ...toProfileInput(t.auth!),
+            fhirBaseUrl: 'http://127.0.0.1:9/fhir',
+          }),
+        );
       },
     });
     await user.click(button('Call userinfo'));
     const alert = await within(region()).findByRole('alert');
-    expect(alert.textContent).toContain('no userinfo_endpoint');
-    expect(alert.textContent).toContain('Set the userinfo endpoint in the profile');
+    expect(alert.textContent).toContain(
+      'No userinfo_endpoint: the profile has no userinfoEndpoint and discovery did not find one.',
+    );
+    expect(alert.textContent).toContain('Enter userinfoEndpoint in the profile');
   });
 
   it('keeps the refresh actions off without a refresh token (client credentials)', async () => {
@@ -334,6 +369,7 @@ describe('Tokens step after a sign-in', () => {
     await user.click(screen.getByRole('button', { name: 'Prepare request' }));
     await user.click(screen.getByRole('button', { name: 'Send request' }));
     await user.click(screen.getByRole('button', { name: 'Open Tokens' }));
+    await settled();
     expect(button('Refresh now')).toHaveProperty('disabled', true);
     expect(within(region()).getByRole('switch', { name: 'Auto-refresh' })).toHaveProperty(
       'disabled',

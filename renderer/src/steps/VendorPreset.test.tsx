@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { PRESET_LIST } from '../../../shared/presets.js';
 import { useApp } from '../store/index.js';
 import { renderApp } from '../test-utils.js';
+import { must } from '../test/real-core.js';
 
 async function openPresets() {
-  const { user, fake } = await renderApp();
+  const { user, calls, core } = await renderApp();
   const region = screen.getByRole('region', { name: 'Profile' });
   await user.click(within(region).getByText('New from a vendor preset'));
   const select = within(region).getByLabelText('Vendor preset') as HTMLSelectElement;
-  return { user, fake, region, select };
+  return { user, calls, core, region, select };
 }
 
 describe('New profile from a vendor preset', () => {
@@ -44,7 +45,7 @@ describe('New profile from a vendor preset', () => {
   });
 
   it('shows an inline error for a bad Site Address and saves nothing', async () => {
-    const { user, fake, region, select } = await openPresets();
+    const { user, calls, region, select } = await openPresets();
     await user.selectOptions(select, 'openemr');
     const form = within(region).getByRole('form', { name: 'OpenEMR parameters' });
     const site = within(form).getByLabelText('Site Address') as HTMLInputElement;
@@ -53,7 +54,7 @@ describe('New profile from a vendor preset', () => {
     expect(site.getAttribute('aria-invalid')).toBe('true');
     expect(site.getAttribute('aria-describedby')).toBeTruthy();
     expect(form.textContent).toContain('Site Address is the base of the install');
-    expect(fake.callsOf('saveProfile')).toHaveLength(0);
+    expect(calls('saveProfile')).toHaveLength(0);
 
     await user.clear(site);
     await user.tab();
@@ -61,13 +62,13 @@ describe('New profile from a vendor preset', () => {
   });
 
   it('creates an OpenEMR profile with the right endpoints, editable as usual, with the why panel', async () => {
-    const { user, fake, region, select } = await openPresets();
+    const { user, calls, core, region, select } = await openPresets();
     await user.selectOptions(select, 'openemr');
     const form = within(region).getByRole('form', { name: 'OpenEMR parameters' });
     await user.type(within(form).getByLabelText('Site Address'), 'https://emr.example.org/openemr');
     await user.click(within(form).getByRole('button', { name: 'Create profile' }));
 
-    const [input] = fake.callsOf('saveProfile').at(-1)!;
+    const [input] = calls('saveProfile').at(-1)!;
     expect(input).toMatchObject({
       vendor: 'openemr',
       flow: 'backend-services',
@@ -84,6 +85,10 @@ describe('New profile from a vendor preset', () => {
       .getState()
       .profiles.find((p) => p.id === useApp.getState().activeProfileId);
     expect(active?.vendor).toBe('openemr');
+    expect(must(await core.listProfiles()).find((p) => p.id === active!.id)).toMatchObject({
+      vendor: 'openemr',
+      tokenEndpoint: 'https://emr.example.org/openemr/oauth2/default/token',
+    });
     expect((screen.getByLabelText('Token endpoint') as HTMLInputElement).value).toBe(
       'https://emr.example.org/openemr/oauth2/default/token',
     );
@@ -104,7 +109,7 @@ describe('New profile from a vendor preset', () => {
     await user.clear(token);
     await user.type(token, 'https://proxy.example.org/oauth2/default/token');
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
-    const [edited] = fake.callsOf('saveProfile').at(-1)!;
+    const [edited] = calls('saveProfile').at(-1)!;
     expect(edited).toMatchObject({
       id: active!.id,
       vendor: 'openemr',
@@ -113,7 +118,7 @@ describe('New profile from a vendor preset', () => {
   });
 
   it('creates a legacy Keycloak profile for the authorization code flow', async () => {
-    const { user, fake, region, select } = await openPresets();
+    const { user, calls, region, select } = await openPresets();
     await user.selectOptions(select, 'keycloak');
     const form = within(region).getByRole('form', { name: 'Keycloak parameters' });
     await user.type(within(form).getByLabelText('Keycloak host'), 'https://sso.example.org');
@@ -124,7 +129,7 @@ describe('New profile from a vendor preset', () => {
       'authorization-code',
     );
     await user.click(within(form).getByRole('button', { name: 'Create profile' }));
-    expect(fake.callsOf('saveProfile').at(-1)![0]).toMatchObject({
+    expect(calls('saveProfile').at(-1)![0]).toMatchObject({
       vendor: 'keycloak',
       flow: 'authorization-code',
       issuer: 'https://sso.example.org/auth/realms/smart',
