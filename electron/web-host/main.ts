@@ -3,6 +3,9 @@ import { API_METHODS, type DebuggerApi } from '../../shared/api/contract.js';
 import type { EventHub } from '../core/node-ports.js';
 import { startWebHost } from './server.js';
 
+/** The longest the engine waits for the page's first API call before it loads anyway. */
+const ENGINE_DELAY_MS = 600;
+
 /**
  * Starts the web host and prints the URL to open (used by `npm start` and the CLI's `serve`).
  *
@@ -12,19 +15,33 @@ import { startWebHost } from './server.js';
  * once the engine is ready (it rejects, with the server closed, if the engine cannot start).
  */
 export async function serve(opts: { port?: number; quiet?: boolean } = {}) {
-  const ready = import('../core/create-core.js').then((m) => m.createNodeEngine());
+  // Importing the engine keeps this one thread busy for a few hundred milliseconds, and a page
+  // asset waiting behind it delays the first paint. So the engine loads on the first API call
+  // (the page's boot, once its script has arrived and runs), or after ENGINE_DELAY_MS at most.
+  type Created = Awaited<ReturnType<typeof import('../core/create-core.js').createNodeEngine>>;
+  let started: Promise<Created> | undefined;
+  let resolveReady!: (p: Promise<Created>) => void;
+  const ready = new Promise<Created>((r) => (resolveReady = r));
+  const load = () => {
+    if (!started) {
+      started = import('../core/create-core.js').then((m) => m.createNodeEngine());
+      resolveReady(started);
+    }
+    return started;
+  };
+  const delay = setTimeout(load, ENGINE_DELAY_MS);
   ready.catch(() => {}); // Awaited below; this only keeps an early failure from being "unhandled".
   const api = Object.fromEntries(
     API_METHODS.map((method) => [
       method,
       async (...args: unknown[]) => {
-        const { engine } = await ready;
+        const { engine } = await load();
         return (engine[method] as (...a: unknown[]) => unknown).apply(engine, args);
       },
     ]),
   ) as unknown as DebuggerApi;
   // The engine's hub once it exists (nothing is emitted before); typed with every public method
-  // of EventHub, so a method added there must be forwarded here too.
+  // of EventHub, so a method added there must be forwarded here too. Subscribing does not load it.
   const subscribe: EventHub['subscribe'] = (listener) => {
     let off: (() => void) | undefined;
     let closed = false;
@@ -38,7 +55,7 @@ export async function serve(opts: { port?: number; quiet?: boolean } = {}) {
   };
   const lazyHub: Pick<EventHub, keyof EventHub> = {
     subscribe,
-    emit: (event, payload) => void ready.then(({ hub: real }) => real.emit(event, payload)),
+    emit: (event, payload) => void load().then(({ hub: real }) => real.emit(event, payload)),
     on: (event, listener) =>
       subscribe((e, payload) => {
         if (e === event) listener(payload as never);
@@ -61,6 +78,8 @@ export async function serve(opts: { port?: number; quiet?: boolean } = {}) {
   } catch (e) {
     await host.close();
     throw e;
+  } finally {
+    clearTimeout(delay);
   }
   if (!opts.quiet) {
     const info = await engine.getStorageInfo();

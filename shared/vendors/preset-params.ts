@@ -1,5 +1,4 @@
 // Profiles from presets: parameter checks, filled templates, profileFromPreset, why each default.
-import { z } from 'zod';
 import type { FlowKind, ProfileInput } from '../types.js';
 import {
   ENDPOINT_FIELDS,
@@ -17,38 +16,34 @@ import type { Sources } from './sources.js';
 /** What the user typed for a preset's parameters; missing or blank values take the default. */
 export type PresetParamValues = Readonly<Record<string, string | boolean | undefined>>;
 
-function urlSchema(p: Extract<PresetParam, { kind: 'url' }>) {
-  return z.string().superRefine((v, ctx) => {
-    let u: URL;
-    try {
-      u = new URL(v);
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${p.label} must be an absolute https URL, e.g. ${p.example}.`,
-      });
-      return;
-    }
-    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-    if (u.protocol !== 'https:' && u.protocol !== 'http:')
-      return fail(`${p.label} must start with https:// (or http:// for a local test server).`);
-    if (u.search || u.hash || v.includes('?') || v.includes('#'))
-      return fail(`${p.label} must not have a ?query or #fragment.`);
-    if (u.username || u.password) return fail(`${p.label} must not carry a user name or password.`);
-    const mistake = p.mistakes?.find((m) => new RegExp(m.pattern, 'i').test(u.pathname));
-    if (mistake) return fail(mistake.message);
-    if (!p.pathAllowed && u.pathname.replace(/\/+$/, '') !== '')
-      return fail(`${p.label} is scheme, host and port only, e.g. ${p.example}.`);
-  });
+// The checks are plain functions, not zod: each is one custom rule with one message, and the
+// renderer runs them as the user types (zod would be four fifths of the renderer's bundle).
+
+/** What is wrong with a URL parameter, in words that say what to type instead. */
+function urlProblem(p: Extract<PresetParam, { kind: 'url' }>, v: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return `${p.label} must be an absolute https URL, e.g. ${p.example}.`;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    return `${p.label} must start with https:// (or http:// for a local test server).`;
+  if (u.search || u.hash || v.includes('?') || v.includes('#'))
+    return `${p.label} must not have a ?query or #fragment.`;
+  if (u.username || u.password) return `${p.label} must not carry a user name or password.`;
+  const mistake = p.mistakes?.find((m) => new RegExp(m.pattern, 'i').test(u.pathname));
+  if (mistake) return mistake.message;
+  if (!p.pathAllowed && u.pathname.replace(/\/+$/, '') !== '')
+    return `${p.label} is scheme, host and port only, e.g. ${p.example}.`;
+  return undefined;
 }
 
-function textSchema(p: Extract<PresetParam, { kind: 'text' }>) {
-  return z.string().superRefine((v, ctx) => {
-    const mistake = p.mistakes?.find((m) => new RegExp(m.pattern, 'i').test(v));
-    if (mistake) ctx.addIssue({ code: 'custom', message: mistake.message });
-    else if (!new RegExp(p.pattern).test(v))
-      ctx.addIssue({ code: 'custom', message: p.patternMessage });
-  });
+function textProblem(p: Extract<PresetParam, { kind: 'text' }>, v: string): string | undefined {
+  const mistake = p.mistakes?.find((m) => new RegExp(m.pattern, 'i').test(v));
+  if (mistake) return mistake.message;
+  if (!new RegExp(p.pattern).test(v)) return p.patternMessage;
+  return undefined;
 }
 
 /** A parameter's value after defaults: trimmed text, or a boolean. */
@@ -75,9 +70,8 @@ export function presetParamErrors(
       errors[p.name] = `${p.label} is required, e.g. ${p.example}.`;
       continue;
     }
-    const parsed = (p.kind === 'url' ? urlSchema(p) : textSchema(p)).safeParse(value);
-    if (!parsed.success)
-      errors[p.name] = parsed.error.issues[0]?.message ?? `${p.label} is invalid.`;
+    const problem = p.kind === 'url' ? urlProblem(p, value) : textProblem(p, value);
+    if (problem) errors[p.name] = problem;
   }
   return errors;
 }
