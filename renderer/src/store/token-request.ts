@@ -109,7 +109,7 @@ export const createTokenRequestSlice: SliceCreator<TokenRequestSlice> = (set, ge
       api().sendTokenRequest(edits ? { draftId: draft.id, edits } : { draftId: draft.id }),
     );
     if (!r.ok) return;
+    // The held access token is written by one slice only: the engine's "tokens" event (tokens.ts).
     set({ tokenResult: r.value });
-    if (r.value.accessToken) set({ accessToken: r.value.accessToken, revealedAccessToken: null });
   },
 });
