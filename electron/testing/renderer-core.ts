@@ -8,7 +8,12 @@ import { Engine } from '../core/engine.js';
 import { nodePorts, type EventHub } from '../core/node-ports.js';
 import { startWebHost, type WebHost } from '../web-host/server.js';
 import { startOpenEmrSim } from './simulators/index.js';
-import { completeDevLogin, startSmartServer, type SmartServer } from './smart-server.js';
+import {
+  completeDevLogin,
+  completeDeviceLogin,
+  startSmartServer,
+  type SmartServer,
+} from './smart-server.js';
 
 /**
  * The real core for the renderer's component tests (vitest globalSetup, plain Node realm): the
@@ -261,6 +266,10 @@ export async function startRendererCore(): Promise<{
             });
       return { redirect };
     },
+    /** Plays the user at the device pages (RFC 8628 §3.3) with the link the page shows. */
+    deviceSignIn: async (b) => ({
+      page: await completeDeviceLogin(String(b.url), { deny: b.deny === true }),
+    }),
     /** Pushes a snapshot on an engine's event hub, as if the engine had sent it (ordering tests). */
     emit: async (b) => {
       mustEngine(b.id).hub.emit(String(b.event) as EventName, b.payload as never);

@@ -5,7 +5,7 @@ import { DEVICE_CODE_GRANT, type DeviceFlowView } from '../../../shared/types.js
 import { useApp } from '../store/index.js';
 import { isNewerDeviceFlow } from '../store/device.js';
 import { renderApp, type TestApp } from '../test-utils.js';
-import { must, pushEvent, registerClient, server } from '../test/real-core.js';
+import { must, pushEvent, registerClient, server, signInOnOtherDevice } from '../test/real-core.js';
 
 // The component on the real engine and the SMART test server's device flow (oidc-provider);
 // the states no server gives on demand (slow_down, expiry) are pushed on the engine's hub.
@@ -56,65 +56,6 @@ async function renderDevice(extra: { deviceAuthorizationEndpoint?: string } = {}
     active: () => id,
   });
   return { ...app, profileId: id };
-}
-
-/**
- * Plays the user on another device at oidc-provider's device pages (RFC 8628 §3.3): opens the
- * verification page with the code in it, confirms the code (or aborts), signs in and consents.
- */
-async function signInOnOtherDevice(uri: string, opts: { deny?: boolean } = {}): Promise<string> {
-  const cookies = new Map<string, string>();
-  const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  const unescape = (s: string) => s.replace(/&amp;/g, '&');
-  let url = uri;
-  let post: string | undefined;
-  let action = '';
-  for (let hop = 0; hop < 16; hop++) {
-    const r = await fetch(post === undefined ? url : new URL(action, url), {
-      redirect: 'manual',
-      ...(post === undefined
-        ? { headers: { cookie: cookie() } }
-        : {
-            method: 'POST',
-            headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-            body: post,
-          }),
-    });
-    for (const c of r.headers.getSetCookie()) {
-      const kv = c.split(';')[0] ?? '';
-      cookies.set(kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1));
-    }
-    post = undefined;
-    const location = r.headers.get('location');
-    if (location) {
-      url = new URL(location, url).toString();
-      continue;
-    }
-    const html = await r.text();
-    const form = /action="([^"]+)"/.exec(html)?.[1];
-    if (html.includes('Sign-in Success') || html.includes('op.deviceInputForm') || !form)
-      return html.replace(/<[^>]+>/g, ' ');
-    action = unescape(form);
-    const fields = new URLSearchParams(
-      [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map(
-        ([, k, v]) => [k!, unescape(v!)] as [string, string],
-      ),
-    );
-    if (html.includes('op.deviceConfirmForm')) {
-      if (opts.deny) {
-        fields.delete('confirm');
-        fields.set('abort', 'yes');
-      }
-    } else if (html.includes('name="login"')) {
-      fields.set('prompt', 'login');
-      fields.set('login', 'alice');
-      fields.set('password', 'any-password');
-    } else {
-      fields.set('prompt', 'consent');
-    }
-    post = fields.toString();
-  }
-  throw new Error('Too many steps at the device pages.');
 }
 
 let open: MockInstance<typeof window.open>;

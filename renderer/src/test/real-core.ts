@@ -120,6 +120,15 @@ export async function signInAtServer(
   return r.redirect;
 }
 
+/** Plays the user on another device at the server's device pages; resolves with the last page's text. */
+export async function signInOnOtherDevice(
+  verificationUri: string,
+  opts: { deny?: boolean } = {},
+): Promise<string> {
+  const r = await control<{ page: string }>('deviceSignIn', { url: verificationUri, ...opts });
+  return r.page;
+}
+
 /** The browser follows a redirect to the loopback listener; resolves with its HTTP status. */
 export async function followRedirect(url: string): Promise<number> {
   const res = await fetch(url);
