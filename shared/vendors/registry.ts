@@ -1,5 +1,5 @@
 // The preset registry: all presets by id and in display order, and lookups over them.
-import type { FlowKind } from '../types.js';
+import { FLOW_KINDS, type FlowKind } from '../types.js';
 import { aidbox } from './aidbox/preset.js';
 import { epic } from './epic/preset.js';
 import { keycloak } from './keycloak/preset.js';
@@ -37,7 +37,7 @@ export function getPreset(id: string | undefined): VendorPreset | undefined {
 /** Flows a preset has defaults for, in FlowKind order. */
 export function presetFlows(id: PresetId): FlowKind[] {
   const flows = PRESETS[id].flows;
-  return (['backend-services', 'authorization-code', 'password'] as const).filter((f) => flows[f]);
+  return FLOW_KINDS.filter((f) => flows[f]);
 }
 
 /** The vendor preset that stands for a server's software, when one does. */

@@ -7,7 +7,6 @@ import type { GrantHandler } from './types.js';
 /** RFC 6749 §4.1.3 with RFC 7636 PKCE: redeems the code the Authorize step received. */
 export const authorizationCode: GrantHandler = {
   grant: 'authorization_code',
-  flow: 'authorization-code',
   step: 'Token request',
   secretParams: ['code', 'code_verifier'],
   registers: { grantTypes: ['authorization_code', 'refresh_token'], responseTypes: ['code'] },

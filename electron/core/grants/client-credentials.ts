@@ -3,7 +3,6 @@ import type { GrantHandler } from './types.js';
 /** RFC 6749 §4.4; SMART Backend Services: the client's own authority, no user. */
 export const clientCredentials: GrantHandler = {
   grant: 'client_credentials',
-  flow: 'backend-services',
   step: 'Token request',
   secretParams: [],
   registers: { grantTypes: ['client_credentials'], responseTypes: [] },

@@ -8,7 +8,6 @@ import type { GrantHandler } from './types.js';
  */
 export const deviceCode: GrantHandler = {
   grant: DEVICE_CODE_GRANT,
-  flow: 'device-code',
   step: 'Device poll',
   secretParams: ['device_code'],
   registers: { grantTypes: [DEVICE_CODE_GRANT, 'refresh_token'], responseTypes: [] },

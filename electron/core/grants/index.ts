@@ -2,7 +2,7 @@
  * The grant registry: one module per grant type. Adding a grant is one module here (plus its
  * UI fields and a test); the Record type makes a GrantType without a handler fail to compile.
  */
-import { effectiveFlow } from '../../../shared/oauth/flow.js';
+import { defaultGrantOf, FLOW_GRANT } from '../../../shared/oauth/flow.js';
 import { DEVICE_CODE_GRANT, type FlowKind, type GrantType } from '../../../shared/types.js';
 import { authorizationCode } from './authorization-code.js';
 import { clientCredentials } from './client-credentials.js';
@@ -24,16 +24,12 @@ export function grantHandler(grant: GrantType): GrantHandler {
   return GRANTS[grant];
 }
 
-/** The grant of each flow's token request. */
+/** The grant module of each flow's token request (shared/oauth/flow.ts FLOW_GRANT). */
 export function flowGrant(flow: FlowKind): GrantHandler {
-  const h = Object.values(GRANTS).find((g) => g.flow === flow);
-  if (!h) throw new Error(`No grant module serves the ${flow} flow.`);
-  return h;
+  return GRANTS[FLOW_GRANT[flow]];
 }
 
 /** The grant a profile's token request uses by default: its flow's. */
-export function defaultGrant(p: { flow?: FlowKind; redirectUri?: string }): GrantType {
-  return flowGrant(effectiveFlow(p)).grant;
-}
+export const defaultGrant = defaultGrantOf;
 
 export type { GrantHandler } from './types.js';

@@ -5,7 +5,6 @@ import type { GrantHandler } from './types.js';
 /** RFC 6749 §4.3, kept for legacy servers and for teaching why RFC 9700 §2.4 forbids it. */
 export const password: GrantHandler = {
   grant: 'password',
-  flow: 'password',
   step: 'Token request',
   secretParams: ['password'],
   registers: { grantTypes: ['password'], responseTypes: [] },

@@ -1,5 +1,5 @@
 import type { CauseCode, Finding } from '../../../shared/diagnosis/codes.js';
-import type { FlowKind, GrantType } from '../../../shared/types.js';
+import type { GrantType } from '../../../shared/types.js';
 import type { Core } from '../core.js';
 import type { Draft, PendingCode, StoredProfile } from '../model.js';
 import type { HeldTokens } from '../token-set.js';
@@ -46,8 +46,6 @@ export interface AnswerInput {
  */
 export interface GrantHandler {
   readonly grant: GrantType;
-  /** The flow whose token request this grant is; absent for grants that serve others (refresh). */
-  readonly flow?: FlowKind;
   /** Label of the exchange in the timeline. */
   readonly step: string;
   /** Parameter names whose values are secrets even when typed in by hand. */

@@ -1,3 +1,4 @@
+import { FLOW_HINTS, FLOW_LABELS, FLOW_SHORT, SCOPE_PRESETS } from '../flow-ui.js';
 import { useId, useState, type FormEvent } from 'react';
 import { AUTH_METHODS, FLOW_KINDS, HMAC_ALGS, SIGNING_ALGS } from '../../../shared/types.js';
 import type {
@@ -34,58 +35,6 @@ const METHOD_HINTS: Record<AuthMethod, string> = {
   client_secret_basic: 'Client ID and secret in an HTTP Basic Authorization header.',
   client_secret_post: 'Client ID and secret in the form body.',
   none: 'Public client: no client authentication (use PKCE).',
-};
-
-export const FLOW_LABELS: Record<FlowKind, string> = {
-  'backend-services': 'SMART Backend Services (client credentials)',
-  'authorization-code': 'Authorization code (user login)',
-  'device-code': 'Device code (RFC 8628)',
-  password: 'Password grant (legacy)',
-};
-
-const FLOW_HINTS: Record<FlowKind, string> = {
-  'backend-services': 'A server-to-server client: no user, a signed assertion gets the token.',
-  'authorization-code':
-    'A user signs in at the server in the system browser; PKCE protects the code.',
-  'device-code':
-    'For TVs, CLIs and other devices without a browser: the user signs in on another device with a short code while the app polls for the token.',
-  password: 'The app sends a user’s password to the token endpoint. Only to test old servers.',
-};
-
-const FLOW_SHORT: Record<FlowKind, string> = {
-  'backend-services': 'backend services',
-  'authorization-code': 'auth code',
-  'device-code': 'device code',
-  password: 'password',
-};
-
-/** Scopes people start from, per flow (SMART v2 unless said otherwise). */
-export const SCOPE_PRESETS: Record<FlowKind, { label: string; scope: string }[]> = {
-  'backend-services': [
-    { label: 'Read everything', scope: 'system/*.rs' },
-    { label: 'Patients and observations', scope: 'system/Patient.rs system/Observation.rs' },
-    { label: 'Read everything (SMART v1)', scope: 'system/*.read' },
-  ],
-  'authorization-code': [
-    {
-      label: 'Patient app (standalone)',
-      scope: 'openid fhirUser launch/patient patient/*.rs offline_access',
-    },
-    {
-      label: 'Clinician app (EHR launch)',
-      scope: 'openid fhirUser launch user/*.rs offline_access',
-    },
-    { label: 'OpenID Connect sign-in', scope: 'openid profile email offline_access' },
-  ],
-  'device-code': [
-    { label: 'OpenID with refresh', scope: 'openid offline_access' },
-    { label: 'OpenID profile', scope: 'openid profile email offline_access' },
-    { label: 'SMART user access', scope: 'openid fhirUser offline_access user/*.rs' },
-  ],
-  password: [
-    { label: 'User access with refresh', scope: 'openid offline_access user/*.rs' },
-    { label: 'OpenEMR API', scope: 'openid offline_access api:oemr api:fhir user/Patient.rs' },
-  ],
 };
 
 const isPreset = (scope: string) =>

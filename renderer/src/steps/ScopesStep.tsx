@@ -1,3 +1,5 @@
+import { GRANT_SCOPE_LABELS } from '../flow-ui.js';
+import { FLOW_GRANT } from '../../../shared/oauth/flow.js';
 import { useMemo, useState } from 'react';
 import {
   checkScopes,
@@ -6,8 +8,8 @@ import {
   parseScopes,
   type ScopeToken,
 } from '../../../shared/scopes.js';
-import type { FlowKind, GrantType, ProfileView } from '../../../shared/types.js';
-import { DEVICE_CODE_GRANT, GRANT_TYPES } from '../../../shared/types.js';
+import type { GrantType, ProfileView } from '../../../shared/types.js';
+import { GRANT_TYPES } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { CodeBlock } from '../components/CodeBlock.js';
 import { OpError } from '../components/ErrorAlert.js';
@@ -19,21 +21,6 @@ import { StepSection } from '../components/StepSection.js';
 import { useActiveProfile, useApp, useAuthFlow, useOp } from '../store/index.js';
 import { toProfileInput } from '../store/profile-input.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
-
-const GRANT_FOR_FLOW: Record<FlowKind, GrantType> = {
-  'backend-services': 'client_credentials',
-  'authorization-code': 'authorization_code',
-  'device-code': DEVICE_CODE_GRANT,
-  password: 'password',
-};
-
-const GRANT_LABEL: Record<GrantType, string> = {
-  client_credentials: 'client_credentials (backend services)',
-  authorization_code: 'authorization_code (app launch, user signs in)',
-  refresh_token: 'refresh_token',
-  password: 'password (legacy)',
-  [DEVICE_CODE_GRANT]: 'device_code (RFC 8628, user signs in on another device)',
-};
 
 function kindText(t: ScopeToken): string {
   if (t.kind === 'resource') return t.operation ? `${t.context} operation` : `${t.context} data`;
@@ -229,7 +216,7 @@ function Workbench({ profile }: { profile: ProfileView | null }) {
   const discovery = useApp((s) => s.discovery);
   const [text, setText] = useState(profile?.scope ?? '');
   const [grant, setGrant] = useState<GrantType>(
-    GRANT_FOR_FLOW[profile ? effectiveFlow(profile) : 'backend-services'],
+    FLOW_GRANT[profile ? effectiveFlow(profile) : 'backend-services'],
   );
   const [convertTo, setConvertTo] = useState<1 | 2 | null>(null);
 
@@ -270,7 +257,7 @@ function Workbench({ profile }: { profile: ProfileView | null }) {
           label="Grant"
           value={grant}
           onChange={setGrant}
-          options={GRANT_TYPES.map((g) => ({ value: g, label: GRANT_LABEL[g] }))}
+          options={GRANT_TYPES.map((g) => ({ value: g, label: GRANT_SCOPE_LABELS[g] }))}
           hint="The grant decides which kinds of scope make sense (system/ for backend services)."
         />
       </div>

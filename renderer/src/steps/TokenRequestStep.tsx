@@ -1,6 +1,8 @@
+import { GRANT_LABELS } from '../flow-ui.js';
+import { defaultGrantOf } from '../../../shared/oauth/flow.js';
 import { finding } from '../../../shared/diagnosis/catalog.js';
-import { DEVICE_CODE_GRANT, GRANT_TYPES } from '../../../shared/types.js';
-import type { FlowKind, GrantType, ProfileView, TokenResult } from '../../../shared/types.js';
+import { GRANT_TYPES } from '../../../shared/types.js';
+import type { GrantType, ProfileView, TokenResult } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { CodeBlock } from '../components/CodeBlock.js';
 import { CopyButton } from '../components/CopyButton.js';
@@ -15,22 +17,6 @@ import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
 import type { RowList } from '../store/token-request.js';
 import { overrideNames } from './AssertionStep.js';
-
-export const GRANT_LABELS: Record<GrantType, string> = {
-  client_credentials: 'Client credentials (backend services)',
-  authorization_code: 'Authorization code (the last code received)',
-  refresh_token: 'Refresh token (the one held)',
-  password: 'Password (legacy, insecure)',
-  [DEVICE_CODE_GRANT]: 'Device code (RFC 8628, the device sign-in’s code)',
-};
-
-/** The grant the engine uses for a flow when none is chosen. */
-export function defaultGrant(flow: FlowKind | undefined): GrantType {
-  if (flow === 'authorization-code') return 'authorization_code';
-  if (flow === 'password') return 'password';
-  if (flow === 'device-code') return DEVICE_CODE_GRANT;
-  return 'client_credentials';
-}
 
 const GRANT_INSECURE = finding(
   'GRANT_INSECURE',
@@ -197,7 +183,7 @@ function TokenRequestBody({ profile }: { profile: ProfileView }) {
   const prep = useOp('prepareTokenRequest');
   const sending = useOp('sendTokenRequest');
   const edited = overrideNames(overrides);
-  const fallback = defaultGrant(profile.flow);
+  const fallback = defaultGrantOf(profile);
   const grant = tokenGrant ?? fallback;
   const insecureShown = draft?.preflight.some((f) => f.code === 'GRANT_INSECURE') ?? false;
   return (

@@ -1,3 +1,4 @@
+import { FLOW_LABELS } from '../flow-ui.js';
 import { useId, useState, type FormEvent } from 'react';
 import {
   explainProfileDefaults,
@@ -17,13 +18,6 @@ import type { FlowKind } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { SelectField } from '../components/fields.js';
 import { useApp, useOp } from '../store/index.js';
-
-const FLOW_NAMES: Record<FlowKind, string> = {
-  'backend-services': 'SMART Backend Services (client credentials)',
-  'authorization-code': 'Authorization code (user login)',
-  'device-code': 'Device code (RFC 8628)',
-  password: 'Password grant (legacy)',
-};
 
 type Values = Record<string, string | boolean>;
 
@@ -158,7 +152,7 @@ function PresetParamsForm({ preset, onDone }: { preset: VendorPreset; onDone: ()
             label="Flow of the new profile"
             value={flow}
             onChange={setFlow}
-            options={flows.map((f) => ({ value: f, label: FLOW_NAMES[f] }))}
+            options={flows.map((f) => ({ value: f, label: FLOW_LABELS[f] }))}
           />
         )}
       </div>
