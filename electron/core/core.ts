@@ -3,7 +3,7 @@
  * modules, which reach one another through this object (each is handed it at construction).
  */
 import type { DebuggerApi } from '../../shared/api/contract.js';
-import { AuthorizationFlows } from './authorize.js';
+import { AuthorizationFlows } from './features/authorize.js';
 import { Assertions } from './features/assertion.js';
 import { DeviceFlows } from './features/device.js';
 import { DiscoveryFeature } from './features/discovery.js';
@@ -14,10 +14,10 @@ import { TokenCalls } from './features/token-calls.js';
 import { TokenRequests } from './features/token-request.js';
 import { TokenSet } from './features/tokens.js';
 import { HttpRecorder } from './http.js';
-import { JwksHost } from './jwks-host.js';
+import { JwksHost } from './features/jwks-host.js';
 import type { StoredProfile } from './model.js';
 import type { Ports } from './ports.js';
-import { Registrations } from './registration.js';
+import { Registrations } from './features/registration.js';
 import { Session } from './session.js';
 
 export class Core {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualTimer } from '../testing/manual-timer.js';
 import { completeDevLogin, startSmartServer, type SmartServer } from '../testing/smart-server.js';
 import type { AuthorizationFlowView, ProfileInput } from '../../shared/types.js';
-import { DEFAULT_TIMEOUT_SEC } from './authorize.js';
+import { DEFAULT_TIMEOUT_SEC } from './features/authorize.js';
 import { Engine } from './engine.js';
 import { nodePorts } from './node-ports.js';
 import { must, pendingCodes, waitForAuthorization } from './test-helpers.js';

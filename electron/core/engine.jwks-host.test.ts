@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmartServer, type SmartServer } from '../testing/smart-server.js';
 import type { Engine } from './engine.js';
-import { JWKS_HOST_NOTE } from './jwks-host.js';
+import { JWKS_HOST_NOTE } from './features/jwks-host.js';
 import { must, testEngine } from './test-helpers.js';
 
 let server: SmartServer;

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
-import { AppFailure } from '../../shared/result.js';
-import type { JwksHostView } from '../../shared/types.js';
-import type { HttpRecorder } from './http.js';
-import { publicJwks, type EngineKey } from './keys.js';
-import type { Ports } from './ports.js';
+import { parseBodyTolerantly } from '../../../shared/tolerant-json.js';
+import { AppFailure } from '../../../shared/result.js';
+import type { JwksHostView } from '../../../shared/types.js';
+import type { HttpRecorder } from '../http.js';
+import { publicJwks, type EngineKey } from '../keys.js';
+import type { Ports } from '../ports.js';
 
 export const JWKS_HOST_NOTE =
   'Only servers on this machine can reach 127.0.0.1; a cloud server cannot — publish the JWKS at a public https URL for it.';

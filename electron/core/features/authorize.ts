@@ -1,13 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Finding } from '../../shared/diagnosis/codes.js';
-import { finding, rankFindings } from '../../shared/diagnosis/index.js';
-import { authorizationErrorChecks } from '../../shared/diagnosis/authorize-checks.js';
-import { getPreset } from '../../shared/presets.js';
-import { diagnose } from '../../shared/diagnosis/pipeline.js';
-import { looksLikeErrorPage, readAnswer } from '../../shared/diagnosis/statement.js';
-import type { TransportError } from '../../shared/diagnosis/token-response.js';
-import { maskSecret } from '../../shared/jwt-view.js';
-import { AppFailure, type AppError, type Result } from '../../shared/result.js';
+import type { Finding } from '../../../shared/diagnosis/codes.js';
+import { finding, rankFindings } from '../../../shared/diagnosis/index.js';
+import { authorizationErrorChecks } from '../../../shared/diagnosis/authorize-checks.js';
+import { getPreset } from '../../../shared/presets.js';
+import { diagnose } from '../../../shared/diagnosis/pipeline.js';
+import { looksLikeErrorPage, readAnswer } from '../../../shared/diagnosis/statement.js';
+import type { TransportError } from '../../../shared/diagnosis/token-response.js';
+import { maskSecret } from '../../../shared/jwt-view.js';
+import { AppFailure, type AppError, type Result } from '../../../shared/result.js';
 import type {
   AuthorizationCheck,
   AuthorizationFlowView,
@@ -16,12 +16,12 @@ import type {
   HeaderList,
   PkceMode,
   TokenResult,
-} from '../../shared/types.js';
-import type { PendingCode, StoredProfile } from './model.js';
-import { startLoopback, type CallbackPage, type LoopbackListener } from './loopback.js';
-import { systemTimer, type Ports, type TimerHandle } from './ports.js';
-import { headerValue } from '../../shared/headers.js';
-import { LOOPBACK_REDIRECT, isLoopbackRedirect } from '../../shared/oauth/redirect-uri.js';
+} from '../../../shared/types.js';
+import type { PendingCode, StoredProfile } from '../model.js';
+import { startLoopback, type CallbackPage, type LoopbackListener } from '../loopback.js';
+import { systemTimer, type Ports, type TimerHandle } from '../ports.js';
+import { headerValue } from '../../../shared/headers.js';
+import { LOOPBACK_REDIRECT, isLoopbackRedirect } from '../../../shared/oauth/redirect-uri.js';
 
 /** What the authorization flow needs from the engine. */
 /** What the engine's own GET of the authorize URL got (no cookies, no redirect followed). */

@@ -1,11 +1,11 @@
-import type { Finding } from '../../shared/diagnosis/codes.js';
-import { finding, rankFindings } from '../../shared/diagnosis/index.js';
-import { diagnose } from '../../shared/diagnosis/pipeline.js';
-import type { ServerId } from '../../shared/diagnosis/dialects/types.js';
-import { maskSecret } from '../../shared/jwt-view.js';
-import type { SecretMap } from '../../shared/redact.js';
-import { AppFailure } from '../../shared/result.js';
-import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
+import type { Finding } from '../../../shared/diagnosis/codes.js';
+import { finding, rankFindings } from '../../../shared/diagnosis/index.js';
+import { diagnose } from '../../../shared/diagnosis/pipeline.js';
+import type { ServerId } from '../../../shared/diagnosis/dialects/types.js';
+import { maskSecret } from '../../../shared/jwt-view.js';
+import type { SecretMap } from '../../../shared/redact.js';
+import { AppFailure } from '../../../shared/result.js';
+import { parseBodyTolerantly } from '../../../shared/tolerant-json.js';
 import {
   AUTH_METHODS,
   HMAC_ALGS,
@@ -16,15 +16,15 @@ import {
   type ProfileView,
   type RegistrationDraft,
   type RegistrationResult,
-} from '../../shared/types.js';
-import { effectiveFlow } from '../../shared/oauth/flow.js';
-import { getPreset, sourceText } from '../../shared/presets.js';
-import { flowGrant } from './grants/index.js';
-import { LOOPBACK_REDIRECT, isLoopbackRedirect } from '../../shared/oauth/redirect-uri.js';
-import type { StoredProfile, profileSecret } from './model.js';
-import type { HttpRecorder, SendResult } from './http.js';
-import { publicJwks, type EngineKey } from './keys.js';
-import type { Ports } from './ports.js';
+} from '../../../shared/types.js';
+import { effectiveFlow } from '../../../shared/oauth/flow.js';
+import { getPreset, sourceText } from '../../../shared/presets.js';
+import { flowGrant } from '../grants/index.js';
+import { LOOPBACK_REDIRECT, isLoopbackRedirect } from '../../../shared/oauth/redirect-uri.js';
+import type { StoredProfile, profileSecret } from '../model.js';
+import type { HttpRecorder, SendResult } from '../http.js';
+import { publicJwks, type EngineKey } from '../keys.js';
+import type { Ports } from '../ports.js';
 
 type SecretName = keyof typeof profileSecret;
 
