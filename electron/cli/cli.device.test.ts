@@ -11,11 +11,25 @@ import {
 import { runCli as cli } from './test-cli.js';
 
 let server: SmartServer;
+/** Device codes that live one second, polled every two: the code runs out before the first poll. */
+let shortLived: SmartServer;
 const dir = mkdtempSync(join(tmpdir(), 'ofd-cli-device-'));
 const doc = <T>(s: string) =>
   JSON.parse(s) as T & { ok: boolean; findings: { code: string; basis: string }[] };
 
 beforeAll(async () => {
+  shortLived = await startSmartServer({
+    deviceInterval: 2,
+    deviceCodeLifetime: 1,
+    clients: [
+      {
+        client_id: 'tv-app',
+        token_endpoint_auth_method: 'none',
+        grant_types: [DEVICE_CODE_GRANT],
+        scope: 'openid',
+      },
+    ],
+  });
   server = await startSmartServer({
     // The server's interval (RFC 8628 §3.2) sets the pace: one second keeps the test short.
     deviceInterval: 1,
@@ -29,16 +43,19 @@ beforeAll(async () => {
     ],
   });
 });
-afterAll(() => server?.close());
+afterAll(async () => {
+  await server?.close();
+  await shortLived?.close();
+});
 
-function profile(name: string) {
+function profile(name: string, at: SmartServer = server) {
   const file = join(dir, `${name}.json`);
   writeFileSync(
     file,
     JSON.stringify({
       name,
       flow: 'device-code',
-      issuer: server.issuer,
+      issuer: at.issuer,
       clientId: 'tv-app',
       scope: 'openid offline_access',
       auth: { method: 'none' },
@@ -95,6 +112,28 @@ describe('CLI device (RFC 8628)', () => {
     expect(r.code, r.out + r.err).toBe(1);
     expect(r.out).toContain('device authorization: denied');
     expect(r.out).toMatch(/AUTHORIZATION_DENIED[\s\S]*rests on: the server said/);
+  });
+
+  it('slow_down: says so and polls less often, then gets the tokens', async () => {
+    server.tamper.deviceSlowDown = 1;
+    const user = userFor();
+    let signIn = () => {};
+    const r = await cli(['device', '--profile', profile('slow'), '--json'], (line) => {
+      // Sign in only once the server has asked to slow down, so the poll after it gets tokens.
+      if (line.includes('slow_down')) signIn();
+      else if (line.includes('/device?user_code=')) signIn = () => user.onErr(line);
+    });
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.err).toContain('The server asked to slow down (slow_down): polling every 6 s now.');
+    const d = doc<{ status: string; slowDowns: number; intervalSec: number }>(r.out);
+    expect(d).toMatchObject({ status: 'done', slowDowns: 1, intervalSec: 6 });
+  }, 20_000);
+
+  it('the code runs out before anyone signs in: exit 1, DEVICE_CODE_EXPIRED', async () => {
+    const r = await cli(['device', '--profile', profile('late', shortLived)]);
+    expect(r.code, r.out + r.err).toBe(1);
+    expect(r.out).toContain('device authorization: expired after 0 polls');
+    expect(r.out).toMatch(/DEVICE_CODE_EXPIRED[\s\S]*fix: +Start the device sign-in again/);
   });
 
   it('Ctrl-C cancels the flow: exit 1, status cancelled', async () => {
