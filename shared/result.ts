@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'JSON_INVALID'
   | 'PROFILE_INVALID'
   | 'FILE_ERROR'
+  /** The target file exists and was left as it is (a key is never overwritten without asking). */
+  | 'FILE_EXISTS'
   | 'NETWORK_ERROR'
   | 'SECRET_UNAVAILABLE'
   | 'FORBIDDEN'

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,28 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('CLI', () => {
+  it('keys generate refuses to replace a key already in --out (exit 2, files untouched) unless --force', async () => {
+    const out = join(dir, 'kept-keys');
+    const first = await cli('keys', 'generate', '--alg', 'ES256', '--out', out);
+    expect(first.code, first.err).toBe(0);
+    const pem = readFileSync(join(out, 'private-key.pem'), 'utf8');
+    const jwks = readFileSync(join(out, 'jwks.json'), 'utf8');
+
+    const again = await cli('keys', 'generate', '--alg', 'ES256', '--out', out);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('already exist');
+    expect(again.err).toContain('--force');
+    expect(readFileSync(join(out, 'private-key.pem'), 'utf8')).toBe(pem);
+    expect(readFileSync(join(out, 'jwks.json'), 'utf8')).toBe(jwks);
+
+    const forced = await cli('keys', 'generate', '--alg', 'ES256', '--out', out, '--force');
+    expect(forced.code, forced.err).toBe(0);
+    expect(readFileSync(join(out, 'private-key.pem'), 'utf8')).not.toBe(pem);
+    expect(statSync(join(out, 'private-key.pem')).mode & 0o777).toBe(0o600);
+    // No temporary file is left behind.
+    expect(readdirSync(out).sort()).toEqual(['jwks.json', 'private-key.pem']);
+  });
+
   it('generates a key pair, then gets a token with a profile file (exit 0, JSON document)', async () => {
     const g = await cli('keys', 'generate', '--alg', 'RS384', '--out', join(dir, 'keys'));
     expect(g.code).toBe(0);

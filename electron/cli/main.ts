@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,7 +31,8 @@ const USAGE = `oauth-flow-debugger: see and fix OAuth 2.0 / SMART-on-FHIR flows
 Usage:
   oauth-flow-debugger serve [--port N]                 serve the UI on 127.0.0.1
   oauth-flow-debugger discover <fhirBaseOrIssuer>      read smart-configuration / openid-configuration
-  oauth-flow-debugger keys generate --alg RS384 [--kind RSA-2048] [--kid K] --out <dir>
+  oauth-flow-debugger keys generate --alg RS384 [--kind RSA-2048] [--kid K] --out <dir> [--force]
+                          refuses (exit 2) when <dir> already holds a key, unless --force
   oauth-flow-debugger assertion sign --profile <file>
   oauth-flow-debugger assertion inspect <jwt> [--jwks <file|url>] [--token-url <url>] [--client-id <id>]
   oauth-flow-debugger inspect <file|text|->... [--preset <id>] [--jwks <file|url>] [--token-url <url>]
@@ -80,6 +82,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         hint: { type: 'string' },
         timeout: { type: 'string' },
         reveal: { type: 'boolean' },
+        force: { type: 'boolean' },
         'no-browser': { type: 'boolean' },
         preset: { type: 'string' },
         status: { type: 'string' },
@@ -171,13 +174,21 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
             : 'RSA-2048')) as KeyKind;
         if (!KEY_KINDS.includes(kind))
           throw new UsageError(`--kind must be one of ${KEY_KINDS.join(', ')}.`);
+        const pemPath = join(values.out, 'private-key.pem');
+        const jwksPath = join(values.out, 'jwks.json');
+        const force = values.force === true;
+        // Checked before a key is made or anything written: a key already there may be the one
+        // registered with an EHR, and half a pair (a new PEM beside the old JWKS) is worse.
+        const taken = [pemPath, jwksPath].filter((f) => existsSync(f));
+        if (taken.length && !force)
+          throw new UsageError(
+            `${taken.join(' and ')} already exist${taken.length === 1 ? 's' : ''}, left as ${taken.length === 1 ? 'it is' : 'they are'}: it may be the key registered with a server. Choose another --out folder, or add --force to replace ${taken.length === 1 ? 'it' : 'them'}.`,
+          );
         const key = unwrap(
           await engine.generateKey({ kind, alg, ...(values.kid ? { kid: values.kid } : {}) }),
         );
         await mkdir(values.out, { recursive: true });
-        const pemPath = join(values.out, 'private-key.pem');
-        unwrap(await engine.exportPrivateKey({ keyId: key.id, path: pemPath }));
-        const jwksPath = join(values.out, 'jwks.json');
+        unwrap(await engine.exportPrivateKey({ keyId: key.id, path: pemPath, overwrite: force }));
         await writeFile(jwksPath, `${unwrap(await engine.exportJwks([key.id])).jwks}\n`);
         return emit(
           true,
@@ -299,6 +310,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       'FILE_ERROR',
       'NOT_FOUND',
       'SECRET_UNAVAILABLE',
+      'FILE_EXISTS',
     ];
     const code = usage || (failure && inputCodes.includes(failure.code)) ? 2 : 1;
     if (json)

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import type { EventName, DebuggerEvents } from '../../shared/api/contract.js';
-import type { EventSink, FilePort, KeyValueStore, Ports, SecretStore } from './ports.js';
+import { nodeFiles } from './files.js';
+import type { EventSink, KeyValueStore, Ports, SecretStore } from './ports.js';
 import { systemClock } from './ports.js';
 
 /**
@@ -114,14 +114,6 @@ export class PassphraseSecretStore implements SecretStore {
     this.store.set('secrets', all);
   }
 }
-
-export const nodeFiles: FilePort = {
-  readText: (p) => readFile(p, 'utf8'),
-  async writePrivate(p, text) {
-    await writeFile(p, text, { mode: 0o600 });
-    await chmod(p, 0o600);
-  },
-};
 
 /** Fans events out to listeners (web-host sockets, tests). */
 export class EventHub implements EventSink {

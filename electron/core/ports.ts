@@ -35,7 +35,8 @@ export interface EventSink {
 /** File access the engine needs (reading a PEM, writing an exported key). */
 export interface FilePort {
   readText(path: string): Promise<string>;
-  writePrivate(path: string, text: string): Promise<void>;
+  /** Writes with mode 0600; an existing file is left untouched (FILE_EXISTS) unless overwrite. */
+  writePrivate(path: string, text: string, opts?: { overwrite?: boolean }): Promise<void>;
 }
 
 export interface Ports {

@@ -1,10 +1,10 @@
-import { readFile, writeFile, chmod, rename } from 'node:fs/promises';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, safeStorage } from 'electron';
 import Store from 'electron-store';
 import { eventChannel } from '../../shared/api/contract.js';
 import type { EventSink, FilePort, KeyValueStore, SecretStore } from '../core/ports.js';
+import { nodeFiles } from '../core/files.js';
 
 /**
  * electron-store for non-secret data. A file that does not parse is moved aside and reported,
@@ -95,15 +95,8 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 }
 
-export const electronFiles: FilePort = {
-  readText: (p) => readFile(p, 'utf8'),
-  async writePrivate(p, text) {
-    const tmp = `${p}.tmp-${process.pid}`;
-    await writeFile(tmp, text, { mode: 0o600 });
-    await chmod(tmp, 0o600);
-    await rename(tmp, p);
-  },
-};
+/** The same file port as the web host and CLI (atomic 0600 writes, never replacing unasked). */
+export const electronFiles: FilePort = nodeFiles;
 
 /** Sends events to every window of the app. */
 export function windowEvents(send: (channel: string, payload: unknown) => void): EventSink {

@@ -64,8 +64,15 @@ export interface DebuggerApi {
   importKey(input: { text: string; alg?: SigningAlg; kid?: string }): Promise<Result<KeyInfo>>;
   deleteKey(id: string): Promise<Result<{ deleted: string }>>;
   exportJwks(keyIds: string[]): Promise<Result<{ jwks: string }>>;
-  /** Writes the private key as PKCS#8 PEM to a file chosen by the user (mode 0600). */
-  exportPrivateKey(input: { keyId: string; path: string }): Promise<Result<{ path: string }>>;
+  /**
+   * Writes the private key as PKCS#8 PEM (mode 0600). An existing file is left as it is
+   * (FILE_EXISTS: it may be the key registered with a server) unless `overwrite` is true.
+   */
+  exportPrivateKey(input: {
+    keyId: string;
+    path: string;
+    overwrite?: boolean;
+  }): Promise<Result<{ path: string }>>;
 
   buildAssertion(input: {
     profileId: string;

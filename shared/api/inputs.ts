@@ -175,7 +175,13 @@ export const API_INPUTS = {
   importKey: z.tuple([z.object({ text, alg: alg.optional(), kid: shortText.optional() })]),
   deleteKey: z.tuple([id]),
   exportJwks: z.tuple([z.array(id).max(100)]),
-  exportPrivateKey: z.tuple([z.object({ keyId: id, path: z.string().min(1).max(4096) })]),
+  exportPrivateKey: z.tuple([
+    z.object({
+      keyId: id,
+      path: z.string().min(1).max(4096),
+      overwrite: z.boolean().optional(),
+    }),
+  ]),
   buildAssertion: z.tuple([z.object({ profileId: id, overrides })]),
   inspectAssertion: z.tuple([
     z.object({

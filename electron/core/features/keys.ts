@@ -102,11 +102,13 @@ export class Keyring {
     });
   }
 
-  exportPrivateKey(input: { keyId: string; path: string }) {
+  exportPrivateKey(input: { keyId: string; path: string; overwrite?: boolean }) {
     return guard(async () => {
       await this.loaded;
       const pem = await privatePem(this.mustKey(input.keyId));
-      await this.c.ports.files.writePrivate(input.path, pem);
+      await this.c.ports.files.writePrivate(input.path, pem, {
+        ...(input.overwrite ? { overwrite: true } : {}),
+      });
       return { path: input.path };
     });
   }

@@ -148,7 +148,9 @@ export class Profiles {
       const file = JSON.parse(exported.value.json) as { auth: Record<string, unknown> };
       const secret = await this.profileSecretValue(input.profileId, 'clientSecret');
       if (secret) file.auth.clientSecret = secret;
-      await this.c.ports.files.writePrivate(input.path, `${JSON.stringify(file, null, 2)}\n`);
+      await this.c.ports.files.writePrivate(input.path, `${JSON.stringify(file, null, 2)}\n`, {
+        overwrite: true,
+      });
       return { path: input.path, clientSecret: !!secret };
     });
   }
