@@ -190,8 +190,20 @@ export class Engine implements DebuggerApi {
   }
 
   /**
-   * A custom-scheme redirect from the OS: completes the waiting flow whose state it carries. The
-   * one member outside DebuggerApi: only the desktop main process (electron/main) receives these.
+   * Host lifecycle, outside DebuggerApi like the member below: stops everything this engine
+   * started (the JWKS host, loopback listeners, device polling, the auto-refresh timer), so a
+   * host stopping on SIGTERM/SIGINT leaves no port open behind it.
+   */
+  async dispose(): Promise<void> {
+    this.c.device.stopAll();
+    this.c.refresh.stopAutoRefresh();
+    await this.c.authz.stopAll();
+    await this.c.jwksHost.stop();
+  }
+
+  /**
+   * A custom-scheme redirect from the OS: completes the waiting flow whose state it carries. Outside
+   * DebuggerApi: only the desktop main process (electron/main) receives these.
    */
   completeAuthorizationFromRedirect(redirectUrl: string) {
     return guard(() => this.c.authz.completeFromRedirect(redirectUrl));

@@ -87,5 +87,12 @@ export async function serve(opts: { port?: number; quiet?: boolean } = {}) {
     for (const q of info.ok ? info.value.quarantined : [])
       console.log(`Warning: an unreadable store file was moved aside to ${q}`);
   }
-  return host;
+  // Closing the host stops the engine too: JWKS hosts and loopback listeners it opened included.
+  return {
+    ...host,
+    close: async () => {
+      await host.close();
+      await engine.dispose();
+    },
+  };
 }

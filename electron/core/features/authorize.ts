@@ -772,6 +772,12 @@ export class AuthorizationFlows {
     return structuredClone(flow.view);
   }
 
+  /** Cancels every waiting flow: their loopback listeners close and their timers stop. */
+  async stopAll(): Promise<void> {
+    for (const flow of this.flows.values())
+      if (flow.view.status === 'waiting') await this.cancel(flow.view.id);
+  }
+
   get(flowId: string): AuthorizationFlowView {
     return structuredClone(this.mustFlow(flowId).view);
   }

@@ -89,6 +89,12 @@ export class DeviceFlows {
     return guard(async () => structuredClone(this.mustFlow(input.flowId).view));
   }
 
+  /** Cancels every device authorization still polling. */
+  stopAll(): void {
+    for (const flow of this.c.s.deviceFlows.values())
+      if (!TERMINAL.includes(flow.view.status)) this.finish(flow, 'cancelled');
+  }
+
   /** Resolves when the flow ends (CLI and tests). */
   settled(flowId: string): Promise<DeviceFlowView> {
     const flow = this.mustFlow(flowId);
