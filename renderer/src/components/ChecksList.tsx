@@ -1,3 +1,5 @@
+import { SafeText } from './SafeText.js';
+
 interface Check {
   name: string;
   ok: boolean;
@@ -16,7 +18,9 @@ export function ChecksList({ checks, label }: { checks: Check[]; label: string }
             {c.ok ? 'pass' : 'fail'}
           </span>
           <code className="check-name">{c.name}</code>
-          <span className="check-detail">{c.detail}</span>
+          <span className="check-detail">
+            <SafeText text={c.detail} />
+          </span>
         </li>
       ))}
     </ul>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ClaimExplanation } from '../../../shared/types.js';
 import { display, localDate } from './format.js';
+import { SafeText } from './SafeText.js';
 
 /** Values longer than this are shown shortened, with a button to show all (keeps big tokens fast). */
 const SHORT = 300;
@@ -8,10 +9,17 @@ const SHORT = 300;
 function ClaimValue({ value }: { value: unknown }) {
   const text = display(value);
   const [all, setAll] = useState(false);
-  if (text.length <= SHORT || all) return <code className="wrap">{text}</code>;
+  if (text.length <= SHORT || all)
+    return (
+      <code className="wrap">
+        <SafeText text={text} />
+      </code>
+    );
   return (
     <>
-      <code className="wrap">{text.slice(0, SHORT)}…</code>{' '}
+      <code className="wrap">
+        <SafeText text={`${text.slice(0, SHORT)}…`} />
+      </code>{' '}
       <button type="button" className="btn btn-small btn-secondary" onClick={() => setAll(true)}>
         Show all ({text.length.toLocaleString()} characters)
       </button>
@@ -44,7 +52,9 @@ export function ClaimsTable({
           {claims.map((c) => (
             <tr key={c.name}>
               <th scope="row">
-                <code>{c.name}</code>
+                <code>
+                  <SafeText text={c.name} />
+                </code>
               </th>
               <td>
                 <ClaimValue value={c.value} />

@@ -24,4 +24,18 @@ describe('CodeBlock', () => {
     await user.click(screen.getByRole('button', { name: 'Show all (30,003 characters)' }));
     expect(block.textContent).toBe(text);
   });
+
+  it('shows hidden characters as markers but copies the exact text', async () => {
+    const user = userEvent.setup();
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    const text = '{"error_description":"bad \u202Etnemugra"}';
+    render(<CodeBlock label="Body" what="body" text={text} />);
+    const block = screen.getByRole('group', { name: 'Body' });
+    expect(block.textContent).toBe('{"error_description":"bad ⟨U+202E⟩tnemugra"}');
+    const copy = screen.getByRole('button', { name: 'Copy body' });
+    expect(copy.getAttribute('title')).toMatch(/exact text, invisible characters included/);
+    await user.click(copy);
+    expect(writeText).toHaveBeenCalledWith(text);
+  });
 });

@@ -8,10 +8,12 @@ interface Props {
   /** What is copied, for the accessible name: "Copy <what>". */
   what?: string;
   disabled?: boolean;
+  /** Tooltip of the button. */
+  title?: string;
 }
 
 /** A copy button with a short, announced confirmation. */
-export function CopyButton({ text, label = 'Copy', what, disabled }: Props) {
+export function CopyButton({ text, label = 'Copy', what, disabled, title }: Props) {
   const [status, setStatus] = useState<'idle' | 'copied' | 'failed'>('idle');
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -30,6 +32,7 @@ export function CopyButton({ text, label = 'Copy', what, disabled }: Props) {
         className="btn btn-small"
         onClick={onClick}
         disabled={disabled}
+        title={title}
         aria-label={what && label === 'Copy' ? `Copy ${what}` : undefined}
       >
         {label}

@@ -1,16 +1,17 @@
 import type { AppError } from '../../../shared/result.js';
 import { useApp, useOp, type OpKey } from '../store/index.js';
+import { SafeText } from './SafeText.js';
 
 /** A failed call: what went wrong and what to do about it. */
 export function ErrorAlert({ error, onDismiss }: { error: AppError; onDismiss?: () => void }) {
   return (
     <div role="alert" className="alert">
       <p className="alert-message">
-        <span className="alert-code">{error.code}</span> {error.message}
+        <span className="alert-code">{error.code}</span> <SafeText text={error.message} />
       </p>
       {error.fix && (
         <p className="alert-fix">
-          <strong>How to fix:</strong> {error.fix}
+          <strong>How to fix:</strong> <SafeText text={error.fix} />
         </p>
       )}
       {onDismiss && (

@@ -26,4 +26,24 @@ describe('FindingsList', () => {
     expect(items).toEqual(['The server said', 'Earlier in the evidence', 'Inferred']);
     expect(screen.getByText('Inferred').getAttribute('title')).toMatch(/server gave no reason/);
   });
+
+  it('shows a right-to-left override in the evidence as a marker, not raw', () => {
+    const { container } = render(
+      <FindingsList
+        findings={[
+          finding('CLIENT_SECRET_INVALID', 'error_description: "secret for invoice\u202Egpj.exe"', {
+            basis: 'server',
+          }),
+        ]}
+      />,
+    );
+    const evidence = container.querySelector('.finding-evidence')!;
+    expect(evidence.textContent).toBe(
+      'Evidence: error_description: "secret for invoice⟨U+202E⟩gpj.exe"',
+    );
+    expect(evidence.textContent).not.toContain('\u202E');
+    expect(evidence.querySelector('.invisible-char')?.getAttribute('aria-label')).toBe(
+      'RIGHT-TO-LEFT OVERRIDE (U+202E)',
+    );
+  });
 });

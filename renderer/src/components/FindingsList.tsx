@@ -1,5 +1,6 @@
 import { BASIS_MEANING, basisWords } from '../../../shared/diagnosis/basis.js';
 import type { Finding } from '../../../shared/diagnosis/codes.js';
+import { SafeText } from './SafeText.js';
 
 interface Props {
   findings: Finding[];
@@ -23,18 +24,24 @@ export function FindingsList({ findings, label = 'Findings', emptyText, where = 
           <div className="finding-head">
             <span className={`badge badge-${f.severity}`}>{f.severity}</span>
             <code className="finding-code">{f.code}</code>
-            <strong className="finding-title">{f.title}</strong>
+            <strong className="finding-title">
+              <SafeText text={f.title} />
+            </strong>
             <span className={`basis basis-${f.basis}`} title={BASIS_MEANING[f.basis]}>
               {basisWords(f.basis, where)}
             </span>
           </div>
           <p className="finding-evidence">
-            <span className="finding-label">Evidence:</span> {f.evidence}
+            <span className="finding-label">Evidence:</span> <SafeText text={f.evidence} />
           </p>
           <p className="finding-fix">
-            <span className="finding-label">Fix:</span> {f.fix}
+            <span className="finding-label">Fix:</span> <SafeText text={f.fix} />
           </p>
-          {f.source && <p className="finding-source">Source: {f.source}</p>}
+          {f.source && (
+            <p className="finding-source">
+              Source: <SafeText text={f.source} />
+            </p>
+          )}
         </li>
       ))}
     </ul>

@@ -1,4 +1,5 @@
 import type { HeaderList } from '../../../shared/types.js';
+import { SafeText } from './SafeText.js';
 
 export function HeadersTable({ headers, caption }: { headers: HeaderList; caption: string }) {
   if (headers.length === 0) return <p className="muted">No headers.</p>;
@@ -16,10 +17,14 @@ export function HeadersTable({ headers, caption }: { headers: HeaderList; captio
           {headers.map(([name, value], i) => (
             <tr key={`${name}-${i}`}>
               <th scope="row">
-                <code>{name}</code>
+                <code>
+                  <SafeText text={name} />
+                </code>
               </th>
               <td>
-                <code className="wrap">{value}</code>
+                <code className="wrap">
+                  <SafeText text={value} />
+                </code>
               </td>
             </tr>
           ))}

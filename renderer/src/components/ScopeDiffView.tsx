@@ -1,4 +1,5 @@
 import type { ScopeDiff } from '../../../shared/types.js';
+import { SafeText } from './SafeText.js';
 
 const ROWS: { key: keyof ScopeDiff; label: string; tone: string }[] = [
   { key: 'requested', label: 'Requested', tone: '' },
@@ -21,7 +22,9 @@ export function ScopeDiffView({ diff }: { diff: ScopeDiff }) {
               <ul className="chips">
                 {diff[key].map((s) => (
                   <li key={s} className={`chip ${tone}`}>
-                    <code>{s}</code>
+                    <code>
+                      <SafeText text={s} />
+                    </code>
                   </li>
                 ))}
               </ul>

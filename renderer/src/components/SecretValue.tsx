@@ -1,4 +1,5 @@
 import { CopyButton } from './CopyButton.js';
+import { SafeText } from './SafeText.js';
 
 interface Props {
   masked: string;
@@ -15,7 +16,9 @@ interface Props {
 export function SecretValue({ masked, revealed, what, onReveal, onHide, busy, copyMasked }: Props) {
   return (
     <div className="secret">
-      <code className={`value wrap ${revealed ? 'revealed' : 'masked'}`}>{revealed ?? masked}</code>
+      <code className={`value wrap ${revealed ? 'revealed' : 'masked'}`}>
+        <SafeText text={revealed ?? masked} />
+      </code>
       <div className="inline-actions">
         {revealed ? (
           <button type="button" className="btn btn-small btn-secondary" onClick={onHide}>

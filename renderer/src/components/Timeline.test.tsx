@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { useApp } from '../store/index.js';
 import { renderApp } from '../test-utils.js';
 import { must, server } from '../test/real-core.js';
 
@@ -83,5 +84,41 @@ describe('Timeline', () => {
     const smart = items.find((li) => li.textContent?.includes('/.well-known/smart-configuration'));
     expect(smart?.textContent).toContain(`${server().fhirBase}/.well-known/smart-configuration`);
     expect(smart?.textContent).toContain('200');
+  });
+
+  it('shows hidden characters in headers and bodies as markers, and copies the exact text', async () => {
+    const { user } = await renderApp();
+    const body = '{"error":"invalid_client","error_description":"see invoice\u202Egpj.exe"}';
+    useApp.setState({
+      exchanges: [
+        {
+          id: 'x1',
+          step: 'token',
+          startedAt: new Date(0).toISOString(),
+          durationMs: 12,
+          request: { method: 'POST', url: 'https://auth.example/token', headers: [] },
+          response: {
+            status: 401,
+            statusText: 'Unauthorized',
+            headers: [['x-note', 'a\u200Bb']],
+            body,
+            bodyBytes: body.length,
+            truncated: false,
+          },
+          curl: 'curl https://auth.example/token',
+        },
+      ],
+    });
+    const item = await within(timeline()).findByRole('listitem');
+    await user.click(within(item).getByRole('button', { expanded: false }));
+    const response = within(item).getByRole('group', { name: 'Response' });
+    expect(response.textContent).toContain('x-note: a⟨U+200B⟩b');
+    expect(response.textContent).toContain('see invoice⟨U+202E⟩gpj.exe');
+    expect(response.textContent).not.toContain('\u202E');
+    expect(within(response).getByLabelText('RIGHT-TO-LEFT OVERRIDE (U+202E)')).toBeTruthy();
+    const copy = within(item).getByRole('button', { name: 'Copy request and response' });
+    expect(copy.getAttribute('title')).toMatch(/invisible characters included/);
+    await user.click(copy);
+    expect(await navigator.clipboard.readText()).toContain(body);
   });
 });

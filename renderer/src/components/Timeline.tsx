@@ -4,6 +4,7 @@ import { useApp, useOp } from '../store/index.js';
 import { ActionButton } from './ActionButton.js';
 import { CopyButton } from './CopyButton.js';
 import { OpError } from './ErrorAlert.js';
+import { EXACT_COPY_TITLE, SafeText } from './SafeText.js';
 
 const headerLines = (headers: [string, string][]) => headers.map(([n, v]) => `${n}: ${v}`);
 
@@ -55,7 +56,9 @@ function ExchangeItem({
         onClick={onToggle}
       >
         <span className="exchange-method">{x.request.method}</span>
-        <span className="exchange-url">{x.request.url}</span>
+        <span className="exchange-url">
+          <SafeText text={x.request.url} />
+        </span>
         <span className="exchange-meta">
           {statusBadge(x)}
           <span className="exchange-duration">{Math.round(x.durationMs)} ms</span>
@@ -66,31 +69,42 @@ function ExchangeItem({
         <div id={panelId} className="exchange-raw">
           {x.error && (
             <p className="alert-inline">
-              {x.error.code}: {x.error.message}
+              <SafeText text={`${x.error.code}: ${x.error.message}`} />
             </p>
           )}
-          {x.tls?.warning && <p className="warn-text">TLS: {x.tls.warning}</p>}
+          {x.tls?.warning && (
+            <p className="warn-text">
+              TLS: <SafeText text={x.tls.warning} />
+            </p>
+          )}
           {x.response?.redirectNotFollowed && (
             <p className="warn-text">
-              Redirect to <code className="wrap">{x.response.redirectNotFollowed}</code> was not
-              followed.
+              Redirect to{' '}
+              <code className="wrap">
+                <SafeText text={x.response.redirectNotFollowed} />
+              </code>{' '}
+              was not followed.
             </p>
           )}
           <h3 className="raw-title" id={`${panelId}-req`}>
             Request
           </h3>
           <pre className="code" role="group" tabIndex={0} aria-labelledby={`${panelId}-req`}>
-            {request}
+            <SafeText text={request} />
           </pre>
           <h3 className="raw-title" id={`${panelId}-res`}>
             Response
           </h3>
           <pre className="code" role="group" tabIndex={0} aria-labelledby={`${panelId}-res`}>
-            {response}
+            <SafeText text={response} />
           </pre>
           <div className="inline-actions">
-            <CopyButton text={x.curl} label="Copy as curl" />
-            <CopyButton text={`${request}\n\n${response}`} what="request and response" />
+            <CopyButton text={x.curl} label="Copy as curl" title={EXACT_COPY_TITLE} />
+            <CopyButton
+              text={`${request}\n\n${response}`}
+              what="request and response"
+              title={EXACT_COPY_TITLE}
+            />
           </div>
         </div>
       )}

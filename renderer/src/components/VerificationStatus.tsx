@@ -1,4 +1,5 @@
 import type { Verification } from '../../../shared/types.js';
+import { SafeText } from './SafeText.js';
 
 export function verificationText(v: Verification): string {
   switch (v.status) {
@@ -26,7 +27,9 @@ export function VerificationStatus({ verification }: { verification: Verificatio
   return (
     <p className={`verification verification-${verification.status}`}>
       <span className={`badge ${BADGE[verification.status]}`}>{verification.status}</span>{' '}
-      <span className="wrap">{verificationText(verification)}</span>
+      <span className="wrap">
+        <SafeText text={verificationText(verification)} />
+      </span>
     </p>
   );
 }

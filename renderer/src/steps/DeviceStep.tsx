@@ -14,9 +14,12 @@ import { HttpStatus } from '../components/HttpStatus.js';
 import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { NeedsProfile } from '../components/NeedsProfile.js';
 import { QrCode } from '../components/QrCode.js';
+import { EXACT_COPY_TITLE, SafeText } from '../components/SafeText.js';
 import { ScopeDiffView } from '../components/ScopeDiffView.js';
 import { StepSection } from '../components/StepSection.js';
 import { useNow } from '../components/use-now.js';
+// Only http(s) addresses become links: the verification URI comes from the server.
+import { webUrl } from '../components/web-url.js';
 import { useApp, useDeviceFlow, useOp } from '../store/index.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
 
@@ -54,17 +57,6 @@ const ANSWER_TEXT: Record<string, string> = {
   expired_token: 'the device code expired',
   tokens: 'tokens received',
 };
-
-/** Only http(s) addresses become links: the verification URI comes from the server. */
-function webUrl(uri: string | undefined): string | undefined {
-  if (!uri) return undefined;
-  try {
-    const u = new URL(uri);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function secondsLeft(iso: string | undefined, now: number): number | undefined {
   const at = iso ? Date.parse(iso) : NaN;
@@ -126,15 +118,19 @@ function SignInInstructions({ flow }: { flow: DeviceFlowView }) {
             {page ? (
               <span className="device-link">
                 <a href={page} target="_blank" rel="noopener noreferrer">
-                  {flow.verificationUri}
+                  <SafeText text={flow.verificationUri ?? page} />
                 </a>{' '}
-                <CopyButton text={page} what="verification address" />
+                <CopyButton text={page} what="verification address" title={EXACT_COPY_TITLE} />
               </span>
             ) : (
               <span className="warn-text">
-                {flow.verificationUri
-                  ? `The server sent a verification_uri that is not a web address: ${flow.verificationUri}`
-                  : 'The server sent no verification_uri.'}
+                {flow.verificationUri ? (
+                  <SafeText
+                    text={`The server sent a verification_uri that is not a web address: ${flow.verificationUri}`}
+                  />
+                ) : (
+                  'The server sent no verification_uri.'
+                )}
               </span>
             )}
           </li>
@@ -144,8 +140,10 @@ function SignInInstructions({ flow }: { flow: DeviceFlowView }) {
             </span>
             {flow.userCode ? (
               <span className="device-code-row" role="group" aria-labelledby={codeLabel}>
-                <kbd className="device-code">{flow.userCode}</kbd>
-                <CopyButton text={flow.userCode} what="user code" />
+                <kbd className="device-code">
+                  <SafeText text={flow.userCode} />
+                </kbd>
+                <CopyButton text={flow.userCode} what="user code" title={EXACT_COPY_TITLE} />
               </span>
             ) : (
               <span className="warn-text">The server sent no user_code.</span>
@@ -179,7 +177,9 @@ function answerText(answer: string | undefined) {
   const meaning = ANSWER_TEXT[answer];
   return (
     <>
-      <code>{answer}</code>
+      <code>
+        <SafeText text={answer} />
+      </code>
       {meaning && <span className="muted"> — {meaning}</span>}
     </>
   );
@@ -203,7 +203,11 @@ function PollingDetails({ flow }: { flow: DeviceFlowView }) {
   if (waiting) items.push({ label: 'Next poll', value: <NextPoll at={flow.nextPollAt} /> });
   items.push({
     label: 'Device endpoint',
-    value: <code className="wrap">{flow.url}</code>,
+    value: (
+      <code className="wrap">
+        <SafeText text={flow.url} />
+      </code>
+    ),
   });
   return <KeyValueList items={items} label="Polling" />;
 }
@@ -228,7 +232,10 @@ function TokenSummary({ token }: { token: TokenResult }) {
             {error ? (
               <>
                 {' '}
-                with <code>{error}</code>
+                with{' '}
+                <code>
+                  <SafeText text={error} />
+                </code>
               </>
             ) : (
               ''

@@ -5,6 +5,7 @@ import { FindingsList } from '../components/FindingsList.js';
 import { display } from '../components/format.js';
 import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { NeedsProfile } from '../components/NeedsProfile.js';
+import { SafeText } from '../components/SafeText.js';
 import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
 
@@ -25,9 +26,15 @@ function DocumentCard({ doc }: { doc: DiscoveryDocument }) {
         </span>
       </h4>
       <p>
-        <code className="wrap">{doc.url}</code>
+        <code className="wrap">
+          <SafeText text={doc.url} />
+        </code>
       </p>
-      {doc.error && <p className="alert-inline">{doc.error}</p>}
+      {doc.error && (
+        <p className="alert-inline">
+          <SafeText text={doc.error} />
+        </p>
+      )}
       {doc.fields.length > 0 && (
         <div className="table-wrap">
           <table className="table">
@@ -43,11 +50,19 @@ function DocumentCard({ doc }: { doc: DiscoveryDocument }) {
               {doc.fields.map((f) => (
                 <tr key={f.name}>
                   <th scope="row">
-                    <code className="wrap">{f.name}</code>
+                    <code className="wrap">
+                      <SafeText text={f.name} />
+                    </code>
                   </th>
                   <td>
-                    <code className="wrap">{display(f.value)}</code>
-                    {f.note && <p className="hint">{f.note}</p>}
+                    <code className="wrap">
+                      <SafeText text={display(f.value)} />
+                    </code>
+                    {f.note && (
+                      <p className="hint">
+                        <SafeText text={f.note} />
+                      </p>
+                    )}
                   </td>
                   <td>
                     <span className={`badge ${FIELD_BADGE[f.status]}`}>{f.status}</span>
@@ -67,7 +82,15 @@ function summary(r: DiscoveryResult): KeyValueItem[] {
   const add = (label: string, v: string | string[] | undefined) => {
     if (v === undefined) return;
     const text = Array.isArray(v) ? v.join(' ') : v;
-    items.push({ label, value: <code className="wrap">{text || '—'}</code>, copy: text });
+    items.push({
+      label,
+      value: (
+        <code className="wrap">
+          <SafeText text={text || '—'} />
+        </code>
+      ),
+      copy: text,
+    });
   };
   add('Token endpoint', r.tokenEndpoint);
   add('JWKS URI', r.jwksUri);

@@ -120,4 +120,21 @@ describe('Inspector step', () => {
     expect(screen.getByText('A status is a number from 100 to 599.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Inspect' })).toHaveProperty('disabled', true);
   });
+
+  it('shows a right-to-left override in a pasted error_description as a marker, never raw', async () => {
+    const { user } = await renderApp({ step: 'inspector' });
+    const body = JSON.stringify({
+      error: 'invalid_client',
+      error_description: 'Client authentication failed for invoice\u202Egpj.exe',
+    });
+    await user.click(screen.getByLabelText('Evidence 1'));
+    await user.paste(body);
+    await user.click(screen.getByRole('button', { name: 'Inspect' }));
+    const results = screen.getByLabelText('Inspector results');
+    expect(results.textContent).toContain('invoice⟨U+202E⟩gpj.exe');
+    expect(results.textContent).not.toContain('\u202E');
+    expect(
+      within(results).getAllByLabelText('RIGHT-TO-LEFT OVERRIDE (U+202E)').length,
+    ).toBeGreaterThan(0);
+  });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { PRESET_LIST } from '../../../shared/presets.js';
 import { MAX_EVIDENCE, type InspectedJwtRole, type InspectReport } from '../../../shared/types.js';
+import { revealInvisibleString } from '../../../shared/visible-text.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { ClaimsTable } from '../components/ClaimsTable.js';
 import { CodeBlock } from '../components/CodeBlock.js';
@@ -9,6 +10,7 @@ import { OpError } from '../components/ErrorAlert.js';
 import { FindingsList } from '../components/FindingsList.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { pretty } from '../components/format.js';
+import { EXACT_COPY_TITLE, SafeText } from '../components/SafeText.js';
 import { StepSection } from '../components/StepSection.js';
 import { VerificationStatus } from '../components/VerificationStatus.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
@@ -414,7 +416,7 @@ export function InspectorStep() {
             )}
             {report.notes.map((n) => (
               <p key={n} className="notice notice-info">
-                {n}
+                <SafeText text={n} />
               </p>
             ))}
           </div>
@@ -438,9 +440,13 @@ export function InspectorStep() {
                 <tbody>
                   {report.items.map((i, n) => (
                     <tr key={`${i.name}-${n}`}>
-                      <td>{i.name}</td>
+                      <td>
+                        <SafeText text={i.name} />
+                      </td>
                       <td className="nowrap">{KIND[i.kind] ?? i.kind}</td>
-                      <td className="wrap">{i.summary}</td>
+                      <td className="wrap">
+                        <SafeText text={i.summary} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -454,7 +460,10 @@ export function InspectorStep() {
                 options={report.harEntries.map((e) => ({
                   value: String(e.index),
                   // What it is first: a long URL is cut off at the end of the picker.
-                  label: `#${e.index} ${harNote(e)}${e.status} ${e.method} ${e.url}`,
+                  // An <option> holds text only: hidden characters are written as ⟨U+XXXX⟩.
+                  label: revealInvisibleString(
+                    `#${e.index} ${harNote(e)}${e.status} ${e.method} ${e.url}`,
+                  ),
                 }))}
               />
             )}
@@ -490,7 +499,10 @@ export function InspectorStep() {
           {report.jwts.map((j, i) => (
             <div className="card" key={`${j.from}-${i}`}>
               <h3>
-                {ROLE[j.role]} <span className="muted">({j.from})</span>
+                {ROLE[j.role]}{' '}
+                <span className="muted">
+                  (<SafeText text={j.from} />)
+                </span>
               </h3>
               <VerificationStatus verification={j.verification} />
               <div className="grid-2">
@@ -522,7 +534,7 @@ export function InspectorStep() {
               Markdown: the cause, the fix, and the evidence with every secret masked.
             </p>
             <div className="inline-actions">
-              <CopyButton text={report.report} label="Copy report" />
+              <CopyButton text={report.report} label="Copy report" title={EXACT_COPY_TITLE} />
               <button
                 type="button"
                 className="btn btn-secondary"
@@ -534,7 +546,7 @@ export function InspectorStep() {
             <details className="disclosure">
               <summary>Show the report</summary>
               <pre className="code" tabIndex={0} aria-label="Report">
-                {report.report}
+                <SafeText text={report.report} />
               </pre>
             </details>
           </div>

@@ -10,6 +10,7 @@ import { pretty } from '../components/format.js';
 import { HttpStatus } from '../components/HttpStatus.js';
 import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { NeedsProfile } from '../components/NeedsProfile.js';
+import { SafeText } from '../components/SafeText.js';
 import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
@@ -77,7 +78,11 @@ function ResultView({ result }: { result: RegistrationResult }) {
   if (typeof clientId === 'string') {
     items.push({
       label: 'client_id',
-      value: <code className="wrap">{clientId}</code>,
+      value: (
+        <code className="wrap">
+          <SafeText text={clientId} />
+        </code>
+      ),
       copy: clientId,
     });
   }

@@ -14,6 +14,7 @@ import { ActionButton } from '../components/ActionButton.js';
 import { CodeBlock } from '../components/CodeBlock.js';
 import { OpError } from '../components/ErrorAlert.js';
 import { FindingsList } from '../components/FindingsList.js';
+import { SafeText } from '../components/SafeText.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { KeyValueList } from '../components/KeyValueList.js';
 import { ScopeDiffView } from '../components/ScopeDiffView.js';
@@ -90,7 +91,9 @@ function ServerScopes() {
         {
           label: 'Scopes supported',
           value: discovery.scopesSupported ? (
-            <code className="wrap">{list(discovery.scopesSupported)}</code>
+            <code className="wrap">
+              <SafeText text={list(discovery.scopesSupported)} />
+            </code>
           ) : (
             <span className="muted">not advertised</span>
           ),
@@ -99,7 +102,9 @@ function ServerScopes() {
         {
           label: 'Capabilities',
           value: discovery.capabilities ? (
-            <code className="wrap">{list(discovery.capabilities)}</code>
+            <code className="wrap">
+              <SafeText text={list(discovery.capabilities)} />
+            </code>
           ) : (
             <span className="muted">not advertised</span>
           ),

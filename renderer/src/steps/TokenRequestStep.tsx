@@ -8,6 +8,7 @@ import { CodeBlock } from '../components/CodeBlock.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { OpError } from '../components/ErrorAlert.js';
 import { FindingsList } from '../components/FindingsList.js';
+import { SafeText } from '../components/SafeText.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { pretty } from '../components/format.js';
 import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
@@ -107,7 +108,15 @@ function ResultView({ result }: { result: TokenResult }) {
       ),
     },
   ];
-  if (result.tokenType) items.push({ label: 'token_type', value: <code>{result.tokenType}</code> });
+  if (result.tokenType)
+    items.push({
+      label: 'token_type',
+      value: (
+        <code>
+          <SafeText text={result.tokenType} />
+        </code>
+      ),
+    });
   if (result.expiresIn !== undefined) {
     items.push({ label: 'expires_in', value: <code>{result.expiresIn} s</code> });
   }
@@ -117,7 +126,9 @@ function ResultView({ result }: { result: TokenResult }) {
       label: 'refresh_token',
       value: result.refreshToken.masked ? (
         <>
-          <code className="wrap">{result.refreshToken.masked}</code>{' '}
+          <code className="wrap">
+            <SafeText text={result.refreshToken.masked} />
+          </code>{' '}
           <span className="muted">{result.refreshToken.note}</span>
         </>
       ) : (

@@ -305,6 +305,22 @@ describe('Tokens step after a sign-in', () => {
     open.mockRestore();
   });
 
+  it('never links to a logout address that is not http(s)', async () => {
+    // end_session_endpoint comes from the server's discovery document: javascript: is refused.
+    await renderApp({ step: 'tokens' });
+    act(() =>
+      useApp.setState({
+        tokenOp: {
+          action: 'logout',
+          result: { url: 'javascript:alert(1)', opened: false, cleared: true },
+        },
+      }),
+    );
+    expect(await within(region()).findByText(/not an http\(s\) address/)).toBeTruthy();
+    expect(within(region()).queryByRole('link', { name: 'Open the logout page' })).toBeNull();
+    expect(within(region()).getByLabelText('Logout URL').textContent).toBe('javascript:alert(1)');
+  });
+
   it('does not open a tab when the host opened the logout page itself', async () => {
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
     const { user, engine } = await renderAuthApp({

@@ -12,9 +12,11 @@ import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { ScopeDiffView } from '../components/ScopeDiffView.js';
 import { SecretValue } from '../components/SecretValue.js';
 import { StepSection } from '../components/StepSection.js';
+import { SafeText } from '../components/SafeText.js';
 import { Switch } from '../components/Switch.js';
 import { TokenDetails } from '../components/TokenDetails.js';
 import { useNow } from '../components/use-now.js';
+import { webUrl } from '../components/web-url.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
 import type { HeldToken, TokenOpOutcome } from '../store/tokens.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
@@ -159,7 +161,15 @@ function RefreshTokenCard({ set }: { set: TokenSetView }) {
 function LaunchContext({ context }: { context: Record<string, unknown> }) {
   const items: KeyValueItem[] = Object.entries(context).map(([k, v]) => {
     const text = display(v);
-    return { label: k, value: <code className="wrap">{text}</code>, copy: text };
+    return {
+      label: k,
+      value: (
+        <code className="wrap">
+          <SafeText text={text} />
+        </code>
+      ),
+      copy: text,
+    };
   });
   return (
     <div className="card">
@@ -261,16 +271,23 @@ function outcomeTitle(o: TokenOpOutcome): string {
 function OutcomeDetails({ outcome }: { outcome: TokenOpOutcome }) {
   if (outcome.action === 'logout') {
     const r = outcome.result;
+    const page = webUrl(r.url);
     return (
       <>
         <p>
-          {r.opened
-            ? 'The logout page was opened in your system browser.'
-            : 'The logout page was opened in a new tab.'}{' '}
-          {!r.opened && (
-            <a href={r.url} target="_blank" rel="noopener noreferrer">
-              Open the logout page
-            </a>
+          {r.opened ? (
+            'The logout page was opened in your system browser.'
+          ) : page ? (
+            <>
+              The logout page was opened in a new tab.{' '}
+              <a href={page} target="_blank" rel="noopener noreferrer">
+                Open the logout page
+              </a>
+            </>
+          ) : (
+            <span className="warn-text">
+              The logout address is not an http(s) address, so it was not opened.
+            </span>
           )}
         </p>
         {r.cleared && <p className="ok-text">The tokens were forgotten in this app.</p>}
@@ -365,7 +382,9 @@ function TokenActions({ set }: { set: TokenSetView }) {
   async function onLogout() {
     const r = await endSession();
     // The host did not open the browser (web host): open the logout page in a new tab.
-    if (r && !r.opened) window.open(r.url, '_blank', 'noopener');
+    // Only an http(s) address: end_session_endpoint comes from the server (discovery).
+    const page = r && !r.opened ? webUrl(r.url) : undefined;
+    if (page) window.open(page, '_blank', 'noopener');
   }
 
   const items: KeyValueItem[] = [
@@ -596,7 +615,11 @@ function DecodePasted() {
           <h4>Decoded token</h4>
           <TokenDetails
             token={decoded}
-            value={<code className="value wrap masked">{decoded.masked}</code>}
+            value={
+              <code className="value wrap masked">
+                <SafeText text={decoded.masked} />
+              </code>
+            }
           />
         </div>
       )}
