@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { OpError } from './components/ErrorAlert.js';
 import { StepRail } from './components/StepRail.js';
 import { Timeline } from './components/Timeline.js';
+import { TokenScreen } from './components/TokenScreen.js';
 import { AssertionStep } from './steps/AssertionStep.js';
 import { AuthorizeStep } from './steps/AuthorizeStep.js';
 import { DeviceStep } from './steps/DeviceStep.js';
@@ -60,6 +61,11 @@ function ActiveProfileName() {
 export function App() {
   const step = useApp((s) => s.step);
   const StepView = STEP_VIEWS[step];
+  // A refused token (boot or a later call): the whole page is the token screen, no workspace.
+  const refused = useApp(
+    (s) => Object.values(s.ops).find((o) => o?.error?.code === 'FORBIDDEN')?.error ?? null,
+  );
+  if (refused) return <TokenScreen error={refused} />;
   return (
     <div className="app">
       <header className="app-header">

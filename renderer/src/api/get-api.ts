@@ -1,5 +1,5 @@
 import type { DebuggerBridge } from '../../../shared/api/contract.js';
-import { createHttpBridge, takeTokenFromLocation } from './http-client.js';
+import { createHttpBridge, hashHasToken, takeTokenFromLocation } from './http-client.js';
 
 declare global {
   interface Window {
@@ -11,5 +11,12 @@ declare global {
 /** The Electron preload bridge when present, else the web-host HTTP client. */
 export function getApi(): DebuggerBridge {
   if (window.oauthDebugger) return window.oauthDebugger;
+  // Opening the printed link again in this tab only changes the fragment (no new page load):
+  // store its token and start over with it.
+  window.addEventListener('hashchange', () => {
+    if (!hashHasToken(window.location.hash)) return;
+    takeTokenFromLocation();
+    window.location.reload();
+  });
   return createHttpBridge({ token: takeTokenFromLocation() });
 }

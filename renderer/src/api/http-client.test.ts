@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { API_METHODS, EVENT_NAMES, WEB_TOKEN_HEADER } from '../../../shared/api/contract.js';
-import { createHttpBridge, takeTokenFromLocation } from './http-client.js';
+import {
+  TOKEN_STORAGE_KEY,
+  createHttpBridge,
+  hashHasToken,
+  takeTokenFromLocation,
+} from './http-client.js';
 
 function jsonResponse(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), {
@@ -75,23 +80,118 @@ describe('createHttpBridge', () => {
   });
 });
 
+/** An in-memory sessionStorage. */
+function memoryStorage(initial: Record<string, string> = {}) {
+  const data = new Map(Object.entries(initial));
+  return {
+    data,
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+  };
+}
+
 describe('takeTokenFromLocation', () => {
-  it('reads #token= and removes the fragment from the address bar', () => {
+  it('reads #token=, stores it in sessionStorage and removes the fragment from the address bar', () => {
     const replaceState = vi.fn();
+    const storage = memoryStorage();
     const token = takeTokenFromLocation(
       { hash: '#token=deadbeef', pathname: '/index.html', search: '?x=1' },
       { replaceState, state: null },
+      storage,
     );
     expect(token).toBe('deadbeef');
     expect(replaceState).toHaveBeenCalledWith(null, '', '/index.html?x=1');
+    expect(storage.data.get(TOKEN_STORAGE_KEY)).toBe('deadbeef');
+  });
+
+  it('reads the stored token after a reload (no fragment), without touching the address bar', () => {
+    const replaceState = vi.fn();
+    const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'stored-1' });
+    expect(
+      takeTokenFromLocation(
+        { hash: '', pathname: '/', search: '' },
+        { replaceState, state: null },
+        storage,
+      ),
+    ).toBe('stored-1');
+    expect(replaceState).not.toHaveBeenCalled();
+  });
+
+  it('lets a token in the fragment win over the stored one, and replaces it', () => {
+    const replaceState = vi.fn();
+    const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'old-run' });
+    expect(
+      takeTokenFromLocation(
+        { hash: '#token=new-run', pathname: '/', search: '' },
+        { replaceState, state: { s: 1 } },
+        storage,
+      ),
+    ).toBe('new-run');
+    expect(storage.data.get(TOKEN_STORAGE_KEY)).toBe('new-run');
+    expect(replaceState).toHaveBeenCalledWith({ s: 1 }, '', '/');
+  });
+
+  it('removes a fragment without a token and keeps the stored token', () => {
+    const replaceState = vi.fn();
+    const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'kept' });
+    expect(
+      takeTokenFromLocation(
+        { hash: '#x=1', pathname: '/', search: '' },
+        { replaceState, state: null },
+        storage,
+      ),
+    ).toBe('kept');
+    expect(replaceState).toHaveBeenCalledWith(null, '', '/');
   });
 
   it('returns an empty token when there is none', () => {
     const replaceState = vi.fn();
     expect(
-      takeTokenFromLocation({ hash: '', pathname: '/', search: '' }, { replaceState, state: null }),
+      takeTokenFromLocation(
+        { hash: '', pathname: '/', search: '' },
+        { replaceState, state: null },
+        memoryStorage(),
+      ),
     ).toBe('');
     expect(replaceState).not.toHaveBeenCalled();
+  });
+
+  it('still works when sessionStorage is blocked or absent', () => {
+    const blocked = {
+      getItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+      setItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    };
+    const hist = { replaceState: vi.fn(), state: null };
+    const loc = { hash: '#token=abc', pathname: '/', search: '' };
+    expect(takeTokenFromLocation(loc, hist, blocked)).toBe('abc');
+    expect(takeTokenFromLocation({ ...loc, hash: '' }, hist, blocked)).toBe('');
+    expect(takeTokenFromLocation(loc, hist, null)).toBe('abc');
+  });
+
+  it('uses the real sessionStorage of the page by default', () => {
+    window.sessionStorage.removeItem(TOKEN_STORAGE_KEY);
+    window.history.replaceState(null, '', '/app/?q=1#token=from-link');
+    expect(takeTokenFromLocation()).toBe('from-link');
+    expect(window.location.hash).toBe('');
+    expect(window.location.pathname + window.location.search).toBe('/app/?q=1');
+    expect(window.sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBe('from-link');
+    expect(takeTokenFromLocation()).toBe('from-link');
+    window.sessionStorage.removeItem(TOKEN_STORAGE_KEY);
+    window.history.replaceState(null, '', '/');
+  });
+});
+
+describe('hashHasToken', () => {
+  it('is true only for a fragment with a non-empty token', () => {
+    expect(hashHasToken('#token=abc')).toBe(true);
+    expect(hashHasToken('#a=1&token=abc')).toBe(true);
+    expect(hashHasToken('#token=')).toBe(false);
+    expect(hashHasToken('#other')).toBe(false);
+    expect(hashHasToken('')).toBe(false);
   });
 });
 

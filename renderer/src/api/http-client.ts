@@ -15,7 +15,7 @@ import type { AppError, Result } from '../../../shared/result.js';
  */
 
 export interface HttpBridgeOptions {
-  /** Per-run token from the page URL fragment. */
+  /** Per-run token (from the page URL fragment or sessionStorage, see takeTokenFromLocation). */
   token: string;
   /** Origin of the web host, e.g. http://127.0.0.1:4317. Defaults to the page origin. */
   baseUrl?: string;
@@ -52,16 +52,33 @@ export function isResult(v: unknown): v is Result<unknown> {
   return false;
 }
 
+/** The sessionStorage key of the per-run token (one tab, one origin: http://127.0.0.1:<port>). */
+export const TOKEN_STORAGE_KEY = 'oauth-flow-debugger.token';
+
+type TokenStorage = Pick<Storage, 'getItem' | 'setItem'>;
+
+/** The page's sessionStorage, or null where it is not available (blocked, not a browser). */
+function pageSessionStorage(): TokenStorage | null {
+  try {
+    return typeof window === 'undefined' ? null : window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Reads `#token=<hex>` from the page URL once and removes the fragment from the address bar
- * and history, so the token stays only in memory.
+ * Reads the per-run token: `#token=<hex>` from the page URL when present (a newly opened
+ * printed link wins over what is stored), else the token this tab stored on its first load, so
+ * that a reload keeps the session. The fragment is removed from the address bar and history;
+ * the token lives on only in sessionStorage (this tab, this origin) and in memory.
  */
 export function takeTokenFromLocation(
   loc: Pick<Location, 'hash' | 'pathname' | 'search'> = window.location,
   hist: Pick<History, 'replaceState' | 'state'> = window.history,
+  storage: TokenStorage | null = pageSessionStorage(),
 ): string {
   const params = new URLSearchParams(loc.hash.replace(/^#/, ''));
-  const token = params.get('token') ?? '';
+  const fromUrl = params.get('token') ?? '';
   if (loc.hash) {
     try {
       hist.replaceState(hist.state, '', `${loc.pathname}${loc.search}`);
@@ -69,7 +86,21 @@ export function takeTokenFromLocation(
       // Not fatal: the token simply stays visible in the address bar.
     }
   }
-  return token;
+  try {
+    if (fromUrl) {
+      storage?.setItem(TOKEN_STORAGE_KEY, fromUrl);
+      return fromUrl;
+    }
+    return storage?.getItem(TOKEN_STORAGE_KEY) ?? '';
+  } catch {
+    // Storage blocked: the session then lasts as long as the page (a reload needs the link).
+    return fromUrl;
+  }
+}
+
+/** True when a URL fragment carries a token (`#token=…`). */
+export function hashHasToken(hash: string): boolean {
+  return Boolean(new URLSearchParams(hash.replace(/^#/, '')).get('token'));
 }
 
 type Listener = (payload: unknown) => void;
@@ -117,7 +148,7 @@ export function createHttpBridge(options: HttpBridgeOptions): DebuggerBridge {
         error: {
           code: 'FORBIDDEN',
           message: `The debugger engine refused the request (HTTP ${res.status}): this page has no valid session token.`,
-          fix: 'Open the exact link printed in the terminal (it ends with #token=…); reloading the page drops the token.',
+          fix: 'Open the URL printed by `npm start` / `oauth-flow-debugger serve` again (it ends with #token=…).',
         },
       };
     }

@@ -31,7 +31,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
         get().applyTokenSet(tokens);
       }),
     );
-    await runOp(set, 'boot', async () => {
+    const booted = await runOp(set, 'boot', async () => {
       const [profiles, storage, keys, exchanges, tokens, jwksHost] = await Promise.all([
         bridge.listProfiles(),
         bridge.getStorageInfo(),
@@ -57,5 +57,8 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
       const failed = [profiles, storage, keys, exchanges, tokens, jwksHost].find((r) => !r.ok);
       return (failed ?? { ok: true, value: undefined }) as Result<unknown>;
     });
+    // Refused (no or an old per-run token): the page shows the token screen; stop the event
+    // socket from reconnecting with the refused token (same bridge, subscriptions dropped).
+    if (!booted.ok && booted.error.code === 'FORBIDDEN') setBridge(bridge);
   },
 });
