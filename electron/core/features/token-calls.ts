@@ -148,6 +148,19 @@ export class TokenCalls {
         'endSessionEndpoint',
         'end_session_endpoint',
       );
+      // The endpoint comes from the server's discovery document: only http(s) is ever opened.
+      let scheme = '';
+      try {
+        scheme = new URL(endpoint).protocol;
+      } catch {
+        scheme = '';
+      }
+      if (scheme !== 'https:' && scheme !== 'http:')
+        throw new AppFailure(
+          'INVALID_INPUT',
+          `The end_session_endpoint "${endpoint}" is not an http(s) URL, so it is not opened.`,
+          "Check the server's discovery document, or enter an https endSessionEndpoint in the profile.",
+        );
       const clientId = p.clientId ? { clientId: p.clientId } : {};
       const browser = input.open ? this.c.ports.browser : undefined;
       const idToken = browser ? this.c.tokenSet.heldFor(p.id)?.idToken : undefined;
