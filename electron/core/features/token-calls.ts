@@ -149,12 +149,7 @@ export class TokenCalls {
         'end_session_endpoint',
       );
       // The endpoint comes from the server's discovery document: only http(s) is ever opened.
-      let scheme = '';
-      try {
-        scheme = new URL(endpoint).protocol;
-      } catch {
-        scheme = '';
-      }
+      const scheme = URL.canParse(endpoint) ? new URL(endpoint).protocol : '';
       if (scheme !== 'https:' && scheme !== 'http:')
         throw new AppFailure(
           'INVALID_INPUT',
