@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +31,14 @@ describe('stores', () => {
     expect(store.get('profiles')).toBeUndefined();
     store.set('profiles', []);
     expect(readdirSync(dir).filter((f) => f.includes('.corrupt-'))).toHaveLength(1);
+  });
+
+  it('closes the data folder to others (0700), also one that already existed open', () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    chmodSync(dir, 0o755);
+    openConfStore(dir);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 
   it('keeps a good store, written with mode 0600', () => {

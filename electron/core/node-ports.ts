@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { CompactEncrypt, compactDecrypt } from 'jose';
@@ -16,6 +16,8 @@ export function openConfStore(
   name = 'config',
 ): { store: KeyValueStore; quarantined: string[]; conf: Conf } {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // mkdir's mode applies only to a folder it creates: one that already existed is closed too.
+  chmodSync(dir, 0o700);
   const file = join(dir, `${name}.json`);
   const quarantined: string[] = [];
   if (existsSync(file)) {
