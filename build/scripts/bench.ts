@@ -214,6 +214,34 @@ async function serveToFirstStep(runs = 5) {
   );
 }
 
+/** issue 11: SIGTERM to `serve` with a JWKS host running → the process has exited. */
+async function serveStops(runs = 5) {
+  buildStep('build-cli.mjs');
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = await spawnServing(process.execPath, ['electron/cli/bin.mjs', 'serve'], 30_000);
+    const url = new URL(s.url);
+    const token = new URLSearchParams(url.hash.slice(1)).get('token')!;
+    const call = (method: string, ...args: unknown[]) =>
+      fetch(new URL(`/api/${method}`, url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-ofd-token': token },
+        body: JSON.stringify({ args }),
+      }).then((r) => r.json() as Promise<{ ok: boolean; value: { id: string } }>);
+    const key = await call('generateKey', { kind: 'EC-P-256', alg: 'ES256' });
+    await call('hostJwks', { keyIds: [key.value.id] });
+    const t0 = performance.now();
+    await s.stop();
+    times.push(performance.now() - t0);
+  }
+  report(
+    `SIGTERM to \`serve\` (web host + JWKS host) → process exited, median of ${runs}`,
+    `${median(times).toFixed(0)} ms`,
+    '≤ 1000 ms',
+    median(times) <= 1000,
+  );
+}
+
 async function tokenExchangeOverhead(n = 200) {
   const ports = nodePorts({ ephemeral: true });
   const engine = new Engine(ports);
@@ -479,6 +507,7 @@ await serveToFirstStep().catch((e: Error) =>
   report('serve to first step', `could not run: ${e.message.split('\n')[0]}`, '≤ 1000 ms', false),
 );
 rendererSize();
+await serveStops();
 await tokenExchangeOverhead();
 await loopbackOverhead();
 await browserFigures().catch((e: Error) =>
