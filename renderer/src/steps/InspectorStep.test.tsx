@@ -97,6 +97,22 @@ describe('Inspector step', () => {
     });
   });
 
+  it('refuses a paste over the cap at once: the box stays as it was, the cap and what to do are named', async () => {
+    const { user, calls } = await renderApp({ step: 'inspector' });
+    const box = screen.getByLabelText('Evidence 1') as HTMLTextAreaElement;
+    await user.click(box);
+    // 8 MB, as a browser HAR of one sign-in can be.
+    await user.paste('x'.repeat(8 * 1024 * 1024));
+    expect(box.value).toBe('');
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('8.0 MB is more than the 1536 KB');
+    expect(alert.textContent).toContain('save only the failing requests');
+    expect(calls('inspect')).toEqual([]);
+    // A paste within the cap goes in as before.
+    await user.paste(CERNER_ERROR);
+    expect(box.value).toBe(CERNER_ERROR);
+  });
+
   it('starts with the active profile’s vendor as the preset', async () => {
     let oracle = '';
     await renderApp({

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
 import { PRESET_LIST } from '../../../shared/presets.js';
 import { MAX_EVIDENCE, type InspectedJwtRole, type InspectReport } from '../../../shared/types.js';
 import { revealInvisibleString } from '../../../shared/visible-text.js';
@@ -167,8 +167,21 @@ export function InspectorStep() {
     h.focus({ preventScroll: true });
   }, [report]);
 
-  const update = (key: number, text: string) =>
+  /** Over the cap: refused at once, the box left as it was, with the cap and what to do. */
+  const tooLong = (size: number) =>
+    `Not added: ${(size / 1048576).toFixed(1)} MB is more than the ${MAX_EVIDENCE / 1024} KB one piece of evidence may hold. For a HAR, save only the failing requests (DevTools: right-click the request → Copy → Copy as HAR), or add the file from disk to see its size first.`;
+  const update = (key: number, text: string) => {
+    if (text.length > MAX_EVIDENCE) return setFileError(tooLong(text.length));
     setItems((xs) => xs.map((x) => (x.key === key ? { ...x, text } : x)));
+  };
+  /** A paste is measured before the browser puts megabytes into the box (which freezes it). */
+  const onPasteCapture = (e: ClipboardEvent<HTMLElement>) => {
+    const size = e.clipboardData.getData('text').length;
+    if (size > MAX_EVIDENCE) {
+      e.preventDefault();
+      setFileError(tooLong(size));
+    }
+  };
   const add = (more: Omit<Item, 'key'>[]) =>
     setItems((xs) => {
       const kept = xs.filter((x) => x.text.trim());
@@ -241,7 +254,7 @@ export function InspectorStep() {
           files anywhere on this card.
         </p>
         {items.map((item, i) => (
-          <div className="evidence-item" key={item.key}>
+          <div className="evidence-item" key={item.key} onPasteCapture={onPasteCapture}>
             <TextField
               label={item.name ? `Evidence ${i + 1}: ${item.name}` : `Evidence ${i + 1}`}
               value={item.text}
