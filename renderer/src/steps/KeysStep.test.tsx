@@ -95,9 +95,17 @@ describe('Keys step', () => {
     expect(await readEngineFile(path)).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
   });
 
-  it('deletes a key', async () => {
+  it('deletes a key only after asking, naming the profiles that use it', async () => {
     const { user, core } = await renderApp({ step: 'keys' });
     await user.click(within(keyRows()[0]!).getByRole('button', { name: 'Delete' }));
+    const ask = screen.getByRole('group', { name: /^Delete key / });
+    expect(ask.textContent).toMatch(/Used by .+: that profile can no longer sign an assertion\./);
+    await user.click(within(ask).getByRole('button', { name: 'Keep it' }));
+    expect(must(await core.listKeys())).toHaveLength(1);
+    expect(screen.queryByRole('group', { name: /^Delete key / })).toBeNull();
+
+    await user.click(within(keyRows()[0]!).getByRole('button', { name: 'Delete' }));
+    await user.click(screen.getByRole('button', { name: 'Delete the key' }));
     expect(screen.getByText(/No keys yet/)).toBeTruthy();
     expect(must(await core.listKeys())).toEqual([]);
   });

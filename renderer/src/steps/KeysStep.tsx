@@ -127,6 +127,9 @@ function ImportKey() {
 
 function KeyRow({ k, inUse, canUse }: { k: KeyInfo; inUse: boolean; canUse: boolean }) {
   const deleteKey = useApp((s) => s.deleteKey);
+  const profiles = useApp((s) => s.profiles);
+  const users = profiles.filter((p) => p.auth.keyId === k.id).map((p) => p.name);
+  const [confirming, setConfirming] = useState(false);
   const applyKeyToProfile = useApp((s) => s.applyKeyToProfile);
   const applyOp = useOp('applyKeyToProfile');
   const del = useOp('deleteKey');
@@ -178,16 +181,44 @@ function KeyRow({ k, inUse, canUse }: { k: KeyInfo; inUse: boolean; canUse: bool
           >
             Use in profile
           </ActionButton>
-          <ActionButton
-            small
-            variant="danger"
-            busy={pending === 'delete'}
-            disabled={del.busy}
-            onClick={() => run('delete', () => deleteKey(k.id))}
-          >
-            Delete
-          </ActionButton>
+          {!confirming && (
+            <ActionButton
+              small
+              variant="danger"
+              disabled={del.busy}
+              onClick={() => setConfirming(true)}
+            >
+              Delete
+            </ActionButton>
+          )}
         </div>
+        {confirming && (
+          // A key is never deleted without asking: it may be the one registered with a server.
+          <div className="confirm-delete" role="group" aria-label={`Delete key ${k.kid}`}>
+            <p>
+              {users.length
+                ? `Used by ${users.join(', ')}: ${users.length === 1 ? 'that profile' : 'those profiles'} can no longer sign an assertion.`
+                : 'No profile uses this key.'}{' '}
+              {k.hasPrivateKey
+                ? 'The private key is gone for good unless you exported it; a server that has the public key registered keeps expecting signatures from it.'
+                : 'Only the public key is held here.'}
+            </p>
+            <div className="inline-actions">
+              <ActionButton
+                small
+                variant="danger"
+                busy={pending === 'delete'}
+                disabled={del.busy}
+                onClick={() => run('delete', () => deleteKey(k.id))}
+              >
+                Delete the key
+              </ActionButton>
+              <ActionButton small variant="secondary" onClick={() => setConfirming(false)}>
+                Keep it
+              </ActionButton>
+            </div>
+          </div>
+        )}
       </td>
     </tr>
   );
