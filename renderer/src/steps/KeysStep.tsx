@@ -145,82 +145,88 @@ function KeyRow({ k, inUse, canUse }: { k: KeyInfo; inUse: boolean; canUse: bool
   }
 
   return (
-    <tr>
-      <td>
-        <div className="key-id">
-          <code className="wrap">{k.kid}</code> <CopyButton text={k.kid} what="kid" />
-          {inUse && <span className="badge badge-ok">in profile</span>}
-          {!k.hasPrivateKey && <span className="badge badge-info">public only</span>}
-        </div>
-        <div className="key-thumb">
-          <span className="muted">Thumbprint </span>
-          <code className="wrap">{k.thumbprint}</code>{' '}
-          <CopyButton text={k.thumbprint} what="thumbprint" />
-        </div>
-      </td>
-      <td className="nowrap">{k.alg}</td>
-      <td className="nowrap">
-        {k.kind}
-        <br />
-        <span className="muted">{k.source}</span>
-      </td>
-      <td className="nowrap">
-        <time dateTime={k.createdAt} title={localDate(k.createdAt)}>
-          {new Date(k.createdAt).toLocaleDateString()}
-        </time>
-      </td>
-      <td>
-        <div className="inline-actions">
-          <CopyButton text={JSON.stringify(k.publicJwk, null, 2)} label="Copy public JWK" />
-          <ActionButton
-            small
-            variant="secondary"
-            busy={pending === 'use'}
-            disabled={!canUse || inUse || !k.hasPrivateKey || applyOp.busy}
-            onClick={() => run('use', () => applyKeyToProfile(k.id))}
-          >
-            Use in profile
-          </ActionButton>
-          {!confirming && (
+    <>
+      <tr>
+        <td>
+          <div className="key-id">
+            <code className="wrap">{k.kid}</code> <CopyButton text={k.kid} what="kid" />
+            {inUse && <span className="badge badge-ok">in profile</span>}
+            {!k.hasPrivateKey && <span className="badge badge-info">public only</span>}
+          </div>
+          <div className="key-thumb">
+            <span className="muted">Thumbprint </span>
+            <code className="wrap">{k.thumbprint}</code>{' '}
+            <CopyButton text={k.thumbprint} what="thumbprint" />
+          </div>
+        </td>
+        <td className="nowrap">{k.alg}</td>
+        <td className="nowrap">
+          {k.kind}
+          <br />
+          <span className="muted">{k.source}</span>
+        </td>
+        <td className="nowrap">
+          <time dateTime={k.createdAt} title={localDate(k.createdAt)}>
+            {new Date(k.createdAt).toLocaleDateString()}
+          </time>
+        </td>
+        <td>
+          <div className="inline-actions">
+            <CopyButton text={JSON.stringify(k.publicJwk, null, 2)} label="Copy public JWK" />
             <ActionButton
               small
-              variant="danger"
-              disabled={del.busy}
-              onClick={() => setConfirming(true)}
+              variant="secondary"
+              busy={pending === 'use'}
+              disabled={!canUse || inUse || !k.hasPrivateKey || applyOp.busy}
+              onClick={() => run('use', () => applyKeyToProfile(k.id))}
             >
-              Delete
+              Use in profile
             </ActionButton>
-          )}
-        </div>
-        {confirming && (
-          // A key is never deleted without asking: it may be the one registered with a server.
-          <div className="confirm-delete" role="group" aria-label={`Delete key ${k.kid}`}>
-            <p>
-              {users.length
-                ? `Used by ${users.join(', ')}: ${users.length === 1 ? 'that profile' : 'those profiles'} can no longer sign an assertion.`
-                : 'No profile uses this key.'}{' '}
-              {k.hasPrivateKey
-                ? 'The private key is gone for good unless you exported it; a server that has the public key registered keeps expecting signatures from it.'
-                : 'Only the public key is held here.'}
-            </p>
-            <div className="inline-actions">
+            {!confirming && (
               <ActionButton
                 small
                 variant="danger"
-                busy={pending === 'delete'}
                 disabled={del.busy}
-                onClick={() => run('delete', () => deleteKey(k.id))}
+                onClick={() => setConfirming(true)}
               >
-                Delete the key
+                Delete
               </ActionButton>
-              <ActionButton small variant="secondary" onClick={() => setConfirming(false)}>
-                Keep it
-              </ActionButton>
-            </div>
+            )}
           </div>
-        )}
-      </td>
-    </tr>
+        </td>
+      </tr>
+      {confirming && (
+        <tr className="confirm-row">
+          <td colSpan={5}>
+            {/* A key is never deleted without asking: it may be the one registered with a server. */}
+            <div className="confirm-delete" role="group" aria-label={`Delete key ${k.kid}`}>
+              <p>
+                {users.length
+                  ? `Used by ${users.join(', ')}: ${users.length === 1 ? 'that profile' : 'those profiles'} can no longer sign an assertion.`
+                  : 'No profile uses this key.'}{' '}
+                {k.hasPrivateKey
+                  ? 'The private key is gone for good unless you exported it; a server that has the public key registered keeps expecting signatures from it.'
+                  : 'Only the public key is held here.'}
+              </p>
+              <div className="inline-actions">
+                <ActionButton
+                  small
+                  variant="danger"
+                  busy={pending === 'delete'}
+                  disabled={del.busy}
+                  onClick={() => run('delete', () => deleteKey(k.id))}
+                >
+                  Delete the key
+                </ActionButton>
+                <ActionButton small variant="secondary" onClick={() => setConfirming(false)}>
+                  Keep it
+                </ActionButton>
+              </div>
+            </div>
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
 
