@@ -93,17 +93,46 @@ const NAMES: Record<number, string> = {
 };
 
 /**
- * Every character revealed. \t \n \r are kept as they are (they lay out visibly), and so is
- * U+00A0 (a space that looks like one); U+FE0F and other variation selectors are left alone
- * (emoji need them). Tag characters (U+E0000–U+E007F) are astral: the `u` flag keeps their
- * surrogate pairs together.
+ * Every character revealed, as inclusive code point ranges: C0/C1 controls but \t \n \r (they
+ * lay out visibly), soft hyphen, combining grapheme joiner, bidi marks and controls, zero-width
+ * characters, invisible operators, Hangul fillers, the BOM, interlinear annotation controls and
+ * tag characters (astral: read by code point, so their surrogate pairs stay together). U+00A0 (a
+ * space that looks like one) and U+FE0F and the other variation selectors (emoji need them) are
+ * left alone. A table of numbers, not a regular expression: a character class of controls and
+ * lone combining marks is what the regex lint rules rightly distrust.
  */
-const HIDDEN =
-  // Each alternative is one code point (combining U+034F and joiner U+200D stand alone here):
-  // eslint-disable-next-line no-control-regex, no-misleading-character-class -- the point
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
-// eslint-disable-next-line no-misleading-character-class -- the same class as HIDDEN
-const HIDDEN_ALL = new RegExp(HIDDEN.source, 'gu');
+const HIDDEN_RANGES: readonly (readonly [number, number])[] = [
+  [0x00, 0x08],
+  [0x0b, 0x0c],
+  [0x0e, 0x1f],
+  [0x7f, 0x9f],
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x61c, 0x61c],
+  [0x115f, 0x1160],
+  [0x180e, 0x180e],
+  [0x200b, 0x200f],
+  [0x2028, 0x202e],
+  [0x2060, 0x2064],
+  [0x2066, 0x206f],
+  [0x3164, 0x3164],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+  [0xfff9, 0xfffb],
+  [0xe0000, 0xe007f],
+];
+
+const isHidden = (cp: number) => HIDDEN_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
+
+/** Each hidden character of the text: where it starts (UTF-16 index) and its code point. */
+function* hiddenChars(text: string): Generator<{ at: number; cp: number; length: number }> {
+  for (let at = 0; at < text.length;) {
+    const cp = text.codePointAt(at)!;
+    const length = cp > 0xffff ? 2 : 1;
+    if (isHidden(cp)) yield { at, cp, length };
+    at += length;
+  }
+}
 
 /** The Unicode name of a revealed character (a plain description for unnamed ones). */
 export function invisibleName(cp: number): string {
@@ -134,7 +163,7 @@ export function invisibleMarker(cp: number): string {
 
 /** Whether the text holds any character `revealInvisible` would reveal. */
 export function hasInvisible(text: string): boolean {
-  return HIDDEN.test(text);
+  return !hiddenChars(text).next().done;
 }
 
 /**
@@ -146,12 +175,10 @@ export function revealInvisible(text: string): VisibleSegment[] {
   if (!hasInvisible(text)) return text ? [{ text }] : [];
   const out: VisibleSegment[] = [];
   let last = 0;
-  for (const m of text.matchAll(HIDDEN_ALL)) {
-    const at = m.index;
+  for (const { at, cp, length } of hiddenChars(text)) {
     if (at > last) out.push({ text: text.slice(last, at) });
-    const cp = m[0].codePointAt(0)!;
     out.push({ hidden: cp, name: invisibleName(cp) });
-    last = at + m[0].length;
+    last = at + length;
   }
   if (last < text.length) out.push({ text: text.slice(last) });
   return out;
@@ -160,6 +187,7 @@ export function revealInvisible(text: string): VisibleSegment[] {
 /** The text with each hidden character written as `⟨U+XXXX⟩`: for copy and export contexts
  * where the reader must see what is there (not where the exact bytes are needed). */
 export function revealInvisibleString(text: string): string {
-  if (!hasInvisible(text)) return text;
-  return text.replace(HIDDEN_ALL, (c) => invisibleMarker(c.codePointAt(0)!));
+  return revealInvisible(text)
+    .map((seg) => ('text' in seg ? seg.text : invisibleMarker(seg.hidden)))
+    .join('');
 }
