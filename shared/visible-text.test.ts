@@ -103,10 +103,14 @@ describe('revealInvisible', () => {
     );
   });
 
-  it('is fast on a large body with nothing hidden', () => {
+  it('gives a large body with nothing hidden back as one segment (its speed: npm run bench)', () => {
     const text = '{"a":"b"}'.repeat(100_000);
-    const t0 = performance.now();
     expect(revealInvisible(text)).toEqual([{ text }]);
-    expect(performance.now() - t0).toBeLessThan(200);
+    const marked = `${text}\u202e${text}`;
+    expect(revealInvisible(marked)).toEqual([
+      { text },
+      { hidden: 0x202e, name: 'RIGHT-TO-LEFT OVERRIDE' },
+      { text },
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SignJWT, importPKCS8 } from 'jose';
+import { revealInvisible } from '../../shared/visible-text.js';
 import { chromium } from '@playwright/test';
 import { completeDevLogin, startSmartServer } from '../../electron/testing/smart-server.js';
 import { Engine } from '../../electron/core/engine.js';
@@ -327,6 +328,29 @@ async function tokenExchangeOverhead(n = 200) {
   );
 }
 
+/** issue 11: hostile-text reveal of a 900 KB answer body, against JSON.parse of the same body. */
+function revealLargeBody(runs = 15) {
+  const text = '{"a":"b"}'.repeat(100_000);
+  const body = `[${'{"a":"b"},'.repeat(99_999)}{"a":"b"}]`;
+  const time = (f: () => unknown) => {
+    const t: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      f();
+      t.push(performance.now() - t0);
+    }
+    return median(t);
+  };
+  const reveal = time(() => revealInvisible(text));
+  const parse = time(() => JSON.parse(body));
+  report(
+    `revealing hidden characters in a 900 KB body, median of ${runs} (${reveal.toFixed(1)} ms vs JSON.parse of it ${parse.toFixed(1)} ms)`,
+    `ratio ${(reveal / parse).toFixed(2)}`,
+    '≤ 10',
+    reveal / parse <= 10,
+  );
+}
+
 function rendererSize() {
   const dir = 'out/renderer/assets';
   let files: string[];
@@ -507,6 +531,7 @@ await serveToFirstStep().catch((e: Error) =>
   report('serve to first step', `could not run: ${e.message.split('\n')[0]}`, '≤ 1000 ms', false),
 );
 rendererSize();
+revealLargeBody();
 await serveStops();
 await tokenExchangeOverhead();
 await loopbackOverhead();
