@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PKCS8_START } from '../testing/fixtures/pem.js';
 import { must, testEngine } from './test-helpers.js';
 
 describe('exporting a private key never replaces a file unasked', () => {
@@ -12,7 +13,7 @@ describe('exporting a private key never replaces a file unasked', () => {
     const path = join(dir, 'key.pem');
     must(await engine.exportPrivateKey({ keyId: key.id, path }));
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path, 'utf8')).toContain('BEGIN PRIVATE KEY');
+    expect(readFileSync(path, 'utf8')).toMatch(PKCS8_START);
 
     writeFileSync(path, 'the key registered with the EHR\n');
     const refused = await engine.exportPrivateKey({ keyId: key.id, path });
@@ -21,7 +22,7 @@ describe('exporting a private key never replaces a file unasked', () => {
     expect(readFileSync(path, 'utf8')).toBe('the key registered with the EHR\n');
 
     must(await engine.exportPrivateKey({ keyId: key.id, path, overwrite: true }));
-    expect(readFileSync(path, 'utf8')).toContain('BEGIN PRIVATE KEY');
+    expect(readFileSync(path, 'utf8')).toMatch(PKCS8_START);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     // The temporary files of the atomic writes are gone.
     expect(readdirSync(dir)).toEqual(['key.pem']);

@@ -13,6 +13,7 @@ import { parseCurl, readEvidence } from '../../shared/evidence.js';
 import { decodeForDisplay } from '../../shared/jwt-view.js';
 import { AppFailure } from '../../shared/result.js';
 import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
+import { pemArmor } from '../testing/fixtures/pem.js';
 import { importKey } from './keys.js';
 import { parseProfileFile } from './model.js';
 import { testEngine } from './test-helpers.js';
@@ -207,13 +208,13 @@ describe('property: parsers of outside input never throw anything undocumented',
     const keyText = fc.oneof(
       jwk.map((k) => JSON.stringify(k)),
       fc.array(jwk, { maxLength: 3 }).map((keys) => JSON.stringify({ keys })),
-      fc.base64String().map((b) => `-----BEGIN PRIVATE KEY-----\n${b}\n-----END PRIVATE KEY-----`),
+      fc.base64String().map((b) => pemArmor('PRIVATE KEY', b)),
       fc
         .tuple(
           fc.constantFrom('PUBLIC KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'CERTIFICATE'),
           fc.base64String(),
         )
-        .map(([t, b]) => `-----BEGIN ${t}-----\n${b}\n-----END ${t}-----`),
+        .map(([t, b]) => pemArmor(t, b)),
       text,
     );
     await fc.assert(

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { useApp } from '../store/index.js';
 import { renderApp } from '../test-utils.js';
+import { PKCS8_START } from '../test/fixtures/pem.js';
 import { context, must, readEngineFile } from '../test/real-core.js';
 
 const keyRows = () => within(screen.getAllByRole('table')[0]!).getAllByRole('row').slice(1);
@@ -92,7 +93,7 @@ describe('Keys step', () => {
     await user.click(screen.getByRole('button', { name: 'Export private key' }));
     expect(calls('exportPrivateKey')).toEqual([[{ keyId: key!.id, path }]]);
     expect(screen.getByText(/Private key written to/).textContent).toContain(path);
-    expect(await readEngineFile(path)).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(await readEngineFile(path)).toMatch(PKCS8_START);
   });
 
   it('deletes a key only after asking, naming the profiles that use it', async () => {
