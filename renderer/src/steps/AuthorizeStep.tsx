@@ -14,6 +14,7 @@ import { TextField } from '../components/fields.js';
 import { clock } from '../components/format.js';
 import { HeadersTable } from '../components/HeadersTable.js';
 import { HttpStatus } from '../components/HttpStatus.js';
+import { clientItem, endpointItem } from '../components/plan-items.js';
 import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { NeedsProfile } from '../components/NeedsProfile.js';
 import { ScopeDiffView } from '../components/ScopeDiffView.js';
@@ -317,22 +318,8 @@ function AuthorizeBody({ profile }: { profile: ProfileView }) {
   }
 
   const items: KeyValueItem[] = [
-    {
-      label: 'Authorize endpoint',
-      value: profile.authorizationEndpoint ? (
-        <code className="wrap">{profile.authorizationEndpoint}</code>
-      ) : (
-        <span className="muted">discovered (authorization_endpoint)</span>
-      ),
-    },
-    {
-      label: 'Client',
-      value: profile.clientId ? (
-        <code>{profile.clientId}</code>
-      ) : (
-        <span className="warn-text">no client ID yet — register or type one in Profile</span>
-      ),
-    },
+    endpointItem('Authorize endpoint', profile.authorizationEndpoint, 'authorization_endpoint'),
+    clientItem(profile),
     { label: 'Redirect', value: plan.text },
     { label: 'PKCE', value: PKCE_TEXT[profile.pkce ?? 'S256'] },
     {

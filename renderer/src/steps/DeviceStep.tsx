@@ -11,6 +11,7 @@ import { OpError } from '../components/ErrorAlert.js';
 import { FindingsList } from '../components/FindingsList.js';
 import { clock, localDate } from '../components/format.js';
 import { HttpStatus } from '../components/HttpStatus.js';
+import { clientItem, endpointItem } from '../components/plan-items.js';
 import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { NeedsProfile } from '../components/NeedsProfile.js';
 import { QrCode } from '../components/QrCode.js';
@@ -324,22 +325,12 @@ function DeviceBody({ profile }: { profile: ProfileView }) {
   const flowKind = effectiveFlow(profile);
 
   const items: KeyValueItem[] = [
-    {
-      label: 'Device endpoint',
-      value: profile.deviceAuthorizationEndpoint ? (
-        <code className="wrap">{profile.deviceAuthorizationEndpoint}</code>
-      ) : (
-        <span className="muted">discovered (device_authorization_endpoint)</span>
-      ),
-    },
-    {
-      label: 'Client',
-      value: profile.clientId ? (
-        <code>{profile.clientId}</code>
-      ) : (
-        <span className="warn-text">no client ID yet — register or type one in Profile</span>
-      ),
-    },
+    endpointItem(
+      'Device endpoint',
+      profile.deviceAuthorizationEndpoint,
+      'device_authorization_endpoint',
+    ),
+    clientItem(profile),
     {
       label: 'Client auth',
       value:
