@@ -4,6 +4,7 @@ import { finding, rankFindings } from '../../../shared/diagnosis/index.js';
 import type { Finding } from '../../../shared/diagnosis/codes.js';
 import { diagnose } from '../../../shared/diagnosis/pipeline.js';
 import { AppFailure } from '../../../shared/result.js';
+import { parseBodyTolerantly } from '../../../shared/tolerant-json.js';
 import {
   DEVICE_CODE_GRANT,
   type DeviceFlowStatus,
@@ -171,7 +172,8 @@ export class DeviceFlows {
       ...(timeoutSec ? { deadline: startedAt + timeoutSec * 1000 } : {}),
     };
     this.c.s.deviceFlows.set(flow.view.id, flow);
-    const json = raw ? parseJson(raw.body) : undefined;
+    // The same reading as every other answer (a JSON object, also after a stray prefix).
+    const json = raw ? parseBodyTolerantly(raw.body).json : undefined;
     const str = (k: string) => (typeof json?.[k] === 'string' ? (json[k] as string) : undefined);
     // Google's endpoint sends verification_url (the name of the drafts before RFC 8628).
     const verificationUri = str('verification_uri') ?? str('verification_url');
@@ -335,16 +337,5 @@ export class DeviceFlows {
     const status: DeviceFlowStatus =
       error === 'access_denied' ? 'denied' : error === 'expired_token' ? 'expired' : 'failed';
     this.finish(flow, status, result.findings);
-  }
-}
-
-function parseJson(body: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(body);
-    return v && typeof v === 'object' && !Array.isArray(v)
-      ? (v as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
   }
 }
