@@ -12,6 +12,12 @@ export type ErrorCode =
   | 'FILE_EXISTS'
   | 'NETWORK_ERROR'
   | 'SECRET_UNAVAILABLE'
+  /** The store file could not be migrated or is from a newer version: it is open read-only. */
+  | 'STORE_READ_ONLY'
+  /** The workspace is protected by a passphrase and not unlocked yet. */
+  | 'WORKSPACE_LOCKED'
+  /** The passphrase given does not open the workspace (nothing was changed). */
+  | 'PASSPHRASE_WRONG'
   | 'FORBIDDEN'
   | 'INTERNAL';
 
