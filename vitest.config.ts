@@ -8,8 +8,20 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['shared/**/*.test.ts', 'electron/**/*.test.ts'],
+          // The kill-during-write runs have the machine to themselves (project durability).
+          exclude: ['electron/core/store-kill.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          // 1,000 child processes killed mid-write: alone, after the other projects (test-all.mjs),
+          // as they share 2 cores with nothing else.
+          name: 'durability',
+          environment: 'node',
+          include: ['electron/core/store-kill.test.ts'],
+          testTimeout: 900_000,
         },
       },
       {
