@@ -1,12 +1,78 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { base64url } from 'jose';
 import type { ClaimExplanation, DecodedJwt } from './types.js';
 import { AppFailure } from './result.js';
+import { jsonDepthOver, utf8ErrorOffset } from './json-guard.js';
+
+/** The longest JWT decoded here (SECURITY.md §7 item 9): real tokens are a few KB. */
+export const MAX_JWT_CHARS = 256 * 1024;
+/** The deepest nesting of a header or claims set that is decoded (a stack-safe bound). */
+export const MAX_JWT_DEPTH = 64;
+
+const B64URL = /^[A-Za-z0-9_-]*$/;
+const CHECK_COPY = 'Check that nothing was cut or added while copying the token.';
+
+/** One segment as a JSON object, or JWT_MALFORMED naming the segment, the fault and its byte offset. */
+function segmentObject(
+  segment: string,
+  what: 'JOSE header' | 'claims set',
+): Record<string, unknown> {
+  const bad = (detail: string, fix = CHECK_COPY): never => {
+    throw new AppFailure(
+      'JWT_MALFORMED',
+      `The ${what === 'JOSE header' ? 'header' : 'claims'} segment is an invalid ${what}: ${detail}`,
+      fix,
+    );
+  };
+  if (segment === '') bad('the segment is empty.');
+  const i = segment.search(/[^A-Za-z0-9_-]/);
+  if (!B64URL.test(segment))
+    bad(
+      `character ${JSON.stringify(segment[i])} at offset ${i} of the segment is not base64url (A-Z a-z 0-9 - _, no "=" padding).`,
+    );
+  let bytes: Uint8Array;
+  try {
+    bytes = base64url.decode(segment);
+  } catch (e) {
+    return bad(`it is not base64url (${(e as Error).message}).`);
+  }
+  const at = utf8ErrorOffset(bytes);
+  if (at !== undefined) bad(`invalid UTF-8 at byte offset ${at}.`);
+  const text = new TextDecoder().decode(bytes);
+  if (jsonDepthOver(text, MAX_JWT_DEPTH))
+    bad(
+      `JSON nested more than ${MAX_JWT_DEPTH} levels deep; it is not decoded (cap ${MAX_JWT_DEPTH}).`,
+      'A real token is never nested this deep: treat it as hostile input.',
+    );
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg)?.[1];
+    const offset =
+      pos === undefined
+        ? ''
+        : ` at byte offset ${new TextEncoder().encode(text.slice(0, Number(pos))).length}`;
+    return bad(`not JSON${offset} (${msg}).`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    bad(
+      `it decodes to ${v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`}, not a JSON object (byte offset 0).`,
+    );
+  return v as Record<string, unknown>;
+}
 
 /** Decodes a compact JWS for display only; never a verification. Throws AppFailure JWT_MALFORMED. */
 export function decodeForDisplay(jwt: string): DecodedJwt {
+  if (jwt.length > MAX_JWT_CHARS)
+    throw new AppFailure(
+      'JWT_MALFORMED',
+      `This token is ${jwt.length} characters long; at most ${MAX_JWT_CHARS / 1024} KB is decoded.`,
+      'Paste the token itself (a few KB), not a file or log that contains it.',
+    );
   const compact = jwt.trim();
   const parts = compact.split('.');
-  if (parts.length === 5) {
+  if (parts.length === 5 && parts[0]) {
     throw new AppFailure(
       'JWT_MALFORMED',
       'This is an encrypted JWT (JWE, 5 segments); only signed JWTs (3 segments) can be decoded here.',
@@ -20,26 +86,8 @@ export function decodeForDisplay(jwt: string): DecodedJwt {
       'Copy the whole token: it starts with "eyJ" and has two dots.',
     );
   }
-  let header: Record<string, unknown>;
-  let claims: Record<string, unknown>;
-  try {
-    header = decodeProtectedHeader(compact) as Record<string, unknown>;
-  } catch (e) {
-    throw new AppFailure(
-      'JWT_MALFORMED',
-      `The header segment is not base64url-encoded JSON (${(e as Error).message}).`,
-      'Check that nothing was cut or added while copying the token.',
-    );
-  }
-  try {
-    claims = decodeJwt(compact) as Record<string, unknown>;
-  } catch (e) {
-    throw new AppFailure(
-      'JWT_MALFORMED',
-      `The claims segment is not base64url-encoded JSON (${(e as Error).message}).`,
-      'Check that nothing was cut or added while copying the token.',
-    );
-  }
+  const header = segmentObject(parts[0]!, 'JOSE header');
+  const claims = segmentObject(parts[1]!, 'claims set');
   return { header, claims, signatureLength: parts[2]!.length };
 }
 

@@ -1,5 +1,12 @@
+import { jsonDepthOver } from './json-guard.js';
+
+/** The deepest JSON body that is parsed (SECURITY.md §7 item 9: no stack overflow downstream). */
+export const MAX_BODY_DEPTH = 256;
+
 /** What a server body turned out to be. */
 export interface ParsedBody {
+  /** Why a JSON body was not parsed (nested deeper than MAX_BODY_DEPTH). */
+  refused?: string;
   json?: Record<string, unknown>;
   /** Text before the JSON object (a PHP notice, an HTML fragment). */
   prefix?: string;
@@ -10,6 +17,11 @@ export interface ParsedBody {
 export function parseBodyTolerantly(text: string): ParsedBody {
   const t = text.trim();
   if (t === '') return { kind: 'empty' };
+  if ((t.startsWith('{') || t.startsWith('[')) && jsonDepthOver(t, MAX_BODY_DEPTH))
+    return {
+      kind: 'text',
+      refused: `The JSON is nested more than ${MAX_BODY_DEPTH} levels deep, so it was not parsed (cap ${MAX_BODY_DEPTH} levels); a real OAuth answer is a flat object.`,
+    };
   const direct = tryObject(t);
   if (direct) return { kind: 'json', json: direct };
   const start = t.indexOf('{');

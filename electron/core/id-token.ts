@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
-import { base64url, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import { base64url, compactVerify, type JSONWebKeySet } from 'jose';
 import type { Finding } from '../../shared/diagnosis/codes.js';
 import { finding, rankFindings } from '../../shared/diagnosis/index.js';
 import { decodeForDisplay, explainClaims, maskSecret } from '../../shared/jwt-view.js';
 import type { IdTokenCheck, TokenView, Verification } from '../../shared/types.js';
+import { selectVerificationKey } from './keys.js';
+
+/** Default clock-skew allowance for exp and nbf, seconds (SECURITY.md §7 item 6). */
+export const ID_TOKEN_SKEW_SEC = 60;
 
 /** What the client knows when an id_token arrives (OpenID Connect Core 3.1.3.7). */
 export interface IdTokenExpectations {
@@ -16,6 +20,10 @@ export interface IdTokenExpectations {
   refreshed?: boolean;
   /** The access token of the same response, for at_hash. */
   accessToken?: string;
+  /** The authorization code redeemed for this response, for c_hash. */
+  code?: string;
+  /** Clock-skew allowance for exp and nbf, seconds (default ID_TOKEN_SKEW_SEC). */
+  skewSec?: number;
   /** Seconds since the epoch (the engine's clock). */
   now: number;
   /** The server's JWKS (from discovery jwks_uri); undefined when it could not be loaded. */
@@ -33,6 +41,9 @@ const FIX: Record<IdTokenCheck['name'], string> = {
     'The nonce must equal the one sent on the authorize request: the response belongs to another request (replay or a mixed-up session). Start the authorization again.',
   exp: 'The id_token is already expired: check the clocks (local and server) and get a new one.',
   iat: 'The server must set iat (issued at) in every id_token; tell the server operators.',
+  nbf: 'The id_token is not valid yet (nbf): check the clocks (local and server).',
+  c_hash:
+    'c_hash does not match the authorization code of this exchange: the code was substituted. Reject the tokens and authorize again.',
   at_hash:
     'at_hash does not match the access token of this response: the tokens were mixed or substituted. Reject both and authorize again.',
 };
@@ -50,7 +61,7 @@ async function checkSignature(
   alg: unknown,
   jwks: JSONWebKeySet | undefined,
   jwksUrl: string | undefined,
-): Promise<{ check: IdTokenCheck; verification: Verification }> {
+): Promise<{ check: IdTokenCheck; verification: Verification; skipped?: string[] }> {
   const where = jwksUrl ? ` from ${jwksUrl}` : '';
   const fail = (detail: string, status: Verification['status'] = 'failed') => ({
     check: { name: 'signature' as const, ok: false, detail },
@@ -61,9 +72,18 @@ async function checkSignature(
     return fail(`alg ${alg} (HMAC with the client secret) cannot be checked against the JWKS.`);
   if (!jwks)
     return fail('Not checked: the server JWKS (jwks_uri) could not be loaded.', 'unchecked');
+  let header: { alg?: unknown; kid?: unknown } = {};
   try {
-    const { protectedHeader } = await compactVerify(jwt, createLocalJWKSet(jwks));
-    const kid = protectedHeader.kid;
+    header = decodeForDisplay(jwt).header;
+  } catch {
+    // idTokenView decoded it already; a failure here leaves no key to pick.
+  }
+  const pick = await selectVerificationKey(jwks, header);
+  const skipped = pick.skipped;
+  if (!pick.key) return { ...fail(`Not verified${where}: ${pick.error}`), skipped };
+  try {
+    await compactVerify(jwt, pick.key, { algorithms: [String(alg)] });
+    const kid = pick.kid;
     const detail = `Verified with key ${kid ?? '(no kid)'}${where}.`;
     return {
       check: { name: 'signature', ok: true, detail },
@@ -73,16 +93,18 @@ async function checkSignature(
         ...(kid ? { kid } : {}),
         ...(jwksUrl ? { jwksUrl } : {}),
       },
+      skipped,
     };
   } catch (e) {
     const code = (e as { code?: string }).code;
-    return fail(
-      code === 'ERR_JWKS_NO_MATCHING_KEY'
-        ? `No key in the server JWKS${where} matches the id_token's kid/alg.`
-        : code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+    return {
+      ...fail(
+        code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
           ? `The signature does not verify with the server key${where}.`
           : `Could not verify: ${(e as Error).message}.`,
-    );
+      ),
+      skipped,
+    };
   }
 }
 
@@ -178,21 +200,51 @@ export async function idTokenView(idToken: string, x: IdTokenExpectations): Prom
   }
 
   const exp = claims.exp;
-  checks.push(
-    typeof exp !== 'number'
-      ? { name: 'exp', ok: false, detail: `exp is ${JSON.stringify(exp)}; it must be a number.` }
-      : exp > x.now
-        ? {
-            name: 'exp',
-            ok: true,
-            detail: `Expires ${new Date(exp * 1000).toISOString()} (in ${exp - x.now} s).`,
-          }
-        : {
-            name: 'exp',
-            ok: false,
-            detail: `Expired ${new Date(exp * 1000).toISOString()}, ${x.now - exp} s ago.`,
-          },
-  );
+  const skew = x.skewSec ?? ID_TOKEN_SKEW_SEC;
+  /** Checks that failed by less than the clock-skew allowance: warnings, not a failed flow. */
+  const withinSkew = new Set<IdTokenCheck['name']>();
+  if (typeof exp !== 'number')
+    checks.push({
+      name: 'exp',
+      ok: false,
+      detail: `exp is ${JSON.stringify(exp)}; it must be a number.`,
+    });
+  else if (exp > x.now)
+    checks.push({
+      name: 'exp',
+      ok: true,
+      detail: `Expires ${new Date(exp * 1000).toISOString()} (in ${exp - x.now} s).`,
+    });
+  else {
+    if (x.now - exp <= skew) withinSkew.add('exp');
+    checks.push({
+      name: 'exp',
+      ok: false,
+      detail: `Expired ${new Date(exp * 1000).toISOString()}, ${x.now - exp} s ago${x.now - exp <= skew ? ` (within the ${skew} s clock-skew allowance)` : ''}.`,
+    });
+  }
+  const nbf = claims.nbf;
+  if (nbf !== undefined) {
+    if (typeof nbf !== 'number')
+      checks.push({
+        name: 'nbf',
+        ok: false,
+        detail: `nbf is ${JSON.stringify(nbf)}; it must be a number.`,
+      });
+    else if (nbf > x.now) {
+      if (nbf - x.now <= skew) withinSkew.add('nbf');
+      checks.push({
+        name: 'nbf',
+        ok: false,
+        detail: `Not valid before ${new Date(nbf * 1000).toISOString()}, ${nbf - x.now} s in the future${nbf - x.now <= skew ? ` (within the ${skew} s clock-skew allowance)` : ''}.`,
+      });
+    } else
+      checks.push({
+        name: 'nbf',
+        ok: true,
+        detail: `Valid since ${new Date(nbf * 1000).toISOString()}.`,
+      });
+  }
   checks.push(
     typeof claims.iat === 'number'
       ? { name: 'iat', ok: true, detail: `Issued ${new Date(claims.iat * 1000).toISOString()}.` }
@@ -224,23 +276,59 @@ export async function idTokenView(idToken: string, x: IdTokenExpectations): Prom
     );
   }
 
+  if (claims.c_hash !== undefined) {
+    const want = x.code && typeof header.alg === 'string' ? atHash(x.code, header.alg) : undefined;
+    checks.push(
+      want === undefined
+        ? {
+            name: 'c_hash',
+            ok: false,
+            detail: x.code
+              ? `c_hash cannot be computed for alg ${String(header.alg)}.`
+              : 'c_hash is present but no authorization code was redeemed for this response.',
+          }
+        : {
+            name: 'c_hash',
+            ok: claims.c_hash === want,
+            detail:
+              claims.c_hash === want
+                ? 'c_hash matches the authorization code.'
+                : `c_hash is ${JSON.stringify(claims.c_hash)}; the authorization code hashes to "${want}".`,
+          },
+    );
+  }
+
   const findings: Finding[] = checks
     .filter((c) => !c.ok)
     .map((c) =>
-      c.name === 'iss'
-        ? finding('ISSUER_MISMATCH', `id_token: ${c.detail}`, {
-            title: 'The id_token names another issuer',
-            fix: FIX.iss,
-            source: 'OpenID Connect Core §3.1.3.7 (2)',
-          })
-        : finding('ID_TOKEN_INVALID', `id_token ${c.name}: ${c.detail}`, {
-            title: `id_token ${c.name} check failed`,
+      withinSkew.has(c.name)
+        ? finding('CLOCK_SKEW', `id_token ${c.name}: ${c.detail}`, {
+            severity: 'warning',
+            title: `id_token ${c.name} is off by less than the clock-skew allowance`,
             fix: FIX[c.name],
-            ...(c.name === 'signature' && sig.verification.status === 'unchecked'
-              ? { severity: 'warning' as const, title: 'id_token signature not checked' }
-              : {}),
-            ...(c.name === 'at_hash' ? { source: 'OpenID Connect Core §3.1.3.6' } : {}),
-          }),
+          })
+        : c.name === 'iss'
+          ? finding('ISSUER_MISMATCH', `id_token: ${c.detail}`, {
+              title: 'The id_token names another issuer',
+              fix: FIX.iss,
+              source: 'OpenID Connect Core §3.1.3.7 (2)',
+            })
+          : finding('ID_TOKEN_INVALID', `id_token ${c.name}: ${c.detail}`, {
+              title: `id_token ${c.name} check failed`,
+              fix: FIX[c.name],
+              ...(c.name === 'signature' && sig.verification.status === 'unchecked'
+                ? { severity: 'warning' as const, title: 'id_token signature not checked' }
+                : {}),
+              ...(c.name === 'at_hash' ? { source: 'OpenID Connect Core §3.1.3.6' } : {}),
+            }),
+    );
+  for (const note of sig.skipped ?? [])
+    findings.push(
+      finding('JWKS_UNREACHABLE', `${x.jwksUrl ?? 'The server JWKS'}: ${note}`, {
+        severity: 'warning',
+        title: 'A key of the server JWKS was skipped',
+        fix: 'Ask the server operators to remove or repair the unreadable key in the JWKS.',
+      }),
     );
   return {
     ...base,

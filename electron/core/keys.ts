@@ -211,3 +211,88 @@ export async function privatePem(key: EngineKey): Promise<string> {
 export function publicJwks(keys: EngineKey[]): { keys: Record<string, unknown>[] } {
   return { keys: keys.map((k) => k.info.publicJwk) };
 }
+
+/** The key type (and curve) a JWS alg needs, for picking candidate keys from a JWKS. */
+function keyFitsAlg(jwk: JWK, alg: string): boolean {
+  if (/^(RS|PS)\d{3}$/.test(alg)) return jwk.kty === 'RSA';
+  if (alg === 'ES256') return jwk.kty === 'EC' && jwk.crv === 'P-256';
+  if (alg === 'ES384') return jwk.kty === 'EC' && jwk.crv === 'P-384';
+  if (alg === 'ES512') return jwk.kty === 'EC' && jwk.crv === 'P-521';
+  if (alg === 'EdDSA' || alg === 'Ed25519') return jwk.kty === 'OKP';
+  return false;
+}
+
+/** What selectVerificationKey found in a JWKS for one JWS header. */
+export interface KeySelection {
+  /** The one key to verify with (imported for the header's alg). */
+  key?: CryptoKey | KeyObject | Uint8Array;
+  kid?: string;
+  /** Why no key was chosen: no matching key, or multiple candidate keys. */
+  error?: string;
+  /** Keys that could not be read and were skipped (one line each). */
+  skipped: string[];
+}
+
+/**
+ * Picks the verification key for a JWS header from a JWKS (OpenID RP conformance tests
+ * kid-absent-single-jwks, kid-absent-multiple-matching-keys, ignores-unparseable-key-in-jwks):
+ * unreadable keys are skipped with a note; a kid, when given, must match; the key type must fit
+ * the alg (an RSA/EC key never keys an HMAC); one candidate is used, several are refused.
+ */
+export async function selectVerificationKey(
+  jwks: { keys?: unknown },
+  header: { alg?: unknown; kid?: unknown },
+): Promise<KeySelection> {
+  const skipped: string[] = [];
+  const alg = typeof header.alg === 'string' ? header.alg : '';
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  const entries = Array.isArray(jwks.keys) ? (jwks.keys as unknown[]) : [];
+  const candidates: { jwk: JWK; key: CryptoKey | KeyObject | Uint8Array }[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const jwk = entry as JWK;
+    const name = `key #${i + 1}${jwk && typeof jwk.kid === 'string' ? ` (kid ${jwk.kid})` : ''}`;
+    if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk) || typeof jwk.kty !== 'string') {
+      skipped.push(`${name} is not a JWK (no kty); skipped.`);
+      continue;
+    }
+    if (kid !== undefined && jwk.kid !== kid) continue;
+    if (!keyFitsAlg(jwk, alg)) continue;
+    if (jwk.alg !== undefined && jwk.alg !== alg) continue;
+    if (jwk.use !== undefined && jwk.use !== 'sig') continue;
+    const members = jwk.kty === 'RSA' ? ['n', 'e'] : jwk.kty === 'EC' ? ['x', 'y'] : ['x'];
+    const broken = members.filter((m) => {
+      const v = (jwk as Record<string, unknown>)[m];
+      return typeof v !== 'string' || !/^[A-Za-z0-9_-]+$/.test(v);
+    });
+    if (broken.length) {
+      skipped.push(`${name} cannot be read (${broken.join(', ')} not base64url); skipped.`);
+      continue;
+    }
+    try {
+      // Public members only: a private JWK published by mistake still verifies as its public key.
+      const pub: JWK = { ...jwk };
+      delete pub.d;
+      delete pub.p;
+      delete pub.q;
+      delete pub.dp;
+      delete pub.dq;
+      delete pub.qi;
+      candidates.push({ jwk, key: await importJWK({ ...pub, ext: true }, alg) });
+    } catch (e) {
+      skipped.push(`${name} cannot be read (${(e as Error).message}); skipped.`);
+    }
+  }
+  if (candidates.length === 1) {
+    const k = candidates[0]!;
+    return { key: k.key, ...(typeof k.jwk.kid === 'string' ? { kid: k.jwk.kid } : {}), skipped };
+  }
+  if (candidates.length > 1)
+    return {
+      error: `multiple candidate keys: ${candidates.length} keys of the JWKS fit ${alg}${kid ? ` and kid ${kid}` : ' and the token has no kid'}, so the signing key is ambiguous.`,
+      skipped,
+    };
+  return {
+    error: `no key in the JWKS fits alg ${alg || '(none)'}${kid ? ` and kid ${kid}` : ''}.`,
+    skipped,
+  };
+}

@@ -32,6 +32,8 @@ export interface KnownState {
   expiredAt?: string;
   /** ISO time it was revoked in this session. */
   revokedAt?: string;
+  /** The sub of the validated id_token of the same response (userinfo must name the same). */
+  idTokenSub?: string;
 }
 
 type Which = 'access_token' | 'refresh_token';
@@ -335,6 +337,27 @@ export async function userinfo(
     ...(ctx.server ? { server: ctx.server } : {}),
     response: { status: raw.status, headers: raw.headers, body: raw.body },
   });
+  // OIDC Core §5.3.2: a userinfo sub that differs from the id_token's means the answer is not used.
+  const subMismatch =
+    ok && known.idTokenSub !== undefined && body!.sub !== known.idTokenSub
+      ? finding(
+          'ID_TOKEN_INVALID',
+          `userinfo sub is ${JSON.stringify(body!.sub)}; the id_token sub is ${JSON.stringify(known.idTokenSub)}.`,
+          {
+            title: 'userinfo sub mismatch',
+            fix: 'Do not use this userinfo answer (OpenID Connect Core §5.3.2): the token belongs to another user, or the server mixed up sessions. Authorize again.',
+            source: 'OpenID Connect Core §5.3.2',
+          },
+        )
+      : undefined;
+  if (subMismatch)
+    return {
+      ...base,
+      ok: false,
+      status: raw.status,
+      body: maskTokens(body!),
+      findings: [subMismatch],
+    };
   const out =
     raw.status >= 200 && raw.status < 300 && !body
       ? [

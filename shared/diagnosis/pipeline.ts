@@ -340,7 +340,9 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
       add(
         finding(
           'NON_JSON_RESPONSE',
-          `HTTP ${st.status} with ${parsed.kind === 'empty' ? 'an empty body' : parsed.kind === 'html' ? `an HTML page: "${snippet(x.response?.body ?? '', 160)}"` : `plain text: "${snippet(x.response?.body ?? '', 160)}"`} where ${ENDPOINT_WORDS[x.endpoint]} answers with JSON: the URL is likely not the endpoint (a login or portal page), or a proxy answered.`,
+          parsed.refused
+            ? `HTTP ${st.status}: ${parsed.refused}`
+            : `HTTP ${st.status} with ${parsed.kind === 'empty' ? 'an empty body' : parsed.kind === 'html' ? `an HTML page: "${snippet(x.response?.body ?? '', 160)}"` : `plain text: "${snippet(x.response?.body ?? '', 160)}"`} where ${ENDPOINT_WORDS[x.endpoint]} answers with JSON: the URL is likely not the endpoint (a login or portal page), or a proxy answered.`,
           { basis: 'server', title: 'The server did not answer with JSON' },
         ),
         SCORE.specificCode,

@@ -103,6 +103,25 @@ export class TokenCalls {
     });
   }
 
+  /**
+   * OIDC Core §3.1.3.7 and the conformance invalid-sig tests: tokens from a response whose
+   * id_token failed validation are not used for userinfo or resource calls.
+   */
+  private refuseAfterFailedIdToken(profileId: string, what: string) {
+    const failed = this.c.tokenSet
+      .heldFor(profileId)
+      ?.idView?.findings.filter(
+        (f) => f.code === 'ID_TOKEN_INVALID' || f.code === 'ISSUER_MISMATCH',
+      )
+      .filter((f) => f.severity === 'error');
+    if (failed?.length)
+      throw new AppFailure(
+        'FORBIDDEN',
+        `The id_token of these tokens failed validation (${failed[0]!.title}), so they are not used to ${what}.`,
+        'Fix what the id_token check says and get new tokens (authorize again); to test anyway, pass a token explicitly.',
+      );
+  }
+
   /** Marks a revoked token in the held set; automatic refresh stops with it. */
   private markRevoked(token: string) {
     this.c.s.revokedValues.set(token, new Date(this.c.ports.clock.now()).toISOString());
@@ -127,8 +146,15 @@ export class TokenCalls {
         'userinfoEndpoint',
         'userinfo_endpoint',
       );
+      if (!input.token) this.refuseAfterFailedIdToken(p.id, 'call userinfo');
       const token = input.token ?? this.c.tokenSet.heldValue(p.id, 'access_token');
-      return userinfo(this.opContext(p, discovery), url, token, this.c.tokenSet.knownState(token));
+      const known = this.c.tokenSet.knownState(token);
+      const held = this.c.tokenSet.heldFor(p.id);
+      const sub = held && token === held.accessToken ? held.idView?.decoded?.claims.sub : undefined;
+      return userinfo(this.opContext(p, discovery), url, token, {
+        ...known,
+        ...(typeof sub === 'string' ? { idTokenSub: sub } : {}),
+      });
     });
   }
 
@@ -198,6 +224,7 @@ export class TokenCalls {
           'No access token yet.',
           'Get a token in the Token request step first.',
         );
+      this.refuseAfterFailedIdToken(this.c.s.tokens.profileId, 'call the FHIR server');
       const which = input.token ?? 'access_token';
       const path = input.path.trim().replace(/^\/+/, '') || 'metadata';
       const url = /^https?:\/\//.test(path) ? path : `${p.fhirBaseUrl.replace(/\/+$/, '')}/${path}`;

@@ -104,6 +104,7 @@ export class TokenSet {
           ...(nonce !== undefined ? { nonce } : {}),
           refreshed: grant === 'refresh_token',
           accessToken,
+          ...(draft.pending?.code ? { code: draft.pending.code } : {}),
           ...(jwksUri ? { jwksUri } : {}),
         })
       : undefined;
@@ -159,6 +160,7 @@ export class TokenSet {
       nonce?: string;
       refreshed: boolean;
       accessToken: string;
+      code?: string;
       jwksUri?: string;
     },
   ): Promise<TokenView> {
@@ -184,6 +186,7 @@ export class TokenSet {
       ...(x.nonce !== undefined ? { nonce: x.nonce } : {}),
       refreshed: x.refreshed,
       accessToken: x.accessToken,
+      ...(x.code ? { code: x.code } : {}),
       now: this.c.nowSec,
       ...(jwks ? { jwks } : {}),
       ...(x.jwksUri ? { jwksUrl: x.jwksUri } : {}),
