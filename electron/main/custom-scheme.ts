@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import type { ElectronApi } from './electron-api.js';
 
 /** The private-use redirect scheme (RFC 8252 §7.1); also listed under protocols in electron-builder.yml. */
 export const CUSTOM_SCHEME = 'oauth-flow-debugger';
@@ -19,7 +19,7 @@ export function callbackUrlFrom(argv: readonly string[]): string | undefined {
   return argv.find(isCallbackUrl);
 }
 
-function focusMainWindow(): void {
+function focusMainWindow(BrowserWindow: ElectronApi['BrowserWindow']): void {
   const win = BrowserWindow.getAllWindows()[0];
   if (!win) return;
   if (win.isMinimized()) win.restore();
@@ -31,7 +31,10 @@ function focusMainWindow(): void {
  * `deliver`. Runs before app ready (macOS sends open-url early). Returns false when another
  * instance already runs: this one quits and the OS hands the URL to that instance.
  */
-export function registerCustomScheme(deliver: (url: string) => void): boolean {
+export function registerCustomScheme(
+  { app, BrowserWindow }: Pick<ElectronApi, 'app' | 'BrowserWindow'>,
+  deliver: (url: string) => void,
+): boolean {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return false;
@@ -44,12 +47,12 @@ export function registerCustomScheme(deliver: (url: string) => void): boolean {
   app.on('open-url', (e, url) => {
     e.preventDefault();
     if (isCallbackUrl(url)) deliver(url);
-    focusMainWindow();
+    focusMainWindow(BrowserWindow);
   });
   app.on('second-instance', (_e, argv) => {
     const url = callbackUrlFrom(argv);
     if (url) deliver(url);
-    focusMainWindow();
+    focusMainWindow(BrowserWindow);
   });
   const atLaunch = callbackUrlFrom(process.argv);
   if (atLaunch) deliver(atLaunch);

@@ -1,4 +1,4 @@
-import { shell } from 'electron';
+import type { ShellApi } from './electron-api.js';
 
 /**
  * The one way out to the system browser: only https URLs (and http on loopback, for local test
@@ -21,7 +21,7 @@ export function isSafeExternalUrl(raw: string): boolean {
 }
 
 /** Opens a vetted URL in the system browser; refuses anything else. */
-export async function openExternalSafely(raw: string): Promise<boolean> {
+export async function openExternalSafely(shell: ShellApi, raw: string): Promise<boolean> {
   if (!isSafeExternalUrl(raw)) {
     console.warn('Refused to open a non-https URL in the system browser.');
     return false;

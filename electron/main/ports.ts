@@ -1,34 +1,49 @@
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, safeStorage } from 'electron';
-import Store from 'electron-store';
+import type { App } from 'electron';
+import type Store from 'electron-store';
 import { eventChannel } from '../../shared/api/contract.js';
-import type { EventSink, FilePort, KeyValueStore, SecretStore } from '../core/ports.js';
+import type {
+  EventSink,
+  FilePort,
+  KeyValueStore,
+  Ports,
+  SecretState,
+  SecretStore,
+} from '../core/ports.js';
 import { nodeFiles } from '../core/files.js';
+import { guardStore, markLastGood, openStoreFile } from '../core/store-file.js';
+import type { SafeStorageApi } from './electron-api.js';
 
 /**
- * electron-store for non-secret data. A file that does not parse is moved aside and reported,
- * never overwritten (clearInvalidConfig stays false).
+ * electron-store for non-secret data, behind the same file guard as the web host's store
+ * (store-file.ts): a file that does not parse is moved aside and the last good copy restored,
+ * never overwritten; older files are migrated; a newer or unmigratable file opens read-only.
  */
-export function openElectronStore(): { store: KeyValueStore; quarantined: string[] } {
-  const file = join(app.getPath('userData'), 'config.json');
-  const quarantined: string[] = [];
-  if (existsSync(file)) {
-    try {
-      JSON.parse(readFileSync(file, 'utf8'));
-    } catch {
-      const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      renameSync(file, aside);
-      quarantined.push(aside);
-    }
-  }
-  const s = new Store<Record<string, unknown>>({
+export function openElectronStore(
+  app: Pick<App, 'getPath'>,
+  ElectronStore: typeof Store,
+): { store: KeyValueStore; quarantined: string[]; storeStatus: NonNullable<Ports['storeStatus']> } {
+  const dir = app.getPath('userData');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const status = openStoreFile(join(dir, 'config.json'));
+  const s = new ElectronStore<Record<string, unknown>>({
     clearInvalidConfig: false,
     configFileMode: 0o600,
   });
+  markLastGood(status);
   return {
-    store: { get: (k) => s.get(k), set: (k, v) => s.set(k, v), delete: (k) => s.delete(k) },
-    quarantined,
+    store: guardStore(
+      { get: (k) => s.get(k), set: (k, v) => s.set(k, v), delete: (k) => s.delete(k) },
+      status,
+    ),
+    quarantined: status.quarantined,
+    storeStatus: {
+      notices: status.notices,
+      ...(status.readOnly ? { readOnly: status.readOnly } : {}),
+      ...(status.restoredFrom ? { restoredFrom: status.restoredFrom } : {}),
+    },
   };
 }
 
@@ -41,12 +56,16 @@ export class SafeStorageSecretStore implements SecretStore {
   private session = new Map<string, string>();
   private readonly persist: boolean;
 
-  constructor(private readonly store: KeyValueStore) {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly safeStorage: SafeStorageApi,
+    platform: NodeJS.Platform = process.platform,
+  ) {
     const available = safeStorage.isEncryptionAvailable();
     const backend =
-      process.platform === 'linux'
+      platform === 'linux'
         ? safeStorage.getSelectedStorageBackend()
-        : process.platform === 'darwin'
+        : platform === 'darwin'
           ? 'keychain'
           : 'dpapi';
     this.persist = available && backend !== 'basic_text';
@@ -74,17 +93,23 @@ export class SafeStorageSecretStore implements SecretStore {
     const b64 = this.all()[ref];
     if (!b64) return undefined;
     try {
-      return safeStorage.decryptString(Buffer.from(b64, 'base64'));
+      return this.safeStorage.decryptString(Buffer.from(b64, 'base64'));
     } catch {
       // Undecryptable (another machine, rotated key): this secret needs re-entry; nothing is wiped.
       return undefined;
     }
   }
+  /** 'unreadable' for a stored value the keychain cannot decrypt here: it needs re-entry. */
+  async check(ref: string): Promise<SecretState> {
+    if (!this.persist) return this.session.has(ref) ? 'ok' : 'missing';
+    if (!this.all()[ref]) return 'missing';
+    return (await this.get(ref)) === undefined ? 'unreadable' : 'ok';
+  }
   async set(ref: string, value: string) {
     if (!this.persist) return void this.session.set(ref, value);
     this.store.set('secrets', {
       ...this.all(),
-      [ref]: safeStorage.encryptString(value).toString('base64'),
+      [ref]: this.safeStorage.encryptString(value).toString('base64'),
     });
   }
   async delete(ref: string) {

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { protocol } from 'electron';
 import { CSP } from '../../shared/api/csp.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
+import type { ProtocolApi } from './electron-api.js';
 
 /** Must run before app ready: app:// is standard and secure so the renderer never uses file://. */
-export function registerSchemePrivileges(): void {
+export function registerSchemePrivileges(protocol: ProtocolApi): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ]);
@@ -20,7 +20,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves out/renderer under app://renderer/ with the strict CSP header. */
-export function registerAppProtocol(rendererDir: string): void {
+export function registerAppProtocol(protocol: ProtocolApi, rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const u = new URL(request.url);
     if (u.host !== APP_HOST) return new Response('Not found', { status: 404 });

@@ -1,16 +1,29 @@
 import { join } from 'node:path';
-import { BrowserWindow, session } from 'electron';
 import { openExternalSafely } from './open-external.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
+import type { ElectronApi, SessionApi, WindowApi } from './electron-api.js';
 
 /** Denies every permission request (camera, notifications…): the app needs none. */
-export function lockDownSession(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+export function lockDownSession(session: SessionApi): void {
+  session.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.setPermissionCheckHandler(() => false);
+}
+
+/** True for app://renderer/… only (compared with the URL parser, never startsWith). */
+function isAppUrl(raw: string): boolean {
+  try {
+    const u = new URL(raw);
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
+  } catch {
+    return false;
+  }
 }
 
 /** The hardened main window (SECURITY.md section 1.1). */
-export function createMainWindow(preloadDir: string): BrowserWindow {
+export function createMainWindow(
+  { BrowserWindow, shell }: Pick<ElectronApi, 'BrowserWindow' | 'shell'>,
+  preloadDir: string,
+): WindowApi {
   const win = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -25,19 +38,20 @@ export function createMainWindow(preloadDir: string): BrowserWindow {
       nodeIntegration: false,
       webviewTag: false,
       spellcheck: false,
+      // A middle click would open a new window without setWindowOpenHandler's say (Electronegativity AUXCLICK).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   const wc = win.webContents;
   // Navigation away from the app and new windows are refused; links go to the system browser.
   wc.on('will-navigate', (e, url) => {
-    const u = new URL(url);
-    if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) {
+    if (!isAppUrl(url)) {
       e.preventDefault();
-      void openExternalSafely(url);
+      void openExternalSafely(shell, url);
     }
   });
   wc.setWindowOpenHandler(({ url }) => {
-    void openExternalSafely(url);
+    void openExternalSafely(shell, url);
     return { action: 'deny' };
   });
   wc.on('will-attach-webview', (e) => e.preventDefault());
