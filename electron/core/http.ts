@@ -180,11 +180,14 @@ export class HttpRecorder {
           ? {
               error: {
                 code: 'BODY_TOO_LARGE' as const,
-                message: `Response larger than ${maxBody} bytes; stopped reading.`,
+                message: `Response larger than ${Math.round(maxBody / 1024)} KB, the most read of one answer; stopped reading.`,
               },
             }
           : {}),
       });
+      // A cut body is no answer to read (its JSON is broken): callers see the BODY_TOO_LARGE
+      // error, named with the cap, instead of a misleading "not JSON".
+      if (truncated) return { exchange };
       return { exchange, raw: { status: res.statusCode, headers, body: text } };
     } catch (e) {
       return { exchange: record({ error: classifyError(e, timeoutMs) }) };

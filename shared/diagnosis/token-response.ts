@@ -107,7 +107,7 @@ export function transportFinding(e: TransportError, url: string): Finding {
   if (e.code === 'BODY_TOO_LARGE')
     return finding('SERVER_ERROR', `${url}: ${e.message}`, {
       title: 'Response too large',
-      fix: 'Check the URL: a token or metadata response is a few KB.',
+      fix: 'Check the URL: a token or metadata response is a few KB. What was read before the cap is in the timeline.',
     });
   return finding('NETWORK_ERROR', `${url}: ${e.message}`);
 }

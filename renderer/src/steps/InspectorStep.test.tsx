@@ -106,7 +106,7 @@ describe('Inspector step', () => {
     expect(box.value).toBe('');
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toContain('8.0 MB is more than the 1536 KB');
-    expect(alert.textContent).toContain('save only the failing requests');
+    expect(alert.textContent).toContain('Save only the failing requests');
     expect(calls('inspect')).toEqual([]);
     // A paste within the cap goes in as before.
     await user.paste(CERNER_ERROR);

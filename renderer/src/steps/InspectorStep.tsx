@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { PRESET_LIST } from '../../../shared/presets.js';
 import { MAX_EVIDENCE, type InspectedJwtRole, type InspectReport } from '../../../shared/types.js';
 import { revealInvisibleString } from '../../../shared/visible-text.js';
@@ -11,6 +11,13 @@ import { FindingsList } from '../components/FindingsList.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { pretty } from '../components/format.js';
 import { EXACT_COPY_TITLE, SafeText } from '../components/SafeText.js';
+import {
+  EVIDENCE_FIX,
+  MAX_TOKEN_PASTE,
+  overCapMessage,
+  refuseLongPaste,
+  sizeText,
+} from '../components/size-cap.js';
 import { StepSection } from '../components/StepSection.js';
 import { VerificationStatus } from '../components/VerificationStatus.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
@@ -156,6 +163,7 @@ export function InspectorStep() {
   const [clientId, setClientId] = useState('');
   const [status, setStatus] = useState('');
   const [fileError, setFileError] = useState('');
+  const [jwksError, setJwksError] = useState('');
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const causeHeading = useRef<HTMLHeadingElement>(null);
@@ -169,18 +177,27 @@ export function InspectorStep() {
 
   /** Over the cap: refused at once, the box left as it was, with the cap and what to do. */
   const tooLong = (size: number) =>
-    `Not added: ${(size / 1048576).toFixed(1)} MB is more than the ${MAX_EVIDENCE / 1024} KB one piece of evidence may hold. For a HAR, save only the failing requests (DevTools: right-click the request → Copy → Copy as HAR), or add the file from disk to see its size first.`;
+    overCapMessage(size, MAX_EVIDENCE, 'one piece of evidence', EVIDENCE_FIX);
   const update = (key: number, text: string) => {
     if (text.length > MAX_EVIDENCE) return setFileError(tooLong(text.length));
     setItems((xs) => xs.map((x) => (x.key === key ? { ...x, text } : x)));
   };
   /** A paste is measured before the browser puts megabytes into the box (which freezes it). */
-  const onPasteCapture = (e: ClipboardEvent<HTMLElement>) => {
-    const size = e.clipboardData.getData('text').length;
-    if (size > MAX_EVIDENCE) {
-      e.preventDefault();
-      setFileError(tooLong(size));
-    }
+  const onPasteCapture = refuseLongPaste(MAX_EVIDENCE, (size) => setFileError(tooLong(size)));
+  /** The JWKS box: the engine reads at most 256 KB of it (a JWKS is a few KB). */
+  const jwksTooLong = (size: number) =>
+    setJwksError(
+      overCapMessage(
+        size,
+        MAX_TOKEN_PASTE,
+        'a JWKS',
+        'Paste the keys alone ({"keys":[…]}, a few KB), or give the JWKS URL instead.',
+      ),
+    );
+  const onJwks = (text: string) => {
+    if (text.length > MAX_TOKEN_PASTE) return jwksTooLong(text.length);
+    setJwksError('');
+    setJwks(text);
   };
   const add = (more: Omit<Item, 'key'>[]) =>
     setItems((xs) => {
@@ -194,13 +211,14 @@ export function InspectorStep() {
     if (!files?.length) return;
     const read: Omit<Item, 'key'>[] = [];
     const tooBig: string[] = [];
+    // Measured from file.size, before a byte is read: an 8 MB HAR never reaches the page.
     for (const f of Array.from(files)) {
-      if (f.size > MAX_EVIDENCE) tooBig.push(`${f.name} (${(f.size / 1048576).toFixed(1)} MB)`);
+      if (f.size > MAX_EVIDENCE) tooBig.push(`${f.name} (${sizeText(f.size)})`);
       else read.push({ text: await readText(f), name: f.name });
     }
     setFileError(
       tooBig.length
-        ? `Not added: ${tooBig.join(', ')}. At most ${MAX_EVIDENCE / 1024} KB per file; for a HAR, save only the failing requests (DevTools: right-click the request → Copy → Copy as HAR).`
+        ? `Not added: ${tooBig.join(', ')}. At most ${MAX_EVIDENCE / 1024} KB per file: save only the failing requests (DevTools: right-click the request → Copy → Copy as HAR) and open that smaller file from disk.`
         : '',
     );
     if (read.length) add(read);
@@ -322,16 +340,23 @@ export function InspectorStep() {
         />
         <details className="disclosure">
           <summary>Keys and context (optional)</summary>
-          <TextField
-            label="JWKS"
-            value={jwks}
-            onChange={setJwks}
-            multiline
-            rows={3}
-            mono
-            placeholder='{"keys":[…]}'
-            hint="The client's public keys, to verify signatures. A JWKS among the evidence is used too."
-          />
+          <div onPasteCapture={refuseLongPaste(MAX_TOKEN_PASTE, jwksTooLong)}>
+            <TextField
+              label="JWKS"
+              value={jwks}
+              onChange={onJwks}
+              multiline
+              rows={3}
+              mono
+              placeholder='{"keys":[…]}'
+              hint="The client's public keys, to verify signatures. A JWKS among the evidence is used too."
+            />
+            {jwksError && (
+              <p role="alert" className="field-error">
+                {jwksError}
+              </p>
+            )}
+          </div>
           <div className="grid-2">
             <TextField
               label="JWKS URL"

@@ -11,6 +11,12 @@ import { HttpStatus } from '../components/HttpStatus.js';
 import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { ScopeDiffView } from '../components/ScopeDiffView.js';
 import { SecretValue } from '../components/SecretValue.js';
+import {
+  MAX_TOKEN_PASTE,
+  overCapMessage,
+  refuseLongPaste,
+  TOKEN_FIX,
+} from '../components/size-cap.js';
 import { StepSection } from '../components/StepSection.js';
 import { SafeText } from '../components/SafeText.js';
 import { Switch } from '../components/Switch.js';
@@ -578,19 +584,35 @@ function DecodePasted() {
   const { busy } = useOp('decodeToken');
   const [token, setToken] = useState('');
   const [jwksUrl, setJwksUrl] = useState('');
+  const [tooLong, setTooLong] = useState('');
+  // Over the cap: refused at once (before the box holds it), and nothing goes to the engine.
+  const refuse = (size: number) =>
+    setTooLong(overCapMessage(size, MAX_TOKEN_PASTE, 'a token to decode', TOKEN_FIX));
+  const onToken = (text: string) => {
+    if (text.length > MAX_TOKEN_PASTE) return refuse(text.length);
+    setTooLong('');
+    setToken(text);
+  };
   return (
     <div className="card">
       <h3>Decode a pasted token</h3>
-      <TextField
-        label="Token to decode"
-        value={token}
-        onChange={setToken}
-        multiline
-        rows={4}
-        mono
-        placeholder="eyJhbGciOi…"
-        hint="An access token or id_token from anywhere. It is decoded by the engine, not sent to any server."
-      />
+      <div onPasteCapture={refuseLongPaste(MAX_TOKEN_PASTE, refuse)}>
+        <TextField
+          label="Token to decode"
+          value={token}
+          onChange={onToken}
+          multiline
+          rows={4}
+          mono
+          placeholder="eyJhbGciOi…"
+          hint="An access token or id_token from anywhere. It is decoded by the engine, not sent to any server."
+        />
+        {tooLong && (
+          <p role="alert" className="field-error">
+            {tooLong}
+          </p>
+        )}
+      </div>
       <TextField
         label="JWKS URL"
         value={jwksUrl}
