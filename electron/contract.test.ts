@@ -44,6 +44,7 @@ interface Seed {
   flowId?: string;
   deviceFlowId?: string;
   draftId?: string;
+  backup?: string;
 }
 
 /** How each method is called on a seeded engine, and what the engine answers (ok, or a code). */
@@ -142,6 +143,20 @@ const CASES: Record<ApiMethod, Case> = {
   clearExchanges: { args: () => [], want: 'ok' },
   deleteKey: { args: (s) => [s.spareKey.id], want: 'ok' },
   deleteProfile: { args: (s) => [s.spare.id], want: 'ok' },
+  // The workspace last: startNewWorkspace drops every secret the cases above use.
+  protectWorkspace: { args: () => [{ passphrase: 'contract passphrase' }], want: 'ok' },
+  unlockWorkspace: { args: () => [{ passphrase: 'not the passphrase' }], want: 'PASSPHRASE_WRONG' },
+  exportWorkspace: {
+    args: () => [{ passphrase: 'backup passphrase' }],
+    want: 'ok',
+    keep: (s, v) => (s.backup = (v as { text: string }).text),
+  },
+  importWorkspace: {
+    args: (s) => [{ text: s.backup, passphrase: 'backup passphrase' }],
+    want: 'ok',
+  },
+  keepSecretsForSession: { args: () => [], want: 'ok' },
+  startNewWorkspace: { args: () => [], want: 'ok' },
 };
 const ORDER = Object.keys(CASES) as ApiMethod[];
 
@@ -197,7 +212,7 @@ const json = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(
 async function seeded(
   name: string,
 ): Promise<{ engine: Engine; seed: Seed; ports: ReturnType<typeof nodePorts> }> {
-  const ports = nodePorts({ ephemeral: true });
+  const ports = nodePorts({ ephemeral: true, workspace: true });
   const engine = new Engine(ports);
   const must = <T>(r: Result<T>) => {
     if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);

@@ -129,6 +129,11 @@ export interface ProfileView {
   hasRegistrationToken: boolean;
   /** A Bearer token for the introspection endpoint (RFC 7662 §2.1) is stored (encrypted). */
   hasIntrospectionToken: boolean;
+  /**
+   * Stored secrets that cannot be decrypted now (a damaged value, another machine's): each needs
+   * to be entered again; the rest of the profile is intact.
+   */
+  needsReentry?: ('clientSecret' | 'password' | 'registrationToken' | 'introspectionToken')[];
   auth: {
     method: AuthMethod;
     /** Signing alg (private_key_jwt) or HMAC alg (client_secret_jwt). */
@@ -151,7 +156,7 @@ export interface ProfileView {
 /** What the renderer sends to save a profile; secrets are write-only. */
 export interface ProfileInput extends Omit<
   ProfileView,
-  'id' | 'auth' | 'hasPassword' | 'hasRegistrationToken' | 'hasIntrospectionToken'
+  'id' | 'auth' | 'hasPassword' | 'hasRegistrationToken' | 'hasIntrospectionToken' | 'needsReentry'
 > {
   id?: string;
   auth: Omit<ProfileView['auth'], 'hasClientSecret'> & {
@@ -177,6 +182,11 @@ export interface KeyInfo {
   source: 'generated' | 'imported';
   /** False for a public key imported only to verify. */
   hasPrivateKey: boolean;
+  /**
+   * The private key is stored but cannot be read now: 'needs-reentry' (it does not decrypt, e.g. a
+   * damaged value or another machine's), 'locked' (the workspace is not unlocked yet).
+   */
+  privateKey?: 'needs-reentry' | 'locked';
 }
 
 export type HeaderList = [name: string, value: string][];
@@ -444,7 +454,8 @@ export interface ScopeDiff {
 
 /** One id_token check (OpenID Connect Core 3.1.3.7); a failed check is also an ID_TOKEN_INVALID finding. */
 export interface IdTokenCheck {
-  name: 'signature' | 'iss' | 'aud' | 'azp' | 'nonce' | 'exp' | 'iat' | 'at_hash';
+  name:
+    'signature' | 'iss' | 'aud' | 'azp' | 'nonce' | 'exp' | 'nbf' | 'iat' | 'at_hash' | 'c_hash';
   ok: boolean;
   detail: string;
 }
@@ -689,6 +700,31 @@ export interface JwksHostView {
   reachable: boolean;
   exchangeId?: string;
   note: string;
+  /** The port remembered for these keys (chosen once, kept across restarts) was used again. */
+  rememberedPort: boolean;
+  /**
+   * Profiles whose jwks_uri names another loopback JWKS URL for these keys (an earlier port):
+   * the server that registered them still fetches the old URL.
+   */
+  staleProfiles: { profileId: string; name: string; jwksUri: string }[];
+}
+
+/** How this workspace keeps its secrets (client secrets, private keys, registration tokens). */
+export interface WorkspaceView {
+  /**
+   * 'os': the OS keychain (desktop, safeStorage). 'passphrase': encrypted with the workspace
+   * passphrase. 'session': in memory only, chosen by the user. 'undecided': first start, nothing
+   * chosen yet (secrets are kept in memory meanwhile).
+   */
+  protection: 'os' | 'passphrase' | 'session' | 'undecided';
+  /** Protected by a passphrase not entered yet: no secret can be read or saved until unlocked. */
+  locked: boolean;
+  /** This host can protect the workspace with a passphrase (web host and CLI). */
+  canProtect: boolean;
+  /** Unlocked from the OFD_PASSPHRASE environment variable. */
+  fromEnvironment: boolean;
+  /** Something the user must know (e.g. OFD_PASSPHRASE does not open this workspace). */
+  notice?: string;
 }
 
 export interface StorageInfo {
@@ -697,6 +733,14 @@ export interface StorageInfo {
   warning?: string;
   /** Store files that were unreadable and moved aside at start. */
   quarantined: string[];
+  /** What opening the store did that the user should know (restored from .bak, migrated…). */
+  notices: string[];
+  /**
+   * Why the store is read-only (a migration failed, or the file is from a newer version): the app
+   * works, nothing it changes is saved (STORE_READ_ONLY).
+   */
+  readOnly?: string;
+  workspace: WorkspaceView;
 }
 
 export type { Finding };

@@ -18,6 +18,7 @@ const load = () =>
     import('./flows.js'),
     import('./inspect.js'),
     import('./open-browser.js'),
+    import('./workspace.js'),
   ]);
 
 /** The process's stdout/stderr (what common.ts's `stdio` does, without loading the engine). */
@@ -51,6 +52,9 @@ Usage:
   oauth-flow-debugger userinfo --profile <file> --token <access token|@file|->
   oauth-flow-debugger logout --profile <file> [--no-browser]          RP-initiated logout
   oauth-flow-debugger jwks serve --profile <file> [--port N]
+  oauth-flow-debugger workspace status | export --out <file> [--force] | import <file>
+                          the workspace in OFD_DATA_DIR (unlocked by OFD_PASSPHRASE); a backup is
+                          encrypted with OFD_BACKUP_PASSPHRASE and holds profiles, keys and secrets
 
 Tokens are printed masked; --reveal prints them in full (for scripts).
 register --out writes the profile with the new client_id and secret (mode 0600).
@@ -116,6 +120,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       { FLOW_COMMANDS, revealed, runFlowCommand, tokenOutcome },
       { runInspect },
       { systemBrowser },
+      { runWorkspace },
     ] = (loaded = await load());
     const emit = (
       ok: boolean,
@@ -130,6 +135,17 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       }
       return ok ? 0 : 1;
     };
+
+    // The workspace of the data folder (the web host's), not an ephemeral engine.
+    if (cmd === 'workspace')
+      return await runWorkspace({
+        sub,
+        arg,
+        values,
+        api: cliApi(createNodeEngine({})),
+        io,
+        emit,
+      });
 
     // The engine through the contract, like every host holds it (cliApi in common.ts).
     const engine = cliApi(
@@ -311,6 +327,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       'NOT_FOUND',
       'SECRET_UNAVAILABLE',
       'FILE_EXISTS',
+      'WORKSPACE_LOCKED',
+      'PASSPHRASE_WRONG',
+      'STORE_READ_ONLY',
     ];
     const code = usage || (failure && inputCodes.includes(failure.code)) ? 2 : 1;
     if (json)

@@ -19,6 +19,7 @@ import type { StoredProfile } from './model.js';
 import type { Ports } from './ports.js';
 import { Registrations } from './features/registration.js';
 import { Session } from './session.js';
+import { Workspace } from './features/workspace.js';
 
 export class Core {
   readonly s = new Session();
@@ -35,6 +36,7 @@ export class Core {
   readonly authz: AuthorizationFlows;
   readonly registrations: Registrations;
   readonly jwksHost: JwksHost;
+  readonly workspace: Workspace;
 
   constructor(readonly ports: Ports) {
     this.http = new HttpRecorder((all) => ports.events.emit('exchanges', all));
@@ -86,6 +88,7 @@ export class Core {
       profileKey: (p) => this.keyring.profileKey(p),
     });
     this.jwksHost = new JwksHost({ ports, http: this.http });
+    this.workspace = new Workspace(this);
   }
 
   get nowSec() {

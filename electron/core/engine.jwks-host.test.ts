@@ -1,7 +1,11 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmartServer, type SmartServer } from '../testing/smart-server.js';
-import type { Engine } from './engine.js';
+import { Engine } from './engine.js';
+import { nodePorts } from './node-ports.js';
 import { JWKS_HOST_NOTE } from './features/jwks-host.js';
 import { must, testEngine } from './test-helpers.js';
 
@@ -113,5 +117,66 @@ describe('JWKS hosting on a loopback URL', () => {
     const r = await engine.hostJwks({ profileId: p.id });
     expect(r.ok ? '' : r.error.code).toBe('KEY_INVALID');
     expect(r.ok ? '' : r.error.fix).toContain('Keys step');
+  });
+});
+
+describe('a stable JWKS URL per key', () => {
+  it('keeps the port chosen first for a key, across a restart of the engine on the same data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ofd-jwks-port-'));
+    const first = new Engine(nodePorts({ dataDir: dir }));
+    const key = must(await first.generateKey({ kind: 'EC-P-256', alg: 'ES256' }));
+    const a = must(await first.hostJwks({ keyIds: [key.id] }));
+    expect(a.rememberedPort).toBe(false);
+    must(await first.stopJwksHost());
+    const again = must(await first.hostJwks({ keyIds: [key.id] }));
+    expect(again).toMatchObject({ port: a.port, rememberedPort: true });
+    await first.dispose();
+
+    // The key's public part and the port are in the store; a new process serves the same URL.
+    const later = new Engine(nodePorts({ dataDir: dir }));
+    const b = must(await later.hostJwks({ keyIds: [key.id] }));
+    expect(b).toMatchObject({ url: a.url, rememberedPort: true, reachable: true });
+    await later.dispose();
+  });
+
+  it('says when the remembered port is taken, and flags profiles that name the old URL after a move', async () => {
+    const e = testEngine();
+    const key = must(await e.generateKey({ kind: 'EC-P-256', alg: 'ES256' }));
+    const first = must(await e.hostJwks({ keyIds: [key.id] }));
+    const profile = must(
+      await e.saveProfile({
+        name: 'Registered with the hosted URL',
+        clientId: 'c',
+        scope: '',
+        jwksUri: first.url,
+        auth: { method: 'private_key_jwt', keyId: key.id, alg: 'ES256' },
+      }),
+    );
+    must(await e.stopJwksHost());
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(first.port, '127.0.0.1', r));
+    try {
+      const taken = await e.hostJwks({ keyIds: [key.id] });
+      expect(taken).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      expect(!taken.ok && taken.error.message).toContain(
+        `Port ${first.port} on 127.0.0.1, the one remembered for this key's JWKS URL, is in use`,
+      );
+      expect(!taken.ok && taken.error.fix).toContain('jwks_uri updated');
+      // Another port, chosen on purpose: the profile still names the old URL, and is flagged.
+      const moved = must(await e.hostJwks({ keyIds: [key.id], port: 0 }));
+      expect(moved.port).not.toBe(first.port);
+      expect(moved.staleProfiles).toEqual([
+        { profileId: profile.id, name: profile.name, jwksUri: first.url },
+      ]);
+      // The new port is the one remembered from now on.
+      must(await e.stopJwksHost());
+      expect(must(await e.hostJwks({ keyIds: [key.id] }))).toMatchObject({
+        port: moved.port,
+        rememberedPort: true,
+      });
+    } finally {
+      await e.stopJwksHost();
+      await new Promise<void>((r) => squatter.close(() => r()));
+    }
   });
 });

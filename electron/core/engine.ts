@@ -7,6 +7,7 @@ import { AppFailure } from '../../shared/result.js';
 import { Core } from './core.js';
 import type { Profiles } from './features/profiles.js';
 import type { Keyring } from './features/keys.js';
+import type { Workspace } from './features/workspace.js';
 import type { DiscoveryFeature } from './features/discovery.js';
 import type { Assertions } from './features/assertion.js';
 import type { TokenRequests } from './features/token-request.js';
@@ -15,7 +16,8 @@ import type { Refresh } from './features/refresh.js';
 import type { DeviceFlows } from './features/device.js';
 import type { TokenCalls } from './features/token-calls.js';
 import type { EngineKey } from './keys.js';
-import { guard } from './model.js';
+import { JWKS_PORTS, isHostedJwksUrl, keySetId } from './features/jwks-host.js';
+import { PROFILES, guard, type StoredProfile } from './model.js';
 import type { Ports } from './ports.js';
 
 export {
@@ -33,8 +35,32 @@ export class Engine implements DebuggerApi {
     this.c = new Core(ports);
   }
 
-  getStorageInfo(...a: Parameters<Profiles['getStorageInfo']>) {
-    return this.c.profiles.getStorageInfo(...a);
+  getStorageInfo(...a: Parameters<Workspace['getStorageInfo']>) {
+    return this.c.workspace.getStorageInfo(...a);
+  }
+
+  unlockWorkspace(...a: Parameters<Workspace['unlockWorkspace']>) {
+    return this.c.workspace.unlockWorkspace(...a);
+  }
+
+  protectWorkspace(...a: Parameters<Workspace['protectWorkspace']>) {
+    return this.c.workspace.protectWorkspace(...a);
+  }
+
+  keepSecretsForSession(...a: Parameters<Workspace['keepSecretsForSession']>) {
+    return this.c.workspace.keepSecretsForSession(...a);
+  }
+
+  startNewWorkspace(...a: Parameters<Workspace['startNewWorkspace']>) {
+    return this.c.workspace.startNewWorkspace(...a);
+  }
+
+  exportWorkspace(...a: Parameters<Workspace['exportWorkspace']>) {
+    return this.c.workspace.exportWorkspace(...a);
+  }
+
+  importWorkspace(...a: Parameters<Workspace['importWorkspace']>) {
+    return this.c.workspace.importWorkspace(...a);
   }
 
   listProfiles(...a: Parameters<Profiles['listProfiles']>) {
@@ -224,7 +250,24 @@ export class Engine implements DebuggerApi {
           );
         keys = [k];
       } else keys = [...this.c.s.keys.values()];
-      return this.c.jwksHost.start(keys, input.port ?? 0);
+      // A stable URL: the port chosen the first time for these keys, unless another is asked for.
+      const ports =
+        (this.c.ports.store.get(JWKS_PORTS) as Record<string, number> | undefined) ?? {};
+      const setId = keySetId(keys);
+      const remembered = ports[setId];
+      const port = input.port ?? remembered ?? 0;
+      const ids = new Set(keys.map((k) => k.info.id));
+      const profiles = (this.c.ports.store.get(PROFILES) as StoredProfile[] | undefined) ?? [];
+      const staleProfiles = profiles
+        .filter((p) => p.auth.keyId && ids.has(p.auth.keyId) && isHostedJwksUrl(p.jwksUri))
+        .map((p) => ({ profileId: p.id, name: p.name, jwksUri: p.jwksUri! }));
+      const view = await this.c.jwksHost.start(keys, port, {
+        rememberedPort: remembered !== undefined && port === remembered,
+        staleProfiles,
+      });
+      if (ports[setId] !== view.port)
+        this.c.ports.store.set(JWKS_PORTS, { ...ports, [setId]: view.port });
+      return view;
     });
   }
 

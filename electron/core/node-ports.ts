@@ -1,12 +1,14 @@
+import { chmodSync, constants, copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventName, DebuggerEvents } from '../../shared/api/contract.js';
 import { nodeFiles } from './files.js';
 import type { EventSink, KeyValueStore, Ports } from './ports.js';
 import { systemClock } from './ports.js';
 import { openConfStore } from './conf-store.js';
-import { MemorySecretStore, PassphraseSecretStore } from './secret-stores.js';
+import { MemorySecretStore, PassphraseSecretStore, WorkspaceSecretStore } from './secret-stores.js';
 
 export { openConfStore } from './conf-store.js';
-export { MemorySecretStore, PassphraseSecretStore } from './secret-stores.js';
+export { MemorySecretStore, PassphraseSecretStore, WorkspaceSecretStore } from './secret-stores.js';
 
 /** Fans events out to listeners (web-host sockets, tests). */
 export class EventHub implements EventSink {
@@ -26,13 +28,29 @@ export class EventHub implements EventSink {
   }
 }
 
-/** Ports for plain Node hosts (web host, CLI): conf store + memory or passphrase secrets. */
+/** A copy of the store file beside it (0600), for "forgot the passphrase": the old file stays. */
+function keepStoreAside(dataDir: string): string | undefined {
+  const file = join(dataDir, 'config.json');
+  if (!existsSync(file)) return undefined;
+  const aside = `${file}.forgotten-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  copyFileSync(file, aside, constants.COPYFILE_EXCL);
+  chmodSync(aside, 0o600);
+  return aside;
+}
+
+/**
+ * Ports for plain Node hosts (web host, CLI): conf store + the workspace's secrets. A persisted
+ * store gets a workspace the user protects with a passphrase (OFD_PASSPHRASE unlocks it for
+ * scripts); an ephemeral one (tests) keeps secrets in memory, or encrypted with `passphrase`,
+ * unless `workspace` asks for the workspace there too.
+ */
 export function nodePorts(
-  opts: { dataDir?: string; passphrase?: string; ephemeral?: boolean } = {},
+  opts: { dataDir?: string; passphrase?: string; ephemeral?: boolean; workspace?: boolean } = {},
 ): Ports & { hub: EventHub } {
   const hub = new EventHub();
   let store: KeyValueStore;
   let quarantined: string[] = [];
+  let storeStatus: Ports['storeStatus'];
   if (opts.ephemeral || !opts.dataDir) {
     const m = new Map<string, unknown>();
     store = {
@@ -44,9 +62,42 @@ export function nodePorts(
     const opened = openConfStore(opts.dataDir);
     store = opened.store;
     quarantined = opened.quarantined;
+    storeStatus = {
+      notices: opened.notices,
+      ...(opened.readOnly ? { readOnly: opened.readOnly } : {}),
+      ...(opened.restoredFrom ? { restoredFrom: opened.restoredFrom } : {}),
+    };
+  }
+  const persisted = !opts.ephemeral && !!opts.dataDir;
+  if (opts.workspace ?? persisted) {
+    const dataDir = persisted ? opts.dataDir : undefined;
+    const workspace = new WorkspaceSecretStore(store, {
+      ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
+      ...(dataDir ? { keepAside: () => keepStoreAside(dataDir) } : {}),
+    });
+    return {
+      store,
+      secrets: workspace,
+      workspace,
+      clock: systemClock,
+      events: hub,
+      files: nodeFiles,
+      quarantined,
+      ...(storeStatus ? { storeStatus } : {}),
+      hub,
+    };
   }
   const secrets = opts.passphrase
     ? new PassphraseSecretStore(store, opts.passphrase)
     : new MemorySecretStore();
-  return { store, secrets, clock: systemClock, events: hub, files: nodeFiles, quarantined, hub };
+  return {
+    store,
+    secrets,
+    clock: systemClock,
+    events: hub,
+    files: nodeFiles,
+    quarantined,
+    ...(storeStatus ? { storeStatus } : {}),
+    hub,
+  };
 }

@@ -1,4 +1,5 @@
 import type { EventName, DebuggerEvents } from '../../shared/api/contract.js';
+import type { WorkspaceView } from '../../shared/types.js';
 
 /** Non-secret persistent data (profiles, key metadata). */
 export interface KeyValueStore {
@@ -7,12 +8,36 @@ export interface KeyValueStore {
   delete(key: string): void;
 }
 
+/** What a secret reference holds: a value, nothing, one that cannot be decrypted, or locked away. */
+export type SecretState = 'ok' | 'missing' | 'unreadable' | 'locked';
+
 /** Secret values (client secrets, private keys). Fails closed: never a plaintext fallback. */
 export interface SecretStore {
   readonly info: { backend: string; persisted: boolean; warning?: string };
   get(ref: string): Promise<string | undefined>;
   set(ref: string, value: string): Promise<void>;
   delete(ref: string): Promise<void>;
+  /**
+   * Tells a missing secret from one that is stored but cannot be decrypted ("needs re-entry").
+   * Stores without it are read with get: a value is 'ok', no value 'missing'.
+   */
+  check?(ref: string): Promise<SecretState>;
+}
+
+/**
+ * A workspace whose secrets the user protects with a passphrase (web host, CLI). The desktop app
+ * has none: safeStorage protects its secrets.
+ */
+export interface WorkspaceControl {
+  view(): Promise<WorkspaceView>;
+  /** Opens the secrets with the passphrase (PASSPHRASE_WRONG and nothing changed when wrong). */
+  unlock(passphrase: string): Promise<void>;
+  /** Encrypts the secrets with this passphrase from now on (first time, or a new passphrase). */
+  protect(passphrase: string): Promise<void>;
+  /** An explicit choice: secrets in memory only, not asked again. */
+  keepForSession(): Promise<void>;
+  /** "Forgot the passphrase": keeps the old file aside, drops the secrets it cannot open. */
+  startNew(): Promise<{ keptAside?: string }>;
 }
 
 export interface Clock {
@@ -47,8 +72,15 @@ export interface Ports {
   timer?: Timer;
   events: EventSink;
   files: FilePort;
+  /** The passphrase-protected workspace of the web host and CLI (absent on the desktop). */
+  workspace?: WorkspaceControl;
   /** Store files found unreadable at start and moved aside. */
   quarantined?: string[];
+  /**
+   * What opening the store found (store-file.ts): a read-only store (failed migration, newer
+   * file) says why; a corrupt file replaced by its last good copy names it; notices are for the user.
+   */
+  storeStatus?: { readOnly?: { reason: string }; restoredFrom?: string; notices: string[] };
   http?: { timeoutMs?: number; maxBodyBytes?: number };
   /**
    * Opens a URL in the system browser (Electron shell.openExternal, the CLI's platform opener).

@@ -38,6 +38,8 @@ export interface RendererCoreContext {
    * incomplete document), or with permission-v2 but not permission-v1. Everything else is main's.
    */
   variantFhirBases: Record<DocumentVariant, string>;
+  /** A token endpoint that answers 200 with 8 MB of JSON (over the engine's read cap). */
+  hugeTokenEndpoint: string;
   /**
    * An RSA-2048 private key (PKCS#8 PEM) the engine generated at the start of the run; each
    * test's engine imports it for its backend profile instead of paying for a new RSA key.
@@ -185,6 +187,10 @@ export async function startRendererCore(): Promise<{
     }),
   };
   const documents = createServer((req, res) => {
+    if (req.url === '/huge/token') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(`{"access_token":"${'a'.repeat(8 * 1024 * 1024)}","token_type":"Bearer"}`);
+    }
     const m = /^\/([\w-]+)\/fhir\/\.well-known\/smart-configuration$/.exec(req.url ?? '');
     const variant = m ? variants[m[1] as DocumentVariant] : undefined;
     if (!variant) {
@@ -204,10 +210,17 @@ export async function startRendererCore(): Promise<{
   const engines = new Map<string, RunningEngine>();
   let seq = 0;
 
-  async function startEngine(opts: { browser?: boolean; passphrase?: string }) {
+  async function startEngine(opts: {
+    browser?: boolean;
+    passphrase?: string;
+    workspace?: boolean;
+    dataDir?: string;
+  }) {
     const ports = nodePorts({
-      ephemeral: true,
+      // A data folder: a later engine on the same folder is the same workspace after a restart.
+      ...(opts.dataDir ? { dataDir: opts.dataDir } : { ephemeral: true }),
       ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
+      ...(opts.workspace ? { workspace: true } : {}),
     });
     const opened: string[] = [];
     if (opts.browser) ports.browser = { open: async (u) => void opened.push(u) };
@@ -251,6 +264,8 @@ export async function startRendererCore(): Promise<{
     startEngine: (b) =>
       startEngine({
         browser: b.browser === true,
+        workspace: b.workspace === true,
+        ...(typeof b.dataDir === 'string' ? { dataDir: b.dataDir } : {}),
         ...(typeof b.passphrase === 'string' ? { passphrase: b.passphrase } : {}),
       }),
     stopEngine: async (b) => stopEngine(String(b.id)),
@@ -277,6 +292,13 @@ export async function startRendererCore(): Promise<{
     },
     opened: async (b) => ({ urls: mustEngine(b.id).opened }),
     readFile: async (b) => ({ text: readFileSync(String(b.path), 'utf8') }),
+    /** A test's own data folder (a workspace on disk, restarted by a second engine on it). */
+    makeDir: async () => ({ path: mkdtempSync(join(scratchDir, 'data-')) }),
+    /** Replaces a file the engine reads (a damaged store value, as another machine's would be). */
+    writeFile: async (b) => {
+      writeFileSync(String(b.path), String(b.text));
+      return {};
+    },
   };
 
   const control = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -315,6 +337,7 @@ export async function startRendererCore(): Promise<{
         'no-grant-types': `${documentsOrigin}/no-grant-types/fhir`,
         'v2-only': `${documentsOrigin}/v2-only/fhir`,
       },
+      hugeTokenEndpoint: `${documentsOrigin}/huge/token`,
       openemr: {
         siteAddress: openemr.urls.siteAddress,
         fhirBase: openemr.urls.fhirBase,

@@ -3,6 +3,12 @@ import { OpError } from './components/ErrorAlert.js';
 import { StepRail } from './components/StepRail.js';
 import { Timeline } from './components/Timeline.js';
 import { TokenScreen } from './components/TokenScreen.js';
+import {
+  KeptAsideNote,
+  ProtectWorkspace,
+  ReadOnlyStore,
+  UnlockScreen,
+} from './components/Workspace.js';
 import { AssertionStep } from './steps/AssertionStep.js';
 import { AuthorizeStep } from './steps/AuthorizeStep.js';
 import { DeviceStep } from './steps/DeviceStep.js';
@@ -65,7 +71,10 @@ export function App() {
   const refused = useApp(
     (s) => Object.values(s.ops).find((o) => o?.error?.code === 'FORBIDDEN')?.error ?? null,
   );
+  const locked = useApp((s) => s.storage?.workspace.locked ?? false);
   if (refused) return <TokenScreen error={refused} />;
+  // Locked: the secrets cannot be read, so the page is the unlock screen and nothing behind it.
+  if (locked) return <UnlockScreen />;
   return (
     <div className="app">
       <header className="app-header">
@@ -76,6 +85,9 @@ export function App() {
       <StepRail />
       <main className="main">
         <OpError op="boot" />
+        <ReadOnlyStore />
+        <ProtectWorkspace />
+        <KeptAsideNote />
         <StepView />
       </main>
       <Timeline />

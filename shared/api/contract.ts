@@ -38,6 +38,23 @@ import type {
  */
 export interface DebuggerApi {
   getStorageInfo(): Promise<Result<StorageInfo>>;
+  /** Opens a passphrase-protected workspace (PASSPHRASE_WRONG, nothing changed, when wrong). */
+  unlockWorkspace(input: { passphrase: string }): Promise<Result<StorageInfo>>;
+  /** Encrypts the workspace's secrets with this passphrase from now on (web host and CLI). */
+  protectWorkspace(input: { passphrase: string }): Promise<Result<StorageInfo>>;
+  /** An explicit choice: secrets in memory only, lost when the process stops. */
+  keepSecretsForSession(): Promise<Result<StorageInfo>>;
+  /** "Forgot the passphrase": the old store file is kept aside, its secrets dropped. */
+  startNewWorkspace(): Promise<Result<{ storage: StorageInfo; keptAside?: string }>>;
+  /** The whole workspace (profiles, keys, secrets) as one file encrypted with the passphrase given. */
+  exportWorkspace(input: {
+    passphrase: string;
+  }): Promise<Result<{ text: string; profiles: number; keys: number; secrets: number }>>;
+  /** Adds a backup's profiles, keys and secrets; ids already here are skipped and named. */
+  importWorkspace(input: {
+    text: string;
+    passphrase: string;
+  }): Promise<Result<{ profiles: number; keys: number; secrets: number; skipped: string[] }>>;
   listProfiles(): Promise<Result<ProfileView[]>>;
   saveProfile(input: ProfileInput): Promise<Result<ProfileView>>;
   deleteProfile(id: string): Promise<Result<{ deleted: string }>>;
@@ -61,7 +78,16 @@ export interface DebuggerApi {
 
   listKeys(): Promise<Result<KeyInfo[]>>;
   generateKey(input: { kind: KeyKind; alg: SigningAlg; kid?: string }): Promise<Result<KeyInfo>>;
-  importKey(input: { text: string; alg?: SigningAlg; kid?: string }): Promise<Result<KeyInfo>>;
+  /**
+   * A new key, or with replaceKeyId the private part of that key again (it needs re-entry): then
+   * only the key with the same thumbprint is taken, and the key keeps its id.
+   */
+  importKey(input: {
+    text: string;
+    alg?: SigningAlg;
+    kid?: string;
+    replaceKeyId?: string;
+  }): Promise<Result<KeyInfo>>;
   deleteKey(id: string): Promise<Result<{ deleted: string }>>;
   exportJwks(keyIds: string[]): Promise<Result<{ jwks: string }>>;
   /**
@@ -221,6 +247,12 @@ export interface DebuggerBridge extends DebuggerApi {
 
 export const API_METHODS = [
   'getStorageInfo',
+  'unlockWorkspace',
+  'protectWorkspace',
+  'keepSecretsForSession',
+  'startNewWorkspace',
+  'exportWorkspace',
+  'importWorkspace',
   'listProfiles',
   'saveProfile',
   'deleteProfile',

@@ -18,6 +18,8 @@ export const MAX_TEXT = 256 * 1024;
 
 const text = z.string().max(MAX_TEXT, `Too long: at most ${MAX_TEXT / 1024} KB is accepted.`);
 const shortText = z.string().max(4096);
+/** A workspace or backup passphrase: never empty; its length rules are the engine's. */
+const passphrase = z.string().min(1, 'Enter the passphrase.').max(1024);
 const url = z
   .string()
   .max(4096)
@@ -163,6 +165,12 @@ export type MisfitParsers<T extends Record<ApiMethod, z.ZodType>> = {
  */
 export const API_INPUTS = {
   getStorageInfo: z.tuple([]),
+  unlockWorkspace: z.tuple([z.object({ passphrase })]),
+  protectWorkspace: z.tuple([z.object({ passphrase })]),
+  keepSecretsForSession: z.tuple([]),
+  startNewWorkspace: z.tuple([]),
+  exportWorkspace: z.tuple([z.object({ passphrase })]),
+  importWorkspace: z.tuple([z.object({ text, passphrase })]),
   listProfiles: z.tuple([]),
   saveProfile: z.tuple([profileInputSchema]),
   deleteProfile: z.tuple([id]),
@@ -172,7 +180,9 @@ export const API_INPUTS = {
   discover: z.tuple([z.object({ fhirBaseUrl: optUrl, issuer: optUrl, profileId: id.optional() })]),
   listKeys: z.tuple([]),
   generateKey: z.tuple([z.object({ kind: keyKind, alg, kid: shortText.optional() })]),
-  importKey: z.tuple([z.object({ text, alg: alg.optional(), kid: shortText.optional() })]),
+  importKey: z.tuple([
+    z.object({ text, alg: alg.optional(), kid: shortText.optional(), replaceKeyId: id.optional() }),
+  ]),
   deleteKey: z.tuple([id]),
   exportJwks: z.tuple([z.array(id).max(100)]),
   exportPrivateKey: z.tuple([

@@ -29,8 +29,38 @@ import {
 } from '../model.js';
 import type { Core } from '../core.js';
 
+/**
+ * The JWKS without entries that are no JWK at all (not an object, no kty), each skipped with a
+ * warning (SECURITY.md §7 item 7): one bad entry must not make the whole set unusable.
+ */
+function usableKeys(jwks: JSONWebKeySet, where: string, findings: Finding[]): JSONWebKeySet {
+  const keys = jwks.keys.filter((k: unknown, i) => {
+    const ok =
+      !!k &&
+      typeof k === 'object' &&
+      !Array.isArray(k) &&
+      typeof (k as { kty?: unknown }).kty === 'string';
+    if (!ok)
+      findings.push(
+        finding('JWKS_UNREACHABLE', `${where}: key #${i + 1} is not a JWK (no kty); skipped.`, {
+          severity: 'warning',
+          title: 'A key of the JWKS was skipped',
+          fix: 'Remove or repair the entry: every member of "keys" must be a JWK object with kty.',
+        }),
+      );
+    return ok;
+  });
+  return keys.length === jwks.keys.length ? jwks : { ...jwks, keys };
+}
+
+/** A cached JWKS is refetched for an unknown kid at most once per this many milliseconds. */
+export const JWKS_REFETCH_MS = 60_000;
+
 /** Client assertions: the signing key, building and signing, and inspecting pasted evidence. */
 export class Assertions {
+  /** When a cached JWKS was last refetched for a kid it lacked, per URL (engine clock, ms). */
+  private readonly refetchedAt = new Map<string, number>();
+
   constructor(private readonly c: Core) {}
 
   async signingKey(p: StoredProfile): Promise<EngineKey> {
@@ -38,11 +68,21 @@ export class Assertions {
     if (p.auth.keyId) {
       const k = this.c.keyring.mustKey(p.auth.keyId);
       if (!k.privateKey)
-        throw new AppFailure(
-          'SECRET_UNAVAILABLE',
-          `Key ${k.info.kid} has no private part in this session.`,
-          'Re-import the private key (secrets are session-only unless a passphrase or OS keychain is available).',
-        );
+        throw k.info.privateKey === 'locked'
+          ? new AppFailure(
+              'WORKSPACE_LOCKED',
+              `Key ${k.info.kid}'s private part is in the locked workspace.`,
+              'Unlock the workspace with its passphrase (or set OFD_PASSPHRASE for the CLI).',
+            )
+          : new AppFailure(
+              'SECRET_UNAVAILABLE',
+              k.info.privateKey === 'needs-reentry'
+                ? `Key ${k.info.kid}'s private part is stored but cannot be decrypted here (damaged, or from another machine).`
+                : `Key ${k.info.kid} has no private part in this session.`,
+              k.info.privateKey === 'needs-reentry'
+                ? 'Import the private key again (Keys step, Import); the public part and the profiles using it are unchanged.'
+                : 'Import the private key again, and protect the workspace with a passphrase so it survives a restart.',
+            );
       return k;
     }
     if (p.auth.privateKeyPath) {
@@ -279,12 +319,20 @@ export class Assertions {
           'Paste a JWK Set: {"keys":[{...}]}.',
         );
       }
-      return v as JSONWebKeySet;
+      return usableKeys(v as JSONWebKeySet, 'The JWKS', findings);
     }
     if (input.jwksUrl) {
       const cached = this.c.s.jwksCache.get(input.jwksUrl);
       if (cached && (!input.wantKid || cached.keys.some((k) => k.kid === input.wantKid)))
         return cached;
+      if (cached) {
+        // A kid not in the cache (key rotation) refetches once; a token with an unknown kid
+        // does not refetch again for JWKS_REFETCH_MS (SECURITY.md §7 item 7: no fetch loop).
+        const now = this.c.ports.clock.now();
+        const last = this.refetchedAt.get(input.jwksUrl);
+        if (last !== undefined && now - last < JWKS_REFETCH_MS) return cached;
+        this.refetchedAt.set(input.jwksUrl, now);
+      }
       const { r, parsed } = await this.c.discovery.fetchJson(input.jwksUrl, step, tls);
       const keys = parsed?.json?.keys;
       if (!r.raw || r.raw.status >= 300 || !Array.isArray(keys)) {
@@ -298,7 +346,7 @@ export class Assertions {
         );
         return undefined;
       }
-      const jwks = parsed!.json as unknown as JSONWebKeySet;
+      const jwks = usableKeys(parsed!.json as unknown as JSONWebKeySet, input.jwksUrl, findings);
       if (input.cache) this.c.s.jwksCache.set(input.jwksUrl, jwks);
       return jwks;
     }

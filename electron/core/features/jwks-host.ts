@@ -10,6 +10,20 @@ import type { Ports } from '../ports.js';
 export const JWKS_HOST_NOTE =
   'Only servers on this machine can reach 127.0.0.1; a cloud server cannot — publish the JWKS at a public https URL for it.';
 
+/** Where the port chosen for each set of keys is remembered (store key). */
+export const JWKS_PORTS = 'jwksPorts';
+
+/** The store key of a set of keys: their ids, sorted. */
+export const keySetId = (keys: EngineKey[]) =>
+  keys
+    .map((k) => k.info.id)
+    .sort()
+    .join(',');
+
+/** A JWKS URL this app hosts (loopback, /jwks.json), whatever its port. */
+export const isHostedJwksUrl = (u: string | undefined) =>
+  !!u && /^http:\/\/127\.0\.0\.1:\d+\/jwks\.json$/.test(u);
+
 /** JWK members that hold private key material (RFC 7518 §6.2.2, §6.3.2, §6.4). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
@@ -37,7 +51,14 @@ export class JwksHost {
 
   constructor(private readonly deps: JwksHostDeps) {}
 
-  async start(keys: EngineKey[], port = 0): Promise<JwksHostView> {
+  async start(
+    keys: EngineKey[],
+    port = 0,
+    more: Pick<JwksHostView, 'rememberedPort' | 'staleProfiles'> = {
+      rememberedPort: false,
+      staleProfiles: [],
+    },
+  ): Promise<JwksHostView> {
     if (!keys.length)
       throw new AppFailure(
         'NOT_FOUND',
@@ -66,8 +87,12 @@ export class JwksHost {
           e.code === 'EADDRINUSE'
             ? new AppFailure(
                 'INVALID_INPUT',
-                `Port ${port} on 127.0.0.1 is already in use.`,
-                'Pick another port, or 0 for a free one.',
+                more.rememberedPort
+                  ? `Port ${port} on 127.0.0.1, the one remembered for this key's JWKS URL, is in use by another program.`
+                  : `Port ${port} on 127.0.0.1 is already in use.`,
+                more.rememberedPort
+                  ? `Stop the program holding port ${port}, or host on another port; registrations that name http://127.0.0.1:${port}/jwks.json then need their jwks_uri updated.`
+                  : 'Pick another port, or 0 for a free one.',
               )
             : e,
         ),
@@ -97,6 +122,8 @@ export class JwksHost {
       reachable,
       exchangeId: exchange.id,
       note: JWKS_HOST_NOTE,
+      rememberedPort: more.rememberedPort,
+      staleProfiles: more.staleProfiles.filter((p) => p.jwksUri !== url),
     };
     return { ...this.current };
   }
@@ -114,6 +141,12 @@ export class JwksHost {
   }
 
   view(): JwksHostView | null {
-    return this.current ? { ...this.current, kids: [...this.current.kids] } : null;
+    return this.current
+      ? {
+          ...this.current,
+          kids: [...this.current.kids],
+          staleProfiles: this.current.staleProfiles.map((p) => ({ ...p })),
+        }
+      : null;
   }
 }

@@ -8,17 +8,31 @@ import type { Core } from '../core.js';
 
 /** The signing keys: generated or imported, persisted (private parts as secrets), exported. */
 export class Keyring {
-  /** Resolves once the stored keys are loaded. */
-  readonly loaded: Promise<void>;
+  /** Resolves once the stored keys are loaded (again after the workspace is unlocked). */
+  loaded: Promise<void>;
 
   constructor(private readonly c: Core) {
     this.loaded = this.loadKeys();
   }
 
+  /** Loads the keys again: the workspace was unlocked, replaced or imported into. */
+  reload(): Promise<void> {
+    this.loaded = this.loaded.then(() => {
+      this.c.s.keys.clear();
+      return this.loadKeys();
+    });
+    return this.loaded;
+  }
+
   private async loadKeys() {
     const infos = (this.c.ports.store.get(KEYS) as KeyInfo[] | undefined) ?? [];
-    for (const info of infos) {
-      const pem = await this.c.ports.secrets.get(`key:${info.id}`).catch(() => undefined);
+    for (const stored of infos) {
+      const { privateKey: _was, ...info } = stored;
+      const ref = `key:${info.id}`;
+      const pem = await this.c.ports.secrets.get(ref).catch(() => undefined);
+      const state = pem ? 'ok' : await this.c.ports.secrets.check?.(ref).catch(() => 'missing');
+      const unavailable =
+        state === 'unreadable' ? 'needs-reentry' : state === 'locked' ? 'locked' : undefined;
       try {
         const k = pem
           ? await importKey(pem, info.alg, info.kid, new Date(info.createdAt))
@@ -26,7 +40,11 @@ export class Keyring {
         const publicKey =
           k?.publicKey ?? createPublicKey({ key: info.publicJwk as JsonWebKey, format: 'jwk' });
         this.c.s.keys.set(info.id, {
-          info: { ...info, hasPrivateKey: !!k?.privateKey },
+          info: {
+            ...info,
+            hasPrivateKey: !!k?.privateKey,
+            ...(unavailable ? { privateKey: unavailable } : {}),
+          },
           publicKey,
           ...(k?.privateKey ? { privateKey: k.privateKey } : {}),
         });
@@ -37,12 +55,29 @@ export class Keyring {
     }
   }
 
+  /**
+   * Saves a key: the private part first (refused while the workspace is locked), then the list
+   * (refused while the store is read-only, and then the private part is taken back), and only then
+   * is it in this session's keys, so a refusal leaves nothing half made.
+   */
   private async persistKey(k: EngineKey) {
+    const ref = `key:${k.info.id}`;
+    if (k.privateKey) await this.c.ports.secrets.set(ref, await privatePem(k));
+    const next = new Map(this.c.s.keys).set(k.info.id, k);
+    try {
+      this.storeInfos(next);
+    } catch (e) {
+      if (k.privateKey) await this.c.ports.secrets.delete(ref).catch(() => undefined);
+      throw e;
+    }
     this.c.s.keys.set(k.info.id, k);
-    if (k.privateKey) await this.c.ports.secrets.set(`key:${k.info.id}`, await privatePem(k));
+  }
+
+  /** The key metadata as stored: what the secret store says now is not part of it. */
+  private storeInfos(keys: Map<string, EngineKey> = this.c.s.keys) {
     this.c.ports.store.set(
       KEYS,
-      [...this.c.s.keys.values()].map((x) => x.info),
+      [...keys.values()].map(({ info: { privateKey: _now, ...info } }) => info),
     );
   }
 
@@ -70,6 +105,7 @@ export class Keyring {
   importKey(input: Parameters<DebuggerApi['importKey']>[0]) {
     return guard(async () => {
       await this.loaded;
+      if (input.replaceKeyId) return this.reenterPrivateKey(input.replaceKeyId, input.text);
       const k = await importKey(
         input.text,
         input.alg,
@@ -81,15 +117,38 @@ export class Keyring {
     });
   }
 
+  /**
+   * The private part of a key already here (it needs re-entry): only the key with the same RFC 7638
+   * thumbprint is taken, so the profiles and registrations that name this key keep working.
+   */
+  private async reenterPrivateKey(id: string, text: string) {
+    const current = this.mustKey(id);
+    const { alg, kid, createdAt } = current.info;
+    const k = await importKey(text, alg, kid, new Date(createdAt));
+    if (!k.privateKey)
+      throw new AppFailure(
+        'KEY_INVALID',
+        'This is a public key; the private part is needed.',
+        'Paste the private key (PKCS#8, PKCS#1 or SEC1 PEM, or a JWK with "d").',
+      );
+    if (k.info.thumbprint !== current.info.thumbprint)
+      throw new AppFailure(
+        'KEY_INVALID',
+        `This private key is not the one of key ${kid} (their RFC 7638 thumbprints differ).`,
+        `Paste the private key whose public part has thumbprint ${current.info.thumbprint}, or import it as a new key.`,
+      );
+    const { privateKey: _state, ...info } = current.info;
+    const next = { ...k, info: { ...info, hasPrivateKey: true } };
+    await this.persistKey(next);
+    return next.info;
+  }
+
   deleteKey(id: string) {
     return guard(async () => {
       await this.loaded;
       if (!this.c.s.keys.delete(id)) throw new AppFailure('NOT_FOUND', 'No such key.');
       await this.c.ports.secrets.delete(`key:${id}`);
-      this.c.ports.store.set(
-        KEYS,
-        [...this.c.s.keys.values()].map((x) => x.info),
-      );
+      this.storeInfos();
       return { deleted: id };
     });
   }

@@ -34,8 +34,15 @@ export class Profiles {
       this.profileSecretValue(p.id, 'registrationToken'),
       this.profileSecretValue(p.id, 'introspectionToken'),
     ]);
+    const needsReentry: NonNullable<ProfileView['needsReentry']> = [];
+    const check = this.c.ports.secrets.check?.bind(this.c.ports.secrets);
+    if (check)
+      for (const which of Object.keys(profileSecret) as (keyof typeof profileSecret)[])
+        if ((await check(profileSecret[which](p.id)).catch(() => 'missing')) === 'unreadable')
+          needsReentry.push(which);
     return {
       ...p,
+      ...(needsReentry.length ? { needsReentry } : {}),
       hasPassword: !!password,
       hasRegistrationToken: !!regToken,
       hasIntrospectionToken: !!introToken,
@@ -162,14 +169,5 @@ export class Profiles {
       if (!r.ok) throw new AppFailure(r.error.code, r.error.message, r.error.fix);
       return r.value;
     });
-  }
-
-  getStorageInfo() {
-    return guard(async () => ({
-      backend: this.c.ports.secrets.info.backend,
-      secretsPersisted: this.c.ports.secrets.info.persisted,
-      ...(this.c.ports.secrets.info.warning ? { warning: this.c.ports.secrets.info.warning } : {}),
-      quarantined: this.c.ports.quarantined ?? [],
-    }));
   }
 }

@@ -52,9 +52,12 @@ describe('Keys step', () => {
     await user.click(screen.getByRole('button', { name: 'Generate key' }));
     const newRow = keyRows()[1]!;
     await user.click(within(newRow).getByRole('button', { name: 'Use in profile' }));
+    // The profile signs with the run's key: replacing it is asked first.
+    const newKey = useApp.getState().keys[1]!;
+    expect(calls('saveProfile')).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: `Use ${newKey.kid} instead` }));
 
     const [input] = calls('saveProfile').at(-1)!;
-    const newKey = useApp.getState().keys[1]!;
     expect(input.id).toBe(backend!.id);
     const uses = { method: 'private_key_jwt', keyId: newKey.id, kid: newKey.kid, alg: 'ES256' };
     expect(input.auth).toMatchObject(uses);

@@ -9,6 +9,7 @@ import { SelectField, TextField } from '../components/fields.js';
 import { localDate } from '../components/format.js';
 import { KeyValueList } from '../components/KeyValueList.js';
 import { StepSection } from '../components/StepSection.js';
+import { MAX_TOKEN_PASTE, overCapMessage, refuseLongPaste } from '../components/size-cap.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
 
 /** Algorithms a key of this kind can sign with. */
@@ -19,6 +20,9 @@ export function algsFor(kind: KeyKind): SigningAlg[] {
   if (kind === 'EC-P-384') return ['ES384'];
   return ['ES512'];
 }
+
+const KEY_FIX =
+  'Paste the key file itself (PEM from its first ----- line, or one JWK), not a log or an archive that holds it.';
 
 const defaultAlg = (kind: KeyKind): SigningAlg =>
   kind.startsWith('RSA') ? 'RS384' : algsFor(kind)[0]!;
@@ -74,19 +78,35 @@ function ImportKey() {
   const [text, setText] = useState('');
   const [alg, setAlg] = useState<SigningAlg | ''>('');
   const [kid, setKid] = useState('');
+  const [tooLong, setTooLong] = useState('');
+  // A key is a few KB: megabytes are something else, refused before the box holds them.
+  const refuse = (size: number) =>
+    setTooLong(overCapMessage(size, MAX_TOKEN_PASTE, 'a key', KEY_FIX));
+  const onText = (v: string) => {
+    if (v.length > MAX_TOKEN_PASTE) return refuse(v.length);
+    setTooLong('');
+    setText(v);
+  };
   return (
     <div className="card">
       <h3>Import an existing private key</h3>
-      <TextField
-        label="PEM or JWK"
-        value={text}
-        onChange={setText}
-        multiline
-        rows={5}
-        mono
-        placeholder="Paste the PEM file (from its first ----- line) or a JWK {…}"
-        hint="PKCS#8, PKCS#1 or SEC1 PEM, or a private JWK. It is kept by the engine, never shown again."
-      />
+      <div onPasteCapture={refuseLongPaste(MAX_TOKEN_PASTE, refuse)}>
+        <TextField
+          label="PEM or JWK"
+          value={text}
+          onChange={onText}
+          multiline
+          rows={5}
+          mono
+          placeholder="Paste the PEM file (from its first ----- line) or a JWK {…}"
+          hint="PKCS#8, PKCS#1 or SEC1 PEM, or a private JWK. It is kept by the engine, never shown again."
+        />
+        {tooLong && (
+          <p role="alert" className="field-error">
+            {tooLong}
+          </p>
+        )}
+      </div>
       <div className="grid-2">
         <SelectField<SigningAlg | ''>
           label="Imported key alg"
@@ -125,11 +145,66 @@ function ImportKey() {
   );
 }
 
+/** The private part of a key whose stored copy cannot be decrypted here; same thumbprint only. */
+function ReenterKey({ k, onDone }: { k: KeyInfo; onDone: () => void }) {
+  const importKey = useApp((s) => s.importKey);
+  const { busy } = useOp('importKey');
+  const [text, setText] = useState('');
+  return (
+    <div
+      className="confirm-delete"
+      role="group"
+      aria-label={`Re-enter the private key of ${k.kid}`}
+    >
+      <p>
+        The private key of <code>{k.kid}</code> is stored but cannot be decrypted here (damaged, or
+        from another machine). Paste it again: only the key with thumbprint{' '}
+        <code className="wrap">{k.thumbprint}</code> is taken, so the profiles using it keep
+        working.
+      </p>
+      <TextField
+        label={`Private key of ${k.kid}`}
+        value={text}
+        onChange={setText}
+        multiline
+        rows={4}
+        mono
+        placeholder="PEM or private JWK"
+      />
+      <OpError op="importKey" />
+      <div className="inline-actions">
+        <ActionButton
+          small
+          busy={busy}
+          disabled={!text.trim()}
+          onClick={async () => {
+            if (await importKey({ text, replaceKeyId: k.id })) {
+              setText('');
+              onDone();
+            }
+          }}
+        >
+          Import private key
+        </ActionButton>
+        <ActionButton small variant="secondary" onClick={onDone}>
+          Cancel
+        </ActionButton>
+      </div>
+    </div>
+  );
+}
+
 function KeyRow({ k, inUse, canUse }: { k: KeyInfo; inUse: boolean; canUse: boolean }) {
   const deleteKey = useApp((s) => s.deleteKey);
   const profiles = useApp((s) => s.profiles);
   const users = profiles.filter((p) => p.auth.keyId === k.id).map((p) => p.name);
   const [confirming, setConfirming] = useState(false);
+  const [reentering, setReentering] = useState(false);
+  const [askReplace, setAskReplace] = useState(false);
+  const active = useActiveProfile();
+  const keys = useApp((s) => s.keys);
+  // The key the active profile signs with now, when another one: using this key replaces it.
+  const replaced = active?.auth.keyId ? keys.find((x) => x.id === active.auth.keyId) : undefined;
   const applyKeyToProfile = useApp((s) => s.applyKeyToProfile);
   const applyOp = useOp('applyKeyToProfile');
   const del = useOp('deleteKey');
@@ -151,7 +226,11 @@ function KeyRow({ k, inUse, canUse }: { k: KeyInfo; inUse: boolean; canUse: bool
           <div className="key-id">
             <code className="wrap">{k.kid}</code> <CopyButton text={k.kid} what="kid" />
             {inUse && <span className="badge badge-ok">in profile</span>}
-            {!k.hasPrivateKey && <span className="badge badge-info">public only</span>}
+            {k.privateKey === 'needs-reentry' ? (
+              <span className="badge badge-warning">needs re-entry</span>
+            ) : (
+              !k.hasPrivateKey && <span className="badge badge-info">public only</span>
+            )}
           </div>
           <div className="key-thumb">
             <span className="muted">Thumbprint </span>
@@ -178,10 +257,19 @@ function KeyRow({ k, inUse, canUse }: { k: KeyInfo; inUse: boolean; canUse: bool
               variant="secondary"
               busy={pending === 'use'}
               disabled={!canUse || inUse || !k.hasPrivateKey || applyOp.busy}
-              onClick={() => run('use', () => applyKeyToProfile(k.id))}
+              onClick={() =>
+                replaced && replaced.id !== k.id
+                  ? setAskReplace(true)
+                  : run('use', () => applyKeyToProfile(k.id))
+              }
             >
               Use in profile
             </ActionButton>
+            {k.privateKey === 'needs-reentry' && !reentering && (
+              <ActionButton small variant="secondary" onClick={() => setReentering(true)}>
+                Re-enter private key
+              </ActionButton>
+            )}
             {!confirming && (
               <ActionButton
                 small
@@ -195,6 +283,47 @@ function KeyRow({ k, inUse, canUse }: { k: KeyInfo; inUse: boolean; canUse: bool
           </div>
         </td>
       </tr>
+      {askReplace && replaced && active && (
+        <tr className="confirm-row">
+          <td colSpan={5}>
+            {/* A key a profile (and maybe a registration) uses is never replaced without asking. */}
+            <div className="confirm-delete" role="group" aria-label={`Replace key ${replaced.kid}`}>
+              <p>
+                Profile {active.name} signs with key <code>{replaced.kid}</code> now
+                {active.registration ? ', the one registered with the server' : ''}. With{' '}
+                <code>{k.kid}</code> instead, the server must know the new public key: update the
+                client&apos;s JWKS there, or register again.
+              </p>
+              <div className="inline-actions">
+                <ActionButton
+                  small
+                  variant="danger"
+                  busy={pending === 'use'}
+                  disabled={applyOp.busy}
+                  onClick={() =>
+                    run('use', async () => {
+                      await applyKeyToProfile(k.id);
+                      setAskReplace(false);
+                    })
+                  }
+                >
+                  Use {k.kid} instead
+                </ActionButton>
+                <ActionButton small variant="secondary" onClick={() => setAskReplace(false)}>
+                  Keep {replaced.kid}
+                </ActionButton>
+              </div>
+            </div>
+          </td>
+        </tr>
+      )}
+      {reentering && (
+        <tr className="confirm-row">
+          <td colSpan={5}>
+            <ReenterKey k={k} onDone={() => setReentering(false)} />
+          </td>
+        </tr>
+      )}
       {confirming && (
         <tr className="confirm-row">
           <td colSpan={5}>
@@ -291,6 +420,7 @@ function JwksHost() {
   const starting = useOp('hostJwks');
   const stopping = useOp('stopJwksHost');
   const [keyId, setKeyId] = useState('');
+  const [port, setPort] = useState('');
   const profileKey = keys.find((k) => k.id === profile?.auth.keyId);
   const options = [
     {
@@ -333,6 +463,18 @@ function JwksHost() {
               },
             ]}
           />
+          {host.staleProfiles.length > 0 && (
+            <div className="notice notice-warning" role="alert">
+              {host.staleProfiles.map((p) => (
+                <p key={p.profileId}>
+                  Profile {p.name} names <code className="wrap">{p.jwksUri}</code> as its jwks_uri,
+                  a URL no longer served: the server that registered it fetches the old URL. Update
+                  the registration (Registration step) with <code className="wrap">{host.url}</code>
+                  .
+                </p>
+              ))}
+            </div>
+          )}
           <p className="notice notice-warning" role="note">
             {host.note}
           </p>
@@ -345,18 +487,28 @@ function JwksHost() {
       ) : (
         <>
           <p className="hint warn-text">{CLOUD_NOTE}</p>
-          <SelectField
-            label="Key to host"
-            value={keys.some((k) => k.id === keyId) ? keyId : ''}
-            onChange={setKeyId}
-            options={options}
-          />
+          <div className="grid-2">
+            <SelectField
+              label="Key to host"
+              value={keys.some((k) => k.id === keyId) ? keyId : ''}
+              onChange={setKeyId}
+              options={options}
+            />
+            <TextField
+              label="Port"
+              value={port}
+              onChange={(v) => setPort(v.replace(/\D/g, '').slice(0, 5))}
+              mono
+              placeholder="the key's own"
+              hint="Empty: the port chosen the first time for this key, so its URL stays the same across restarts. 0: any free port."
+            />
+          </div>
           <div className="actions-row">
             <ActionButton
               variant="secondary"
               busy={starting.busy}
-              disabled={keys.length === 0 || (!keyId && !profileKey)}
-              onClick={() => hostJwks(keyId || null)}
+              disabled={keys.length === 0 || (!keyId && !profileKey) || Number(port) > 65535}
+              onClick={() => hostJwks(keyId || null, port === '' ? undefined : Number(port))}
             >
               Start hosting
             </ActionButton>

@@ -19,6 +19,7 @@ import { useActiveProfile, useApp, useOp } from '../store/index.js';
 import { optional, toProfileInput } from '../store/profile-input.js';
 import { flowShows } from '../store/steps.js';
 import { NewFromPreset, PresetDefaults } from './VendorPreset.js';
+import { WorkspaceBackup } from '../components/Workspace.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
 import {
   SERVER_IDS,
@@ -120,6 +121,7 @@ function SecretField({
   remove,
   onRemove,
   hint,
+  needsReentry = false,
 }: {
   label: string;
   value: string;
@@ -128,6 +130,8 @@ function SecretField({
   remove: boolean;
   onRemove: (v: boolean) => void;
   hint: string;
+  /** Stored but undecryptable here (damaged, or another machine's): to be typed again. */
+  needsReentry?: boolean;
 }) {
   const removeId = useId();
   return (
@@ -138,11 +142,19 @@ function SecretField({
         onChange={onChange}
         type="password"
         autoComplete="new-password"
-        placeholder={stored ? 'stored — type to replace' : 'not set'}
+        placeholder={
+          needsReentry ? 'needs re-entry' : stored ? 'stored — type to replace' : 'not set'
+        }
         hint={
           <>
             {hint} Write-only: never shown again.{' '}
             {stored && <span className="badge badge-ok">stored</span>}
+            {needsReentry && (
+              <>
+                <span className="badge badge-warning">needs re-entry</span> The stored value cannot
+                be decrypted here (damaged, or from another machine): type it again.
+              </>
+            )}
           </>
         }
       />
@@ -472,6 +484,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
               value={password}
               onChange={setPassword}
               stored={hasPassword}
+              needsReentry={profile?.needsReentry?.includes('password') ?? false}
               remove={removePassword}
               onRemove={setRemovePassword}
               hint="The user’s password, sent as {{password}}."
@@ -536,6 +549,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
               value={clientSecret}
               onChange={setClientSecret}
               stored={hasSecret}
+              needsReentry={profile?.needsReentry?.includes('clientSecret') ?? false}
               remove={removeSecret}
               onRemove={setRemoveSecret}
               hint="Used with client_secret_basic, client_secret_post and client_secret_jwt."
@@ -585,6 +599,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
             value={introspectionToken}
             onChange={setIntrospectionToken}
             stored={profile?.hasIntrospectionToken ?? false}
+            needsReentry={profile?.needsReentry?.includes('introspectionToken') ?? false}
             remove={removeIntrospectionToken}
             onRemove={setRemoveIntrospectionToken}
             hint="RFC 7662 §2.1: authenticates introspection with this token instead of the client's credentials."
@@ -753,9 +768,16 @@ export function ProfileStep() {
       title="Profile"
       intro="Which server you talk to, which flow you run, and who you are to it: client ID, auth method and key."
     >
-      {storage?.warning && (
+      {storage?.warning && !storage.workspace.canProtect && (
         <div className="notice notice-warning" role="note">
           {storage.warning}
+        </div>
+      )}
+      {storage && storage.notices.length > 0 && (
+        <div className="notice notice-info" role="note" aria-label="Store">
+          {storage.notices.map((n) => (
+            <p key={n}>{n}</p>
+          ))}
         </div>
       )}
       {storage && storage.quarantined.length > 0 && (
@@ -795,6 +817,7 @@ export function ProfileStep() {
       <ProfileForm key={active?.id ?? 'new'} profile={active} />
       {active && <ProfileTools profile={active} />}
       <ImportProfile />
+      <WorkspaceBackup />
     </StepSection>
   );
 }

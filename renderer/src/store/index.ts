@@ -18,6 +18,7 @@ import { createTimelineSlice } from './timeline.js';
 import { createRegistrationSlice } from './registration.js';
 import { createAuthorizationSlice } from './authorization.js';
 import { createDeviceSlice } from './device.js';
+import { createWorkspaceSlice } from './workspace.js';
 
 export type { AppState } from './types.js';
 export type { OpKey, OpState } from './ops.js';
@@ -45,6 +46,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createRegistrationSlice(...a),
   ...createAuthorizationSlice(...a),
   ...createDeviceSlice(...a),
+  ...createWorkspaceSlice(...a),
 }));
 
 const initialState = useApp.getState();

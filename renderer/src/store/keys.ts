@@ -13,14 +13,20 @@ export interface KeysSlice {
   /** The loopback JWKS host, when one is running. */
   jwksHost: JwksHostView | null;
   generateKey(input: { kind: KeyKind; alg: SigningAlg; kid?: string }): Promise<KeyInfo | null>;
-  importKey(input: { text: string; alg?: SigningAlg; kid?: string }): Promise<KeyInfo | null>;
+  /** A new key; with replaceKeyId the private part of that key again (same thumbprint). */
+  importKey(input: {
+    text: string;
+    alg?: SigningAlg;
+    kid?: string;
+    replaceKeyId?: string;
+  }): Promise<KeyInfo | null>;
   deleteKey(id: string): Promise<void>;
   /** Sets the active profile's auth to private_key_jwt with this key, and saves it. */
   applyKeyToProfile(keyId: string): Promise<void>;
   exportJwks(): Promise<void>;
   exportPrivateKey(keyId: string, path: string): Promise<void>;
   /** Serves the public JWKS of one key, or of the active profile's key when keyId is empty. */
-  hostJwks(keyId: string | null): Promise<void>;
+  hostJwks(keyId: string | null, port?: number): Promise<void>;
   stopJwksHost(): Promise<void>;
 }
 
@@ -40,7 +46,7 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => ({
   importKey: async (input) => {
     const r = await runOp(set, 'importKey', () => api().importKey(input));
     if (!r.ok) return null;
-    set((s) => ({ keys: [...s.keys, r.value], jwks: null }));
+    set((s) => ({ keys: upsert(s.keys, r.value), jwks: null }));
     return r.value;
   },
 
@@ -90,11 +96,12 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set, get) => ({
     if (r.ok) set({ exportedKeyPath: r.value.path });
   },
 
-  hostJwks: async (keyId) => {
+  hostJwks: async (keyId, port) => {
     const profileId = get().activeProfileId;
     if (!keyId && !profileId) return failOp(set, 'hostJwks', NO_PROFILE);
+    const which = keyId ? { keyIds: [keyId] } : { profileId: profileId! };
     const r = await runOp(set, 'hostJwks', () =>
-      api().hostJwks(keyId ? { keyIds: [keyId] } : { profileId: profileId! }),
+      api().hostJwks(port === undefined ? which : { ...which, port }),
     );
     if (r.ok) set({ jwksHost: r.value });
   },

@@ -44,7 +44,13 @@ export type OpKey =
   | 'revealIdToken'
   | 'revealRefreshToken'
   | 'hostJwks'
-  | 'stopJwksHost';
+  | 'stopJwksHost'
+  | 'unlockWorkspace'
+  | 'protectWorkspace'
+  | 'keepSecretsForSession'
+  | 'startNewWorkspace'
+  | 'exportWorkspace'
+  | 'importWorkspace';
 
 export interface OpState {
   busy: boolean;

@@ -14,6 +14,7 @@ import type { TimelineSlice } from './timeline.js';
 import type { RegistrationSlice } from './registration.js';
 import type { AuthorizationSlice } from './authorization.js';
 import type { DeviceSlice } from './device.js';
+import type { WorkspaceSlice } from './workspace.js';
 
 export type AppState = OpsSlice &
   UiSlice &
@@ -29,6 +30,7 @@ export type AppState = OpsSlice &
   TimelineSlice &
   RegistrationSlice &
   AuthorizationSlice &
-  DeviceSlice;
+  DeviceSlice &
+  WorkspaceSlice;
 
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

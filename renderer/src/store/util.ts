@@ -1,5 +1,4 @@
 /** Small pure helpers the slices share (so that no slice imports another for them). */
-import type { ProfileView } from '../../../shared/types.js';
 
 export const pretty = (v: unknown): string => JSON.stringify(v, null, 2);
 
@@ -20,8 +19,8 @@ export function parseJsonObject(
   return { value: value as Record<string, unknown> };
 }
 
-/** The list with `view` in place of the profile with its id, or added at the end. */
-export function upsert(list: ProfileView[], view: ProfileView): ProfileView[] {
+/** The list with `view` in place of the item with its id (a profile, a key), or added at the end. */
+export function upsert<T extends { id: string }>(list: T[], view: T): T[] {
   return list.some((p) => p.id === view.id)
     ? list.map((p) => (p.id === view.id ? view : p))
     : [...list, view];

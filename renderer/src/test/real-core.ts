@@ -26,6 +26,8 @@ export interface RendererCoreContext {
   servers: Record<ServerName, ServerInfo>;
   /** main's smart-configuration, changed, each at a FHIR base of its own (see renderer-core). */
   variantFhirBases: Record<'no-grant-types' | 'v2-only', string>;
+  /** A token endpoint that answers 200 with 8 MB of JSON (over the engine's read cap). */
+  hugeTokenEndpoint: string;
   /** An RSA-2048 private key (PEM) the engine generated at the start of the run. */
   signingKeyPem: string;
   /** A private_key_jwt backend client of the main server, registered with that key (RS384). */
@@ -69,6 +71,13 @@ export interface EngineOptions {
   browser?: boolean;
   /** Secrets stored encrypted with this passphrase (persisted) instead of for the session only. */
   passphrase?: string;
+  /**
+   * The web host's passphrase workspace (first start undecided; protect, unlock, session only)
+   * instead of plain session-only secrets.
+   */
+  workspace?: boolean;
+  /** A data folder (persisted store): a second engine on it is the same workspace restarted. */
+  dataDir?: string;
 }
 
 export interface RealEngine {
@@ -153,6 +162,16 @@ export async function openedUrls(engine: RealEngine): Promise<string[]> {
 /** A file the engine wrote (e.g. an exported private key). */
 export async function readEngineFile(path: string): Promise<string> {
   return (await control<{ text: string }>('readFile', { path })).text;
+}
+
+/** A fresh data folder for an engine (EngineOptions.dataDir), made by the Node side. */
+export async function makeDataDir(): Promise<string> {
+  return (await control<{ path: string }>('makeDir', {})).path;
+}
+
+/** Writes a file the engine reads (the renderer realm has no fs of its own). */
+export async function writeEngineFile(path: string, text: string): Promise<void> {
+  await control('writeFile', { path, text });
 }
 
 /** Registers a client at a test server (RFC 7591, open registration); returns its client_id. */
