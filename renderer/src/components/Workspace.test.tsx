@@ -260,4 +260,20 @@ describe('keys that need re-entry, and replacing a profile key', () => {
     expect(await t.core.listKeys()).toEqual({ ok: true, value: [] });
     expect(await readEngineFile(join(dir, 'config.json'))).toBe(newer);
   });
+
+  it('sec-25 a registration access token that no longer decrypts is said at the registration', async () => {
+    await renderApp({
+      step: 'registration',
+      setup: (t) => {
+        // A damaged stored value (as sec-25 in electron/core/workspace.test.ts makes on disk).
+        t.api.listProfiles.mockResolvedValue({
+          ok: true,
+          value: [{ ...t.backend!, needsReentry: ['registrationToken'] }],
+        });
+      },
+    });
+    const note = screen.getByText(/The registration access token/);
+    expect(note.textContent).toContain('cannot be decrypted here');
+    expect(note.textContent).toContain('Register again to get a new one');
+  });
 });

@@ -302,6 +302,14 @@ function RegistrationBody({ profile }: { profile: ProfileView }) {
         )}
       </div>
       {result && <ResultView result={result} />}
+      {profile.needsReentry?.includes('registrationToken') && (
+        <p className="notice notice-warning" role="note">
+          <span className="badge badge-warning">needs re-entry</span> The registration access token
+          (RFC 7592) is stored but cannot be decrypted here (damaged, or from another machine), so
+          this registration cannot be read, updated or deleted from here. Register again to get a
+          new one; the old client stays at the server until its administrator removes it.
+        </p>
+      )}
       {profile.hasRegistrationToken && <ManageRegistration profile={profile} />}
     </>
   );
