@@ -251,52 +251,42 @@ export async function idTokenView(idToken: string, x: IdTokenExpectations): Prom
       : { name: 'iat', ok: false, detail: 'iat is missing or not a number.' },
   );
 
-  if (claims.at_hash !== undefined) {
-    const want =
-      x.accessToken && typeof header.alg === 'string'
-        ? atHash(x.accessToken, header.alg)
-        : undefined;
+  // OIDC Core §3.1.3.6 (at_hash) and §3.3.2.11 (c_hash): the left half of the hash of the value.
+  const halfHash = (
+    name: 'at_hash' | 'c_hash',
+    value: string | undefined,
+    what: string,
+    missing: string,
+  ) => {
+    const got = claims[name];
+    if (got === undefined) return;
+    const want = value && typeof header.alg === 'string' ? atHash(value, header.alg) : undefined;
     checks.push(
       want === undefined
         ? {
-            name: 'at_hash',
+            name,
             ok: false,
-            detail: x.accessToken
-              ? `at_hash cannot be computed for alg ${String(header.alg)}.`
-              : 'at_hash is present but the response has no access token.',
+            detail: value
+              ? `${name} cannot be computed for alg ${String(header.alg)}.`
+              : `${name} is present but ${missing}.`,
           }
         : {
-            name: 'at_hash',
-            ok: claims.at_hash === want,
+            name,
+            ok: got === want,
             detail:
-              claims.at_hash === want
-                ? 'at_hash matches the access token.'
-                : `at_hash is ${JSON.stringify(claims.at_hash)}; the access token hashes to "${want}".`,
+              got === want
+                ? `${name} matches the ${what}.`
+                : `${name} is ${JSON.stringify(got)}; the ${what} hashes to "${want}".`,
           },
     );
-  }
-
-  if (claims.c_hash !== undefined) {
-    const want = x.code && typeof header.alg === 'string' ? atHash(x.code, header.alg) : undefined;
-    checks.push(
-      want === undefined
-        ? {
-            name: 'c_hash',
-            ok: false,
-            detail: x.code
-              ? `c_hash cannot be computed for alg ${String(header.alg)}.`
-              : 'c_hash is present but no authorization code was redeemed for this response.',
-          }
-        : {
-            name: 'c_hash',
-            ok: claims.c_hash === want,
-            detail:
-              claims.c_hash === want
-                ? 'c_hash matches the authorization code.'
-                : `c_hash is ${JSON.stringify(claims.c_hash)}; the authorization code hashes to "${want}".`,
-          },
-    );
-  }
+  };
+  halfHash('at_hash', x.accessToken, 'access token', 'the response has no access token');
+  halfHash(
+    'c_hash',
+    x.code,
+    'authorization code',
+    'no authorization code was redeemed for this response',
+  );
 
   const findings: Finding[] = checks
     .filter((c) => !c.ok)

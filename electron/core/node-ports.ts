@@ -69,30 +69,8 @@ export function nodePorts(
     };
   }
   const persisted = !opts.ephemeral && !!opts.dataDir;
-  if (opts.workspace ?? persisted) {
-    const dataDir = persisted ? opts.dataDir : undefined;
-    const workspace = new WorkspaceSecretStore(store, {
-      ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
-      ...(dataDir ? { keepAside: () => keepStoreAside(dataDir) } : {}),
-    });
-    return {
-      store,
-      secrets: workspace,
-      workspace,
-      clock: systemClock,
-      events: hub,
-      files: nodeFiles,
-      quarantined,
-      ...(storeStatus ? { storeStatus } : {}),
-      hub,
-    };
-  }
-  const secrets = opts.passphrase
-    ? new PassphraseSecretStore(store, opts.passphrase)
-    : new MemorySecretStore();
-  return {
+  const base = {
     store,
-    secrets,
     clock: systemClock,
     events: hub,
     files: nodeFiles,
@@ -100,4 +78,16 @@ export function nodePorts(
     ...(storeStatus ? { storeStatus } : {}),
     hub,
   };
+  if (opts.workspace ?? persisted) {
+    const dataDir = persisted ? opts.dataDir : undefined;
+    const workspace = new WorkspaceSecretStore(store, {
+      ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
+      ...(dataDir ? { keepAside: () => keepStoreAside(dataDir) } : {}),
+    });
+    return { ...base, secrets: workspace, workspace };
+  }
+  const secrets = opts.passphrase
+    ? new PassphraseSecretStore(store, opts.passphrase)
+    : new MemorySecretStore();
+  return { ...base, secrets };
 }

@@ -18,6 +18,7 @@ import {
   refuseLongPaste,
   sizeText,
 } from '../components/size-cap.js';
+import { CappedTextField } from '../components/CappedTextField.js';
 import { StepSection } from '../components/StepSection.js';
 import { VerificationStatus } from '../components/VerificationStatus.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
@@ -163,7 +164,6 @@ export function InspectorStep() {
   const [clientId, setClientId] = useState('');
   const [status, setStatus] = useState('');
   const [fileError, setFileError] = useState('');
-  const [jwksError, setJwksError] = useState('');
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const causeHeading = useRef<HTMLHeadingElement>(null);
@@ -185,20 +185,6 @@ export function InspectorStep() {
   /** A paste is measured before the browser puts megabytes into the box (which freezes it). */
   const onPasteCapture = refuseLongPaste(MAX_EVIDENCE, (size) => setFileError(tooLong(size)));
   /** The JWKS box: the engine reads at most 256 KB of it (a JWKS is a few KB). */
-  const jwksTooLong = (size: number) =>
-    setJwksError(
-      overCapMessage(
-        size,
-        MAX_TOKEN_PASTE,
-        'a JWKS',
-        'Paste the keys alone ({"keys":[…]}, a few KB), or give the JWKS URL instead.',
-      ),
-    );
-  const onJwks = (text: string) => {
-    if (text.length > MAX_TOKEN_PASTE) return jwksTooLong(text.length);
-    setJwksError('');
-    setJwks(text);
-  };
   const add = (more: Omit<Item, 'key'>[]) =>
     setItems((xs) => {
       const kept = xs.filter((x) => x.text.trim());
@@ -340,23 +326,19 @@ export function InspectorStep() {
         />
         <details className="disclosure">
           <summary>Keys and context (optional)</summary>
-          <div onPasteCapture={refuseLongPaste(MAX_TOKEN_PASTE, jwksTooLong)}>
-            <TextField
-              label="JWKS"
-              value={jwks}
-              onChange={onJwks}
-              multiline
-              rows={3}
-              mono
-              placeholder='{"keys":[…]}'
-              hint="The client's public keys, to verify signatures. A JWKS among the evidence is used too."
-            />
-            {jwksError && (
-              <p role="alert" className="field-error">
-                {jwksError}
-              </p>
-            )}
-          </div>
+          <CappedTextField
+            label="JWKS"
+            value={jwks}
+            onChange={setJwks}
+            cap={MAX_TOKEN_PASTE}
+            what="a JWKS"
+            fix={'Paste the keys alone ({"keys":[…]}, a few KB), or give the JWKS URL instead.'}
+            multiline
+            rows={3}
+            mono
+            placeholder='{"keys":[…]}'
+            hint="The client's public keys, to verify signatures. A JWKS among the evidence is used too."
+          />
           <div className="grid-2">
             <TextField
               label="JWKS URL"

@@ -9,7 +9,8 @@ import { SelectField, TextField } from '../components/fields.js';
 import { localDate } from '../components/format.js';
 import { KeyValueList } from '../components/KeyValueList.js';
 import { StepSection } from '../components/StepSection.js';
-import { MAX_TOKEN_PASTE, overCapMessage, refuseLongPaste } from '../components/size-cap.js';
+import { CappedTextField } from '../components/CappedTextField.js';
+import { MAX_TOKEN_PASTE } from '../components/size-cap.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
 
 /** Algorithms a key of this kind can sign with. */
@@ -21,6 +22,7 @@ export function algsFor(kind: KeyKind): SigningAlg[] {
   return ['ES512'];
 }
 
+/** A key is a few KB: megabytes are something else. */
 const KEY_FIX =
   'Paste the key file itself (PEM from its first ----- line, or one JWK), not a log or an archive that holds it.';
 
@@ -78,35 +80,22 @@ function ImportKey() {
   const [text, setText] = useState('');
   const [alg, setAlg] = useState<SigningAlg | ''>('');
   const [kid, setKid] = useState('');
-  const [tooLong, setTooLong] = useState('');
-  // A key is a few KB: megabytes are something else, refused before the box holds them.
-  const refuse = (size: number) =>
-    setTooLong(overCapMessage(size, MAX_TOKEN_PASTE, 'a key', KEY_FIX));
-  const onText = (v: string) => {
-    if (v.length > MAX_TOKEN_PASTE) return refuse(v.length);
-    setTooLong('');
-    setText(v);
-  };
   return (
     <div className="card">
       <h3>Import an existing private key</h3>
-      <div onPasteCapture={refuseLongPaste(MAX_TOKEN_PASTE, refuse)}>
-        <TextField
-          label="PEM or JWK"
-          value={text}
-          onChange={onText}
-          multiline
-          rows={5}
-          mono
-          placeholder="Paste the PEM file (from its first ----- line) or a JWK {…}"
-          hint="PKCS#8, PKCS#1 or SEC1 PEM, or a private JWK. It is kept by the engine, never shown again."
-        />
-        {tooLong && (
-          <p role="alert" className="field-error">
-            {tooLong}
-          </p>
-        )}
-      </div>
+      <CappedTextField
+        label="PEM or JWK"
+        value={text}
+        onChange={setText}
+        cap={MAX_TOKEN_PASTE}
+        what="a key"
+        fix={KEY_FIX}
+        multiline
+        rows={5}
+        mono
+        placeholder="Paste the PEM file (from its first ----- line) or a JWK {…}"
+        hint="PKCS#8, PKCS#1 or SEC1 PEM, or a private JWK. It is kept by the engine, never shown again."
+      />
       <div className="grid-2">
         <SelectField<SigningAlg | ''>
           label="Imported key alg"

@@ -11,12 +11,8 @@ import { HttpStatus } from '../components/HttpStatus.js';
 import { KeyValueList, type KeyValueItem } from '../components/KeyValueList.js';
 import { ScopeDiffView } from '../components/ScopeDiffView.js';
 import { SecretValue } from '../components/SecretValue.js';
-import {
-  MAX_TOKEN_PASTE,
-  overCapMessage,
-  refuseLongPaste,
-  TOKEN_FIX,
-} from '../components/size-cap.js';
+import { CappedTextField } from '../components/CappedTextField.js';
+import { MAX_TOKEN_PASTE, TOKEN_FIX } from '../components/size-cap.js';
 import { StepSection } from '../components/StepSection.js';
 import { SafeText } from '../components/SafeText.js';
 import { Switch } from '../components/Switch.js';
@@ -584,35 +580,23 @@ function DecodePasted() {
   const { busy } = useOp('decodeToken');
   const [token, setToken] = useState('');
   const [jwksUrl, setJwksUrl] = useState('');
-  const [tooLong, setTooLong] = useState('');
-  // Over the cap: refused at once (before the box holds it), and nothing goes to the engine.
-  const refuse = (size: number) =>
-    setTooLong(overCapMessage(size, MAX_TOKEN_PASTE, 'a token to decode', TOKEN_FIX));
-  const onToken = (text: string) => {
-    if (text.length > MAX_TOKEN_PASTE) return refuse(text.length);
-    setTooLong('');
-    setToken(text);
-  };
   return (
     <div className="card">
       <h3>Decode a pasted token</h3>
-      <div onPasteCapture={refuseLongPaste(MAX_TOKEN_PASTE, refuse)}>
-        <TextField
-          label="Token to decode"
-          value={token}
-          onChange={onToken}
-          multiline
-          rows={4}
-          mono
-          placeholder="eyJhbGciOi…"
-          hint="An access token or id_token from anywhere. It is decoded by the engine, not sent to any server."
-        />
-        {tooLong && (
-          <p role="alert" className="field-error">
-            {tooLong}
-          </p>
-        )}
-      </div>
+      {/* Over the cap: refused at once (before the box holds it), and nothing goes to the engine. */}
+      <CappedTextField
+        label="Token to decode"
+        value={token}
+        onChange={setToken}
+        cap={MAX_TOKEN_PASTE}
+        what="a token to decode"
+        fix={TOKEN_FIX}
+        multiline
+        rows={4}
+        mono
+        placeholder="eyJhbGciOi…"
+        hint="An access token or id_token from anywhere. It is decoded by the engine, not sent to any server."
+      />
       <TextField
         label="JWKS URL"
         value={jwksUrl}

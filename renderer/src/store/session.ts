@@ -3,6 +3,7 @@ import type { Result } from '../../../shared/result.js';
 import type { StorageInfo } from '../../../shared/types.js';
 import { addSubscription, setBridge } from './bridge.js';
 import { runOp } from './ops.js';
+import { withProfiles } from './util.js';
 import type { SliceCreator } from './types.js';
 
 export interface SessionSlice {
@@ -40,14 +41,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
         bridge.getTokenSet(),
         bridge.getJwksHost(),
       ]);
-      if (profiles.ok) {
-        const active = get().activeProfileId;
-        const keep = profiles.value.some((p) => p.id === active);
-        set({
-          profiles: profiles.value,
-          activeProfileId: keep ? active : (profiles.value[0]?.id ?? null),
-        });
-      }
+      if (profiles.ok) set(withProfiles(profiles.value, get().activeProfileId));
       if (storage.ok) set({ storage: storage.value });
       if (keys.ok) set({ keys: keys.value });
       // A pushed snapshot is newer than the listing started before it.

@@ -1,4 +1,5 @@
 /** Small pure helpers the slices share (so that no slice imports another for them). */
+import type { ProfileView } from '../../../shared/types.js';
 
 export const pretty = (v: unknown): string => JSON.stringify(v, null, 2);
 
@@ -24,4 +25,13 @@ export function upsert<T extends { id: string }>(list: T[], view: T): T[] {
   return list.some((p) => p.id === view.id)
     ? list.map((p) => (p.id === view.id ? view : p))
     : [...list, view];
+}
+
+/** A new profile list, keeping the active profile when it is still there (else the first). */
+export function withProfiles(
+  profiles: ProfileView[],
+  activeProfileId: string | null,
+): { profiles: ProfileView[]; activeProfileId: string | null } {
+  const keep = profiles.some((p) => p.id === activeProfileId);
+  return { profiles, activeProfileId: keep ? activeProfileId : (profiles[0]?.id ?? null) };
 }

@@ -1,6 +1,7 @@
 import type { StorageInfo } from '../../../shared/types.js';
 import { api } from './bridge.js';
 import { runOp } from './ops.js';
+import { withProfiles } from './util.js';
 import type { SliceCreator } from './types.js';
 
 /** What an import added (or skipped), shown under the import form. */
@@ -29,14 +30,7 @@ export const createWorkspaceSlice: SliceCreator<WorkspaceSlice> = (set, get) => 
   async function reload(storage: StorageInfo) {
     set({ storage });
     const [profiles, keys] = await Promise.all([api().listProfiles(), api().listKeys()]);
-    if (profiles.ok) {
-      const active = get().activeProfileId;
-      const keep = profiles.value.some((p) => p.id === active);
-      set({
-        profiles: profiles.value,
-        activeProfileId: keep ? active : (profiles.value[0]?.id ?? null),
-      });
-    }
+    if (profiles.ok) set(withProfiles(profiles.value, get().activeProfileId));
     if (keys.ok) set({ keys: keys.value });
   }
 
