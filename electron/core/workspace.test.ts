@@ -272,4 +272,22 @@ describe('workspace (web host and CLI secrets)', () => {
     expect(twice.skipped).toHaveLength(3);
     expect(must(await b.listProfiles())).toHaveLength(2);
   });
+
+  it('a read-only store refuses a change whole: the key it would delete or add stays as it was', async () => {
+    const dir = fresh();
+    const first = open(dir);
+    const key = must(await first.generateKey({ kind: 'EC-P-256', alg: 'ES256', kid: 'kept' }));
+    const data = JSON.parse(config(dir)) as Record<string, unknown>;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...data, schemaVersion: 99 }));
+    const newer = config(dir);
+
+    const later = open(dir);
+    expect(must(await later.getStorageInfo()).readOnly).toMatch(/newer version/);
+    const del = await later.deleteKey(key.id);
+    expect(del).toMatchObject({ ok: false, error: { code: 'STORE_READ_ONLY' } });
+    const add = await later.generateKey({ kind: 'EC-P-256', alg: 'ES256', kid: 'not-saved' });
+    expect(add).toMatchObject({ ok: false, error: { code: 'STORE_READ_ONLY' } });
+    expect(must(await later.listKeys()).map((k) => k.kid)).toEqual(['kept']);
+    expect(config(dir)).toBe(newer);
+  });
 });

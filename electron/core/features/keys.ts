@@ -146,9 +146,13 @@ export class Keyring {
   deleteKey(id: string) {
     return guard(async () => {
       await this.loaded;
-      if (!this.c.s.keys.delete(id)) throw new AppFailure('NOT_FOUND', 'No such key.');
+      if (!this.c.s.keys.has(id)) throw new AppFailure('NOT_FOUND', 'No such key.');
+      // The list first: a read-only store refuses here, and the key is still all there.
+      const next = new Map(this.c.s.keys);
+      next.delete(id);
+      this.storeInfos(next);
+      this.c.s.keys.delete(id);
       await this.c.ports.secrets.delete(`key:${id}`);
-      this.storeInfos();
       return { deleted: id };
     });
   }
