@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'FILE_ERROR'
   /** The target file exists and was left as it is (a key is never overwritten without asking). */
   | 'FILE_EXISTS'
+  /** A port on this machine is taken by another program (JWKS host, loopback listener). */
+  | 'PORT_IN_USE'
   | 'NETWORK_ERROR'
   | 'SECRET_UNAVAILABLE'
   /** The store file could not be migrated or is from a newer version: it is open read-only. */

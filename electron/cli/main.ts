@@ -330,6 +330,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       'WORKSPACE_LOCKED',
       'PASSPHRASE_WRONG',
       'STORE_READ_ONLY',
+      'PORT_IN_USE',
     ];
     const code = usage || (failure && inputCodes.includes(failure.code)) ? 2 : 1;
     if (json)

@@ -157,7 +157,7 @@ describe('a stable JWKS URL per key', () => {
     await new Promise<void>((r) => squatter.listen(first.port, '127.0.0.1', r));
     try {
       const taken = await e.hostJwks({ keyIds: [key.id] });
-      expect(taken).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      expect(taken).toMatchObject({ ok: false, error: { code: 'PORT_IN_USE' } });
       expect(!taken.ok && taken.error.message).toContain(
         `Port ${first.port} on 127.0.0.1, the one remembered for this key's JWKS URL, is in use`,
       );

@@ -145,7 +145,7 @@ export async function startLoopback(opts: LoopbackOptions): Promise<LoopbackList
       reject(
         e.code === 'EADDRINUSE'
           ? new AppFailure(
-              'INVALID_INPUT',
+              'PORT_IN_USE',
               `Port ${opts.port} on ${opts.host} is already in use, so the redirect cannot be received.`,
               'Close the program using that port, or remove the port from the redirect URI so a free one is picked (the server must then accept any loopback port, RFC 8252 §7.3).',
             )

@@ -86,7 +86,7 @@ export class JwksHost {
         reject(
           e.code === 'EADDRINUSE'
             ? new AppFailure(
-                'INVALID_INPUT',
+                'PORT_IN_USE',
                 more.rememberedPort
                   ? `Port ${port} on 127.0.0.1, the one remembered for this key's JWKS URL, is in use by another program.`
                   : `Port ${port} on 127.0.0.1 is already in use.`,

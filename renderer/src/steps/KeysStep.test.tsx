@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { useApp } from '../store/index.js';
 import { renderApp } from '../test-utils.js';
 import { PKCS8_START } from '../test/fixtures/pem.js';
-import { context, must, readEngineFile } from '../test/real-core.js';
+import { toProfileInput } from '../store/profile-input.js';
+import { context, must, readEngineFile, startEngine } from '../test/real-core.js';
 
 const keyRows = () => within(screen.getAllByRole('table')[0]!).getAllByRole('row').slice(1);
 
@@ -172,6 +173,36 @@ describe('Keys step', () => {
       const alert = await screen.findByRole('alert');
       expect(alert.textContent).toContain('The profile has no key to publish.');
       expect(alert.textContent).toContain('Choose a key in the profile (Keys step)');
+    });
+
+    it("keeps the key's port; when another program holds it, says so, offers a free port and flags the profile naming the old URL", async () => {
+      let oldUrl = '';
+      const { user } = await renderApp({
+        step: 'keys',
+        setup: async ({ core, backend }) => {
+          // The key's JWKS URL, registered as the profile's jwks_uri; then the host stops.
+          oldUrl = must(await core.hostJwks({ profileId: backend!.id })).url;
+          must(await core.stopJwksHost());
+          must(await core.saveProfile({ ...toProfileInput(backend!), jwksUri: oldUrl }));
+          // Another program takes the port meanwhile (here: another debugger's JWKS host).
+          const other = await startEngine();
+          const k = must(await other.bridge.generateKey({ kind: 'EC-P-256', alg: 'ES256' }));
+          must(await other.bridge.hostJwks({ keyIds: [k.id], port: Number(new URL(oldUrl).port) }));
+        },
+      });
+      const host = within(panel() as HTMLElement);
+      await user.click(host.getByRole('button', { name: 'Start hosting' }));
+      const alert = await host.findByRole('alert');
+      expect(alert.textContent).toContain('the one remembered for this key');
+      expect(alert.textContent).toContain('jwks_uri updated');
+      await user.click(host.getByRole('button', { name: 'Host on a free port instead' }));
+      const details = await host.findByLabelText('JWKS host');
+      const newUrl = useApp.getState().jwksHost!.url;
+      expect(newUrl).not.toBe(oldUrl);
+      expect(details.textContent).toContain(newUrl);
+      const stale = host.getByText(/a URL no longer served/);
+      expect(stale.textContent).toContain(oldUrl);
+      expect(stale.textContent).toContain('Update the registration');
     });
 
     it('shows a host that was already running when the app started', async () => {

@@ -505,6 +505,17 @@ function JwksHost() {
         </>
       )}
       <OpError op="hostJwks" />
+      {starting.error?.code === 'PORT_IN_USE' && !host && (
+        <div className="actions-row">
+          <ActionButton
+            variant="secondary"
+            busy={starting.busy}
+            onClick={() => hostJwks(keyId || null, 0)}
+          >
+            Host on a free port instead
+          </ActionButton>
+        </div>
+      )}
       <OpError op="stopJwksHost" />
     </div>
   );
