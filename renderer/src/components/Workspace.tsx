@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useApp, useOp } from '../store/index.js';
 import { ActionButton } from './ActionButton.js';
 import { CopyButton } from './CopyButton.js';
@@ -95,11 +95,14 @@ function PassphraseForm({
   busy,
   onSubmit,
   op,
+  alternative,
 }: {
   submitLabel: string;
   busy: boolean;
   onSubmit: (passphrase: string) => Promise<boolean>;
   op: 'protectWorkspace';
+  /** The other choice, beside the submit button (session only, or not now). */
+  alternative?: ReactNode;
 }) {
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
@@ -148,6 +151,7 @@ function PassphraseForm({
         >
           {submitLabel}
         </ActionButton>
+        {alternative}
       </div>
     </form>
   );
@@ -195,21 +199,23 @@ export function ProtectWorkspace() {
           if (ok) setOpen(false);
           return ok;
         }}
+        alternative={
+          undecided ? (
+            <ActionButton
+              variant="secondary"
+              busy={session.busy}
+              onClick={() => void sessionOnly()}
+            >
+              Keep secrets for this session only
+            </ActionButton>
+          ) : (
+            <button type="button" className="btn btn-secondary" onClick={() => setOpen(false)}>
+              Not now
+            </button>
+          )
+        }
       />
-      {undecided ? (
-        <div className="actions-row">
-          <OpError op="keepSecretsForSession" />
-          <ActionButton variant="secondary" busy={session.busy} onClick={() => void sessionOnly()}>
-            Keep secrets for this session only
-          </ActionButton>
-        </div>
-      ) : (
-        <div className="actions-row">
-          <button type="button" className="btn btn-secondary" onClick={() => setOpen(false)}>
-            Not now
-          </button>
-        </div>
-      )}
+      <OpError op="keepSecretsForSession" />
     </section>
   );
 }
