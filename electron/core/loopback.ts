@@ -99,16 +99,15 @@ export async function startLoopback(opts: LoopbackOptions): Promise<LoopbackList
   let answering: Promise<void> = Promise.resolve();
 
   const close = () => {
+    // Closed from the moment it stops accepting (the port is free again), not only once the
+    // callback page still being written has gone out.
+    isOpen = false;
     closing ??= new Promise<void>((resolve) => {
       if (!server.listening) {
-        isOpen = false;
         resolve();
         return;
       }
-      server.close(() => {
-        isOpen = false;
-        resolve();
-      });
+      server.close(() => resolve());
       void answering.then(() => server.closeAllConnections());
     });
     return closing;

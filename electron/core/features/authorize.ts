@@ -190,7 +190,7 @@ export class AuthorizationFlows {
     if (this.isSettled(flow)) {
       if (this.active.get(flow.view.profileId) === flow.view.id)
         this.active.delete(flow.view.profileId);
-      for (const w of flow.waiters.splice(0)) w(structuredClone(flow.view));
+      for (const w of flow.waiters.splice(0)) w(this.snapshot(flow));
     }
   }
 
@@ -778,14 +778,21 @@ export class AuthorizationFlows {
       if (flow.view.status === 'waiting') await this.cancel(flow.view.id);
   }
 
+  /** The flow as it stands, its listener's state read now (it may close between updates). */
+  private snapshot(flow: Flow): AuthorizationFlowView {
+    const view = structuredClone(flow.view);
+    if (flow.listener) view.listener = { port: flow.listener.port, open: flow.listener.open };
+    return view;
+  }
+
   get(flowId: string): AuthorizationFlowView {
-    return structuredClone(this.mustFlow(flowId).view);
+    return this.snapshot(this.mustFlow(flowId));
   }
 
   /** Resolves when the flow ends (done, failed, cancelled, timed out, or received without exchange). */
   wait(flowId: string): Promise<AuthorizationFlowView> {
     const flow = this.mustFlow(flowId);
-    if (this.isSettled(flow)) return Promise.resolve(structuredClone(flow.view));
+    if (this.isSettled(flow)) return Promise.resolve(this.snapshot(flow));
     return new Promise((resolve) => flow.waiters.push(resolve));
   }
 
