@@ -15,7 +15,7 @@ import { TokenRequests } from './features/token-request.js';
 import { TokenSet } from './features/tokens.js';
 import { HttpRecorder } from './http.js';
 import { JwksHost } from './features/jwks-host.js';
-import type { StoredProfile } from './model.js';
+import { PROFILES, type StoredProfile } from './model.js';
 import type { Ports } from './ports.js';
 import { Registrations } from './features/registration.js';
 import { Session } from './session.js';
@@ -87,7 +87,11 @@ export class Core {
       secret: (id, which) => this.profiles.profileSecretValue(id, which),
       profileKey: (p) => this.keyring.profileKey(p),
     });
-    this.jwksHost = new JwksHost({ ports, http: this.http });
+    this.jwksHost = new JwksHost({
+      ports,
+      http: this.http,
+      profiles: () => (ports.store.get(PROFILES) as StoredProfile[] | undefined) ?? [],
+    });
     this.workspace = new Workspace(this);
   }
 

@@ -16,8 +16,7 @@ import type { Refresh } from './features/refresh.js';
 import type { DeviceFlows } from './features/device.js';
 import type { TokenCalls } from './features/token-calls.js';
 import type { EngineKey } from './keys.js';
-import { JWKS_PORTS, isHostedJwksUrl, keySetId } from './features/jwks-host.js';
-import { PROFILES, guard, type StoredProfile } from './model.js';
+import { guard } from './model.js';
 import type { Ports } from './ports.js';
 
 export {
@@ -250,24 +249,7 @@ export class Engine implements DebuggerApi {
           );
         keys = [k];
       } else keys = [...this.c.s.keys.values()];
-      // A stable URL: the port chosen the first time for these keys, unless another is asked for.
-      const ports =
-        (this.c.ports.store.get(JWKS_PORTS) as Record<string, number> | undefined) ?? {};
-      const setId = keySetId(keys);
-      const remembered = ports[setId];
-      const port = input.port ?? remembered ?? 0;
-      const ids = new Set(keys.map((k) => k.info.id));
-      const profiles = (this.c.ports.store.get(PROFILES) as StoredProfile[] | undefined) ?? [];
-      const staleProfiles = profiles
-        .filter((p) => p.auth.keyId && ids.has(p.auth.keyId) && isHostedJwksUrl(p.jwksUri))
-        .map((p) => ({ profileId: p.id, name: p.name, jwksUri: p.jwksUri! }));
-      const view = await this.c.jwksHost.start(keys, port, {
-        rememberedPort: remembered !== undefined && port === remembered,
-        staleProfiles,
-      });
-      if (ports[setId] !== view.port)
-        this.c.ports.store.set(JWKS_PORTS, { ...ports, [setId]: view.port });
-      return view;
+      return this.c.jwksHost.host(keys, input.port);
     });
   }
 

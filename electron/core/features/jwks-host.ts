@@ -6,6 +6,7 @@ import type { JwksHostView } from '../../../shared/types.js';
 import type { HttpRecorder } from '../http.js';
 import { publicJwks, type EngineKey } from '../keys.js';
 import type { Ports } from '../ports.js';
+import type { StoredProfile } from '../model.js';
 
 export const JWKS_HOST_NOTE =
   'Only servers on this machine can reach 127.0.0.1; a cloud server cannot — publish the JWKS at a public https URL for it.';
@@ -39,6 +40,8 @@ export function servedJwks(keys: EngineKey[]): { keys: Record<string, unknown>[]
 export interface JwksHostDeps {
   ports: Ports;
   http: HttpRecorder;
+  /** The stored profiles, to flag those whose jwks_uri names an earlier URL of these keys. */
+  profiles: () => StoredProfile[];
 }
 
 /**
@@ -51,7 +54,30 @@ export class JwksHost {
 
   constructor(private readonly deps: JwksHostDeps) {}
 
-  async start(
+  /**
+   * Hosts the keys at a stable URL: the port chosen the first time for these keys (remembered in
+   * the store, across restarts) unless `port` asks for another; the port used is remembered.
+   */
+  async host(keys: EngineKey[], port?: number): Promise<JwksHostView> {
+    const { store } = this.deps.ports;
+    const ports = (store.get(JWKS_PORTS) as Record<string, number> | undefined) ?? {};
+    const setId = keySetId(keys);
+    const remembered = ports[setId];
+    const use = port ?? remembered ?? 0;
+    const ids = new Set(keys.map((k) => k.info.id));
+    const staleProfiles = this.deps
+      .profiles()
+      .filter((p) => p.auth.keyId && ids.has(p.auth.keyId) && isHostedJwksUrl(p.jwksUri))
+      .map((p) => ({ profileId: p.id, name: p.name, jwksUri: p.jwksUri! }));
+    const view = await this.start(keys, use, {
+      rememberedPort: remembered !== undefined && use === remembered,
+      staleProfiles,
+    });
+    if (remembered !== view.port) store.set(JWKS_PORTS, { ...ports, [setId]: view.port });
+    return view;
+  }
+
+  private async start(
     keys: EngineKey[],
     port = 0,
     more: Pick<JwksHostView, 'rememberedPort' | 'staleProfiles'> = {

@@ -27,26 +27,30 @@ export class Profiles {
     return this.c.ports.secrets.get(profileSecret[which](id)).catch(() => undefined);
   }
 
+  /**
+   * Which of the profile's secrets are held, and which are stored but cannot be decrypted here
+   * (asked of the store only for the ones that did not read).
+   */
   async view(p: StoredProfile): Promise<ProfileView> {
-    const [secret, password, regToken, introToken] = await Promise.all([
-      this.profileSecretValue(p.id, 'clientSecret'),
-      this.profileSecretValue(p.id, 'password'),
-      this.profileSecretValue(p.id, 'registrationToken'),
-      this.profileSecretValue(p.id, 'introspectionToken'),
-    ]);
-    const needsReentry: NonNullable<ProfileView['needsReentry']> = [];
-    const check = this.c.ports.secrets.check?.bind(this.c.ports.secrets);
-    if (check)
-      for (const which of Object.keys(profileSecret) as (keyof typeof profileSecret)[])
-        if ((await check(profileSecret[which](p.id)).catch(() => 'missing')) === 'unreadable')
-          needsReentry.push(which);
+    const names = Object.keys(profileSecret) as (keyof typeof profileSecret)[];
+    const states = await Promise.all(
+      names.map(async (which) => {
+        if ((await this.profileSecretValue(p.id, which)) !== undefined) return 'ok';
+        return (
+          (await this.c.ports.secrets.check?.(profileSecret[which](p.id)).catch(() => undefined)) ??
+          'missing'
+        );
+      }),
+    );
+    const has = (which: keyof typeof profileSecret) => states[names.indexOf(which)] === 'ok';
+    const needsReentry = names.filter((_, i) => states[i] === 'unreadable');
     return {
       ...p,
       ...(needsReentry.length ? { needsReentry } : {}),
-      hasPassword: !!password,
-      hasRegistrationToken: !!regToken,
-      hasIntrospectionToken: !!introToken,
-      auth: { ...p.auth, hasClientSecret: !!secret },
+      hasPassword: has('password'),
+      hasRegistrationToken: has('registrationToken'),
+      hasIntrospectionToken: has('introspectionToken'),
+      auth: { ...p.auth, hasClientSecret: has('clientSecret') },
     };
   }
 
