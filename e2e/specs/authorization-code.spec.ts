@@ -1,15 +1,6 @@
-import { createServer } from 'node:net';
+import { portIsFree } from '../../electron/testing/net.js';
 import { expect, test } from '../fixtures/app.js';
 import { AppPage } from '../pages/app-page.js';
-
-/** True when nothing listens on 127.0.0.1:port any more (we can bind it ourselves). */
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
 
 test('a person signs in through the browser, gets tokens, refreshes and revokes', async ({
   page,

@@ -3,12 +3,12 @@
 // `npm run bench`, not asserted here.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WEB_TOKEN_HEADER } from '../../shared/api/contract.js';
+import { portIsFree } from '../testing/net.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,15 +19,6 @@ beforeAll(() => {
   });
   expect(r.status).toBe(0);
 });
-
-/** True when the port can be bound again on 127.0.0.1. */
-function portIsFree(port: number): Promise<boolean> {
-  const s = createServer();
-  return new Promise((resolve) => {
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
 
 describe('serve stops everything it started', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(

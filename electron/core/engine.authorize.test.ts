@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualTimer } from '../testing/manual-timer.js';
+import { portIsFree } from '../testing/net.js';
 import { completeDevLogin, startSmartServer, type SmartServer } from '../testing/smart-server.js';
 import type { AuthorizationFlowView, ProfileInput } from '../../shared/types.js';
 import { DEFAULT_TIMEOUT_SEC } from './features/authorize.js';
@@ -57,17 +58,6 @@ async function nativeProfile(extra: Partial<ProfileInput> = {}, on: Engine = eng
       ...extra,
     }),
   );
-}
-
-/** Resolves when the port can be bound again (the listener is really gone). */
-async function portIsFree(port: number): Promise<boolean> {
-  const s = createServer();
-  const free = await new Promise<boolean>((resolve) => {
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => resolve(true));
-  });
-  if (free) await new Promise<void>((r) => s.close(() => r()));
-  return free;
 }
 
 const param = (flow: AuthorizationFlowView, name: string) =>

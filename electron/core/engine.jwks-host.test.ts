@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmartServer, type SmartServer } from '../testing/smart-server.js';
+import { portIsFree } from '../testing/net.js';
 import { Engine } from './engine.js';
 import { nodePorts } from './node-ports.js';
 import { JWKS_HOST_NOTE } from './features/jwks-host.js';
@@ -20,16 +21,6 @@ afterAll(async () => {
   await engine.stopJwksHost();
   await server?.close();
 });
-
-async function portIsFree(port: number): Promise<boolean> {
-  const s = createServer();
-  const free = await new Promise<boolean>((resolve) => {
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => resolve(true));
-  });
-  if (free) await new Promise<void>((r) => s.close(() => r()));
-  return free;
-}
 
 describe('JWKS hosting on a loopback URL', () => {
   it('serves only the public keys, checks it can be fetched, and stops', async () => {

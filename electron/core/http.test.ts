@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttps } from 'node:https';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { must, testEngine } from './test-helpers.js';
+import { selfSignedCert } from '../testing/net.js';
 
 let plain: Server;
 let tls: Server;
@@ -48,36 +45,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
 
-  const dir = mkdtempSync(join(tmpdir(), 'ofd-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  caPath = join(dir, 'cert.pem');
-  tls = createHttps(
-    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(caPath) },
-    (_req, res) => {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end('{"error":"invalid_client"}');
-    },
-  );
+  const cert = selfSignedCert();
+  caPath = cert.certPath;
+  tls = createHttps({ key: cert.key, cert: cert.cert }, (_req, res) => {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end('{"error":"invalid_client"}');
+  });
   await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
   tlsBase = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
 });

@@ -8,6 +8,7 @@ import { networkInterfaces } from 'node:os';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualTimer } from '../testing/manual-timer.js';
+import { portIsFree } from '../testing/net.js';
 import { completeDevLogin, startSmartServer, type SmartServer } from '../testing/smart-server.js';
 import type { AuthorizationFlowView, ProfileInput } from '../../shared/types.js';
 import { Engine } from '../core/engine.js';
@@ -65,16 +66,6 @@ async function profile(engine: Engine, on: SmartServer, extra: Partial<ProfileIn
 
 const param = (flow: AuthorizationFlowView, name: string) =>
   flow.params.find(([n]) => n === name)?.[1];
-
-async function portIsFree(port: number): Promise<boolean> {
-  const s = createServer();
-  const free = await new Promise<boolean>((resolve) => {
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => resolve(true));
-  });
-  if (free) await new Promise<void>((r) => s.close(() => r()));
-  return free;
-}
 
 /** True when a TCP connection to host:port is accepted. */
 const accepts = (host: string, port: number) =>

@@ -1,15 +1,12 @@
 // SECURITY.md §7, case 16: token endpoint faults, through the engine's token request against a
 // fault server on 127.0.0.1 (and a self-signed HTTPS server for the TLS case).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttps } from 'node:https';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BODY, DEFAULT_TIMEOUT_MS } from '../core/http.js';
 import { must, testEngine } from '../core/test-helpers.js';
+import { selfSignedCert } from '../testing/net.js';
 
 const SECRET = 'sec16-canary-client-secret-0042';
 const GOOD = JSON.stringify({
@@ -86,35 +83,11 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(faults.address() as AddressInfo).port}`;
   elsewhereBase = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
 
-  const dir = mkdtempSync(join(tmpdir(), 'ofd-sec16-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  tls = createHttps(
-    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-    (_q, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(GOOD);
-    },
-  );
+  const cert = selfSignedCert('ofd-sec16-');
+  tls = createHttps({ key: cert.key, cert: cert.cert }, (_q, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(GOOD);
+  });
   await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
   tlsBase = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
 });
