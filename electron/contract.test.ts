@@ -111,6 +111,8 @@ const CASES: Record<ApiMethod, Case> = {
   },
   cancelAuthorization: { args: (s) => [{ flowId: s.flowId }], want: 'ok' },
   startDeviceAuthorization: { args: (s) => [{ profileId: s.profile.id }], want: 'INVALID_INPUT' },
+  // Practice server: a flavour this build does not know is refused before anything starts.
+  startPracticeServer: { args: () => [{ flavour: 'no-such-vendor' }], want: 'INVALID_INPUT' },
   cancelDeviceAuthorization: { args: () => [{ flowId: 'no-such-flow' }], want: 'NOT_FOUND' },
   getDeviceAuthorization: { args: () => [{ flowId: 'no-such-flow' }], want: 'NOT_FOUND' },
   prepareTokenRequest: {
@@ -140,7 +142,15 @@ const CASES: Record<ApiMethod, Case> = {
   stopJwksHost: { args: () => [], want: 'ok' },
   revealSecret: { args: () => [{ kind: 'client_assertion' }], want: 'ok' },
   listExchanges: { args: () => [], want: 'ok' },
+  listRuns: { args: () => [], want: 'ok' },
+  exportHar: { args: () => [{}], want: 'ok' },
+  exportBundle: { args: () => [{ runId: 'no-such-run' }], want: 'NOT_FOUND' },
+  diffRuns: { args: () => [{ a: { runId: 'no-such-run' }, b: { runId: 'x' } }], want: 'NOT_FOUND' },
+  runnableCurl: { args: () => [{ exchangeId: 'no-such-exchange' }], want: 'NOT_FOUND' },
   clearExchanges: { args: () => [], want: 'ok' },
+  restoreExchanges: { args: () => [{ undoId: 'no-such-undo' }], want: 'NOT_FOUND' },
+  getPracticeServer: { args: () => [], want: 'ok' },
+  stopPracticeServer: { args: () => [], want: 'ok' },
   deleteKey: { args: (s) => [s.spareKey.id], want: 'ok' },
   deleteProfile: { args: (s) => [s.spare.id], want: 'ok' },
   // The workspace last: startNewWorkspace drops every secret the cases above use.

@@ -66,3 +66,24 @@ export function toCurl(req: {
   if (req.body !== undefined && req.body !== '') parts.push('--data-raw', shellQuote(req.body));
   return parts.join(' ');
 }
+
+/**
+ * The marker a redacted export writes for a masked secret: its name, length and the first 8 hex
+ * digits of its SHA-256, e.g. {{client_assertion;len=812;sha256=1a2b3c4d}}. URL-safe (no spaces
+ * or quotes), so it stands in query strings and form bodies as it is.
+ */
+export function secretMarker(placeholder: string, mark?: { length: number; sha256: string }) {
+  const name = /^\{\{(.+)\}\}$/.exec(placeholder)?.[1] ?? placeholder;
+  return mark ? `{{${name};len=${mark.length};sha256=${mark.sha256}}}` : `{{${name}}}`;
+}
+
+const MARKER = /\{\{([a-z_]+)(?:;len=(\d+);sha256=([0-9a-f]{8}))?\}\}/g;
+
+/** The masked values in a text: placeholders and markers, with length and hash when given. */
+export function findMarkers(text: string): { name: string; length?: number; sha256?: string }[] {
+  return [...text.matchAll(MARKER)].map(([, name, len, sha]) => ({
+    name: name!,
+    ...(len ? { length: Number(len) } : {}),
+    ...(sha ? { sha256: sha } : {}),
+  }));
+}

@@ -191,10 +191,42 @@ export interface KeyInfo {
 
 export type HeaderList = [name: string, value: string][];
 
+/**
+ * What stands in for one masked secret: its length and the first 8 hex digits of its SHA-256, so
+ * two exports can be compared (same value, same mark) without the value.
+ */
+export interface SecretMark {
+  length: number;
+  sha256: string;
+}
+
+/**
+ * One run: the exchanges of one attempt at a flow for one profile (a sign-in, a device
+ * authorization, a backend-services token request and what followed it).
+ */
+export interface RunView {
+  id: string;
+  profileId?: string;
+  profileName?: string;
+  /** What began it: 'authorization_code', 'device_code', 'client_credentials', 'registration'… */
+  flow: string;
+  startedAt: string;
+}
+
 /** One HTTP request/response as recorded by the engine (secrets masked). */
 export interface HttpExchange {
   id: string;
   step: string;
+  /** The run it belongs to (absent: no profile, e.g. a token decoded against a JWKS URL). */
+  runId?: string;
+  profileId?: string;
+  /**
+   * 'front': a hop the browser made, not the engine (the authorize redirect, the callback); its
+   * response is what the app saw of it.
+   */
+  channel?: 'front';
+  /** Per placeholder in this exchange ({{client_assertion}}…): the masked value's mark. */
+  marks?: Record<string, SecretMark>;
   startedAt: string;
   durationMs: number;
   request: { method: string; url: string; headers: HeaderList; body?: string };
@@ -425,6 +457,8 @@ export interface InspectReport {
 
 export interface TokenRequestDraft {
   id: string;
+  /** Break-it mode: the mistake made in this request on purpose. */
+  broken?: BrokenOnPurpose;
   grant: GrantType;
   method: 'POST';
   url: string;
@@ -491,6 +525,8 @@ export interface RefreshTokenInfo {
 export interface TokenResult {
   ok: boolean;
   exchangeId: string;
+  /** Break-it mode: the mistake sent on purpose, and whether the diagnosis named its cause. */
+  broken?: BrokenOnPurpose;
   status?: number;
   /** Parsed body with token values masked. */
   body?: Record<string, unknown>;
@@ -620,6 +656,8 @@ export interface AuthorizationCheck {
 export interface AuthorizationFlowView {
   id: string;
   profileId: string;
+  /** Break-it mode: the mistake made in this flow on purpose. */
+  broken?: BrokenOnPurpose;
   status: AuthorizationStatus;
   startedAt: string;
   /** When the loopback listener gives up. */
@@ -744,3 +782,76 @@ export interface StorageInfo {
 }
 
 export type { Finding };
+
+// --- Support and teaching (issue 12) ---------------------------------------------------------
+
+/** The practice server's answer style: its own (SMART + OIDC) or a vendor's, simulated. */
+export type PracticeFlavour =
+  'standard' | 'openemr' | 'oracle-health' | 'epic' | 'aidbox' | 'keycloak';
+
+export interface PracticeServerView {
+  flavour: PracticeFlavour;
+  /** "Practice server (simulating Epic)"; a vendor flavour is a simulation, never the vendor. */
+  label: string;
+  /** Where the simulated behaviour comes from (vendor docs, source code, issue captures). */
+  sources: string[];
+  issuer: string;
+  fhirBase: string;
+  /** The documented demo sign-in (not a secret: printed in the README and the CLI). */
+  user: { login: string; password: string };
+  /** The ready profiles created in this workspace for it. */
+  profiles: ProfileView[];
+  startedAt: string;
+}
+
+/** One HAR 1.2 file built from the timeline. */
+export interface HarExport {
+  text: string;
+  entries: number;
+  redacted: boolean;
+  /** Unredacted: the kinds of secret it holds in the clear (client_assertion, access_token…). */
+  holds: string[];
+  fileName: string;
+}
+
+/** One side of a run diff: a run of this session, or an exported HAR or case bundle. */
+export type DiffSide = { runId: string } | { text: string; name?: string };
+
+export interface RunDifference {
+  /** Which exchange or part: "Token request #1 request", "discovery", "access_token claims"… */
+  where: string;
+  field: string;
+  /** Absent: the field is not there on that side. Secrets appear as their marks, never as values. */
+  a?: string;
+  b?: string;
+}
+
+export interface RunDiff {
+  a: string;
+  b: string;
+  differences: RunDifference[];
+}
+
+/** A deliberate mistake (break-it mode) sent to the real server, with the cause it should cause. */
+export type BreakName =
+  | 'aud'
+  | 'exp'
+  | 'jti-reuse'
+  | 'alg'
+  | 'kid'
+  | 'iss-sub'
+  | 'scope'
+  | 'verifier'
+  | 'redirect-uri'
+  | 'state';
+
+export interface BrokenOnPurpose {
+  name: BreakName;
+  /** What was changed, in words ("aud is https://wrong.example/token, not the token endpoint"). */
+  what: string;
+  /** The cause code the diagnosis should name first. */
+  expected: string;
+  /** After the answer: the cause the diagnosis named first, and whether it is the expected one. */
+  named?: string;
+  matched?: boolean;
+}

@@ -18,12 +18,14 @@ import { JwksHost } from './features/jwks-host.js';
 import { PROFILES, type StoredProfile } from './model.js';
 import type { Ports } from './ports.js';
 import { Registrations } from './features/registration.js';
+import { RunTracker } from './runs.js';
 import { Session } from './session.js';
 import { Workspace } from './features/workspace.js';
 
 export class Core {
   readonly s = new Session();
   readonly http: HttpRecorder;
+  readonly runs: RunTracker;
   readonly profiles: Profiles;
   readonly keyring: Keyring;
   readonly discovery: DiscoveryFeature;
@@ -39,7 +41,12 @@ export class Core {
   readonly workspace: Workspace;
 
   constructor(readonly ports: Ports) {
-    this.http = new HttpRecorder((all) => ports.events.emit('exchanges', all));
+    const stored = () => (ports.store.get(PROFILES) as StoredProfile[] | undefined) ?? [];
+    this.runs = new RunTracker(
+      () => ports.clock.now(),
+      (id) => stored().find((p) => p.id === id)?.name,
+    );
+    this.http = new HttpRecorder((all) => ports.events.emit('exchanges', all), this.runs);
     this.profiles = new Profiles(this);
     this.keyring = new Keyring(this);
     this.discovery = new DiscoveryFeature(this);
@@ -66,15 +73,20 @@ export class Core {
       },
       profile,
       discovery,
+      front: (req, opts) => this.http.recordFront(req, opts),
       pendingCodes: this.s.pendingCodes,
-      exchange: async (profileId) => {
-        const req: Parameters<DebuggerApi['prepareTokenRequest']>[0] = {
-          profileId,
-          grant: 'authorization_code',
-        };
-        const draft = await this.tokenRequests.prepareTokenRequest(req);
-        return draft.ok ? this.tokenRequests.sendTokenRequest({ draftId: draft.value.id }) : draft;
-      },
+      // The loopback callback arrives outside any call: the exchange joins the flow's run.
+      exchange: (profileId) =>
+        this.runs.within(profileId, undefined, 'authorization_code', async () => {
+          const req: Parameters<DebuggerApi['prepareTokenRequest']>[0] = {
+            profileId,
+            grant: 'authorization_code',
+          };
+          const draft = await this.tokenRequests.prepareTokenRequest(req);
+          return draft.ok
+            ? this.tokenRequests.sendTokenRequest({ draftId: draft.value.id })
+            : draft;
+        }),
     });
     this.registrations = new Registrations({
       ports,
@@ -90,7 +102,7 @@ export class Core {
     this.jwksHost = new JwksHost({
       ports,
       http: this.http,
-      profiles: () => (ports.store.get(PROFILES) as StoredProfile[] | undefined) ?? [],
+      profiles: stored,
     });
     this.workspace = new Workspace(this);
   }

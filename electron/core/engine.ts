@@ -2,7 +2,7 @@
  * The engine: plain Node, reached only through DebuggerApi. It composes the feature modules
  * (`features/`) over one session (`core.ts`); each contract method is one of theirs.
  */
-import type { DebuggerApi } from '../../shared/api/contract.js';
+import { API_METHODS, type ApiMethod, type DebuggerApi } from '../../shared/api/contract.js';
 import { AppFailure } from '../../shared/result.js';
 import { Core } from './core.js';
 import type { Profiles } from './features/profiles.js';
@@ -16,6 +16,13 @@ import type { Refresh } from './features/refresh.js';
 import type { DeviceFlows } from './features/device.js';
 import type { TokenCalls } from './features/token-calls.js';
 import type { EngineKey } from './keys.js';
+import type {
+  DiffSide,
+  HarExport,
+  PracticeFlavour,
+  PracticeServerView,
+  RunDiff,
+} from '../../shared/types.js';
 import { guard } from './model.js';
 import type { Ports } from './ports.js';
 
@@ -32,6 +39,35 @@ export class Engine implements DebuggerApi {
 
   constructor(ports: Ports) {
     this.c = new Core(ports);
+    // Every call that names a profile runs in that profile's run (see runs.ts).
+    for (const m of API_METHODS) {
+      const own = (this as unknown as Record<string, (input: unknown) => unknown>)[m]!.bind(this);
+      (this as unknown as Record<string, unknown>)[m] = (input: unknown) => {
+        const draftId = (input as { draftId?: unknown } | undefined)?.draftId;
+        const profileId =
+          (input as { profileId?: unknown } | undefined)?.profileId ??
+          (typeof draftId === 'string' ? this.c.s.drafts.get(draftId)?.profileId : undefined);
+        if (typeof profileId !== 'string') return own(input);
+        return this.c.runs.within(profileId, this.beginsRun(m, profileId, input), m, () =>
+          own(input),
+        );
+      };
+    }
+  }
+
+  /** The calls that begin a new run, named by the flow they begin. */
+  private beginsRun(m: ApiMethod, profileId: string, input: unknown): string | undefined {
+    if (m === 'startAuthorization') return 'authorization_code';
+    if (m === 'startDeviceAuthorization') return 'device_code';
+    if (m === 'sendRegistration') return 'registration';
+    if (m !== 'prepareTokenRequest') return undefined;
+    // A backend-services (or password) token request after one was sent in this run: a new attempt.
+    const grant = (input as { grant?: string }).grant;
+    if (grant === 'authorization_code' || grant === 'refresh_token') return undefined;
+    const run = this.c.runs.currentOf(profileId);
+    if (!run) return grant ?? 'token';
+    const sent = this.c.http.exchanges.some((x) => x.runId === run && x.step === 'Token request');
+    return sent ? (grant ?? 'token') : undefined;
   }
 
   getStorageInfo(...a: Parameters<Workspace['getStorageInfo']>) {
@@ -265,7 +301,50 @@ export class Engine implements DebuggerApi {
     return guard(async () => [...this.c.http.exchanges]);
   }
 
+  listRuns() {
+    return guard(async () => [...this.c.runs.runs]);
+  }
+
   clearExchanges() {
     return guard(async () => ({ cleared: this.c.http.clear() }));
   }
+
+  // Issue 12 work in progress: each of these is replaced by its feature module.
+  restoreExchanges(_input: { undoId: string }) {
+    return guard(async (): Promise<{ restored: number }> => notYet('restoreExchanges'));
+  }
+
+  exportHar(_input: { runIds?: string[]; redacted?: boolean }) {
+    return guard(async (): Promise<HarExport> => notYet('exportHar'));
+  }
+
+  exportBundle(_input: { runId: string }) {
+    return guard(async (): Promise<{ text: string; fileName: string }> => notYet('exportBundle'));
+  }
+
+  diffRuns(_input: { a: DiffSide; b: DiffSide }) {
+    return guard(async (): Promise<RunDiff> => notYet('diffRuns'));
+  }
+
+  runnableCurl(_input: { exchangeId: string }) {
+    return guard(async (): Promise<{ curl: string; holds: string[] }> => notYet('runnableCurl'));
+  }
+
+  startPracticeServer(_input: { flavour?: PracticeFlavour; port?: number }) {
+    return guard(async (): Promise<PracticeServerView> => notYet('startPracticeServer'));
+  }
+
+  stopPracticeServer() {
+    return guard(async (): Promise<{ stopped: boolean }> => notYet('stopPracticeServer'));
+  }
+
+  getPracticeServer() {
+    return guard(async (): Promise<{ server: PracticeServerView | null }> =>
+      notYet('getPracticeServer'),
+    );
+  }
+}
+
+function notYet(method: string): never {
+  throw new AppFailure('INVALID_INPUT', `${method} is not built yet.`, 'Work in progress.');
 }

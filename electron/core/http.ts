@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import {
@@ -8,7 +9,8 @@ import {
   type SecretMap,
 } from '../../shared/redact.js';
 import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
-import type { HeaderList, HttpExchange } from '../../shared/types.js';
+import type { HeaderList, HttpExchange, SecretMark } from '../../shared/types.js';
+import type { RunTracker } from './runs.js';
 
 export interface TlsOptions {
   caPath?: string;
@@ -58,7 +60,66 @@ export class HttpRecorder {
   readonly exchanges: HttpExchange[] = [];
   private dispatchers = new Map<string, Dispatcher>();
 
-  constructor(private readonly onChange: (all: HttpExchange[]) => void = () => {}) {}
+  constructor(
+    private readonly onChange: (all: HttpExchange[]) => void = () => {},
+    private readonly runs?: RunTracker,
+  ) {}
+
+  /** Adds an exchange made elsewhere (the browser's front-channel hops), masked and stamped. */
+  recordFront(
+    req: { method: string; url: string; headers?: HeaderList; body?: string },
+    opts: {
+      step: string;
+      /** The flow's profile: the hop joins its current run (a callback arrives outside any call). */
+      profileId?: string;
+      secrets?: SecretMap;
+      response?: { status: number; headers?: HeaderList; body?: string };
+    },
+  ): HttpExchange {
+    const secrets = opts.secrets ?? new Map<string, string>();
+    const request = {
+      method: req.method,
+      url: redactText(req.url, secrets),
+      headers: redactHeaders(req.headers ?? [], secrets),
+      ...(req.body !== undefined ? { body: redactText(req.body, secrets) } : {}),
+    };
+    const body = opts.response?.body ?? '';
+    const ex: HttpExchange = {
+      id: nextId(),
+      step: opts.step,
+      channel: 'front',
+      ...this.stamp(opts.profileId),
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      request,
+      ...(opts.response
+        ? {
+            response: {
+              status: opts.response.status,
+              statusText: statusText(opts.response.status),
+              headers: redactHeaders(opts.response.headers ?? [], secrets),
+              body: redactText(body, secrets),
+              bodyBytes: Buffer.byteLength(body),
+              truncated: false,
+            },
+          }
+        : {}),
+      curl: toCurl(request),
+    };
+    const marks = secretMarks(secrets, JSON.stringify([ex.request, ex.response]));
+    if (marks) ex.marks = marks;
+    this.exchanges.push(ex);
+    this.onChange([...this.exchanges]);
+    return ex;
+  }
+
+  private stamp(profileId?: string): Pick<HttpExchange, 'runId' | 'profileId'> {
+    const ctx = this.runs?.context();
+    if (ctx && (!profileId || ctx.profileId === profileId))
+      return { runId: ctx.runId, profileId: ctx.profileId };
+    if (profileId && this.runs) return { runId: this.runs.runOf(profileId, 'unknown'), profileId };
+    return {};
+  }
 
   clear(): number {
     const n = this.exchanges.length;
@@ -103,6 +164,7 @@ export class HttpRecorder {
       const ex: HttpExchange = {
         id: nextId(),
         step: opts.step,
+        ...this.stamp(),
         startedAt: new Date(started).toISOString(),
         durationMs: Math.round((performance.now() - t0) * 10) / 10,
         request,
@@ -118,6 +180,8 @@ export class HttpRecorder {
             : {}),
         };
       }
+      const marks = secretMarks(secrets, JSON.stringify([ex.request, ex.response]));
+      if (marks) ex.marks = marks;
       this.exchanges.push(ex);
       this.onChange([...this.exchanges]);
       return ex;
@@ -193,6 +257,23 @@ export class HttpRecorder {
       return { exchange: record({ error: classifyError(e, timeoutMs) }) };
     }
   }
+}
+
+/** The mark of every secret whose placeholder appears in the recorded text. */
+export function secretMarks(
+  secrets: SecretMap,
+  recorded: string,
+): Record<string, SecretMark> | undefined {
+  let marks: Record<string, SecretMark> | undefined;
+  for (const [value, placeholder] of secrets) {
+    if (value.length < 4 || marks?.[placeholder] || !recorded.includes(placeholder)) continue;
+    marks ??= {};
+    marks[placeholder] = {
+      length: value.length,
+      sha256: createHash('sha256').update(value).digest('hex').slice(0, 8),
+    };
+  }
+  return marks;
 }
 
 function groupHeaders(h: HeaderList): Map<string, string> {

@@ -3,10 +3,13 @@ import type {
   AssertionOverrides,
   AssertionView,
   AuthorizationFlowView,
+  BreakName,
   DeviceFlowView,
+  DiffSide,
   DiscoveryResult,
   EndSessionResult,
   GrantType,
+  HarExport,
   HttpExchange,
   InspectEvidenceInput,
   InspectInput,
@@ -15,11 +18,15 @@ import type {
   JwksHostView,
   KeyInfo,
   KeyKind,
+  PracticeFlavour,
+  PracticeServerView,
   ProfileInput,
   ProfileView,
   RegistrationDraft,
   RegistrationResult,
   ResourceResult,
+  RunDiff,
+  RunView,
   SigningAlg,
   StorageInfo,
   TokenKind,
@@ -137,6 +144,8 @@ export interface DebuggerApi {
     open?: boolean;
     autoExchange?: boolean;
     timeoutSec?: number;
+    /** Break-it mode: make this one mistake on purpose ('verifier', 'redirect-uri', 'state', 'scope'). */
+    break?: BreakName;
   }): Promise<Result<AuthorizationFlowView>>;
   /** The paste fallback and custom-scheme redirects: the full redirect URL the browser ended on. */
   completeAuthorization(input: {
@@ -163,6 +172,8 @@ export interface DebuggerApi {
     profileId: string;
     grant?: GrantType;
     overrides?: AssertionOverrides;
+    /** Break-it mode: make this one mistake on purpose in the request (and its assertion). */
+    break?: BreakName;
   }): Promise<Result<TokenRequestDraft>>;
   sendTokenRequest(input: {
     draftId: string;
@@ -227,7 +238,31 @@ export interface DebuggerApi {
   revealSecret(input: { kind: TokenKind | 'client_assertion' }): Promise<Result<{ value: string }>>;
 
   listExchanges(): Promise<Result<HttpExchange[]>>;
-  clearExchanges(): Promise<Result<{ cleared: number }>>;
+  /** The runs the exchanges belong to (HttpExchange.runId), oldest first. */
+  listRuns(): Promise<Result<RunView[]>>;
+  /** Clears the timeline (also the saved one); undoId brings it back with restoreExchanges. */
+  clearExchanges(): Promise<Result<{ cleared: number; undoId?: string }>>;
+  restoreExchanges(input: { undoId: string }): Promise<Result<{ restored: number }>>;
+
+  /**
+   * HAR 1.2 of the given runs (default: the whole timeline), front channel included. Redacted
+   * unless `redacted: false`: each secret is a marker with its length and a short hash.
+   */
+  exportHar(input: { runIds?: string[]; redacted?: boolean }): Promise<Result<HarExport>>;
+  /** One file holding a run: exchanges, decoded tokens, findings, the profile without secrets. */
+  exportBundle(input: { runId: string }): Promise<Result<{ text: string; fileName: string }>>;
+  /** What changed between two runs (or exported HARs / bundles); secrets by their marks. */
+  diffRuns(input: { a: DiffSide; b: DiffSide }): Promise<Result<RunDiff>>;
+  /** Explicit reveal: a curl command for the exchange with the real values, for replay. */
+  runnableCurl(input: { exchangeId: string }): Promise<Result<{ curl: string; holds: string[] }>>;
+
+  /** The practice server (SMART + OIDC on oidc-provider, offline), with ready profiles. */
+  startPracticeServer(input: {
+    flavour?: PracticeFlavour;
+    port?: number;
+  }): Promise<Result<PracticeServerView>>;
+  stopPracticeServer(): Promise<Result<{ stopped: boolean }>>;
+  getPracticeServer(): Promise<Result<{ server: PracticeServerView | null }>>;
 }
 
 /** Pushed snapshots: a missed event can never desynchronise the UI. */
@@ -295,7 +330,16 @@ export const API_METHODS = [
   'getJwksHost',
   'revealSecret',
   'listExchanges',
+  'listRuns',
   'clearExchanges',
+  'restoreExchanges',
+  'exportHar',
+  'exportBundle',
+  'diffRuns',
+  'runnableCurl',
+  'startPracticeServer',
+  'stopPracticeServer',
+  'getPracticeServer',
 ] as const satisfies readonly ApiMethod[];
 
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

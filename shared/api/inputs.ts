@@ -112,6 +112,30 @@ const overrides = z
   .object({ header: jsonObject.optional(), claims: jsonObject.optional() })
   .optional();
 
+/** A run of this session, or an exported HAR or case bundle (read by the engine, not sent). */
+const diffSide = z.union([
+  z.object({ runId: id }),
+  z.object({
+    text: z.string().max(1536 * 1024, 'Too long: at most 1.5 MB is compared here.'),
+    name: z.string().max(300).optional(),
+  }),
+]);
+
+const breakName = z
+  .enum([
+    'aud',
+    'exp',
+    'jti-reuse',
+    'alg',
+    'kid',
+    'iss-sub',
+    'scope',
+    'verifier',
+    'redirect-uri',
+    'state',
+  ])
+  .optional();
+
 /** A parser per method whose output is the method's parameters. */
 export type Parsers = { [M in ApiMethod]: z.ZodType<Parameters<DebuggerApi[M]>> };
 
@@ -245,6 +269,7 @@ export const API_INPUTS = {
       open: z.boolean().optional(),
       autoExchange: z.boolean().optional(),
       timeoutSec: z.number().int().min(5).max(3600).optional(),
+      break: breakName,
     }),
   ]),
   completeAuthorization: z.tuple([z.object({ flowId: id, redirectUrl: z.string().max(16384) })]),
@@ -256,7 +281,7 @@ export const API_INPUTS = {
   cancelDeviceAuthorization: z.tuple([z.object({ flowId: id })]),
   getDeviceAuthorization: z.tuple([z.object({ flowId: id })]),
   prepareTokenRequest: z.tuple([
-    z.object({ profileId: id, grant: grantType.optional(), overrides }),
+    z.object({ profileId: id, grant: grantType.optional(), overrides, break: breakName }),
   ]),
   sendTokenRequest: z.tuple([
     z.object({
@@ -310,7 +335,25 @@ export const API_INPUTS = {
     }),
   ]),
   listExchanges: z.tuple([]),
+  listRuns: z.tuple([]),
   clearExchanges: z.tuple([]),
+  restoreExchanges: z.tuple([z.object({ undoId: id })]),
+  exportHar: z.tuple([
+    z.object({ runIds: z.array(id).max(1000).optional(), redacted: z.boolean().optional() }),
+  ]),
+  exportBundle: z.tuple([z.object({ runId: id })]),
+  diffRuns: z.tuple([z.object({ a: diffSide, b: diffSide })]),
+  runnableCurl: z.tuple([z.object({ exchangeId: id })]),
+  startPracticeServer: z.tuple([
+    z.object({
+      flavour: z
+        .enum(['standard', 'openemr', 'oracle-health', 'epic', 'aidbox', 'keycloak'])
+        .optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+    }),
+  ]),
+  stopPracticeServer: z.tuple([]),
+  getPracticeServer: z.tuple([]),
 } satisfies Parsers;
 
 /** Fails to compile, naming the methods, when a parser does not fit its method (see ParserFits). */

@@ -40,6 +40,16 @@ export interface AuthorizeDeps {
   profile(id: string): StoredProfile;
   discovery(p: StoredProfile): Promise<DiscoveryResult | undefined>;
   pendingCodes: Map<string, PendingCode>;
+  /** Records a hop the browser makes (the authorize redirect, the callback) in the timeline. */
+  front?(
+    req: { method: string; url: string },
+    opts: {
+      step: string;
+      profileId: string;
+      secrets?: Map<string, string>;
+      response?: { status: number; headers?: [string, string][]; body?: string };
+    },
+  ): unknown;
   /** prepareTokenRequest({grant: 'authorization_code'}) then sendTokenRequest. */
   exchange(profileId: string): Promise<Result<TokenResult>>;
 }
@@ -418,6 +428,10 @@ export class AuthorizationFlows {
       return structuredClone(flow.view);
     }
     flow.timer = this.timer.after(timeoutSec * 1000, () => void this.timeOut(flow, timeoutSec));
+    this.deps.front?.(
+      { method: 'GET', url },
+      { step: 'Authorize (browser)', profileId: p.id },
+    );
 
     if (input.open !== false && this.deps.ports.browser) {
       try {
@@ -563,6 +577,14 @@ export class AuthorizationFlows {
     flow.timer = undefined;
     const get = (n: string) => q.get(n) ?? undefined;
     const code = get('code');
+    this.deps.front?.(
+      { method: 'GET', url: `${flow.view.redirectUri}?${q.toString()}` },
+      {
+        step: `Callback (${via})`,
+        profileId: flow.view.profileId,
+        ...(code && code.length >= 4 ? { secrets: new Map([[code, '{{code}}']]) } : {}),
+      },
+    );
     flow.view.callback = {
       receivedAt: new Date(this.deps.ports.clock.now()).toISOString(),
       via,
