@@ -1,17 +1,104 @@
-import type { HttpExchange } from '../../../shared/types.js';
+import type { DiffSide, HarExport, HttpExchange, RunDiff } from '../../../shared/types.js';
 import { api } from './bridge.js';
 import { runOp } from './ops.js';
 import type { SliceCreator } from './types.js';
 
-export interface TimelineSlice {
-  exchanges: HttpExchange[];
-  clearExchanges(): Promise<void>;
+/** What the timeline shows: every field empty shows everything. */
+export interface TimelineFilter {
+  /** A profile id, or '' for all. */
+  profile: string;
+  /** An endpoint (the exchange's step), or '' for all. */
+  step: string;
+  status: '' | 'ok' | '4xx' | '5xx' | 'error';
+  text: string;
 }
 
-export const createTimelineSlice: SliceCreator<TimelineSlice> = (set) => ({
+export const NO_FILTER: TimelineFilter = Object.freeze({
+  profile: '',
+  step: '',
+  status: '',
+  text: '',
+}) as TimelineFilter;
+
+/** The runs (listRuns) live in the teaching slice (`runs`, `loadRuns`): one list for both. */
+export interface TimelineSlice {
+  exchanges: HttpExchange[];
+  timelineFilter: TimelineFilter;
+  /** The last clear, while it can still be undone. */
+  lastClear: { undoId: string; cleared: number } | null;
+  runDiff: RunDiff | null;
+  /** A pushed or listed snapshot of the exchanges; loads the runs when one is new. */
+  applyExchanges(exchanges: HttpExchange[]): void;
+  setTimelineFilter(patch: Partial<TimelineFilter>): void;
+  clearExchanges(): Promise<void>;
+  undoClear(): Promise<void>;
+  /** The HAR for download (redacted unless asked); null when the call failed (see the op). */
+  exportHar(input: { runIds?: string[]; redacted: boolean }): Promise<HarExport | null>;
+  exportBundle(runId: string): Promise<{ text: string; fileName: string } | null>;
+  diffRuns(a: DiffSide, b: DiffSide): Promise<void>;
+  /** Explicit reveal: the exchange's curl with its real values. */
+  runnableCurl(exchangeId: string): Promise<{ curl: string; holds: string[] } | null>;
+}
+
+export const createTimelineSlice: SliceCreator<TimelineSlice> = (set, get) => ({
   exchanges: [],
+  timelineFilter: NO_FILTER,
+  lastClear: null,
+  runDiff: null,
+
+  applyExchanges: (exchanges) => {
+    set({ exchanges });
+    const known = new Set(get().runs.map((r) => r.id));
+    if (exchanges.some((x) => x.runId && !known.has(x.runId)))
+      void get()
+        .loadRuns()
+        .catch(() => undefined);
+  },
+
+  setTimelineFilter: (patch) => set((s) => ({ timelineFilter: { ...s.timelineFilter, ...patch } })),
+
   clearExchanges: async () => {
     const r = await runOp(set, 'clearExchanges', () => api().clearExchanges());
-    if (r.ok) set({ exchanges: [] });
+    if (!r.ok) return;
+    set({
+      exchanges: [],
+      runDiff: null,
+      lastClear: r.value.undoId ? { undoId: r.value.undoId, cleared: r.value.cleared } : null,
+    });
+    await get().loadRuns();
+  },
+
+  undoClear: async () => {
+    const held = get().lastClear;
+    if (!held) return;
+    const r = await runOp(set, 'restoreExchanges', () =>
+      api().restoreExchanges({ undoId: held.undoId }),
+    );
+    set({ lastClear: null });
+    if (!r.ok) return;
+    const all = await api().listExchanges();
+    if (all.ok) set({ exchanges: all.value });
+    await get().loadRuns();
+  },
+
+  exportHar: async (input) => {
+    const r = await runOp(set, 'exportHar', () => api().exportHar(input));
+    return r.ok ? r.value : null;
+  },
+
+  exportBundle: async (runId) => {
+    const r = await runOp(set, 'exportBundle', () => api().exportBundle({ runId }));
+    return r.ok ? r.value : null;
+  },
+
+  diffRuns: async (a, b) => {
+    set({ runDiff: null });
+    const r = await runOp(set, 'diffRuns', () => api().diffRuns({ a, b }));
+    if (r.ok) set({ runDiff: r.value });
+  },
+
+  runnableCurl: async (exchangeId) => {
+    const r = await runOp(set, 'runnableCurl', () => api().runnableCurl({ exchangeId }));
+    return r.ok ? r.value : null;
   },
 });

@@ -1,0 +1,136 @@
+import { useId, useState } from 'react';
+import type { RunView } from '../../../shared/types.js';
+import { useApp, useOp } from '../store/index.js';
+import { ActionButton } from './ActionButton.js';
+import { CopyButton } from './CopyButton.js';
+import { OpError } from './ErrorAlert.js';
+import { SafeText } from './SafeText.js';
+
+const runLabel = (r: RunView) =>
+  `${r.profileName ?? r.profileId ?? 'No profile'} · ${r.flow} · ${new Date(r.startedAt).toLocaleString()}`;
+
+/** "Compare runs": two runs of the timeline, what changed between them (secrets by their marks). */
+export function RunDiffView({ onClose }: { onClose: () => void }) {
+  const runs = useApp((s) => s.runs);
+  const exchanges = useApp((s) => s.exchanges);
+  const diffRuns = useApp((s) => s.diffRuns);
+  const diff = useApp((s) => s.runDiff);
+  const { busy } = useOp('diffRuns');
+  const id = useId();
+  // Runs with at least one exchange: an empty run has nothing to compare.
+  const withExchanges = runs.filter((r) => exchanges.some((x) => x.runId === r.id));
+  const [a, setA] = useState(withExchanges.at(-2)?.id ?? '');
+  const [b, setB] = useState(withExchanges.at(-1)?.id ?? '');
+  const [asked, setAsked] = useState<{ a: string; b: string } | null>(null);
+  const name = (runId: string) => {
+    const r = runs.find((x) => x.id === runId);
+    return r ? runLabel(r) : runId;
+  };
+
+  return (
+    <section className="timeline-panel" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Compare runs</h3>
+      {withExchanges.length < 2 ? (
+        <p className="empty">
+          Two runs are needed to compare: run a flow twice (a good and a bad one, say).
+        </p>
+      ) : (
+        <>
+          <div className="timeline-filters">
+            <span className="field field-inline">
+              <label htmlFor={`${id}-a`}>Run A</label>
+              <select id={`${id}-a`} value={a} onChange={(e) => setA(e.target.value)}>
+                {withExchanges.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {runLabel(r)}
+                  </option>
+                ))}
+              </select>
+            </span>
+            <span className="field field-inline">
+              <label htmlFor={`${id}-b`}>Run B</label>
+              <select id={`${id}-b`} value={b} onChange={(e) => setB(e.target.value)}>
+                {withExchanges.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {runLabel(r)}
+                  </option>
+                ))}
+              </select>
+            </span>
+          </div>
+          {a === b && <p className="warn-text">Pick two different runs.</p>}
+          <div className="inline-actions">
+            <ActionButton
+              busy={busy}
+              disabled={!a || !b || a === b}
+              onClick={async () => {
+                setAsked({ a, b });
+                await diffRuns({ runId: a }, { runId: b });
+              }}
+            >
+              Compare
+            </ActionButton>
+            <button type="button" className="btn btn-secondary" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </>
+      )}
+      <OpError op="diffRuns" />
+      {diff && asked && (
+        <div className="table-wrap">
+          {diff.differences.length === 0 ? (
+            <p className="empty" role="status">
+              No differences: the two runs sent and received the same (secrets compared by their
+              hashes).
+            </p>
+          ) : (
+            <table className="table table-compact run-diff">
+              <caption>
+                {diff.differences.length}{' '}
+                {diff.differences.length === 1 ? 'difference' : 'differences'} between A (
+                {name(asked.a)}) and B ({name(asked.b)})
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Where</th>
+                  <th scope="col">Field</th>
+                  <th scope="col">A</th>
+                  <th scope="col">B</th>
+                </tr>
+              </thead>
+              <tbody>
+                {diff.differences.map((d, i) => (
+                  <tr key={i}>
+                    <td>
+                      <SafeText text={d.where} />
+                    </td>
+                    <td>
+                      <code className="wrap">
+                        <SafeText text={d.field} />
+                      </code>
+                    </td>
+                    <DiffCell value={d.a} what={`A ${d.field}`} />
+                    <DiffCell value={d.b} what={`B ${d.field}`} />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function DiffCell({ value, what }: { value: string | undefined; what: string }) {
+  if (value === undefined) return <td className="muted">(absent)</td>;
+  return (
+    <td>
+      <code className="wrap">
+        <SafeText text={value} />
+      </code>{' '}
+      <CopyButton text={value} what={what} />
+    </td>
+  );
+}
