@@ -90,7 +90,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**/*.ts', 'e2e/**/*.ts', 'build/scripts/**/*.{ts,mjs}'],
+    // electron/practice (the practice server) is plain Node too: jose, oidc-provider, node:*.
+    files: [
+      'electron/core/**/*.ts',
+      'electron/practice/**/*.ts',
+      'e2e/**/*.ts',
+      'build/scripts/**/*.{ts,mjs}',
+    ],
     rules: {
       'no-restricted-imports': ['error', { paths: noElectron, patterns: [noRenderer] }],
     },

@@ -111,8 +111,6 @@ const CASES: Record<ApiMethod, Case> = {
   },
   cancelAuthorization: { args: (s) => [{ flowId: s.flowId }], want: 'ok' },
   startDeviceAuthorization: { args: (s) => [{ profileId: s.profile.id }], want: 'INVALID_INPUT' },
-  // Practice server: a flavour this build does not know is refused before anything starts.
-  startPracticeServer: { args: () => [{ flavour: 'no-such-vendor' }], want: 'INVALID_INPUT' },
   cancelDeviceAuthorization: { args: () => [{ flowId: 'no-such-flow' }], want: 'NOT_FOUND' },
   getDeviceAuthorization: { args: () => [{ flowId: 'no-such-flow' }], want: 'NOT_FOUND' },
   prepareTokenRequest: {
@@ -149,6 +147,8 @@ const CASES: Record<ApiMethod, Case> = {
   runnableCurl: { args: () => [{ exchangeId: 'no-such-exchange' }], want: 'NOT_FOUND' },
   clearExchanges: { args: () => [], want: 'ok' },
   restoreExchanges: { args: () => [{ undoId: 'no-such-undo' }], want: 'NOT_FOUND' },
+  // The real practice server (oidc-provider on 127.0.0.1:0); a second start returns the running one.
+  startPracticeServer: { args: () => [{}], want: 'ok' },
   getPracticeServer: { args: () => [], want: 'ok' },
   stopPracticeServer: { args: () => [], want: 'ok' },
   deleteKey: { args: (s) => [s.spareKey.id], want: 'ok' },
@@ -167,6 +167,8 @@ const CASES: Record<ApiMethod, Case> = {
   },
   keepSecretsForSession: { args: () => [], want: 'ok' },
   startNewWorkspace: { args: () => [], want: 'ok' },
+  // No upload by that id: every host (also the web host, which refuses a path) reaches the engine.
+  inspectFile: { args: () => [{ uploadId: '0'.repeat(32) }], want: 'NOT_FOUND' },
 };
 const ORDER = Object.keys(CASES) as ApiMethod[];
 

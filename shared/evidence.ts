@@ -11,6 +11,7 @@ import type { Endpoint } from './diagnosis/dialects/types.js';
 import { looksLikeErrorPage } from './diagnosis/statement.js';
 import type { EvidenceKind, EvidenceSummary, HarEntrySummary, HeaderList } from './types.js';
 import { headerValue } from './headers.js';
+import { bundleHar, isCaseBundle, parseCaseBundle } from './case-bundle.js';
 
 export interface RawRequest {
   method: string;
@@ -31,6 +32,11 @@ export interface FoundJwt {
   from: string;
   /** The role its place says it has; undefined = infer from its claims. */
   role?: 'client_assertion' | 'access_token' | 'id_token';
+  /**
+   * Put back from an export's decoded header and claims (the value was masked): the claims can
+   * be checked, the signature cannot.
+   */
+  masked?: true;
 }
 
 /**
@@ -338,6 +344,16 @@ const harSchema = z.object({
             })
             .optional(),
         }),
+        /** Ours (shared/har.ts): a browser hop, and a masked assertion's decoded header and claims. */
+        // Tolerant: another tool's field of the same name never makes the HAR unreadable.
+        _channel: z.string().optional().catch(undefined),
+        _assertion: z
+          .object({
+            header: z.record(z.string(), z.unknown()),
+            claims: z.record(z.string(), z.unknown()),
+          })
+          .optional()
+          .catch(undefined),
         response: z.object({
           status: z.number(),
           headers: z.array(nameValue).default([]),
@@ -465,6 +481,30 @@ function pickHarEntry(
   return entries.length - 1;
 }
 
+const b64url = (s: string) =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(s)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+
+/**
+ * The client assertion of an entry whose value is masked ({{client_assertion;len=…}}) but whose
+ * decoded header and claims our export kept: an unsigned stand-in marked `masked`, so its claims
+ * are linted and its signature is reported as not checkable.
+ */
+function maskedAssertion(e: HarEntry, req: RawRequest, where: string): FoundJwt[] {
+  const value = requestParams(req).find(([n]) => n === 'client_assertion')?.[1];
+  if (!e._assertion || value === undefined || looksLikeJwt(value)) return [];
+  return [
+    {
+      jwt: `${b64url(JSON.stringify(e._assertion.header))}.${b64url(JSON.stringify(e._assertion.claims))}.`,
+      from: `client_assertion in ${where} (masked in the export: decoded header and claims only)`,
+      role: 'client_assertion',
+      masked: true,
+    },
+  ];
+}
+
 function readHar(json: unknown, chosen: number | undefined): Piece {
   const r = harSchema.safeParse(json);
   if (!r.success)
@@ -491,7 +531,8 @@ function readHar(json: unknown, chosen: number | undefined): Piece {
       (kinds[i] === 'authorize' &&
         e.response.status === 200 &&
         looksLikeErrorPage(harResponse(e).body)) ||
-      e.response.status === 0 ||
+      // A browser hop our export wrote without an answer (the app does not see it) did not fail.
+      (e.response.status === 0 && e._channel !== 'front') ||
       (e.response.status >= 400 &&
         (kinds[i] !== 'other' || e.response.status >= 500 || e.request.method !== 'GET')),
   );
@@ -530,6 +571,7 @@ function readHar(json: unknown, chosen: number | undefined): Piece {
     ...(front ? { front: true } : { response }),
     jwts: [
       ...requestJwts(request, `HAR entry #${index}`),
+      ...maskedAssertion(e, request, `HAR entry #${index}`),
       ...(json2 ? responseJwts(json2, `HAR entry #${index}`) : []),
     ],
     harEntries: entries.map((x, i) => ({
@@ -544,6 +586,17 @@ function readHar(json: unknown, chosen: number | undefined): Piece {
     harEntry: index,
     ...(e.startedDateTime ? { harTime: e.startedDateTime } : {}),
     flow,
+  };
+}
+
+/** A case bundle (shared/case-bundle.ts): its run read as our HAR of it. */
+function readBundle(json: unknown, chosen: number | undefined): Piece {
+  const bundle = parseCaseBundle(json);
+  if (!bundle.exchanges.length) throw new Error('The case bundle has no exchanges.');
+  const piece = readHar(bundleHar(bundle), chosen);
+  return {
+    ...piece,
+    summary: `Case bundle of run "${bundle.run.flow}"${bundle.run.profileName ? ` (${bundle.run.profileName})` : ''} from ${bundle.app.name} ${bundle.app.version} on ${bundle.os}, ${bundle.createdAt}${bundle.clockOffsetSec !== null ? `, server clock ${bundle.clockOffsetSec >= 0 ? '+' : ''}${bundle.clockOffsetSec} s from the local one` : ''}: ${piece.summary.replace(/^HAR with/, 'with')}`,
   };
 }
 
@@ -622,6 +675,7 @@ export function readEvidenceItem(text: string, name: string, harEntry?: number):
   const json = parsed.json;
   if (json && parsed.kind === 'json') {
     if (json.log && typeof json.log === 'object') return readHar(json, harEntry);
+    if (isCaseBundle(json)) return readBundle(json, harEntry);
     if (Array.isArray(json.keys))
       return { kind: 'jwks', summary: `A JWKS with ${json.keys.length} key(s).`, jwks: t };
     if (typeof json.grant_type === 'string') {

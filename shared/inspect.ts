@@ -20,7 +20,13 @@ import { authorizationErrorChecks } from './diagnosis/authorize-checks.js';
 import { decodeForDisplay, explainClaims } from './jwt-view.js';
 import { getPreset, type VendorPreset } from './presets.js';
 import type { AppError } from './result.js';
-import { collectResponseSecrets, redactHeaders, redactText, type SecretMap } from './redact.js';
+import {
+  collectResponseSecrets,
+  findMarkers,
+  redactHeaders,
+  redactText,
+  type SecretMap,
+} from './redact.js';
 import { parseBodyTolerantly } from './tolerant-json.js';
 import type {
   DecodedJwt,
@@ -309,8 +315,15 @@ export async function inspectEvidence(
     : /(^|\s)(system|patient|user)\//.test(params.find(([n]) => n === 'scope')?.[1] ?? '');
   // Pre-flight: the assertion's lint (with the preset's algs), the JWKS, the request's shape.
   const preflight: Finding[] = [...(deps.jwksFindings ?? [])];
+  const masked = new Set(evidence.jwts.filter((j) => j.masked).map((j) => j.jwt));
   const verificationOf = (jwt: string): Verification =>
-    deps.verifications.get(jwt) ?? {
+    (masked.has(jwt)
+      ? {
+          status: 'unchecked',
+          message:
+            'Masked in the export (decoded header and claims only): the signature cannot be checked.',
+        }
+      : deps.verifications.get(jwt)) ?? {
       status: 'unchecked',
       message: 'No JWKS given: the signature was not checked.',
     };
@@ -495,6 +508,18 @@ export async function inspectEvidence(
     ]);
   const refused = (!!response || front) && !diag.ok;
   const notes: string[] = [...undecodable];
+  // Markers of a redacted export ({{name;len=N;sha256=x}}): the values are not there to check.
+  const markers = [
+    ...new Set(
+      findMarkers(JSON.stringify([request ?? null, evidence.flow.callback ?? null]))
+        .filter((m) => m.sha256)
+        .map((m) => m.name),
+    ),
+  ];
+  if (markers.length)
+    notes.push(
+      `Masked in the export, cannot be checked: ${markers.join(', ')} (each shown as its length and a short hash).`,
+    );
   if (assumed)
     notes.push(
       'Only the assertion was given: it was judged as if POSTed in the form body with grant_type=client_credentials.',
@@ -739,7 +764,9 @@ async function grantFindings(
       );
     const challenge = get(a, 'code_challenge');
     const verifier = get(params, 'code_verifier');
-    if (challenge !== undefined) {
+    // A verifier masked in an export ({{code_verifier;len=…}}) cannot be hashed: not checked.
+    const maskedVerifier = verifier !== undefined && findMarkers(verifier).some((m) => m.sha256);
+    if (challenge !== undefined && !maskedVerifier) {
       const method = get(a, 'code_challenge_method') ?? 'plain';
       const matches =
         verifier !== undefined &&

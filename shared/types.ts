@@ -208,9 +208,14 @@ export interface RunView {
   id: string;
   profileId?: string;
   profileName?: string;
-  /** What began it: 'authorization_code', 'device_code', 'client_credentials', 'registration'… */
+  /** What began it: 'authorization-code', 'device-code', 'registration', or the profile's flow. */
   flow: string;
   startedAt: string;
+  /**
+   * On the oldest run listed: what the bounded saved timeline (100 runs, 5,000 exchanges) has
+   * dropped before it, for the note "N older exchanges dropped".
+   */
+  droppedBefore?: { runs: number; exchanges: number };
 }
 
 /** One HTTP request/response as recorded by the engine (secrets masked). */
@@ -453,6 +458,23 @@ export interface InspectReport {
   notes: string[];
   /** A Markdown report to hand back, with every secret masked. */
   report: string;
+  /**
+   * inspectFile: the large HAR read from disk or an upload. harEntries and harEntry count only the
+   * kept entries; `originalIndex[i]` is kept entry i's index in the file's log.entries.
+   */
+  largeFile?: LargeHarSummary;
+}
+
+/** What inspectFile read of a large HAR, and what it skipped as not OAuth/OIDC/FHIR traffic. */
+export interface LargeHarSummary {
+  name: string;
+  bytes: number;
+  entries: number;
+  kept: number;
+  skipped: number;
+  originalIndex: number[];
+  /** The id that names this file again (another entry, other options), when read by one. */
+  uploadId?: string;
 }
 
 export interface TokenRequestDraft {
@@ -812,6 +834,11 @@ export interface HarExport {
   /** Unredacted: the kinds of secret it holds in the clear (client_assertion, access_token…). */
   holds: string[];
   fileName: string;
+  /**
+   * Unredacted: exchanges whose secrets stay markers, their values no longer held (kept in memory
+   * for this session only: e.g. restored from a saved timeline after a restart).
+   */
+  stillMasked?: number;
 }
 
 /** One side of a run diff: a run of this session, or an exported HAR or case bundle. */

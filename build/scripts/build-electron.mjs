@@ -12,7 +12,8 @@ const common = {
   platform: 'node',
   format: 'cjs',
   target: 'node22',
-  external: ['electron'],
+  // oidc-provider (the practice server, loaded on demand with import()) stays a runtime dependency.
+  external: ['electron', 'oidc-provider'],
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { DebuggerApi, DebuggerBridge } from '../../shared/api/contract.js';
 import { waitForAuthorization } from '../../shared/api/wait-for-authorization.js';
-import type { TokenKind, TokenResult } from '../../shared/types.js';
+import type { BreakName, BrokenOnPurpose, TokenKind, TokenResult } from '../../shared/types.js';
+import { BREAKS } from '../../shared/diagnosis/glossary.js';
 import { loadProfile, unwrap, UsageError, type Emit, type Io } from './common.js';
 import { processInterrupt, runDevice } from './device.js';
 
@@ -64,6 +65,38 @@ export async function revealed(api: DebuggerApi): Promise<Partial<Record<TokenKi
   return out;
 }
 
+/** --break NAME: one of the break-it toggles (shared/diagnosis/glossary.ts BREAKS). */
+export function breakArg(v: string | boolean | undefined): BreakName | undefined {
+  if (v === undefined) return undefined;
+  const hit = BREAKS.find((b) => b.name === v);
+  if (!hit)
+    throw new UsageError(
+      `--break takes one of: ${BREAKS.map((b) => b.name).join(', ')} (got "${String(v)}").`,
+    );
+  return hit.name;
+}
+
+/** The break, before the answer: its name and what it changed. */
+export function printBreak(io: Io, b: BrokenOnPurpose) {
+  io.out(`break-it ${b.name}: ${b.what}`);
+}
+
+/** "expected X: named first" / "expected X: named Y first": said plainly when it is a miss. */
+export function breakVerdict(b: BrokenOnPurpose): string {
+  if (b.matched) return `expected ${b.expected}: named first`;
+  if (!b.named) return `expected ${b.expected}: nothing named (the server accepted the mistake)`;
+  return `expected ${b.expected}: named ${b.named} first (the diagnosis did not name the expected cause first)`;
+}
+
+/** jti-reuse needs an assertion sent before: this sends a good request first, and says so. */
+export async function sendFirstForJtiReuse(api: DebuggerApi, profileId: string, io: Io) {
+  const first = unwrap(await api.prepareTokenRequest({ profileId }));
+  const r = unwrap(await api.sendTokenRequest({ draftId: first.id }));
+  io.err(
+    `jti-reuse: sent a first request to use the jti once (${r.status ?? 'no answer'}, ${tokenOutcome(r)}).`,
+  );
+}
+
 /** "success", "refused" (4xx/5xx), or what was wrong with a 2xx that gave no token. */
 export function tokenOutcome(r: Pick<TokenResult, 'ok' | 'status'>): string {
   if (r.ok) return 'success';
@@ -118,13 +151,16 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
     }
     case 'authorize': {
       const timeout = str(values.timeout);
+      const brk = breakArg(values.break);
       const flow = unwrap(
         await api.startAuthorization({
           profileId: p.id,
           open: values['no-browser'] !== true,
           ...(timeout ? { timeoutSec: Number(timeout) } : {}),
+          ...(brk ? { break: brk } : {}),
         }),
       );
+      if (flow.broken) io.err(`break-it ${flow.broken.name}: ${flow.broken.what}`);
       io.err(
         flow.opened
           ? `Opened the sign-in page in your browser. If nothing appeared, open:\n${flow.url}`
@@ -140,7 +176,7 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
       const done = await waitForAuthorization(api, flow.id).finally(() => clearInterval(keepAlive));
       const token = done.token;
       const findings = [...done.findings, ...(token?.findings ?? [])];
-      return emit(
+      const code = emit(
         done.status === 'done' && !!token?.ok,
         findings,
         {
@@ -151,15 +187,19 @@ export async function runFlowCommand(ctx: FlowContext): Promise<number> {
           refreshToken: token?.refreshToken ?? null,
           launchContext: token?.launchContext ?? null,
           ...(reveal && token?.ok ? { tokens: await revealed(api) } : {}),
+          ...(done.broken ? { broken: done.broken } : {}),
           exchanges: await ctx.exchanges(),
         },
         () => {
+          if (done.broken) printBreak(io, done.broken);
           io.out(`authorization: ${done.status}`);
           for (const c of done.checks)
             io.out(`  ${c.name}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
           if (token) printTokenResult(io, token);
         },
       );
+      if (done.broken && values.json !== true) io.out(`\n${breakVerdict(done.broken)}`);
+      return code;
     }
     case 'device': {
       const timeout = str(values.timeout);

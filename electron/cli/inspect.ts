@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SERVER_IDS, type ServerId } from '../../shared/diagnosis/dialects/types.js';
 import { PRESET_IDS, isPresetId } from '../../shared/presets.js';
-import type { InspectReport } from '../../shared/types.js';
+import { MAX_EVIDENCE, type InspectReport } from '../../shared/types.js';
 import type { DebuggerApi } from '../../shared/api/contract.js';
 import { jwksArg, unwrap, UsageError, type Emit, type Io } from './common.js';
 
@@ -20,6 +20,13 @@ async function evidenceArg(v: string): Promise<{ text: string; name: string }> {
     if (s?.isDirectory()) throw new UsageError(`${v} is a directory; give a file.`);
   }
   return { text: v, name: v.length > 40 ? `${v.slice(0, 37)}…` : v };
+}
+
+/** The path of a file too large to paste (over MAX_EVIDENCE), which inspectFile streams. */
+async function largeFileArg(v: string): Promise<string | undefined> {
+  if (v === '-' || v.length >= 4096 || /[\n{]/.test(v)) return undefined;
+  const s = await stat(v).catch(() => undefined);
+  return s?.isFile() && s.size > MAX_EVIDENCE ? v : undefined;
 }
 
 /**
@@ -53,17 +60,21 @@ export async function runInspect(x: {
   if (server !== undefined && !(SERVER_IDS as readonly string[]).includes(server))
     throw new UsageError(`Unknown server "${server}". Servers: ${SERVER_IDS.join(', ')}.`);
   const harEntry = num('har-entry');
+  const options = {
+    ...(preset ? { preset } : {}),
+    ...(await jwksArg(values.jwks as string | undefined)),
+    ...(values['token-url'] ? { tokenUrl: values['token-url'] as string } : {}),
+    ...(values['client-id'] ? { clientId: values['client-id'] as string } : {}),
+    ...(status !== undefined ? { status } : {}),
+    ...(harEntry !== undefined ? { harEntry } : {}),
+    ...(server ? { server: server as ServerId } : {}),
+  };
+  // One file over the paste cap (a browser's HAR of a sign-in): read as a stream by path.
+  const large = args.length === 1 ? await largeFileArg(args[0]!) : undefined;
   const r: InspectReport = unwrap(
-    await api.inspect({
-      items: await Promise.all(args.map(evidenceArg)),
-      ...(preset ? { preset } : {}),
-      ...(await jwksArg(values.jwks as string | undefined)),
-      ...(values['token-url'] ? { tokenUrl: values['token-url'] as string } : {}),
-      ...(values['client-id'] ? { clientId: values['client-id'] as string } : {}),
-      ...(status !== undefined ? { status } : {}),
-      ...(harEntry !== undefined ? { harEntry } : {}),
-      ...(server ? { server: server as ServerId } : {}),
-    }),
+    large
+      ? await api.inspectFile({ path: large, ...options })
+      : await api.inspect({ items: await Promise.all(args.map(evidenceArg)), ...options }),
   );
   if (typeof values.report === 'string') {
     await writeFile(values.report, r.report, { mode: 0o600 });
@@ -85,6 +96,7 @@ export async function runInspect(x: {
       exchange: r.exchange ?? null,
       harEntries: r.harEntries ?? null,
       harEntry: r.harEntry ?? null,
+      largeFile: r.largeFile ?? null,
       jwts: r.jwts,
       report: r.report,
     },

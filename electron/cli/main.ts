@@ -31,6 +31,10 @@ const USAGE = `oauth-flow-debugger: see and fix OAuth 2.0 / SMART-on-FHIR flows
 
 Usage:
   oauth-flow-debugger serve [--port N]                 serve the UI on 127.0.0.1
+  oauth-flow-debugger demo [--port N] [--out DIR] [--flavour X] [--force]
+                          the practice server (offline, 127.0.0.1) until Ctrl-C; writes ready
+                          profiles and keys into DIR (default ./practice). Flavours: standard,
+                          openemr, oracle-health, epic, aidbox, keycloak (simulations)
   oauth-flow-debugger discover <fhirBaseOrIssuer>      read smart-configuration / openid-configuration
   oauth-flow-debugger keys generate --alg RS384 [--kind RSA-2048] [--kid K] --out <dir> [--force]
                           refuses (exit 2) when <dir> already holds a key, unless --force
@@ -39,10 +43,13 @@ Usage:
   oauth-flow-debugger inspect <file|text|->... [--preset <id>] [--jwks <file|url>] [--token-url <url>]
         [--client-id <id>] [--status N] [--har-entry N] [--server <id>] [--report <file.md>]
                           diagnose what a customer sent: JWT, request or error body, raw HTTP, curl, HAR
-  oauth-flow-debugger token --profile <file> [--reveal]
+  oauth-flow-debugger token --profile <file> [--reveal] [--break NAME]
   oauth-flow-debugger decode <jwt> [--jwks <file|url>]
   oauth-flow-debugger register --profile <file> [--out <file>]
-  oauth-flow-debugger authorize --profile <file> [--no-browser] [--timeout S] [--reveal]
+  oauth-flow-debugger authorize --profile <file> [--no-browser] [--timeout S] [--reveal] [--break NAME]
+                          --break makes one mistake on purpose and sends it: aud, exp, jti-reuse,
+                          alg, kid, iss-sub, scope (token); verifier, redirect-uri, state, scope
+                          (authorize); it prints the expected cause and the one named first
   oauth-flow-debugger device --profile <file> [--timeout S] [--reveal]
                           RFC 8628 device sign-in: prints the code and where to enter it, polls
   oauth-flow-debugger refresh --profile <file> --token <refresh token|@file|->
@@ -59,6 +66,14 @@ Usage:
 Tokens are printed masked; --reveal prints them in full (for scripts).
 register --out writes the profile with the new client_id and secret (mode 0600).
 
+Support (what you send back):
+  oauth-flow-debugger diff <a> <b> [--json]     what changed between two HAR files or case bundles
+                          (exit 0 the same, 1 they differ, 2 a file cannot be read)
+  --har FILE / --bundle FILE on every flow command (discover, token, register, authorize, device,
+                          refresh, introspect, revoke, userinfo, logout): after it, writes the runs
+                          as a redacted HAR / the case bundle of the last run (mode 0600; an
+                          existing file only with --force)
+
 Every command takes --json (one JSON document: { ok, findings, ... }).
 Exit codes: 0 success, 1 the server refused or the flow failed (findings printed), 2 bad usage or input.`;
 
@@ -66,6 +81,8 @@ Exit codes: 0 success, 1 the server refused or the flow failed (findings printed
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   let json = false;
   let loaded: Awaited<ReturnType<typeof load>> | undefined;
+  /** Writes --har / --bundle once the command is over, whatever its outcome. */
+  let afterRun: (() => Promise<void>) | undefined;
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -94,6 +111,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         report: { type: 'string' },
         bearer: { type: 'string' },
         server: { type: 'string' },
+        flavour: { type: 'string' },
+        break: { type: 'string' },
+        har: { type: 'string' },
+        bundle: { type: 'string' },
       },
     });
     json = !!values.json;
@@ -103,6 +124,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       return cmd || values.help ? 0 : 2;
     }
     // Before the command modules load: the web host loads the engine itself, after it listens.
+    // The practice server: loads oidc-provider, never the engine.
+    if (cmd === 'demo') return await (await import('./demo.js')).runDemo({ values, io, json });
     if (cmd === 'serve') {
       const { serve } = await import('../web-host/main.js');
       const host = await serve({ ...(values.port ? { port: Number(values.port) } : {}) });
@@ -117,7 +140,16 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const [
       { createNodeEngine },
       { cliApi, jwksArg, loadProfile, printFindings, unwrap, UsageError },
-      { FLOW_COMMANDS, revealed, runFlowCommand, tokenOutcome },
+      {
+        FLOW_COMMANDS,
+        revealed,
+        runFlowCommand,
+        tokenOutcome,
+        breakArg,
+        breakVerdict,
+        printBreak,
+        sendFirstForJtiReuse,
+      },
       { runInspect },
       { systemBrowser },
       { runWorkspace },
@@ -155,6 +187,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       }),
     );
     const exchanges = async () => unwrap(await engine.listExchanges());
+    // What support sends back (support.ts): diff, and --har/--bundle written after the command.
+    const support = await import('./support.js');
+    if (cmd === 'diff') return await support.runDiff({ args: positionals.slice(1), values, io });
+    afterRun = support.prepareSupportFiles({ cmd, values, api: engine, io });
     if (FLOW_COMMANDS.has(cmd))
       return await runFlowCommand({ cmd, sub, api: engine, io, values, emit, exchanges });
 
@@ -263,10 +299,14 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       case 'token': {
         if (!values.profile) throw new UsageError('token needs --profile <file>.');
         const p = await loadProfile(engine, values.profile);
-        const draft = unwrap(await engine.prepareTokenRequest({ profileId: p.id }));
+        const brk = breakArg(values.break);
+        if (brk === 'jti-reuse') await sendFirstForJtiReuse(engine, p.id, io);
+        const draft = unwrap(
+          await engine.prepareTokenRequest({ profileId: p.id, ...(brk ? { break: brk } : {}) }),
+        );
         const r = unwrap(await engine.sendTokenRequest({ draftId: draft.id }));
         const tokens = values.reveal === true && r.ok ? await revealed(engine) : undefined;
-        return emit(
+        const code = emit(
           r.ok,
           r.findings,
           {
@@ -274,9 +314,11 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
             status: r.status ?? null,
             decoded: r.accessToken ?? null,
             ...(tokens ? { tokens } : {}),
+            ...(r.broken ? { broken: r.broken } : {}),
             exchanges: await exchanges(),
           },
           () => {
+            if (r.broken) printBreak(io, r.broken);
             io.out(`POST ${draft.url} -> ${r.status ?? 'no answer'} (${tokenOutcome(r)})`);
             if (tokens) for (const [k, v] of Object.entries(tokens)) io.out(`${k}: ${v}`);
             if (r.body) io.out(JSON.stringify(r.body, null, 2));
@@ -290,6 +332,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
               );
           },
         );
+        if (r.broken && !json) io.out(`\n${breakVerdict(r.broken)}`);
+        return code;
       }
       case 'decode': {
         if (!sub) throw new UsageError('decode needs the JWT.');
@@ -355,5 +399,12 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (usage) io.err(`\n${USAGE}`);
     }
     return code;
+  } finally {
+    // Also after a failed flow: a refused or unanswered request is still recorded.
+    try {
+      await afterRun?.();
+    } catch (e) {
+      io.err(`Error: the support files were not written: ${(e as Error).message}`);
+    }
   }
 }

@@ -19,8 +19,10 @@ import { PROFILES, type StoredProfile } from './model.js';
 import type { Ports } from './ports.js';
 import { Registrations } from './features/registration.js';
 import { RunTracker } from './runs.js';
+import { Support } from './features/support.js';
 import { Session } from './session.js';
 import { Workspace } from './features/workspace.js';
+import { Timeline } from './features/timeline.js';
 
 export class Core {
   readonly s = new Session();
@@ -39,14 +41,18 @@ export class Core {
   readonly registrations: Registrations;
   readonly jwksHost: JwksHost;
   readonly workspace: Workspace;
+  readonly support: Support;
+  readonly timeline: Timeline;
 
   constructor(readonly ports: Ports) {
     const stored = () => (ports.store.get(PROFILES) as StoredProfile[] | undefined) ?? [];
     this.runs = new RunTracker(
       () => ports.clock.now(),
-      (id) => stored().find((p) => p.id === id)?.name,
+      (id) => stored().find((p) => p.id === id),
     );
-    this.http = new HttpRecorder((all) => ports.events.emit('exchanges', all), this.runs);
+    // The timeline keeps its bounds and saves before the snapshot is pushed (saved runs).
+    this.http = new HttpRecorder(() => this.timeline.changed(), this.runs);
+    this.timeline = new Timeline(this);
     this.profiles = new Profiles(this);
     this.keyring = new Keyring(this);
     this.discovery = new DiscoveryFeature(this);
@@ -77,7 +83,7 @@ export class Core {
       pendingCodes: this.s.pendingCodes,
       // The loopback callback arrives outside any call: the exchange joins the flow's run.
       exchange: (profileId) =>
-        this.runs.within(profileId, undefined, 'authorization_code', async () => {
+        this.runs.within(profileId, undefined, async () => {
           const req: Parameters<DebuggerApi['prepareTokenRequest']>[0] = {
             profileId,
             grant: 'authorization_code',
@@ -105,6 +111,8 @@ export class Core {
       profiles: stored,
     });
     this.workspace = new Workspace(this);
+    this.support = new Support(this);
+    this.timeline.load();
   }
 
   get nowSec() {

@@ -15,14 +15,11 @@ import type { TokenSet } from './features/tokens.js';
 import type { Refresh } from './features/refresh.js';
 import type { DeviceFlows } from './features/device.js';
 import type { TokenCalls } from './features/token-calls.js';
+import type { Support } from './features/support.js';
+import { InspectFiles } from './features/inspect-file.js';
 import type { EngineKey } from './keys.js';
-import type {
-  DiffSide,
-  HarExport,
-  PracticeFlavour,
-  PracticeServerView,
-  RunDiff,
-} from '../../shared/types.js';
+import type { PracticeFlavour } from '../../shared/types.js';
+import { practiceOf } from './features/practice.js';
 import { guard } from './model.js';
 import type { Ports } from './ports.js';
 
@@ -48,26 +45,23 @@ export class Engine implements DebuggerApi {
           (input as { profileId?: unknown } | undefined)?.profileId ??
           (typeof draftId === 'string' ? this.c.s.drafts.get(draftId)?.profileId : undefined);
         if (typeof profileId !== 'string') return own(input);
-        return this.c.runs.within(profileId, this.beginsRun(m, profileId, input), m, () =>
-          own(input),
-        );
+        return this.c.runs.within(profileId, this.beginsRun(m, profileId, input), () => own(input));
       };
     }
   }
 
   /** The calls that begin a new run, named by the flow they begin. */
   private beginsRun(m: ApiMethod, profileId: string, input: unknown): string | undefined {
-    if (m === 'startAuthorization') return 'authorization_code';
-    if (m === 'startDeviceAuthorization') return 'device_code';
+    if (m === 'startAuthorization') return 'authorization-code';
+    if (m === 'startDeviceAuthorization') return 'device-code';
     if (m === 'sendRegistration') return 'registration';
     if (m !== 'prepareTokenRequest') return undefined;
     // A backend-services (or password) token request after one was sent in this run: a new attempt.
     const grant = (input as { grant?: string }).grant;
     if (grant === 'authorization_code' || grant === 'refresh_token') return undefined;
     const run = this.c.runs.currentOf(profileId);
-    if (!run) return grant ?? 'token';
     const sent = this.c.http.exchanges.some((x) => x.runId === run && x.step === 'Token request');
-    return sent ? (grant ?? 'token') : undefined;
+    return run && sent ? this.c.runs.flowOf(profileId) : undefined;
   }
 
   getStorageInfo(...a: Parameters<Workspace['getStorageInfo']>) {
@@ -260,6 +254,8 @@ export class Engine implements DebuggerApi {
     this.c.refresh.stopAutoRefresh();
     await this.c.authz.stopAll();
     await this.c.jwksHost.stop();
+    await practiceOf(this.c).stopAll();
+    await this.c.timeline.flush();
   }
 
   /**
@@ -302,49 +298,50 @@ export class Engine implements DebuggerApi {
   }
 
   listRuns() {
-    return guard(async () => [...this.c.runs.runs]);
+    return guard(async () => this.c.timeline.listRuns());
   }
 
   clearExchanges() {
-    return guard(async () => ({ cleared: this.c.http.clear() }));
+    return guard(async () => this.c.timeline.clear());
   }
 
   // Issue 12 work in progress: each of these is replaced by its feature module.
-  restoreExchanges(_input: { undoId: string }) {
-    return guard(async (): Promise<{ restored: number }> => notYet('restoreExchanges'));
+  restoreExchanges(input: { undoId: string }) {
+    return guard(async () => this.c.timeline.restore(input.undoId));
   }
 
-  exportHar(_input: { runIds?: string[]; redacted?: boolean }) {
-    return guard(async (): Promise<HarExport> => notYet('exportHar'));
+  exportHar(...a: Parameters<Support['exportHar']>) {
+    return this.c.support.exportHar(...a);
   }
 
-  exportBundle(_input: { runId: string }) {
-    return guard(async (): Promise<{ text: string; fileName: string }> => notYet('exportBundle'));
+  exportBundle(...a: Parameters<Support['exportBundle']>) {
+    return this.c.support.exportBundle(...a);
   }
 
-  diffRuns(_input: { a: DiffSide; b: DiffSide }) {
-    return guard(async (): Promise<RunDiff> => notYet('diffRuns'));
+  diffRuns(...a: Parameters<Support['diffRuns']>) {
+    return this.c.support.diffRuns(...a);
   }
 
-  runnableCurl(_input: { exchangeId: string }) {
-    return guard(async (): Promise<{ curl: string; holds: string[] }> => notYet('runnableCurl'));
+  runnableCurl(...a: Parameters<Support['runnableCurl']>) {
+    return this.c.support.runnableCurl(...a);
   }
 
-  startPracticeServer(_input: { flavour?: PracticeFlavour; port?: number }) {
-    return guard(async (): Promise<PracticeServerView> => notYet('startPracticeServer'));
+  startPracticeServer(input: { flavour?: PracticeFlavour; port?: number }) {
+    return practiceOf(this.c).start(input);
   }
 
   stopPracticeServer() {
-    return guard(async (): Promise<{ stopped: boolean }> => notYet('stopPracticeServer'));
+    return practiceOf(this.c).stop();
   }
 
   getPracticeServer() {
-    return guard(async (): Promise<{ server: PracticeServerView | null }> =>
-      notYet('getPracticeServer'),
-    );
+    return practiceOf(this.c).get();
   }
-}
 
-function notYet(method: string): never {
-  throw new AppFailure('INVALID_INPUT', `${method} is not built yet.`, 'Work in progress.');
+  /** The Inspector on a large HAR file (features/inspect-file.ts); made on first use. */
+  private inspectFiles?: InspectFiles;
+
+  inspectFile(...a: Parameters<InspectFiles['inspectFile']>) {
+    return (this.inspectFiles ??= new InspectFiles(this.c)).inspectFile(...a);
+  }
 }

@@ -58,6 +58,11 @@ const nextId = () => `x${Date.now().toString(36)}${(++counter).toString(36)}`;
 /** Records every request the engine makes, raw, with timings; never follows redirects. */
 export class HttpRecorder {
   readonly exchanges: HttpExchange[] = [];
+  /**
+   * Exchange id -> placeholder -> the real value it masks. In memory only: never persisted, never
+   * in an exchange or event; read only by the explicit reveals (runnable curl, unredacted HAR).
+   */
+  readonly heldValues = new Map<string, Map<string, string>>();
   private dispatchers = new Map<string, Dispatcher>();
 
   constructor(
@@ -108,22 +113,40 @@ export class HttpRecorder {
     };
     const marks = secretMarks(secrets, JSON.stringify([ex.request, ex.response]));
     if (marks) ex.marks = marks;
+    this.hold(ex, secrets);
     this.exchanges.push(ex);
     this.onChange([...this.exchanges]);
     return ex;
+  }
+
+  /** Keeps the values behind the exchange's marks (the first value per placeholder, as marked). */
+  private hold(ex: HttpExchange, secrets: SecretMap): void {
+    if (!ex.marks) return;
+    const held = new Map<string, string>();
+    for (const [value, placeholder] of secrets)
+      if (value.length >= 4 && ex.marks[placeholder] && !held.has(placeholder))
+        held.set(placeholder, value);
+    this.heldValues.set(ex.id, held);
+    // Bounded like the timeline: values of exchanges no longer in it are dropped.
+    if (this.heldValues.size > this.exchanges.length + 100) {
+      const live = new Set(this.exchanges.map((x) => x.id));
+      live.add(ex.id);
+      for (const id of this.heldValues.keys()) if (!live.has(id)) this.heldValues.delete(id);
+    }
   }
 
   private stamp(profileId?: string): Pick<HttpExchange, 'runId' | 'profileId'> {
     const ctx = this.runs?.context();
     if (ctx && (!profileId || ctx.profileId === profileId))
       return { runId: ctx.runId, profileId: ctx.profileId };
-    if (profileId && this.runs) return { runId: this.runs.runOf(profileId, 'unknown'), profileId };
+    if (profileId && this.runs) return { runId: this.runs.runOf(profileId), profileId };
     return {};
   }
 
   clear(): number {
     const n = this.exchanges.length;
     this.exchanges.length = 0;
+    this.heldValues.clear();
     this.onChange([...this.exchanges]);
     return n;
   }
@@ -182,6 +205,7 @@ export class HttpRecorder {
       }
       const marks = secretMarks(secrets, JSON.stringify([ex.request, ex.response]));
       if (marks) ex.marks = marks;
+      this.hold(ex, secrets);
       this.exchanges.push(ex);
       this.onChange([...this.exchanges]);
       return ex;

@@ -1,9 +1,11 @@
-import { chmodSync, constants, copyFileSync, existsSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFile as atomicWriteFile } from 'atomically';
 import type { EventName, DebuggerEvents } from '../../shared/api/contract.js';
 import { nodeFiles } from './files.js';
-import type { EventSink, KeyValueStore, Ports } from './ports.js';
+import type { EventSink, KeyValueStore, Ports, TimelinePort } from './ports.js';
 import { systemClock } from './ports.js';
+import type { PracticePort } from './ports.js';
 import { openConfStore } from './conf-store.js';
 import { MemorySecretStore, PassphraseSecretStore, WorkspaceSecretStore } from './secret-stores.js';
 
@@ -28,6 +30,11 @@ export class EventHub implements EventSink {
   }
 }
 
+/** The practice server, loaded on first use (oidc-provider is not imported before). */
+export const nodePractice: PracticePort = {
+  start: async (opts) => (await import('../practice/index.js')).startPractice(opts),
+};
+
 /** A copy of the store file beside it (0600), for "forgot the passphrase": the old file stays. */
 function keepStoreAside(dataDir: string): string | undefined {
   const file = join(dataDir, 'config.json');
@@ -36,6 +43,42 @@ function keepStoreAside(dataDir: string): string | undefined {
   copyFileSync(file, aside, constants.COPYFILE_EXCL);
   chmodSync(aside, 0o600);
   return aside;
+}
+
+/**
+ * The saved timeline as its own file (`timeline.json`, 0600, written atomically). A file that does
+ * not parse, or is not a timeline, is renamed `<file>.corrupt-<time>` and kept; the app starts with
+ * an empty timeline.
+ */
+export function timelineFile(file: string): TimelinePort {
+  return {
+    load(problem) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+        return { reason: `cannot read ${file}: ${(e as Error).message}` };
+      }
+      let data: unknown;
+      let reason: string | undefined;
+      try {
+        data = JSON.parse(text);
+        reason = problem(data);
+      } catch (e) {
+        reason = `not JSON (${(e as Error).message})`;
+      }
+      if (!reason) return { data };
+      const keptAside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      renameSync(file, keptAside);
+      chmodSync(keptAside, 0o600);
+      return { keptAside, reason };
+    },
+    async save(data) {
+      await atomicWriteFile(file, JSON.stringify(data), { mode: 0o600 });
+      chmodSync(file, 0o600);
+    },
+  };
 }
 
 /**
@@ -71,6 +114,9 @@ export function nodePorts(
   const persisted = !opts.ephemeral && !!opts.dataDir;
   const base = {
     store,
+    practice: nodePractice,
+    // Saved runs persist with the workspace; an ephemeral one keeps its timeline in memory.
+    ...(persisted ? { timeline: timelineFile(join(opts.dataDir!, 'timeline.json')) } : {}),
     clock: systemClock,
     events: hub,
     files: nodeFiles,

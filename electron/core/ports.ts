@@ -1,5 +1,7 @@
 import type { EventName, DebuggerEvents } from '../../shared/api/contract.js';
 import type { WorkspaceView } from '../../shared/types.js';
+import type { PracticeFlavour } from '../../shared/types.js';
+import type { PracticeServer } from '../practice/practice-server.js';
 
 /** Non-secret persistent data (profiles, key metadata). */
 export interface KeyValueStore {
@@ -64,6 +66,24 @@ export interface FilePort {
   writePrivate(path: string, text: string, opts?: { overwrite?: boolean }): Promise<void>;
 }
 
+/**
+ * The saved timeline (issue 12 saved runs): its own file beside the store, since the store file is
+ * rewritten on every profile save. Absent: the timeline lives for the session only (ephemeral).
+ */
+export interface TimelinePort {
+  /**
+   * The saved data, checked by `problem` (a reason when it is not a timeline). A file that does not
+   * parse or has a problem is moved aside, never lost: `keptAside` names it, and data is absent.
+   */
+  load(problem: (data: unknown) => string | undefined): {
+    data?: unknown;
+    keptAside?: string;
+    reason?: string;
+  };
+  /** Replaces the saved data (atomic, 0600). */
+  save(data: unknown): Promise<void>;
+}
+
 export interface Ports {
   store: KeyValueStore;
   secrets: SecretStore;
@@ -87,6 +107,18 @@ export interface Ports {
    * Absent in the web host: the page opens the tab itself.
    */
   browser?: { open(url: string): Promise<void> };
+  /** Saved runs (features/timeline.ts); absent for an ephemeral workspace. */
+  timeline?: TimelinePort;
+  /**
+   * Starts the practice server (electron/practice). The hosts load it with a dynamic import(), so
+   * the engine never imports oidc-provider itself; absent: this host offers no practice server.
+   */
+  practice?: PracticePort;
+}
+
+/** What the engine needs of the practice server (electron/practice/index.ts). */
+export interface PracticePort {
+  start(opts: { port?: number; flavour?: PracticeFlavour }): Promise<PracticeServer>;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

@@ -24,7 +24,7 @@ export class RunTracker {
 
   constructor(
     private readonly now: () => number,
-    private readonly profileName: (id: string) => string | undefined,
+    private readonly profile: (id: string) => { name: string; flow?: string } | undefined,
   ) {}
 
   /** A new run for the profile; later calls for it join this one. */
@@ -32,7 +32,7 @@ export class RunTracker {
     const run: RunView = {
       id: nextRunId(),
       profileId,
-      ...(this.profileName(profileId) ? { profileName: this.profileName(profileId)! } : {}),
+      ...(this.profile(profileId) ? { profileName: this.profile(profileId)!.name } : {}),
       flow,
       startedAt: new Date(this.now()).toISOString(),
     };
@@ -41,18 +41,23 @@ export class RunTracker {
     return run;
   }
 
+  /** The profile's flow, the name of a run that begins with no more specific start. */
+  flowOf(profileId: string): string {
+    return this.profile(profileId)?.flow ?? 'profile';
+  }
+
   currentOf(profileId: string): string | undefined {
     return this.current.get(profileId);
   }
 
   /** The profile's current run, or a new one when it has none. */
-  runOf(profileId: string, flow: string): string {
-    return this.current.get(profileId) ?? this.begin(profileId, flow).id;
+  runOf(profileId: string): string {
+    return this.current.get(profileId) ?? this.begin(profileId, this.flowOf(profileId)).id;
   }
 
   /** Runs fn with the profile's run as the context of every exchange it (and what it starts) makes. */
-  within<T>(profileId: string, begin: string | undefined, flow: string, fn: () => T): T {
-    const runId = begin ? this.begin(profileId, begin).id : this.runOf(profileId, flow);
+  within<T>(profileId: string, begin: string | undefined, fn: () => T): T {
+    const runId = begin ? this.begin(profileId, begin).id : this.runOf(profileId);
     return this.als.run({ runId, profileId }, fn);
   }
 

@@ -1,6 +1,7 @@
 import type {
   App,
   BrowserWindowConstructorOptions,
+  Dialog,
   Event,
   IpcMain,
   Protocol,
@@ -26,8 +27,11 @@ export interface ElectronApi {
   session: { readonly defaultSession: SessionApi };
   shell: ShellApi;
   safeStorage: SafeStorageApi;
+  /** The Inspector's "Open a large HAR file…" (har-dialog.ts); absent: no dialog is offered. */
+  dialog?: DialogApi;
 }
 
+export type DialogApi = Pick<Dialog, 'showOpenDialog'>;
 export type ShellApi = Pick<Shell, 'openExternal'>;
 export type ProtocolApi = Pick<Protocol, 'handle' | 'registerSchemesAsPrivileged'>;
 export type SessionApi = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;

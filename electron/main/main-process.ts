@@ -4,8 +4,9 @@ import { systemClock, type KeyValueStore, type Ports } from '../core/ports.js';
 import { registerCustomScheme } from './custom-scheme.js';
 import type { ElectronApi } from './electron-api.js';
 import { registerApiHandlers } from './ipc.js';
+import { inspectChosenFile } from './har-dialog.js';
 import { openExternalSafely } from './open-external.js';
-import { electronFiles, SafeStorageSecretStore, windowEvents } from './ports.js';
+import { electronFiles, electronPractice, SafeStorageSecretStore, windowEvents } from './ports.js';
 import { registerAppProtocol, registerSchemePrivileges } from './protocol.js';
 import { createMainWindow, lockDownSession } from './window.js';
 
@@ -17,6 +18,8 @@ export interface MainProcessOptions {
     store: KeyValueStore;
     quarantined: string[];
     storeStatus?: Ports['storeStatus'];
+    /** The saved runs (userData/timeline.json). */
+    timeline?: Ports['timeline'];
   };
   platform?: NodeJS.Platform;
 }
@@ -52,12 +55,14 @@ export function createMainProcess(electron: ElectronApi, options: MainProcessOpt
     const { outDir } = options;
     lockDownSession(electron.session.defaultSession);
     registerAppProtocol(electron.protocol, join(outDir, 'renderer'));
-    const { store, quarantined, storeStatus } = options.openStore();
+    const { store, quarantined, storeStatus, timeline } = options.openStore();
     const started = new Engine({
       store,
       secrets: new SafeStorageSecretStore(store, electron.safeStorage, platform),
       clock: systemClock,
       files: electronFiles,
+      practice: electronPractice,
+      ...(timeline ? { timeline } : {}),
       quarantined,
       ...(storeStatus ? { storeStatus } : {}),
       // The system browser (RFC 8252 §8.12: never an embedded view), https and loopback only.
@@ -72,9 +77,16 @@ export function createMainProcess(electron: ElectronApi, options: MainProcessOpt
       }),
     });
     engine = started;
+    const dialog = electron.dialog;
     registerApiHandlers(started, {
       ipcMain: electron.ipcMain,
       isOwnWindow: (sender) => BrowserWindow.fromWebContents(sender) !== null,
+      ...(dialog
+        ? {
+            inspectChosenFile: (sender, input) =>
+              inspectChosenFile(started, { dialog, BrowserWindow }, sender, input),
+          }
+        : {}),
     });
     for (const url of early.splice(0)) deliverRedirect(url);
     createMainWindow(electron, join(outDir, 'preload'));

@@ -10,8 +10,11 @@ import type {
   Ports,
   SecretState,
   SecretStore,
+  TimelinePort,
 } from '../core/ports.js';
+import type { PracticePort } from '../core/ports.js';
 import { nodeFiles } from '../core/files.js';
+import { timelineFile } from '../core/node-ports.js';
 import { guardStore, markLastGood, openStoreFile } from '../core/store-file.js';
 import type { SafeStorageApi } from './electron-api.js';
 
@@ -23,7 +26,13 @@ import type { SafeStorageApi } from './electron-api.js';
 export function openElectronStore(
   app: Pick<App, 'getPath'>,
   ElectronStore: typeof Store,
-): { store: KeyValueStore; quarantined: string[]; storeStatus: NonNullable<Ports['storeStatus']> } {
+): {
+  store: KeyValueStore;
+  quarantined: string[];
+  storeStatus: NonNullable<Ports['storeStatus']>;
+  /** Saved runs, in userData beside the store (main-process passes it to the engine's ports). */
+  timeline: TimelinePort;
+} {
   const dir = app.getPath('userData');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
@@ -39,6 +48,7 @@ export function openElectronStore(
       status,
     ),
     quarantined: status.quarantined,
+    timeline: timelineFile(join(dir, 'timeline.json')),
     storeStatus: {
       notices: status.notices,
       ...(status.readOnly ? { readOnly: status.readOnly } : {}),
@@ -119,6 +129,14 @@ export class SafeStorageSecretStore implements SecretStore {
     this.store.set('secrets', all);
   }
 }
+
+/**
+ * The practice server, loaded on first use with a dynamic import(), as in the web host and CLI
+ * (node-ports.ts): the app's start never loads oidc-provider.
+ */
+export const electronPractice: PracticePort = {
+  start: async (opts) => (await import('../practice/index.js')).startPractice(opts),
+};
 
 /** The same file port as the web host and CLI (atomic 0600 writes, never replacing unasked). */
 export const electronFiles: FilePort = nodeFiles;

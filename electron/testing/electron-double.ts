@@ -14,11 +14,13 @@ import type {
   BrowserWindowConstructorOptions,
   ContextBridge,
   CustomScheme,
+  Dialog,
   HandlerDetails,
   IpcMain,
   IpcMainInvokeEvent,
   IpcRenderer,
   IpcRendererEvent,
+  OpenDialogOptions,
   Protocol,
   SafeStorage,
   Session,
@@ -189,6 +191,7 @@ export interface DoubleElectron {
   session: { readonly defaultSession: SessionApi };
   shell: Pick<Shell, 'openExternal'>;
   safeStorage: SafeStorageApi;
+  dialog: Pick<Dialog, 'showOpenDialog'>;
 }
 
 export interface ElectronDouble {
@@ -214,6 +217,11 @@ export interface ElectronDouble {
   opened: string[];
   app: FakeApp;
   safeStorage: ReturnType<typeof fakeSafeStorage>;
+  /**
+   * What the file dialog answers next (a path, or null: the user cancelled), and the dialogs
+   * shown (their options).
+   */
+  dialog: { answers: (string | null)[]; shown: OpenDialogOptions[] };
 }
 
 export function createElectronDouble(
@@ -268,6 +276,14 @@ export function createElectronDouble(
     openExternal: async (url) => void opened.push(url),
   };
   const safeStorage = fakeSafeStorage(setup.safeStorage);
+  const dialogState: ElectronDouble['dialog'] = { answers: [], shown: [] };
+  const dialog: DoubleElectron['dialog'] = {
+    showOpenDialog: async (...args: unknown[]) => {
+      dialogState.shown.push(args[args.length - 1] as OpenDialogOptions);
+      const path = dialogState.answers.shift() ?? null;
+      return { canceled: path === null, filePaths: path === null ? [] : [path] };
+    },
+  };
 
   const electron: DoubleElectron = {
     app,
@@ -284,6 +300,7 @@ export function createElectronDouble(
     session: { defaultSession },
     shell,
     safeStorage,
+    dialog,
   };
 
   return {
@@ -327,6 +344,7 @@ export function createElectronDouble(
     opened,
     app,
     safeStorage,
+    dialog: dialogState,
   };
 }
 

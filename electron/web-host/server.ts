@@ -4,11 +4,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WEB_TOKEN_HEADER, type DebuggerApi } from '../../shared/api/contract.js';
+import { UPLOAD_PATH, WEB_TOKEN_HEADER, type DebuggerApi } from '../../shared/api/contract.js';
 import { CSP } from '../../shared/api/csp.js';
 import { dispatch, isApiMethod } from '../../shared/api/dispatch.js';
 import { err } from '../../shared/result.js';
 import type { EventHub } from '../core/node-ports.js';
+import { pagePathRefusal } from '../core/file-grants.js';
+import { createUploads, hangUp } from './upload.js';
 
 export interface WebHost {
   url: string;
@@ -41,6 +43,8 @@ export async function startWebHost(opts: {
   rendererDir: string;
   port?: number;
   token?: string;
+  /** Bound of a streamed upload (UPLOAD_PATH), bytes; default MAX_HAR_FILE (200 MB). */
+  maxUpload?: number;
 }): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('hex');
   const tokenBuf = Buffer.from(token);
@@ -48,6 +52,7 @@ export async function startWebHost(opts: {
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<WebSocket>();
   let port = 0;
+  const uploads = createUploads(opts.maxUpload ? { max: opts.maxUpload } : {});
 
   const tokenOk = (t: string | undefined | null) => {
     if (!t) return false;
@@ -78,6 +83,15 @@ export async function startWebHost(opts: {
   async function handleRequest(req: IncomingMessage, res: ServerResponse) {
     if (!hostOk(req)) return send(res, 421, err('FORBIDDEN', 'Wrong Host header.'));
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname === UPLOAD_PATH || url.pathname.startsWith(`${UPLOAD_PATH}/`)) {
+      // A large file streamed to a temporary file (upload.ts), behind the same token as /api.
+      const headerToken = req.headers[WEB_TOKEN_HEADER];
+      if (!tokenOk(Array.isArray(headerToken) ? headerToken[0] : headerToken)) {
+        send(res, 401, err('FORBIDDEN', 'Missing or wrong per-run token.'));
+        return hangUp(req, res);
+      }
+      return uploads.handle(req, res, url);
+    }
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return send(res, 405, err('INVALID_INPUT', 'Use POST.'));
       const headerToken = req.headers[WEB_TOKEN_HEADER];
@@ -111,6 +125,14 @@ export async function startWebHost(opts: {
       } catch {
         return send(res, 400, err('INVALID_INPUT', 'Body is not JSON.'));
       }
+      // The page may only name files the host holds for it (uploads), never a path.
+      const refusal = pagePathRefusal(method, args);
+      if (refusal)
+        return send(
+          res,
+          200,
+          err('FORBIDDEN', refusal, 'Open the file in the Inspector: the page uploads it.'),
+        );
       return send(res, 200, await dispatch(opts.api, method, args));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -171,7 +193,7 @@ export async function startWebHost(opts: {
         for (const s of sockets) s.terminate();
         wss.close();
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => void uploads.close().finally(resolve));
       }),
   };
 }

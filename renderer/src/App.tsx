@@ -1,5 +1,7 @@
-import type { ComponentType } from 'react';
+import { useEffect, useState, type ComponentType } from 'react';
 import { OpError } from './components/ErrorAlert.js';
+import { SequenceDiagram } from './components/SequenceDiagram.js';
+import { Switch } from './components/Switch.js';
 import { StepRail } from './components/StepRail.js';
 import { Timeline } from './components/Timeline.js';
 import { TokenScreen } from './components/TokenScreen.js';
@@ -49,6 +51,51 @@ function ThemeToggle() {
   );
 }
 
+/** Guided and Presenter: the teaching switches (issue 12 §3), saved across restarts. */
+function TeachingToggles() {
+  const guided = useApp((s) => s.guided);
+  const presenter = useApp((s) => s.presenter);
+  const setGuided = useApp((s) => s.setGuided);
+  const setPresenter = useApp((s) => s.setPresenter);
+  return (
+    <div className="teaching-toggles" role="group" aria-label="Teaching">
+      <Switch label="Guided" checked={guided} onChange={setGuided} />
+      <Switch label="Presenter" checked={presenter} onChange={setPresenter} />
+    </div>
+  );
+}
+
+/**
+ * The diagram beside the Timeline: a panel that folds away in normal mode (the Timeline then
+ * has the column), always open in presenter mode.
+ */
+function SidePanel() {
+  const presenter = useApp((s) => s.presenter);
+  const [open, setOpen] = useState(false);
+  const shown = presenter || open;
+  return (
+    <div className={`side ${shown ? 'side-diagram-open' : ''}`}>
+      {!presenter && (
+        <button
+          type="button"
+          className="side-toggle"
+          aria-expanded={open}
+          aria-controls="side-diagram"
+          onClick={() => setOpen(!open)}
+        >
+          <span aria-hidden="true">{open ? '▾' : '▸'}</span> Sequence diagram
+        </button>
+      )}
+      {shown && (
+        <div id="side-diagram" className="side-diagram">
+          <SequenceDiagram title={presenter} />
+        </div>
+      )}
+      <Timeline />
+    </div>
+  );
+}
+
 function ActiveProfileName() {
   const profile = useActiveProfile();
   return (
@@ -72,14 +119,23 @@ export function App() {
     (s) => Object.values(s.ops).find((o) => o?.error?.code === 'FORBIDDEN')?.error ?? null,
   );
   const locked = useApp((s) => s.storage?.workspace.locked ?? false);
+  const presenter = useApp((s) => s.presenter);
+  const initTeaching = useApp((s) => s.initTeaching);
+  useEffect(() => initTeaching(), [initTeaching]);
+  // Large type everywhere (rem-based CSS): a class on the root element, removed with the app.
+  useEffect(() => {
+    document.documentElement.classList.toggle('presenter', presenter);
+    return () => document.documentElement.classList.remove('presenter');
+  }, [presenter]);
   if (refused) return <TokenScreen error={refused} />;
   // Locked: the secrets cannot be read, so the page is the unlock screen and nothing behind it.
   if (locked) return <UnlockScreen />;
   return (
-    <div className="app">
+    <div className={`app${presenter ? ' app-presenter' : ''}`}>
       <header className="app-header">
         <h1 className="app-title">OAuth Flow Debugger</h1>
         <ActiveProfileName />
+        <TeachingToggles />
         <ThemeToggle />
       </header>
       <StepRail />
@@ -90,7 +146,7 @@ export function App() {
         <KeptAsideNote />
         <StepView />
       </main>
-      <Timeline />
+      <SidePanel />
     </div>
   );
 }

@@ -263,6 +263,19 @@ export interface DebuggerApi {
   }): Promise<Result<PracticeServerView>>;
   stopPracticeServer(): Promise<Result<{ stopped: boolean }>>;
   getPracticeServer(): Promise<Result<{ server: PracticeServerView | null }>>;
+
+  /**
+   * The Inspector on a large HAR file (up to 200 MB), read as a stream: entries that are not
+   * OAuth/OIDC/FHIR traffic are skipped and counted (report.largeFile). `path` only from the CLI;
+   * a page names an uploadId (a web host upload, or report.largeFile.uploadId), never a path.
+   * `dialog`: the Electron main process asks the user for the file first (its own dialog).
+   */
+  inspectFile(
+    input: { path?: string; uploadId?: string; dialog?: boolean } & Omit<
+      InspectEvidenceInput,
+      'items'
+    >,
+  ): Promise<Result<InspectReport>>;
 }
 
 /** Pushed snapshots: a missed event can never desynchronise the UI. */
@@ -278,7 +291,30 @@ export type EventName = keyof DebuggerEvents;
 
 export interface DebuggerBridge extends DebuggerApi {
   on<E extends EventName>(event: E, listener: (payload: DebuggerEvents[E]) => void): () => void;
+  /** Web host only: streams a large file to UPLOAD_PATH (not a JSON body); the uploadId for inspectFile. */
+  uploadFile?(file: UploadableFile, opts?: UploadOptions): Promise<Result<UploadedFile>>;
 }
+
+/** A File (renderer): what uploadFile needs of it. */
+export type UploadableFile = Blob & { readonly name: string };
+
+export interface UploadOptions {
+  onProgress?(sent: number, total: number): void;
+  signal?: AbortSignal;
+}
+
+/** A file the host holds for inspectFile: an upload, or the file chosen in the dialog. */
+export interface UploadedFile {
+  uploadId: string;
+  name: string;
+  bytes: number;
+}
+
+/** The most a large HAR file may weigh (upload bound, and the engine's own check). */
+export const MAX_HAR_FILE = 200 * 1024 * 1024;
+
+/** Web host: POST the file's bytes here (per-run token header, X-File-Name), answered with a Result<UploadedFile>. */
+export const UPLOAD_PATH = '/upload';
 
 export const API_METHODS = [
   'getStorageInfo',
@@ -340,6 +376,7 @@ export const API_METHODS = [
   'startPracticeServer',
   'stopPracticeServer',
   'getPracticeServer',
+  'inspectFile',
 ] as const satisfies readonly ApiMethod[];
 
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

@@ -354,6 +354,28 @@ export const API_INPUTS = {
   ]),
   stopPracticeServer: z.tuple([]),
   getPracticeServer: z.tuple([]),
+  inspectFile: z.tuple([
+    z
+      .object({
+        path: z.string().min(1).max(4096).optional(),
+        uploadId: z
+          .string()
+          .regex(/^[0-9a-f]{32}$/, 'Not an upload id: open the HAR file again.')
+          .optional(),
+        dialog: z.literal(true).optional(),
+        preset: z.preprocess((v) => (v === '' ? undefined : v), z.enum(PRESET_IDS).optional()),
+        jwks: text.optional(),
+        jwksUrl: optUrl,
+        tokenUrl: optUrl,
+        clientId: shortText.optional(),
+        status: z.number().int().min(100).max(599).optional(),
+        harEntry: z.number().int().min(0).max(1000000).optional(),
+        server: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SERVER_IDS).optional()),
+      })
+      .refine((v) => [v.path, v.uploadId, v.dialog].filter((x) => x !== undefined).length === 1, {
+        message: 'Give the HAR file: a path, an uploadId, or dialog.',
+      }),
+  ]),
 } satisfies Parsers;
 
 /** Fails to compile, naming the methods, when a parser does not fit its method (see ParserFits). */

@@ -28,6 +28,8 @@ import {
   applyOverrides,
 } from '../model.js';
 import type { Core } from '../core.js';
+import { breakAssertion } from './break-it.js';
+import type { BreakName } from '../../../shared/types.js';
 
 /**
  * The JWKS without entries that are no JWK at all (not an object, no kty), each skipped with a
@@ -131,7 +133,16 @@ export class Assertions {
     tokenUrl: string,
     discovery: DiscoveryResult | undefined,
     overrides?: AssertionOverrides,
-  ): Promise<{ jwt: string; view: AssertionView; signingKeyKid?: string; keyContext: KeyContext }> {
+    /** Break-it mode: one deliberate mistake in the assertion (break-it.ts). */
+    brk?: BreakName,
+  ): Promise<{
+    jwt: string;
+    view: AssertionView;
+    signingKeyKid?: string;
+    keyContext: KeyContext;
+    /** What the break changed, in words. */
+    brokeWhat?: string;
+  }> {
     const hmac = p.auth.method === 'client_secret_jwt';
     const key = hmac ? undefined : await this.signingKey(p);
     const secret = hmac ? await this.c.tokenRequests.needClientSecret(p) : undefined;
@@ -156,11 +167,25 @@ export class Assertions {
     };
     applyOverrides(header, overrides?.header);
     applyOverrides(claims, overrides?.claims);
+    const broke = brk
+      ? await breakAssertion(brk, {
+          header,
+          claims,
+          now,
+          hmac,
+          ...(key ? { keyKind: key.info.kind.split('-')[0] } : {}),
+          session: this.c.s,
+          profileId: p.id,
+          ...(discovery?.signingAlgs ? { acceptedAlgs: discovery.signingAlgs } : {}),
+        })
+      : undefined;
     let jwt: string;
     try {
       jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
         .setProtectedHeader(header as { alg: string })
-        .sign(hmac ? createSecretKey(Buffer.from(secret!, 'utf8')) : key!.privateKey!);
+        .sign(
+          broke?.key ?? (hmac ? createSecretKey(Buffer.from(secret!, 'utf8')) : key!.privateKey!),
+        );
     } catch (e) {
       throw new AppFailure(
         'KEY_INVALID',
@@ -196,7 +221,13 @@ export class Assertions {
       explained: explainClaims(claims, now),
       lint: rankFindings(lint),
     };
-    return { jwt, view, ...(key ? { signingKeyKid: key.info.kid } : {}), keyContext };
+    return {
+      jwt,
+      view,
+      ...(key ? { signingKeyKid: key.info.kid } : {}),
+      keyContext,
+      ...(broke ? { brokeWhat: broke.what } : {}),
+    };
   }
 
   /**

@@ -22,6 +22,16 @@ import { startLoopback, type CallbackPage, type LoopbackListener } from '../loop
 import { systemTimer, type Ports, type TimerHandle } from '../ports.js';
 import { headerValue } from '../../../shared/headers.js';
 import { LOOPBACK_REDIRECT, isLoopbackRedirect } from '../../../shared/oauth/redirect-uri.js';
+import type { BreakName } from '../../../shared/types.js';
+import { breakInfo } from '../../../shared/diagnosis/glossary.js';
+import {
+  assertBreakApplies,
+  breakAuthorize,
+  broken,
+  breaksAtAuthorize,
+  judge,
+  markPending,
+} from './break-it.js';
 
 /** What the authorization flow needs from the engine. */
 /** What the engine's own GET of the authorize URL got (no cookies, no redirect followed). */
@@ -60,6 +70,8 @@ export interface StartInput {
   open?: boolean;
   autoExchange?: boolean;
   timeoutSec?: number;
+  /** Break-it mode: one deliberate mistake at the authorize request, callback or exchange. */
+  break?: BreakName;
 }
 
 type Via = NonNullable<AuthorizationFlowView['callback']>['via'];
@@ -79,6 +91,8 @@ interface Flow {
   listener?: LoopbackListener;
   timer?: TimerHandle;
   waiters: ((v: AuthorizationFlowView) => void)[];
+  /** Break-it mode: a break made at the code exchange (verifier, redirect-uri, assertion). */
+  exchangeBreak?: BreakName;
 }
 
 export const DEFAULT_TIMEOUT_SEC = 300;
@@ -195,6 +209,14 @@ export class AuthorizationFlows {
 
   private update(flow: Flow, status: AuthorizationStatus) {
     flow.view.status = status;
+    // Break-it mode: once the answer is in, which cause the diagnosis named first.
+    if (flow.view.broken && status !== 'waiting' && status !== 'exchanging') {
+      const token = flow.view.token;
+      flow.view.broken = judge(
+        token?.broken ? { ...flow.view.broken, what: token.broken.what } : flow.view.broken,
+        flow.view.findings.length ? flow.view.findings : (token?.findings ?? []),
+      );
+    }
     if (flow.listener) flow.view.listener = { port: flow.listener.port, open: flow.listener.open };
     this.emit(flow);
     if (this.isSettled(flow)) {
@@ -229,6 +251,7 @@ export class AuthorizationFlows {
         'The profile has no client_id.',
         'Register the client (Registration step) or enter the client_id the server gave you.',
       );
+    if (input.break) assertBreakApplies(input.break, p, 'authorize');
     const discovery = await this.deps.discovery(p).catch(() => undefined);
     const endpoint = p.authorizationEndpoint ?? discovery?.authorizationEndpoint;
     if (!endpoint)
@@ -385,6 +408,10 @@ export class AuthorizationFlows {
       ...generated.filter(([n]) => n === 'state' || n === 'redirect_uri' || !userSets(n)),
       ...userParams.filter(([n]) => n !== 'state' && n !== 'redirect_uri'),
     ];
+    const brokeAt =
+      input.break && breaksAtAuthorize(input.break)
+        ? breakAuthorize(input.break, params, discovery?.scopesSupported)
+        : undefined;
     for (const [n, v] of params) authorizeUrl.searchParams.append(n, v);
     const url = authorizeUrl.toString();
 
@@ -392,7 +419,8 @@ export class AuthorizationFlows {
     const timeoutSec = input.timeoutSec ?? DEFAULT_TIMEOUT_SEC;
     const issuer = discovery?.issuer ?? p.issuer;
     const flow: Flow = {
-      state,
+      state: brokeAt?.expectedState ?? state,
+      ...(input.break && !brokeAt ? { exchangeBreak: input.break } : {}),
       ...(nonce ? { nonce } : {}),
       ...(verifier ? { codeVerifier: verifier } : {}),
       ...(issuer ? { issuer } : {}),
@@ -404,6 +432,14 @@ export class AuthorizationFlows {
       view: {
         id: randomUUID(),
         profileId: p.id,
+        ...(input.break
+          ? {
+              broken: broken(
+                input.break,
+                brokeAt?.what ?? `at the code exchange: ${breakInfo(input.break).summary}`,
+              ),
+            }
+          : {}),
         status: 'waiting',
         startedAt: new Date(now).toISOString(),
         expiresAt: new Date(now + timeoutSec * 1000).toISOString(),
@@ -428,10 +464,7 @@ export class AuthorizationFlows {
       return structuredClone(flow.view);
     }
     flow.timer = this.timer.after(timeoutSec * 1000, () => void this.timeOut(flow, timeoutSec));
-    this.deps.front?.(
-      { method: 'GET', url },
-      { step: 'Authorize (browser)', profileId: p.id },
-    );
+    this.deps.front?.({ method: 'GET', url }, { step: 'Authorize (browser)', profileId: p.id });
 
     if (input.open !== false && this.deps.ports.browser) {
       try {
@@ -696,7 +729,7 @@ export class AuthorizationFlows {
     flow.view.findings = [...rankFindings(findings), ...redirectError];
     const passed = checks.every((c) => c.ok) && !!code;
     if (passed) {
-      this.deps.pendingCodes.set(flow.view.profileId, {
+      const pending: PendingCode = {
         flowId: flow.view.id,
         code: code!,
         redirectUri: flow.view.redirectUri,
@@ -706,7 +739,9 @@ export class AuthorizationFlows {
         state: flow.state,
         ...(flow.issuer ? { issuer: flow.issuer } : {}),
         redeemed: false,
-      });
+      };
+      this.deps.pendingCodes.set(flow.view.profileId, pending);
+      if (flow.exchangeBreak) markPending(pending, flow.exchangeBreak);
       flow.view.status = 'received';
     } else flow.view.status = 'failed';
     return passed;

@@ -27,6 +27,17 @@ import { defaultGrant, grantHandler } from '../grants/index.js';
 import { maskTokens, type ClientAuth } from '../token-ops.js';
 import { StoredProfile, PendingCode, Draft, KeyContext, guard } from '../model.js';
 import type { Core } from '../core.js';
+import {
+  assertBreakApplies,
+  breakParams,
+  broken,
+  draftBreak,
+  judge,
+  markDraft,
+  pendingBreak,
+  rememberJti,
+} from './break-it.js';
+import type { BreakName } from '../../../shared/types.js';
 
 /** Token requests: the draft (client authentication, grant parameters), sending it, and its diagnosis. */
 export class TokenRequests {
@@ -36,11 +47,11 @@ export class TokenRequests {
     return guard(async (): Promise<TokenRequestDraft> => {
       const p = this.c.profiles.mustProfile(input.profileId);
       const grant = input.grant ?? defaultGrant(p);
-      const prepared = await this.prepareDraft(
-        p,
-        grant,
-        input.overrides ? { overrides: input.overrides } : {},
-      );
+      if (input.break) assertBreakApplies(input.break, p, 'token', grant);
+      const prepared = await this.prepareDraft(p, grant, {
+        ...(input.overrides ? { overrides: input.overrides } : {}),
+        ...(input.break ? { break: input.break } : {}),
+      });
       return prepared.view;
     });
   }
@@ -66,12 +77,20 @@ export class TokenRequests {
     tokenUrl: string | undefined,
     discovery: DiscoveryResult | undefined,
     overrides?: AssertionOverrides,
-  ): Promise<ClientAuth & { assertion?: AssertionView; signing?: Draft['signing']; jwt?: string }> {
+    brk?: BreakName,
+  ): Promise<
+    ClientAuth & {
+      assertion?: AssertionView;
+      signing?: Draft['signing'];
+      jwt?: string;
+      brokeWhat?: string;
+    }
+  > {
     const { method } = p.auth;
     const clientId = p.clientId;
     if (method === 'private_key_jwt' || method === 'client_secret_jwt') {
       const aud = tokenUrl ?? (await this.c.discovery.tokenEndpointFor(p)).url;
-      const made = await this.c.assertions.makeAssertion(p, aud, discovery, overrides);
+      const made = await this.c.assertions.makeAssertion(p, aud, discovery, overrides, brk);
       return {
         ...clientAuthPlan({
           method,
@@ -81,6 +100,7 @@ export class TokenRequests {
         }),
         assertion: made.view,
         jwt: made.jwt,
+        ...(made.brokeWhat ? { brokeWhat: made.brokeWhat } : {}),
         ...(made.signingKeyKid
           ? { signing: { kid: made.signingKeyKid, keyContext: made.keyContext } }
           : {}),
@@ -94,7 +114,12 @@ export class TokenRequests {
   async prepareDraft(
     p: StoredProfile,
     grant: GrantType,
-    opts: { overrides?: AssertionOverrides; refreshToken?: string; deviceCode?: string } = {},
+    opts: {
+      overrides?: AssertionOverrides;
+      refreshToken?: string;
+      deviceCode?: string;
+      break?: BreakName;
+    } = {},
   ): Promise<{ view: TokenRequestDraft; draft: Draft }> {
     const { url, discovery } = await this.c.discovery.tokenEndpointFor(p);
     const own = await grantHandler(grant).params({
@@ -107,9 +132,21 @@ export class TokenRequests {
     const fill = new Map(own.fill);
     const notes: Finding[] = [...own.notes];
     const pending: PendingCode | undefined = own.pending;
-    const auth = await this.clientAuth(p, url, discovery, opts.overrides);
+    // Break-it mode: asked for here, or carried by the code of a broken authorization.
+    const brk = opts.break ?? pendingBreak(pending);
+    const brokeParams = brk
+      ? breakParams(brk, grant, params, fill, discovery?.scopesSupported)
+      : undefined;
+    const auth = await this.clientAuth(p, url, discovery, opts.overrides, brk);
     for (const [k, v] of auth.fill) fill.set(k, v);
     params.push(...auth.params);
+    const brokeWhat = brokeParams ?? auth.brokeWhat;
+    if (brk && !brokeWhat)
+      throw new AppFailure(
+        'INVALID_INPUT',
+        `Break "${brk}" found nothing to change in this request.`,
+        'Choose a break listed for this request.',
+      );
     const headers: HeaderList = [
       ['content-type', 'application/x-www-form-urlencoded'],
       ['accept', 'application/json'],
@@ -128,6 +165,7 @@ export class TokenRequests {
       ...(pending ? { pending } : {}),
     };
     this.c.s.drafts.set(draft.id, draft);
+    if (brk && brokeWhat) markDraft(draft, broken(brk, brokeWhat));
     // The same checks as on Send, of the request as it would go out now.
     const fillIn = (v: string) =>
       v.replace(/\{\{(\w+)\}\}/g, (m, name: string) => fill.get(name) ?? m);
@@ -141,6 +179,7 @@ export class TokenRequests {
       draft,
       view: {
         id: draft.id,
+        ...(draftBreak(draft) ? { broken: draftBreak(draft)! } : {}),
         grant,
         method: 'POST',
         url,
@@ -315,6 +354,7 @@ export class TokenRequests {
     );
     if (draft.pending) draft.pending.redeemed = true;
     if (jti) this.c.s.sentJtis.add(jti);
+    if (jti) rememberJti(this.c.s, p.id, jti);
     if (sentJwt) this.c.s.lastAssertion = sentJwt;
     // What the engine knows about this grant (the authorization, earlier uses of the refresh
     // token) joins the checks; the one diagnosis ranks them with the server's words.
@@ -381,6 +421,7 @@ export class TokenRequests {
       exchangeId: exchange.id,
       receivedAt: new Date(this.c.ports.clock.now()).toISOString(),
       findings: diag.findings,
+      ...(draftBreak(draft) ? { broken: judge(draftBreak(draft)!, diag.findings) } : {}),
       ...(raw ? { status: raw.status } : {}),
       ...(json ? { body: maskTokens(json) } : {}),
       ...(diag.parsed?.prefix ? { nonJsonPrefix: diag.parsed.prefix } : {}),

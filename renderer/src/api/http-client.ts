@@ -1,10 +1,18 @@
-import { API_METHODS, EVENT_NAMES, WEB_TOKEN_HEADER } from '../../../shared/api/contract.js';
+import {
+  API_METHODS,
+  EVENT_NAMES,
+  UPLOAD_PATH,
+  WEB_TOKEN_HEADER,
+} from '../../../shared/api/contract.js';
 import type {
   ApiMethod,
   DebuggerApi,
   DebuggerBridge,
   DebuggerEvents,
   EventName,
+  UploadableFile,
+  UploadedFile,
+  UploadOptions,
 } from '../../../shared/api/contract.js';
 import type { AppError, Result } from '../../../shared/result.js';
 
@@ -280,5 +288,94 @@ export function createHttpBridge(options: HttpBridgeOptions): DebuggerBridge {
     };
   }
 
-  return { ...(api as unknown as DebuggerApi), on };
+  /**
+   * A large file to the web host's upload route, in parts of UPLOAD_PART bytes read one at a
+   * time (never the whole file in the page), so that bytes sent can be shown and the upload
+   * cancelled (options.signal): fetch reports no upload progress of its own.
+   */
+  async function uploadFile(
+    file: UploadableFile,
+    opts: UploadOptions = {},
+  ): Promise<Result<UploadedFile>> {
+    const headers = { [WEB_TOKEN_HEADER]: token, 'x-file-name': encodeURIComponent(file.name) };
+    const post = async <T>(path: string, body?: ArrayBuffer): Promise<Result<T>> => {
+      let res: Response;
+      try {
+        res = await doFetch(`${base}${path}`, {
+          method: 'POST',
+          headers,
+          ...(body ? { body } : {}),
+          cache: 'no-store',
+          credentials: 'omit',
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      } catch (e) {
+        if (opts.signal?.aborted) return cancelled;
+        return networkError(
+          `Could not send the file to the debugger engine (${e instanceof Error ? e.message : String(e)}).`,
+        );
+      }
+      const parsed = (await res.json().catch(() => undefined)) as unknown;
+      if (isResult(parsed)) return parsed as Result<T>;
+      return networkError(`The debugger engine answered HTTP ${res.status} to the upload.`);
+    };
+    const begun = await post<{ session: string }>(`${UPLOAD_PATH}?size=${file.size}`);
+    if (!begun.ok) return begun;
+    const session = begun.value.session;
+    let last: Result<{ written: number } | UploadedFile> = { ok: true, value: { written: 0 } };
+    for (let offset = 0; offset < file.size || offset === 0; offset += UPLOAD_PART) {
+      if (opts.signal?.aborted) break;
+      const end = Math.min(file.size, offset + UPLOAD_PART);
+      let part: ArrayBuffer;
+      try {
+        part = await readPart(file.slice(offset, end));
+      } catch (e) {
+        last = {
+          ok: false,
+          error: {
+            code: 'FILE_ERROR',
+            message: `Cannot read ${file.name} (${e instanceof Error ? e.message : String(e)}).`,
+            fix: 'Check that the file is still there, then open it again.',
+          },
+        };
+        break;
+      }
+      last = await post(`${UPLOAD_PATH}/${session}?offset=${offset}`, part);
+      if (!last.ok) break;
+      opts.onProgress?.(end, file.size);
+      if (file.size === 0) break;
+    }
+    if (opts.signal?.aborted || !last.ok) {
+      // Nothing of a cancelled or failed upload stays on the host.
+      void doFetch(`${base}${UPLOAD_PATH}/${session}`, { method: 'DELETE', headers }).catch(
+        () => {},
+      );
+      return opts.signal?.aborted || last.ok ? cancelled : last;
+    }
+    return 'uploadId' in last.value
+      ? { ok: true, value: last.value }
+      : networkError('The upload ended before the debugger engine had the whole file.');
+  }
+
+  return { ...(api as unknown as DebuggerApi), on, uploadFile };
+}
+
+/** Bytes per upload part: large enough to be quick, small enough to show progress. */
+export const UPLOAD_PART = 8 * 1024 * 1024;
+
+/** What uploadFile answers when its signal aborted it (the page asked to cancel). */
+export const UPLOAD_CANCELLED = 'The upload was cancelled.';
+const cancelled: Result<never> = {
+  ok: false,
+  error: { code: 'INVALID_INPUT', message: UPLOAD_CANCELLED, fix: 'Open the file again.' },
+};
+
+/** One part of a file as bytes (FileReader: works in every host, also where Blob.arrayBuffer is missing). */
+function readPart(blob: Blob): Promise<ArrayBuffer> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result as ArrayBuffer);
+    r.onerror = () => reject(r.error ?? new Error('Cannot read the file'));
+    r.readAsArrayBuffer(blob);
+  });
 }

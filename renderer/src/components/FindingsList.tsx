@@ -1,5 +1,6 @@
 import { BASIS_MEANING, basisWords } from '../../../shared/diagnosis/basis.js';
 import type { Finding } from '../../../shared/diagnosis/codes.js';
+import { GlossaryLink } from './Glossary.js';
 import { SafeText } from './SafeText.js';
 
 interface Props {
@@ -23,7 +24,7 @@ export function FindingsList({ findings, label = 'Findings', emptyText, where = 
         <li key={`${f.code}-${i}`} className={`finding sev-${f.severity}`}>
           <div className="finding-head">
             <span className={`badge badge-${f.severity}`}>{f.severity}</span>
-            <code className="finding-code">{f.code}</code>
+            <GlossaryLink code={f.code} className="finding-code" />
             <strong className="finding-title">
               <SafeText text={f.title} />
             </strong>

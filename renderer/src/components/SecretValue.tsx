@@ -1,3 +1,4 @@
+import { useApp } from '../store/index.js';
 import { CopyButton } from './CopyButton.js';
 import { SafeText } from './SafeText.js';
 
@@ -14,6 +15,14 @@ interface Props {
 
 /** A masked secret with an explicit Reveal / Hide; the real value is copied only once revealed. */
 export function SecretValue({ masked, revealed, what, onReveal, onHide, busy, copyMasked }: Props) {
+  // Presenter mode (issue 12 §3): on a projector not even the masked ends show, and nothing reveals.
+  const presenter = useApp((s) => s.presenter);
+  if (presenter)
+    return (
+      <div className="secret">
+        <p className="value muted secret-hidden">Hidden in presenter mode</p>
+      </div>
+    );
   return (
     <div className="secret">
       <code className={`value wrap ${revealed ? 'revealed' : 'masked'}`}>

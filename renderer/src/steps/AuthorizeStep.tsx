@@ -6,6 +6,7 @@ import type {
   ProfileView,
 } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
+import { BreakIt, BrokenCard } from '../components/BreakIt.js';
 import { ChecksList } from '../components/ChecksList.js';
 import { CodeBlock } from '../components/CodeBlock.js';
 import { OpError } from '../components/ErrorAlert.js';
@@ -23,6 +24,7 @@ import { useNow } from '../components/use-now.js';
 import { useApp, useAuthFlow, useOp } from '../store/index.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
 import { isLoopbackRedirect } from '../../../shared/oauth/redirect-uri.js';
+import { GuidedOutcome, GuidedPause } from '../components/Guided.js';
 
 /** How the redirect will come back for this profile, in words. */
 export function redirectPlan(redirectUri: string | undefined): {
@@ -255,6 +257,7 @@ function FlowView({ flow }: { flow: AuthorizationFlowView }) {
       <div className="card">
         <h3>Sign-in</h3>
         <FlowStatus flow={flow} />
+        {flow.broken && <BrokenCard broken={flow.broken} />}
         {waiting && (
           <p className="open-link">
             Nothing opened, or closed it by mistake?{' '}
@@ -281,6 +284,18 @@ function FlowView({ flow }: { flow: AuthorizationFlowView }) {
             <ChecksList checks={flow.checks} label="Redirect checks" />
           </>
         )}
+        {flow.callback ? (
+          <GuidedOutcome
+            hop="callback"
+            ok={flow.checks.length > 0 && flow.checks.every((c) => c.ok)}
+            statusless
+            findings={flow.findings}
+          />
+        ) : (
+          flow.status === 'failed' && (
+            <GuidedOutcome hop="authorize" ok={false} statusless findings={flow.findings} />
+          )
+        )}
         <FindingsList findings={flow.findings} label="Sign-in findings" />
         <TokensSummary flow={flow} />
       </div>
@@ -306,12 +321,14 @@ function AuthorizeBody({ profile }: { profile: ProfileView }) {
   const goTo = useApp((s) => s.goTo);
   const starting = useOp('startAuthorization');
   const [autoExchange, setAutoExchange] = useState(true);
+  // Guided mode: the code exchange is a hop of its own (Token request), never done behind the user.
+  const guided = useApp((s) => s.guided);
   const autoId = useId();
   const plan = redirectPlan(profile.redirectUri);
   const waiting = flow?.status === 'waiting';
 
   async function onAuthorize() {
-    const started = await start({ autoExchange });
+    const started = await start({ autoExchange: autoExchange && !guided });
     // The host could not open the system browser (web host): open the page in a new tab. The
     // "Open the sign-in page" link stays visible in case a popup blocker stops this one.
     if (started && !started.opened) window.open(started.url, '_blank', 'noopener');
@@ -359,17 +376,23 @@ function AuthorizeBody({ profile }: { profile: ProfileView }) {
           <input
             id={autoId}
             type="checkbox"
-            checked={autoExchange}
+            checked={autoExchange && !guided}
+            disabled={guided}
             onChange={(e) => setAutoExchange(e.target.checked)}
           />
           <label htmlFor={autoId}>Exchange the code for tokens as soon as it arrives</label>
         </div>
+        {guided && (
+          <p className="hint">Guided mode: you redeem the code yourself, in Token request.</p>
+        )}
+        <GuidedPause hop="authorize" />
         <div className="actions-row">
           <ActionButton busy={starting.busy} disabled={waiting} onClick={onAuthorize}>
             Authorize in browser
           </ActionButton>
           {waiting && <span className="hint">A sign-in is in progress: finish or cancel it.</span>}
         </div>
+        <BreakIt profile={profile} at="authorize" autoExchange={autoExchange && !guided} />
         <OpError op="startAuthorization" />
       </div>
       {flow ? (

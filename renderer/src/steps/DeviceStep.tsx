@@ -23,6 +23,7 @@ import { useNow } from '../components/use-now.js';
 import { webUrl } from '../components/web-url.js';
 import { useApp, useDeviceFlow, useOp } from '../store/index.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
+import { GuidedOutcome, GuidedPause, receivedTokens } from '../components/Guided.js';
 
 const STATUS_TEXT: Record<DeviceFlowStatus, { badge: string; tone: string; text: string }> = {
   waiting: {
@@ -280,6 +281,21 @@ function FlowView({ flow }: { flow: DeviceFlowView }) {
     <div className="card">
       <h3>{waiting ? 'Sign in on another device' : 'Sign-in'}</h3>
       <FlowStatus flow={flow} />
+      {waiting && <GuidedPause hop="token:device_code" />}
+      {!waiting &&
+        (flow.token ? (
+          <GuidedOutcome
+            hop="token:device_code"
+            ok={flow.token.ok}
+            status={flow.token.status}
+            findings={findings}
+            received={receivedTokens(flow.token)}
+          />
+        ) : (
+          flow.polls === 0 && (
+            <GuidedOutcome hop="device-authorization" ok={false} statusless findings={findings} />
+          )
+        ))}
       {waiting ? (
         <>
           <SignInInstructions flow={flow} />
@@ -374,6 +390,7 @@ function DeviceBody({ profile }: { profile: ProfileView }) {
           <div className="card">
             <h3>What will happen</h3>
             <KeyValueList items={items} label="Device sign-in plan" />
+            <GuidedPause hop="device-authorization" />
             <div className="actions-row">
               <ActionButton busy={starting.busy} onClick={start}>
                 Start device sign-in

@@ -8,6 +8,7 @@ import { NeedsProfile } from '../components/NeedsProfile.js';
 import { SafeText } from '../components/SafeText.js';
 import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
+import { GuidedOutcome, GuidedPause } from '../components/Guided.js';
 
 const FIELD_BADGE: Record<DiscoveryField['status'], string> = {
   present: 'badge-ok',
@@ -121,12 +122,21 @@ export function DiscoveryStep() {
                 {profile.fhirBaseUrl ?? profile.issuer ?? '(no FHIR base URL or issuer set)'}
               </code>
             </p>
+            <GuidedPause hop="discovery" />
             <div className="actions-row">
               <ActionButton busy={busy} onClick={discover}>
                 Discover
               </ActionButton>
             </div>
             <OpError op="discover" />
+            {discovery && (
+              <GuidedOutcome
+                hop="discovery"
+                ok={discovery.documents.some((d) => d.ok)}
+                status={(discovery.documents.find((d) => d.ok) ?? discovery.documents[0])?.status}
+                findings={discovery.findings}
+              />
+            )}
             {discovery && (
               <div className="results" aria-busy={busy || undefined}>
                 <h3>What the server says</h3>

@@ -22,6 +22,8 @@ import { CappedTextField } from '../components/CappedTextField.js';
 import { StepSection } from '../components/StepSection.js';
 import { VerificationStatus } from '../components/VerificationStatus.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
+import { api } from '../store/bridge.js';
+import { MAX_HAR_FILE } from '../../../shared/api/contract.js';
 
 interface Item {
   key: number;
@@ -145,9 +147,26 @@ const ANSWERED: Record<NonNullable<InspectReport['endpoint']>, string> = {
   discovery: 'discovery',
 };
 
+/** How this host takes a file over the paste cap: streamed upload (web host) or file dialog (desktop). */
+function largeFileWay(): 'upload' | 'dialog' | null {
+  try {
+    if (api().uploadFile) return 'upload';
+  } catch {
+    return null;
+  }
+  return window.oauthDebugger ? 'dialog' : null;
+}
+
+const megabytes = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+
 export function InspectorStep() {
   const report = useApp((s) => s.inspectReport);
   const lastInput = useApp((s) => s.inspectInput);
+  const lastFileInput = useApp((s) => s.inspectFileInput);
+  const largeFile = useApp((s) => s.largeFile);
+  const inspectLargeFile = useApp((s) => s.inspectLargeFile);
+  const reinspectFile = useApp((s) => s.reinspectFile);
+  const cancelLargeFile = useApp((s) => s.cancelLargeFile);
   const inspect = useApp((s) => s.inspect);
   const clearInspection = useApp((s) => s.clearInspection);
   const { busy } = useOp('inspect');
@@ -197,17 +216,52 @@ export function InspectorStep() {
     if (!files?.length) return;
     const read: Omit<Item, 'key'>[] = [];
     const tooBig: string[] = [];
+    const large: File[] = [];
     // Measured from file.size, before a byte is read: an 8 MB HAR never reaches the page.
     for (const f of Array.from(files)) {
-      if (f.size > MAX_EVIDENCE) tooBig.push(`${f.name} (${sizeText(f.size)})`);
+      if (f.size > MAX_HAR_FILE) tooBig.push(`${f.name} (${sizeText(f.size)})`);
+      else if (f.size > MAX_EVIDENCE) large.push(f);
       else read.push({ text: await readText(f), name: f.name });
     }
-    setFileError(
-      tooBig.length
-        ? `Not added: ${tooBig.join(', ')}. At most ${MAX_EVIDENCE / 1024} KB per file: save only the failing requests (DevTools: right-click the request → Copy → Copy as HAR) and open that smaller file from disk.`
-        : '',
-    );
+    const way = largeFileWay();
+    const notes = [
+      ...(tooBig.length
+        ? [
+            `Not opened: ${tooBig.join(', ')}. The Inspector reads HAR files of at most ${megabytes(MAX_HAR_FILE)}: record the sign-in alone (DevTools → Network: clear, sign in, then "Save all as HAR").`,
+          ]
+        : []),
+      ...(large.length && way !== 'upload'
+        ? [
+            way === 'dialog'
+              ? `${large.map((f) => f.name).join(', ')}: too large to paste. Use "Open a large HAR file…" to read it from disk.`
+              : `Not added: ${large.map((f) => `${f.name} (${sizeText(f.size)})`).join(', ')}. At most ${MAX_EVIDENCE / 1024} KB per file: save only the failing requests (DevTools: right-click the request → Copy → Copy as HAR) and open that smaller file from disk, or read the whole file with the CLI (oauth-flow-debugger inspect FILE).`,
+          ]
+        : []),
+      ...(large.length > 1 && way === 'upload'
+        ? [
+            `One large file at a time: ${large
+              .slice(1)
+              .map((f) => f.name)
+              .join(', ')} not opened.`,
+          ]
+        : []),
+    ];
+    setFileError(notes.join(' '));
     if (read.length) add(read);
+    // A file over the paste cap is read from the host as a stream: the findings come straight away.
+    if (large[0] && way === 'upload') void inspectLargeFile(large[0], fileOptions());
+  }
+
+  /** The options of the form, for inspectFile. */
+  function fileOptions() {
+    return {
+      preset,
+      jwks,
+      jwksUrl,
+      tokenUrl,
+      clientId,
+      ...(statusNum !== undefined && !statusInvalid ? { status: statusNum } : {}),
+    };
   }
 
   function onDrop(e: DragEvent) {
@@ -298,6 +352,16 @@ export function InspectorStep() {
           >
             Open files…
           </button>
+          {largeFileWay() === 'dialog' && (
+            <button
+              type="button"
+              className="btn btn-secondary"
+              disabled={busy}
+              onClick={() => void inspectLargeFile(null, fileOptions())}
+            >
+              Open a large HAR file…
+            </button>
+          )}
           <input
             ref={fileInput}
             type="file"
@@ -316,6 +380,29 @@ export function InspectorStep() {
           <p role="alert" className="field-error">
             {fileError}
           </p>
+        )}
+        {largeFile && (
+          <div className="large-file-progress" role="status" aria-label="Large file">
+            <p>
+              {largeFile.phase === 'sending'
+                ? `Sending ${largeFile.name}: ${megabytes(largeFile.sent)} of ${megabytes(largeFile.total)}`
+                : `Reading ${largeFile.name}${largeFile.total ? ` (${megabytes(largeFile.total)})` : ''}: skipping what is not OAuth traffic…`}
+            </p>
+            <progress
+              max={largeFile.total || 1}
+              value={largeFile.phase === 'sending' ? largeFile.sent : undefined}
+              aria-label={`${largeFile.name} sent`}
+            />
+            {largeFile.phase === 'sending' && (
+              <button
+                type="button"
+                className="btn btn-small btn-secondary"
+                onClick={cancelLargeFile}
+              >
+                Cancel upload
+              </button>
+            )}
+          </div>
         )}
         <SelectField
           label="Vendor preset"
@@ -472,17 +559,30 @@ export function InspectorStep() {
                 </tbody>
               </table>
             </div>
-            {report.harEntries && lastInput && (
+            {report.largeFile && (
+              <p className="notice notice-info large-file-summary">
+                <SafeText
+                  text={`${report.largeFile.name} (${megabytes(report.largeFile.bytes)}): ${report.largeFile.skipped.toLocaleString('en')} of ${report.largeFile.entries.toLocaleString('en')} requests skipped as not OAuth/OIDC/FHIR traffic (images, scripts, fonts, analytics); ${report.largeFile.kept.toLocaleString('en')} kept.`}
+                />{' '}
+                <CopyButton text={report.largeFile.name} label="Copy file name" />
+              </p>
+            )}
+            {report.harEntries && (lastInput || lastFileInput) && (
               <SelectField
                 label="HAR entry to diagnose"
                 value={String(report.harEntry ?? 0)}
-                onChange={(v) => void inspect({ ...lastInput, harEntry: Number(v) })}
+                onChange={(v) =>
+                  void (lastFileInput
+                    ? reinspectFile({ ...lastFileInput, harEntry: Number(v) })
+                    : inspect({ ...lastInput!, harEntry: Number(v) }))
+                }
                 options={report.harEntries.map((e) => ({
                   value: String(e.index),
                   // What it is first: a long URL is cut off at the end of the picker.
                   // An <option> holds text only: hidden characters are written as ⟨U+XXXX⟩.
+                  // A large file's entries are numbered as in the file.
                   label: revealInvisibleString(
-                    `#${e.index} ${harNote(e)}${e.status} ${e.method} ${e.url}`,
+                    `#${report.largeFile?.originalIndex[e.index] ?? e.index} ${harNote(e)}${e.status} ${e.method} ${e.url}`,
                   ),
                 }))}
               />

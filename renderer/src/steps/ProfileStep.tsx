@@ -20,6 +20,7 @@ import { optional, toProfileInput } from '../store/profile-input.js';
 import { flowShows } from '../store/steps.js';
 import { NewFromPreset, PresetDefaults } from './VendorPreset.js';
 import { WorkspaceBackup } from '../components/Workspace.js';
+import { PracticeServer } from '../components/PracticeServer.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
 import {
   SERVER_IDS,
@@ -812,11 +813,16 @@ export function ProfileStep() {
       </div>
       <NewFromPreset />
       {profiles.length === 0 && (
-        <p className="empty">No profiles yet — fill in the form and press Save profile.</p>
+        <p className="empty">
+          No profiles yet — start the practice server below, or fill in the form and press Save
+          profile.
+        </p>
       )}
+      {profiles.length === 0 && <PracticeServer empty />}
       <ProfileForm key={active?.id ?? 'new'} profile={active} />
       {active && <ProfileTools profile={active} />}
       <ImportProfile />
+      {profiles.length > 0 && <PracticeServer />}
       <WorkspaceBackup />
     </StepSection>
   );

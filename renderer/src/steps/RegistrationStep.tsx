@@ -14,6 +14,7 @@ import { SafeText } from '../components/SafeText.js';
 import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
+import { GuidedOutcome, GuidedPause } from '../components/Guided.js';
 
 const ACTION_TITLE: Record<RegistrationResult['action'], string> = {
   register: 'Registration answer',
@@ -292,6 +293,7 @@ function RegistrationBody({ profile }: { profile: ProfileView }) {
                 />
               </>
             )}
+            <GuidedPause hop="registration" />
             <div className="actions-row">
               <ActionButton busy={sending.busy} disabled={!text.trim()} onClick={send}>
                 Send registration
@@ -301,6 +303,14 @@ function RegistrationBody({ profile }: { profile: ProfileView }) {
           </>
         )}
       </div>
+      {result?.action === 'register' && (
+        <GuidedOutcome
+          hop="registration"
+          ok={result.ok}
+          status={result.status}
+          findings={result.findings}
+        />
+      )}
       {result && <ResultView result={result} />}
       {profile.needsReentry?.includes('registrationToken') && (
         <p className="notice notice-warning" role="note">

@@ -10,6 +10,7 @@ import { NeedsProfile } from '../components/NeedsProfile.js';
 import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
 import { DEFAULT_RESOURCE_PATH } from './ProfileStep.js';
+import { GuidedOutcome, GuidedPause } from '../components/Guided.js';
 
 function fullUrl(base: string | undefined, path: string): string {
   if (!base) return path;
@@ -93,6 +94,7 @@ function ResourceBody({ profile }: { profile: ProfileView }) {
           <p className="hint">No refresh token is held, so an expired token cannot be renewed.</p>
         )}
       </fieldset>
+      <GuidedPause hop="resource" />
       <div className="actions-row">
         <ActionButton
           busy={busy}
@@ -104,6 +106,14 @@ function ResourceBody({ profile }: { profile: ProfileView }) {
       </div>
 
       <OpError op="callResource" />
+      {resource && (
+        <GuidedOutcome
+          hop="resource"
+          ok={resource.ok}
+          status={resource.status}
+          findings={resource.findings}
+        />
+      )}
       {resource && (
         <div className="results">
           <h3>Response</h3>

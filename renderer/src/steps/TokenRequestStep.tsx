@@ -4,6 +4,7 @@ import { finding } from '../../../shared/diagnosis/catalog.js';
 import { GRANT_TYPES } from '../../../shared/types.js';
 import type { GrantType, ProfileView, TokenResult } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
+import { BreakIt, BrokenCard } from '../components/BreakIt.js';
 import { CodeBlock } from '../components/CodeBlock.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { OpError } from '../components/ErrorAlert.js';
@@ -18,6 +19,8 @@ import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
 import type { RowList } from '../store/token-request.js';
 import { overrideNames } from './AssertionStep.js';
+import { GuidedOutcome, GuidedPause, receivedTokens } from '../components/Guided.js';
+import { tokenHop } from '../../../shared/teaching/hops.js';
 
 const GRANT_INSECURE = finding(
   'GRANT_INSECURE',
@@ -223,6 +226,7 @@ function TokenRequestBody({ profile }: { profile: ProfileView }) {
           Prepare request
         </ActionButton>
       </div>
+      <BreakIt profile={profile} at="token" />
       <OpError op="prepareTokenRequest" />
       {draft && (
         <div className="results">
@@ -254,12 +258,25 @@ function TokenRequestBody({ profile }: { profile: ProfileView }) {
             label="Pre-flight checks"
             emptyText="No problems found"
           />
+          <GuidedPause hop={tokenHop(grant)} />
           <div className="actions-row">
             <ActionButton busy={sending.busy} onClick={send}>
               Send request
             </ActionButton>
           </div>
           <OpError op="sendTokenRequest" />
+          {(tokenResult?.broken ?? draft.broken) && (
+            <BrokenCard broken={(tokenResult?.broken ?? draft.broken)!} />
+          )}
+          {tokenResult && (
+            <GuidedOutcome
+              hop={tokenHop(tokenResult.grant)}
+              ok={tokenResult.ok}
+              status={tokenResult.status}
+              findings={tokenResult.findings}
+              received={receivedTokens(tokenResult)}
+            />
+          )}
           {tokenResult && <ResultView result={tokenResult} />}
         </div>
       )}

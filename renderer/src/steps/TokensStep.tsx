@@ -22,6 +22,7 @@ import { webUrl } from '../components/web-url.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
 import type { HeldToken, TokenOpOutcome } from '../store/tokens.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
+import { GuidedPause, GuidedTokenOp } from '../components/Guided.js';
 
 const WHICH_TEXT: Record<HeldToken, string> = {
   access_token: 'access token',
@@ -413,6 +414,9 @@ function TokenActions({ set }: { set: TokenSetView }) {
         </p>
       )}
       <KeyValueList items={items} label="Token session" />
+      <GuidedPause
+        hop={['token:refresh_token', 'introspection', 'userinfo', 'revocation', 'end-session']}
+      />
       <div className="token-actions">
         <div className="action-group" role="group" aria-labelledby={`${groupId}-renew`}>
           <span className="action-group-label" id={`${groupId}-renew`}>
@@ -506,6 +510,7 @@ function TokenActions({ set }: { set: TokenSetView }) {
       <OpError op="revokeAccess" />
       <OpError op="revokeRefresh" />
       <OpError op="endSession" />
+      {outcome && <GuidedTokenOp outcome={outcome} />}
       {outcome && <OutcomeView outcome={outcome} />}
     </div>
   );

@@ -19,6 +19,9 @@ import { createRegistrationSlice } from './registration.js';
 import { createAuthorizationSlice } from './authorization.js';
 import { createDeviceSlice } from './device.js';
 import { createWorkspaceSlice } from './workspace.js';
+import { createTeachingSlice } from './teaching.js';
+import { createBreakItSlice } from './break-it.js';
+import { createPracticeSlice } from './practice.js';
 
 export type { AppState } from './types.js';
 export type { OpKey, OpState } from './ops.js';
@@ -47,6 +50,9 @@ export const useApp = create<AppState>()((...a) => ({
   ...createAuthorizationSlice(...a),
   ...createDeviceSlice(...a),
   ...createWorkspaceSlice(...a),
+  ...createTeachingSlice(...a),
+  ...createBreakItSlice(...a),
+  ...createPracticeSlice(...a),
 }));
 
 const initialState = useApp.getState();

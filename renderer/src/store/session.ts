@@ -21,7 +21,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
     addSubscription(
       bridge.on('exchanges', (exchanges) => {
         pushed = true;
-        set({ exchanges });
+        get().applyExchanges(exchanges);
       }),
     );
     addSubscription(bridge.on('authorization', (flow) => get().applyAuthorization(flow)));
@@ -45,7 +45,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
       if (storage.ok) set({ storage: storage.value });
       if (keys.ok) set({ keys: keys.value });
       // A pushed snapshot is newer than the listing started before it.
-      if (exchanges.ok && !pushed) set({ exchanges: exchanges.value });
+      if (exchanges.ok && !pushed) get().applyExchanges(exchanges.value);
       if (tokens.ok && !tokensPushed) get().applyTokenSet(tokens.value.tokens);
       if (jwksHost.ok) set({ jwksHost: jwksHost.value.host });
       const failed = [profiles, storage, keys, exchanges, tokens, jwksHost].find((r) => !r.ok);

@@ -15,6 +15,9 @@ import type { RegistrationSlice } from './registration.js';
 import type { AuthorizationSlice } from './authorization.js';
 import type { DeviceSlice } from './device.js';
 import type { WorkspaceSlice } from './workspace.js';
+import type { TeachingSlice } from './teaching.js';
+import type { BreakItSlice } from './break-it.js';
+import type { PracticeSlice } from './practice.js';
 
 export type AppState = OpsSlice &
   UiSlice &
@@ -31,6 +34,9 @@ export type AppState = OpsSlice &
   RegistrationSlice &
   AuthorizationSlice &
   DeviceSlice &
-  WorkspaceSlice;
+  WorkspaceSlice &
+  TeachingSlice &
+  BreakItSlice &
+  PracticeSlice;
 
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
