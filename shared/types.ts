@@ -218,6 +218,21 @@ export interface RunView {
   droppedBefore?: { runs: number; exchanges: number };
 }
 
+/**
+ * The "exchanges" event: the change since the previous push (see shared/exchanges-push.ts), or
+ * the whole list (`all`) after a clear or when that is shorter.
+ */
+export interface ExchangesPush {
+  /** How many exchanges the engine holds after this change. */
+  total: number;
+  all?: HttpExchange[];
+  /** Ids dropped since the previous push (the saved timeline's bounds). */
+  removed?: string[];
+  /** The id of the last exchange the receiver should already hold, before `appended`. */
+  after?: string;
+  appended?: HttpExchange[];
+}
+
 /** One HTTP request/response as recorded by the engine (secrets masked). */
 export interface HttpExchange {
   id: string;

@@ -72,13 +72,15 @@ describe('web host', () => {
   it('pushes exchange snapshots over the token-gated event socket', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=${host.token}`);
     await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-    const got = new Promise<{ event: string; payload: unknown[] }>((r) =>
-      ws.once('message', (m) => r(JSON.parse(String(m)))),
+    const got = new Promise<{ event: string; payload: { total: number; appended: unknown[] } }>(
+      (r) => ws.once('message', (m) => r(JSON.parse(String(m)))),
     );
     await call('discover', [{ fhirBaseUrl: 'http://127.0.0.1:9/fhir' }]);
     const msg = await got;
     expect(msg.event).toBe('exchanges');
-    expect(msg.payload.length).toBeGreaterThan(0);
+    // The change, not the whole timeline: the discovery exchanges appended.
+    expect(msg.payload.appended.length).toBeGreaterThan(0);
+    expect(msg.payload.total).toBeGreaterThanOrEqual(msg.payload.appended.length);
     ws.close();
     const bad = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=nope`);
     const err = await new Promise<string>((r) => bad.once('error', (e) => r(String(e))));

@@ -7,6 +7,7 @@ import type {
   DeviceFlowView,
   DiffSide,
   DiscoveryResult,
+  ExchangesPush,
   EndSessionResult,
   GrantType,
   HarExport,
@@ -280,7 +281,8 @@ export interface DebuggerApi {
 
 /** Pushed snapshots: a missed event can never desynchronise the UI. */
 export interface DebuggerEvents {
-  exchanges: HttpExchange[];
+  /** What changed in the timeline since the previous push (listExchanges gives the whole list). */
+  exchanges: ExchangesPush;
   authorization: AuthorizationFlowView;
   device: DeviceFlowView;
   tokens: TokenSetView | null;

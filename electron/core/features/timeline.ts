@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppFailure } from '../../../shared/result.js';
 import type { HttpExchange, RunView } from '../../../shared/types.js';
+import { exchangesPush } from '../../../shared/exchanges-push.js';
 import type { Core } from '../core.js';
 
 export const MAX_RUNS = 100;
@@ -80,6 +81,8 @@ export class Timeline {
     { exchanges: HttpExchange[]; runs: RunView[]; dropped: Timeline['dropped'] }
   >();
   private writing: Promise<void> | undefined;
+  /** The ids the last "exchanges" push left the receivers holding. */
+  private sent: string[] = [];
   private dirty = false;
 
   constructor(private readonly c: Core) {}
@@ -108,6 +111,8 @@ export class Timeline {
     };
     this.dropped = { ...data.dropped };
     this.c.http.exchanges.unshift(...data.exchanges);
+    // Receivers list the exchanges when they connect: the first push adds to what was loaded.
+    this.sent = this.c.http.exchanges.map((x) => x.id);
     this.c.runs.restore(data.runs.map(({ droppedBefore: _, ...r }) => r));
     // A file written by hand (or an older bound) may hold more than the bounds allow.
     if (this.trim()) this.save();
@@ -117,7 +122,9 @@ export class Timeline {
   changed(): void {
     this.trim();
     this.save();
-    this.c.ports.events.emit('exchanges', [...this.c.http.exchanges]);
+    const now = this.c.http.exchanges;
+    this.c.ports.events.emit('exchanges', exchangesPush(this.sent, now));
+    this.sent = now.map((x) => x.id);
   }
 
   /** The runs, oldest first, the oldest carrying what the bounds dropped before it. */

@@ -15,6 +15,7 @@ import type {
   UploadOptions,
 } from '../../../shared/api/contract.js';
 import type { AppError, Result } from '../../../shared/result.js';
+import type { ExchangesPush, HttpExchange } from '../../../shared/types.js';
 
 /**
  * The web-host client: the same DebuggerBridge as the Electron preload, spoken over HTTP.
@@ -199,7 +200,10 @@ export function createHttpBridge(options: HttpBridgeOptions): DebuggerBridge {
   /** Snapshots may have been missed while disconnected: fetch the current ones. */
   function resync() {
     void call('listExchanges', []).then((r) => {
-      if (r.ok) emit('exchanges', r.value);
+      if (r.ok) {
+        const all = r.value as HttpExchange[];
+        emit('exchanges', { total: all.length, all } satisfies ExchangesPush);
+      }
     });
     void call('getTokenSet', []).then((r) => {
       if (r.ok) emit('tokens', (r.value as { tokens: unknown }).tokens);

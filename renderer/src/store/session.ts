@@ -1,4 +1,5 @@
 import type { DebuggerBridge } from '../../../shared/api/contract.js';
+import { applyExchangesPush } from '../../../shared/exchanges-push.js';
 import type { Result } from '../../../shared/result.js';
 import type { StorageInfo } from '../../../shared/types.js';
 import { addSubscription, setBridge } from './bridge.js';
@@ -19,9 +20,15 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
     let pushed = false;
     let tokensPushed = false;
     addSubscription(
-      bridge.on('exchanges', (exchanges) => {
+      bridge.on('exchanges', (push) => {
         pushed = true;
-        get().applyExchanges(exchanges);
+        const next = applyExchangesPush(get().exchanges, push);
+        if (next) get().applyExchanges(next);
+        // A push was missed (or came before the first listing): list them again.
+        else
+          void bridge.listExchanges().then((r) => {
+            if (r.ok) get().applyExchanges(r.value);
+          });
       }),
     );
     addSubscription(bridge.on('authorization', (flow) => get().applyAuthorization(flow)));
