@@ -131,6 +131,15 @@ describe('Presenter mode', () => {
     const masked = useApp.getState().accessToken!.masked;
     expect(screen.getAllByText(masked).length).toBeGreaterThan(0);
     expect(screen.getAllByRole('button', { name: 'Reveal' }).length).toBeGreaterThan(0);
+    // The timeline offers the runnable curl (a reveal) on the token request...
+    const timeline = screen.getByRole('complementary', { name: 'Timeline' });
+    const tokenRequest = within(timeline)
+      .getAllByRole('listitem')
+      .find(
+        (li) => li.querySelector('[aria-expanded]') && li.textContent?.includes('Token request'),
+      )!;
+    await user.click(within(tokenRequest).getByRole('button', { expanded: false }));
+    expect(within(tokenRequest).getByRole('button', { name: 'Copy runnable curl…' })).toBeTruthy();
 
     await user.click(screen.getByRole('switch', { name: 'Presenter' }));
     expect(document.documentElement.classList.contains('presenter')).toBe(true);
@@ -139,6 +148,8 @@ describe('Presenter mode', () => {
     expect(within(tokens).getAllByText('Hidden in presenter mode').length).toBeGreaterThan(0);
     expect(screen.queryByRole('button', { name: 'Reveal' })).toBeNull();
     expect(screen.queryByText(masked)).toBeNull();
+    // ...which presenter mode does not.
+    expect(within(timeline).queryByRole('button', { name: 'Copy runnable curl…' })).toBeNull();
     // The diagram is open beside the step, with no fold button.
     expect(screen.getByRole('region', { name: 'Sequence diagram' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Sequence diagram' })).toBeNull();

@@ -17,12 +17,6 @@ function latestRun() {
   return xs.filter((x) => x.runId === runId);
 }
 
-// jsdom has no CSS.escape (every browser does); the Timeline uses it to find the picked exchange.
-if (typeof globalThis.CSS?.escape !== 'function') {
-  const escape = (v: string) => v.replace(/[^\w-]/g, (c) => `\\${c}`);
-  Object.assign(globalThis, { CSS: { ...globalThis.CSS, escape } });
-}
-
 let open: MockInstance<typeof window.open>;
 beforeEach(() => {
   open = vi.spyOn(window, 'open').mockReturnValue(null);

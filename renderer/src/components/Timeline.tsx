@@ -73,6 +73,9 @@ function RunnableCurl({ x }: { x: HttpExchange }) {
     | { step: 'failed'; error: NonNullable<ReturnType<typeof useOp>['error']> }
   >({ step: 'idle' });
   const kinds = Object.keys(x.marks ?? {}).map(markName);
+  // Presenter mode shows no secret at all, and offers no reveal either.
+  const presenter = useApp((s) => s.presenter);
+  if (presenter) return null;
 
   async function reveal() {
     const r = await runnableCurl(x.id);
