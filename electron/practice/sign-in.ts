@@ -20,7 +20,10 @@ function page(res: ServerResponse, status: number, title: string, body: string) 
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    // form-action also governs where the form's redirects may go (Chrome): the consent ends at
+    // the client's redirect_uri, on loopback (RFC 8252), https or the app's own scheme.
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:* https: oauth-flow-debugger:",
   });
   res.end(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>` +
