@@ -39,7 +39,12 @@ export function RunDiffView({ onClose }: { onClose: () => void }) {
           <div className="timeline-filters">
             <span className="field field-inline">
               <label htmlFor={`${id}-a`}>Run A</label>
-              <select id={`${id}-a`} value={a} onChange={(e) => setA(e.target.value)}>
+              <select
+                id={`${id}-a`}
+                className="input"
+                value={a}
+                onChange={(e) => setA(e.target.value)}
+              >
                 {withExchanges.map((r) => (
                   <option key={r.id} value={r.id}>
                     {runLabel(r)}
@@ -49,7 +54,12 @@ export function RunDiffView({ onClose }: { onClose: () => void }) {
             </span>
             <span className="field field-inline">
               <label htmlFor={`${id}-b`}>Run B</label>
-              <select id={`${id}-b`} value={b} onChange={(e) => setB(e.target.value)}>
+              <select
+                id={`${id}-b`}
+                className="input"
+                value={b}
+                onChange={(e) => setB(e.target.value)}
+              >
                 {withExchanges.map((r) => (
                   <option key={r.id} value={r.id}>
                     {runLabel(r)}
@@ -85,27 +95,37 @@ export function RunDiffView({ onClose }: { onClose: () => void }) {
               hashes).
             </p>
           ) : (
-            <table className="table table-compact run-diff">
+            // Stacked rows in the narrow timeline pane (CSS); the roles keep it a table for
+            // screen readers when display changes.
+            <table className="table table-compact run-diff" role="table">
               <caption>
                 {diff.differences.length}{' '}
                 {diff.differences.length === 1 ? 'difference' : 'differences'} between A (
                 {name(asked.a)}) and B ({name(asked.b)})
               </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Where</th>
-                  <th scope="col">Field</th>
-                  <th scope="col">A</th>
-                  <th scope="col">B</th>
+              <thead role="rowgroup">
+                <tr role="row">
+                  <th scope="col" role="columnheader">
+                    Where
+                  </th>
+                  <th scope="col" role="columnheader">
+                    Field
+                  </th>
+                  <th scope="col" role="columnheader">
+                    A
+                  </th>
+                  <th scope="col" role="columnheader">
+                    B
+                  </th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody role="rowgroup">
                 {diff.differences.map((d, i) => (
-                  <tr key={i}>
-                    <td>
+                  <tr key={i} role="row">
+                    <td role="cell" className="run-diff-where">
                       <SafeText text={d.where} />
                     </td>
-                    <td>
+                    <td role="cell" className="run-diff-field">
                       <code className="wrap">
                         <SafeText text={d.field} />
                       </code>
@@ -124,9 +144,15 @@ export function RunDiffView({ onClose }: { onClose: () => void }) {
 }
 
 function DiffCell({ value, what }: { value: string | undefined; what: string }) {
-  if (value === undefined) return <td className="muted">(absent)</td>;
+  const side = what.slice(0, 1);
+  if (value === undefined)
+    return (
+      <td role="cell" className="muted" data-side={side}>
+        (absent)
+      </td>
+    );
   return (
-    <td>
+    <td role="cell" data-side={side}>
       <code className="wrap">
         <SafeText text={value} />
       </code>{' '}

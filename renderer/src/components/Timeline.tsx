@@ -306,6 +306,7 @@ function ClearControl({ count }: { count: number }) {
   return (
     <>
       <ActionButton
+        small
         variant="secondary"
         busy={busy}
         disabled={count === 0 || asking}

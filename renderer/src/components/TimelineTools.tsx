@@ -51,6 +51,7 @@ export function TimelineFilters({
         <label htmlFor={`${id}-profile`}>Profile</label>
         <select
           id={`${id}-profile`}
+          className="input"
           value={filter.profile}
           onChange={(e) => setFilter({ profile: e.target.value })}
         >
@@ -66,6 +67,7 @@ export function TimelineFilters({
         <label htmlFor={`${id}-step`}>Endpoint</label>
         <select
           id={`${id}-step`}
+          className="input"
           value={filter.step}
           onChange={(e) => setFilter({ step: e.target.value })}
         >
@@ -81,6 +83,7 @@ export function TimelineFilters({
         <label htmlFor={`${id}-status`}>Status</label>
         <select
           id={`${id}-status`}
+          className="input"
           value={filter.status}
           onChange={(e) => setFilter({ status: e.target.value as TimelineFilter['status'] })}
         >
@@ -95,6 +98,7 @@ export function TimelineFilters({
         <label htmlFor={`${id}-text`}>Text</label>
         <input
           id={`${id}-text`}
+          className="input"
           type="search"
           value={filter.text}
           placeholder="URL, body, error…"
