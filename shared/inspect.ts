@@ -11,7 +11,12 @@ import {
   lintTokenRequest,
 } from './diagnosis/assertion-lint.js';
 import type { CauseCode, Finding } from './diagnosis/codes.js';
-import { vendorPreflight, type TokenAttempt } from './diagnosis/token-response.js';
+import {
+  grantedScopeFindings,
+  scopeDiff,
+  vendorPreflight,
+  type TokenAttempt,
+} from './diagnosis/token-response.js';
 import type { Dialect, Endpoint } from './diagnosis/dialects/types.js';
 import { endpointOf, requestParams, type Evidence, type FlowContext } from './evidence.js';
 import { basisWords, diagnose, finding, rankFindings } from './diagnosis/index.js';
@@ -499,6 +504,23 @@ export async function inspectEvidence(
       : {}),
   });
   let findings = diag.findings;
+  // A token response that succeeded: what it granted next to what was asked (as the engine does
+  // when it receives one), from the request's scope or, for a code, the authorize request's.
+  if (endpoint === 'token' && response && status !== undefined && status < 300) {
+    const body = parseBodyTolerantly(response.body).json;
+    const requested =
+      params.find(([n]) => n === 'scope')?.[1] ??
+      (grantParam === 'authorization_code' ? azGet('scope') : undefined);
+    if (body && requested !== undefined) {
+      const granted = typeof body.scope === 'string' ? body.scope : undefined;
+      const scopes = grantedScopeFindings(
+        scopeDiff(requested, granted),
+        granted,
+        typeof body.refresh_token === 'string' && body.refresh_token !== '',
+      );
+      if (scopes.length) findings = rankFindings([...findings, ...scopes]);
+    }
+  }
   if (!response && !front)
     findings = rankFindings([
       ...findings,

@@ -207,3 +207,40 @@ export function scopeDiff(requested: string, granted: string | undefined): Scope
     extra: d.extra,
   };
 }
+
+/**
+ * What the granted scope says next to the requested one: SCOPE_NARROWED for what was asked and not
+ * granted. Some servers (oidc-provider without prompt=consent) issue a refresh token but leave
+ * offline_access out of the granted scope: that is offline access granted, not narrowed.
+ * Shared by the engine (a token response it received) and the Inspector (one in a HAR).
+ */
+export function grantedScopeFindings(
+  diff: ScopeDiff,
+  granted: string | undefined,
+  refreshIssued: boolean,
+): Finding[] {
+  const offline = ['offline_access', 'online_access'];
+  const silentOffline = refreshIssued ? diff.missing.filter((s) => offline.includes(s)) : [];
+  const narrowed = diff.missing.filter((s) => !silentOffline.includes(s));
+  const out: Finding[] = [];
+  if (narrowed.length)
+    out.push(
+      finding(
+        'SCOPE_NARROWED',
+        `Requested ${narrowed.join(' ')} but it was not granted (granted: ${granted ?? '(none)'}).`,
+      ),
+    );
+  if (silentOffline.length)
+    out.push(
+      finding(
+        'SCOPE_NARROWED',
+        `${silentOffline.join(' ')} is not in the granted scope, but a refresh token was issued: the server grants offline access without listing the scope.`,
+        {
+          severity: 'info',
+          title: `${silentOffline.join(' ')} granted implicitly`,
+          fix: 'Nothing to fix; the refresh token shows the access was granted.',
+        },
+      ),
+    );
+  return out;
+}

@@ -1,6 +1,10 @@
 import type { DebuggerApi } from '../../../shared/api/contract.js';
 import type { Finding } from '../../../shared/diagnosis/codes.js';
-import { lintTokenResponse, scopeDiff } from '../../../shared/diagnosis/token-response.js';
+import {
+  grantedScopeFindings,
+  lintTokenResponse,
+  scopeDiff,
+} from '../../../shared/diagnosis/token-response.js';
 import { finding, rankFindings } from '../../../shared/diagnosis/index.js';
 import {
   decodeForDisplay,
@@ -58,30 +62,7 @@ export class TokenSet {
     const idToken = typeof json.id_token === 'string' && json.id_token ? json.id_token : undefined;
     const issued =
       typeof json.refresh_token === 'string' && json.refresh_token ? json.refresh_token : undefined;
-    // Some servers (oidc-provider without prompt=consent) issue a refresh token but leave
-    // offline_access out of the granted scope: that is offline access granted, not narrowed.
-    const offline = ['offline_access', 'online_access'];
-    const silentOffline = issued ? result.scopeDiff.missing.filter((s) => offline.includes(s)) : [];
-    const narrowed = result.scopeDiff.missing.filter((s) => !silentOffline.includes(s));
-    if (narrowed.length)
-      extra.push(
-        finding(
-          'SCOPE_NARROWED',
-          `Requested ${narrowed.join(' ')} but it was not granted (granted: ${granted ?? '(none)'}).`,
-        ),
-      );
-    if (silentOffline.length)
-      extra.push(
-        finding(
-          'SCOPE_NARROWED',
-          `${silentOffline.join(' ')} is not in the granted scope, but a refresh token was issued: the server grants offline access without listing the scope.`,
-          {
-            severity: 'info',
-            title: `${silentOffline.join(' ')} granted implicitly`,
-            fix: 'Nothing to fix; the refresh token shows the access was granted.',
-          },
-        ),
-      );
+    extra.push(...grantedScopeFindings(result.scopeDiff, granted, !!issued));
     const sentRefresh = grant === 'refresh_token' ? get('refresh_token') : undefined;
     const discovery = this.c.s.discovery.get(p.id);
     const jwksUri = discovery?.jwksUri;
