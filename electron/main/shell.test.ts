@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { API_METHODS, invokeChannel, type DebuggerApi } from '../../shared/api/contract.js';
 import { CSP } from '../../shared/api/csp.js';
 import type { Result } from '../../shared/result.js';
-import type { KeyValueStore } from '../core/ports.js';
+import type { KeyValueStore, TimelinePort } from '../core/ports.js';
 import {
   createElectronDouble,
   FakeWebContents,
@@ -46,7 +46,11 @@ function outDir(): string {
 
 /** The shell started on the double, as index.ts starts it on Electron. */
 async function startShell(
-  setup: { safeStorage?: SafeStorageSetup; singleInstance?: boolean } = {},
+  setup: {
+    safeStorage?: SafeStorageSetup;
+    singleInstance?: boolean;
+    timeline?: TimelinePort;
+  } = {},
 ) {
   const double = createElectronDouble(setup);
   const store = memoryStore();
@@ -55,7 +59,11 @@ async function startShell(
   const out = outDir();
   const shell = createMainProcess(electron, {
     outDir: out,
-    openStore: () => ({ store, quarantined: [] }),
+    openStore: () => ({
+      store,
+      quarantined: [],
+      ...(setup.timeline ? { timeline: setup.timeline } : {}),
+    }),
     platform: 'linux',
   });
   const engine = await shell.ready;
@@ -68,6 +76,21 @@ async function startShell(
     ) as Promise<Result<unknown>>;
   return { double, store, engine, win, out, call };
 }
+
+describe('saved runs in the desktop app', () => {
+  it('the engine saves the timeline through the timeline port the store opener gives', async () => {
+    const saved: { exchanges: { step: string }[] }[] = [];
+    const timeline: TimelinePort = {
+      load: () => ({}),
+      save: async (data) => void saved.push(data as (typeof saved)[number]),
+    };
+    const { call } = await startShell({ timeline });
+    // Nothing listens on port 9: a failed request is recorded (and saved) all the same.
+    await call('discover', { fhirBaseUrl: 'http://127.0.0.1:9/fhir' });
+    await vi.waitFor(() => expect(saved.at(-1)?.exchanges.length).toBeGreaterThan(0));
+    expect(saved.at(-1)!.exchanges[0]!.step).toMatch(/Discovery/);
+  });
+});
 
 describe('the main window', () => {
   it('sec-19 is created with contextIsolation, sandbox, no Node integration, no webview tag, no auxclick', async () => {
