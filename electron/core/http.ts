@@ -111,6 +111,11 @@ export class HttpRecorder {
         : {}),
       curl: toCurl(request),
     };
+    return this.add(ex, secrets);
+  }
+
+  /** Marks the exchange's masked secrets, holds their values (memory only) and records it. */
+  private add(ex: HttpExchange, secrets: SecretMap): HttpExchange {
     const marks = secretMarks(secrets, JSON.stringify([ex.request, ex.response]));
     if (marks) ex.marks = marks;
     this.hold(ex, secrets);
@@ -203,12 +208,7 @@ export class HttpRecorder {
             : {}),
         };
       }
-      const marks = secretMarks(secrets, JSON.stringify([ex.request, ex.response]));
-      if (marks) ex.marks = marks;
-      this.hold(ex, secrets);
-      this.exchanges.push(ex);
-      this.onChange([...this.exchanges]);
-      return ex;
+      return this.add(ex, secrets);
     };
 
     let dispatcher: Dispatcher;

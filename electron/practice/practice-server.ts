@@ -259,6 +259,18 @@ async function startVendor(
       auth: profile.auth ?? keyAuth(key),
     },
   });
+  /** A simulator with one key-signed backend client on its FHIR base (most flavours). */
+  const keyed = (
+    sim: { urls: { issuer: string; fhirBase: string }; close(): Promise<void> },
+    clientId: string,
+  ) => ({
+    ...common,
+    issuer: sim.urls.issuer,
+    fhirBase: sim.urls.fhirBase,
+    clients: [backend({ fhirBaseUrl: sim.urls.fhirBase, clientId, scope: 'system/Patient.read' })],
+    keys: [key],
+    close: () => sim.close(),
+  });
   switch (flavour) {
     case 'epic': {
       const sim = await startEpicSim(opts);
@@ -270,52 +282,17 @@ async function startVendor(
         jwksUri: sim.clientJwksUrl(id),
       });
       sim.setClientJwks(id, jwks);
-      return {
-        ...common,
-        issuer: sim.urls.issuer,
-        fhirBase: sim.urls.fhirBase,
-        clients: [
-          backend({ fhirBaseUrl: sim.urls.fhirBase, clientId: id, scope: 'system/Patient.read' }),
-        ],
-        keys: [key],
-        close: () => sim.close(),
-      };
+      return keyed(sim, id);
     }
     case 'openemr': {
       const sim = await startOpenEmrSim(opts);
       sim.addClient({ clientId: 'practice-openemr', jwks });
-      return {
-        ...common,
-        issuer: sim.urls.issuer,
-        fhirBase: sim.urls.fhirBase,
-        clients: [
-          backend({
-            fhirBaseUrl: sim.urls.fhirBase,
-            clientId: 'practice-openemr',
-            scope: 'system/Patient.read',
-          }),
-        ],
-        keys: [key],
-        close: () => sim.close(),
-      };
+      return keyed(sim, 'practice-openemr');
     }
     case 'oracle-health': {
       const sim = await startOracleHealthSim(opts);
       sim.addClient({ clientId: 'practice-oracle-health', jwks });
-      return {
-        ...common,
-        issuer: sim.urls.issuer,
-        fhirBase: sim.urls.fhirBase,
-        clients: [
-          backend({
-            fhirBaseUrl: sim.urls.fhirBase,
-            clientId: 'practice-oracle-health',
-            scope: 'system/Patient.read',
-          }),
-        ],
-        keys: [key],
-        close: () => sim.close(),
-      };
+      return keyed(sim, 'practice-oracle-health');
     }
     case 'aidbox': {
       const sim = await startAidboxSim(opts);

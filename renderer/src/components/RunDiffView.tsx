@@ -37,36 +37,28 @@ export function RunDiffView({ onClose }: { onClose: () => void }) {
       ) : (
         <>
           <div className="timeline-filters">
-            <span className="field field-inline">
-              <label htmlFor={`${id}-a`}>Run A</label>
-              <select
-                id={`${id}-a`}
-                className="input"
-                value={a}
-                onChange={(e) => setA(e.target.value)}
-              >
-                {withExchanges.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {runLabel(r)}
-                  </option>
-                ))}
-              </select>
-            </span>
-            <span className="field field-inline">
-              <label htmlFor={`${id}-b`}>Run B</label>
-              <select
-                id={`${id}-b`}
-                className="input"
-                value={b}
-                onChange={(e) => setB(e.target.value)}
-              >
-                {withExchanges.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {runLabel(r)}
-                  </option>
-                ))}
-              </select>
-            </span>
+            {(
+              [
+                ['a', a, setA],
+                ['b', b, setB],
+              ] as const
+            ).map(([side, value, set]) => (
+              <span key={side} className="field field-inline">
+                <label htmlFor={`${id}-${side}`}>Run {side.toUpperCase()}</label>
+                <select
+                  id={`${id}-${side}`}
+                  className="input"
+                  value={value}
+                  onChange={(e) => set(e.target.value)}
+                >
+                  {withExchanges.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {runLabel(r)}
+                    </option>
+                  ))}
+                </select>
+              </span>
+            ))}
           </div>
           {a === b && <p className="warn-text">Pick two different runs.</p>}
           <div className="inline-actions">
