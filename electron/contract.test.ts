@@ -140,6 +140,7 @@ const CASES: Record<ApiMethod, Case> = {
   stopJwksHost: { args: () => [], want: 'ok' },
   revealSecret: { args: () => [{ kind: 'client_assertion' }], want: 'ok' },
   listExchanges: { args: () => [], want: 'ok' },
+  listExchangesPage: { args: () => [{ after: 'no-such-exchange' }], want: 'NOT_FOUND' },
   listRuns: { args: () => [], want: 'ok' },
   exportHar: { args: () => [{}], want: 'ok' },
   exportBundle: { args: () => [{ runId: 'no-such-run' }], want: 'NOT_FOUND' },

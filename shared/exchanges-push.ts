@@ -34,6 +34,7 @@ export function applyExchangesPush(
   held: readonly HttpExchange[],
   push: ExchangesPush,
 ): HttpExchange[] | undefined {
+  if (push.stale) return undefined;
   if (push.all) return push.all;
   const removed = new Set(push.removed ?? []);
   const kept = removed.size ? held.filter((x) => !removed.has(x.id)) : [...held];

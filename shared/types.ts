@@ -225,6 +225,8 @@ export interface RunView {
 export interface ExchangesPush {
   /** How many exchanges the engine holds after this change. */
   total: number;
+  /** The receiver may have missed changes (a reconnect): it lists the exchanges again. */
+  stale?: boolean;
   all?: HttpExchange[];
   /** Ids dropped since the previous push (the saved timeline's bounds). */
   removed?: string[];

@@ -31,6 +31,9 @@ export {
   type StoredProfile,
 } from './model.js';
 
+/** Exchanges per page of listExchangesPage: about 300 KB of JSON, one short task to parse. */
+export const EXCHANGE_PAGE = 500;
+
 export class Engine implements DebuggerApi {
   private readonly c: Core;
 
@@ -295,6 +298,25 @@ export class Engine implements DebuggerApi {
 
   listExchanges() {
     return guard(async () => [...this.c.http.exchanges]);
+  }
+
+  listExchangesPage(input: { after?: string; limit?: number }) {
+    return guard(async () => {
+      const all = this.c.http.exchanges;
+      let start = 0;
+      if (input.after !== undefined) {
+        const i = all.findIndex((x) => x.id === input.after);
+        if (i < 0)
+          throw new AppFailure(
+            'NOT_FOUND',
+            `Exchange ${input.after} is no longer in the timeline (cleared or past the bounds).`,
+            'List the exchanges again from the first page.',
+          );
+        start = i + 1;
+      }
+      const exchanges = all.slice(start, start + (input.limit ?? EXCHANGE_PAGE));
+      return { exchanges, total: all.length, more: start + exchanges.length < all.length };
+    });
   }
 
   listRuns() {

@@ -239,6 +239,14 @@ export interface DebuggerApi {
   revealSecret(input: { kind: TokenKind | 'client_assertion' }): Promise<Result<{ value: string }>>;
 
   listExchanges(): Promise<Result<HttpExchange[]>>;
+  /**
+   * The exchanges in pages, oldest first, from the one after `after` (NOT_FOUND when it is gone:
+   * start again): the page lists a saved timeline of thousands without one long task.
+   */
+  listExchangesPage(input: {
+    after?: string;
+    limit?: number;
+  }): Promise<Result<{ exchanges: HttpExchange[]; total: number; more: boolean }>>;
   /** The runs the exchanges belong to (HttpExchange.runId), oldest first. */
   listRuns(): Promise<Result<RunView[]>>;
   /** Clears the timeline (also the saved one); undoId brings it back with restoreExchanges. */
@@ -368,6 +376,7 @@ export const API_METHODS = [
   'getJwksHost',
   'revealSecret',
   'listExchanges',
+  'listExchangesPage',
   'listRuns',
   'clearExchanges',
   'restoreExchanges',

@@ -335,6 +335,9 @@ export const API_INPUTS = {
     }),
   ]),
   listExchanges: z.tuple([]),
+  listExchangesPage: z.tuple([
+    z.object({ after: id.optional(), limit: z.number().int().min(1).max(5000).optional() }),
+  ]),
   listRuns: z.tuple([]),
   clearExchanges: z.tuple([]),
   restoreExchanges: z.tuple([z.object({ undoId: id })]),

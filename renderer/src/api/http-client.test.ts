@@ -237,7 +237,7 @@ describe('events', () => {
     expect(ws.closed).toBe(true);
   });
 
-  it('delivers every event of the contract, and fetches the snapshots again after a drop', async () => {
+  it('delivers every event of the contract, and after a drop fetches the snapshots again (the exchanges: marked stale)', async () => {
     const posted: { method: string; args: unknown }[] = [];
     vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
       const method = url.split('/api/')[1]!;
@@ -279,11 +279,9 @@ describe('events', () => {
     await vi.waitFor(() => expect(got.tokens).toHaveLength(2));
     expect(got.authorization[1]).toEqual({ id: 'flow-1', status: 'done' });
     expect(got.tokens[1]).toBeNull();
-    expect(posted.map((p) => p.method).sort()).toEqual([
-      'getAuthorization',
-      'getTokenSet',
-      'listExchanges',
-    ]);
+    // The exchanges are not fetched here: the store is told to list them again, page by page.
+    expect(got.exchanges).toEqual([{ total: -1, stale: true }]);
+    expect(posted.map((p) => p.method).sort()).toEqual(['getAuthorization', 'getTokenSet']);
     expect(posted.find((p) => p.method === 'getAuthorization')?.args).toEqual([
       { flowId: 'flow-1' },
     ]);

@@ -15,7 +15,7 @@ import type {
   UploadOptions,
 } from '../../../shared/api/contract.js';
 import type { AppError, Result } from '../../../shared/result.js';
-import type { ExchangesPush, HttpExchange } from '../../../shared/types.js';
+import type { ExchangesPush } from '../../../shared/types.js';
 
 /**
  * The web-host client: the same DebuggerBridge as the Electron preload, spoken over HTTP.
@@ -199,12 +199,8 @@ export function createHttpBridge(options: HttpBridgeOptions): DebuggerBridge {
 
   /** Snapshots may have been missed while disconnected: fetch the current ones. */
   function resync() {
-    void call('listExchanges', []).then((r) => {
-      if (r.ok) {
-        const all = r.value as HttpExchange[];
-        emit('exchanges', { total: all.length, all } satisfies ExchangesPush);
-      }
-    });
+    // The store lists them again, page by page (a saved timeline may hold thousands).
+    emit('exchanges', { total: -1, stale: true } satisfies ExchangesPush);
     void call('getTokenSet', []).then((r) => {
       if (r.ok) emit('tokens', (r.value as { tokens: unknown }).tokens);
     });

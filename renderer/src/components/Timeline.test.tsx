@@ -5,7 +5,14 @@ import type { DebuggerBridge } from '../../../shared/api/contract.js';
 import type { HttpExchange } from '../../../shared/types.js';
 import { useApp } from '../store/index.js';
 import { addBackendProfile, renderApp } from '../test-utils.js';
-import { makeDataDir, must, readEngineFile, server, startEngine } from '../test/real-core.js';
+import {
+  makeDataDir,
+  must,
+  readEngineFile,
+  server,
+  startEngine,
+  writeEngineFile,
+} from '../test/real-core.js';
 
 const timeline = () => screen.getByRole('complementary', { name: 'Timeline' });
 /** The exchange rows drawn (run headers are list items too; they have no expandable summary). */
@@ -367,6 +374,33 @@ describe('Timeline', () => {
     expect(good!.textContent).toContain('tokens');
     expect(bad!.textContent).toContain('Unknown client');
     expect(bad!.textContent).toContain('refused');
+  });
+
+  it('lists a saved timeline larger than a page, page by page, to its last exchange', async () => {
+    const dir = await makeDataDir();
+    const saved = Array.from({ length: 1_234 }, (_, i) =>
+      exchange({ id: `s${i}`, step: 'Token request', status: 200, runId: `run-${i % 3}` }),
+    );
+    await writeEngineFile(
+      `${dir}/timeline.json`,
+      JSON.stringify({
+        format: 'oauth-flow-debugger-timeline',
+        version: 1,
+        exchanges: saved,
+        runs: [0, 1, 2].map((i) => ({
+          id: `run-${i}`,
+          flow: 'backend-services',
+          startedAt: '2026-12-01T00:00:00.000Z',
+        })),
+        dropped: { runs: 0, exchanges: 0 },
+      }),
+    );
+    await renderApp({ engine: { dataDir: dir }, profiles: [] });
+    // Three pages of 500: all of them, in order.
+    await waitFor(() => expect(useApp.getState().exchanges).toHaveLength(1_234));
+    expect(useApp.getState().exchanges.at(-1)!.id).toBe('s1233');
+    expect(useApp.getState().loadingExchanges).toBe(false);
+    expect(exchangeItems()[0]!.getAttribute('aria-setsize')).toBe(String(1_234 + 3));
   });
 
   it('opens, shows and focuses an exchange picked elsewhere (the sequence diagram), filters off', async () => {

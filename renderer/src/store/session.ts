@@ -1,5 +1,4 @@
 import type { DebuggerBridge } from '../../../shared/api/contract.js';
-import { applyExchangesPush } from '../../../shared/exchanges-push.js';
 import type { Result } from '../../../shared/result.js';
 import type { StorageInfo } from '../../../shared/types.js';
 import { addSubscription, setBridge } from './bridge.js';
@@ -17,20 +16,8 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
   storage: null,
   boot: async (bridge) => {
     setBridge(bridge);
-    let pushed = false;
     let tokensPushed = false;
-    addSubscription(
-      bridge.on('exchanges', (push) => {
-        pushed = true;
-        const next = applyExchangesPush(get().exchanges, push);
-        if (next) get().applyExchanges(next);
-        // A push was missed (or came before the first listing): list them again.
-        else
-          void bridge.listExchanges().then((r) => {
-            if (r.ok) get().applyExchanges(r.value);
-          });
-      }),
-    );
+    addSubscription(bridge.on('exchanges', (push) => get().applyExchangesPushed(push)));
     addSubscription(bridge.on('authorization', (flow) => get().applyAuthorization(flow)));
     addSubscription(bridge.on('device', (flow) => get().applyDeviceFlow(flow)));
     addSubscription(
@@ -40,11 +27,10 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
       }),
     );
     const booted = await runOp(set, 'boot', async () => {
-      const [profiles, storage, keys, exchanges, tokens, jwksHost] = await Promise.all([
+      const [profiles, storage, keys, tokens, jwksHost] = await Promise.all([
         bridge.listProfiles(),
         bridge.getStorageInfo(),
         bridge.listKeys(),
-        bridge.listExchanges(),
         bridge.getTokenSet(),
         bridge.getJwksHost(),
       ]);
@@ -52,10 +38,11 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get) => ({
       if (storage.ok) set({ storage: storage.value });
       if (keys.ok) set({ keys: keys.value });
       // A pushed snapshot is newer than the listing started before it.
-      if (exchanges.ok && !pushed) get().applyExchanges(exchanges.value);
       if (tokens.ok && !tokensPushed) get().applyTokenSet(tokens.value.tokens);
       if (jwksHost.ok) set({ jwksHost: jwksHost.value.host });
-      const failed = [profiles, storage, keys, exchanges, tokens, jwksHost].find((r) => !r.ok);
+      const failed = [profiles, storage, keys, tokens, jwksHost].find((r) => !r.ok);
+      // Page by page; pushes that come meanwhile are in what the pages read.
+      if (!failed) await get().loadExchanges();
       return (failed ?? { ok: true, value: undefined }) as Result<unknown>;
     });
     // Refused (no or an old per-run token): the page shows the token screen; stop the event

@@ -1,4 +1,11 @@
-import type { DiffSide, HarExport, HttpExchange, RunDiff } from '../../../shared/types.js';
+import { applyExchangesPush } from '../../../shared/exchanges-push.js';
+import type {
+  DiffSide,
+  ExchangesPush,
+  HarExport,
+  HttpExchange,
+  RunDiff,
+} from '../../../shared/types.js';
 import { api } from './bridge.js';
 import { runOp } from './ops.js';
 import type { SliceCreator } from './types.js';
@@ -29,6 +36,15 @@ export interface TimelineSlice {
   runDiff: RunDiff | null;
   /** A pushed or listed snapshot of the exchanges; loads the runs when one is new. */
   applyExchanges(exchanges: HttpExchange[]): void;
+  /** True while the exchanges are listed page by page (pushes wait for the listing). */
+  loadingExchanges: boolean;
+  /**
+   * Lists the exchanges page by page, drawing each page as it comes: a saved timeline of
+   * thousands never parses or renders in one long task. A newer call supersedes an older one.
+   */
+  loadExchanges(): Promise<void>;
+  /** An "exchanges" push: applied, or when one was missed, the exchanges listed again. */
+  applyExchangesPushed(push: ExchangesPush): void;
   setTimelineFilter(patch: Partial<TimelineFilter>): void;
   clearExchanges(): Promise<void>;
   undoClear(): Promise<void>;
@@ -40,8 +56,14 @@ export interface TimelineSlice {
   runnableCurl(exchangeId: string): Promise<{ curl: string; holds: string[] } | null>;
 }
 
+/** The listing in progress: a newer one supersedes it. */
+let listing = 0;
+/** A push came while listing (see loadExchanges). */
+let pushedWhileListing = false;
+
 export const createTimelineSlice: SliceCreator<TimelineSlice> = (set, get) => ({
   exchanges: [],
+  loadingExchanges: false,
   timelineFilter: NO_FILTER,
   lastClear: null,
   runDiff: null,
@@ -53,6 +75,49 @@ export const createTimelineSlice: SliceCreator<TimelineSlice> = (set, get) => ({
       void get()
         .loadRuns()
         .catch(() => undefined);
+  },
+
+  loadExchanges: async () => {
+    const mine = ++listing;
+    pushedWhileListing = false;
+    set({ loadingExchanges: true });
+    let list: HttpExchange[] = [];
+    let after: string | undefined;
+    // A page whose `after` went away (cleared, trimmed) starts the listing again, a few times.
+    for (let restarts = 0; restarts < 3;) {
+      const r = await api().listExchangesPage(after ? { after } : {});
+      if (mine !== listing) return;
+      if (!r.ok) {
+        if (r.error.code !== 'NOT_FOUND' || !after) break;
+        restarts++;
+        list = [];
+        after = undefined;
+        continue;
+      }
+      list = list.concat(r.value.exchanges);
+      get().applyExchanges(list);
+      // A push that came while the last page was on its way may name what it did not hold yet
+      // (the socket and the request are not ordered): read once more from the last one.
+      const pushed = pushedWhileListing;
+      pushedWhileListing = false;
+      if (!r.value.more && !pushed) break;
+      after = list.length ? list[list.length - 1]!.id : undefined;
+      // Let the page draw (and stay responsive) between pages.
+      await new Promise((done) => setTimeout(done, 0));
+      if (mine !== listing) return;
+    }
+    set({ loadingExchanges: false });
+  },
+
+  applyExchangesPushed: (push) => {
+    // A listing in progress reads the engine as it is; it reads on once more for this push.
+    if (get().loadingExchanges) {
+      pushedWhileListing = true;
+      return;
+    }
+    const next = applyExchangesPush(get().exchanges, push);
+    if (next) get().applyExchanges(next);
+    else void get().loadExchanges();
   },
 
   setTimelineFilter: (patch) => set((s) => ({ timelineFilter: { ...s.timelineFilter, ...patch } })),
@@ -76,8 +141,7 @@ export const createTimelineSlice: SliceCreator<TimelineSlice> = (set, get) => ({
     );
     set({ lastClear: null });
     if (!r.ok) return;
-    const all = await api().listExchanges();
-    if (all.ok) set({ exchanges: all.value });
+    await get().loadExchanges();
     await get().loadRuns();
   },
 
