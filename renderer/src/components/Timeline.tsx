@@ -54,9 +54,22 @@ const OUTCOME: Record<RunOutcome, { label: string; tone: string }> = {
   open: { label: 'open', tone: 'info' },
 };
 
+/**
+ * One formatter for every run header: Date#toLocaleString builds a new one per call, which a
+ * timeline drawn page by page pays hundreds of times. Same output as toLocaleString().
+ */
+const DATE_TIME = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
 const timeOf = (iso: string) => {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  return Number.isNaN(d.getTime()) ? iso : DATE_TIME.format(d);
 };
 
 /**
