@@ -692,7 +692,10 @@ async function largeHar() {
       const ports = nodePorts({ ephemeral: true });
       const rendererDir = mkdtempSync(join(tmpdir(), 'ofd-bench-r-'));
       writeFileSync(join(rendererDir, 'index.html'), '');
-      const host = await startWebHost({ api: new Engine(ports), hub: ports.hub, rendererDir });
+      const engine = new Engine(ports);
+      const host = await startWebHost({ api: engine, hub: ports.hub, rendererDir });
+      // Warm up as by path: the engine's modules loaded and the Inspector run once on a tiny HAR.
+      await engine.inspect({ items: [{ text: '{"log":{"entries":[{"request":{"method":"POST","url":"https://a.example/token","headers":[],"postData":{"text":"grant_type=client_credentials"}},"response":{"status":401,"headers":[],"content":{"text":"{\\"error\\":\\"invalid_client\\"}"}}}]}}' }] });
       const base = process.memoryUsage().rss;
       const t0 = performance.now();
       const up = await (await fetch(host.url + '/upload', { method: 'POST', duplex: 'half', headers: { 'x-ofd-token': host.token }, body: Readable.toWeb(createReadStream(file)) })).json();
