@@ -1,3 +1,4 @@
+import { importPKCS8 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceFlowView, PracticeServerView, ProfileView } from '../../shared/types.js';
 import { completeDeviceLogin, completeDevLogin } from '../testing/smart-server.js';
@@ -188,7 +189,9 @@ describe('ready profile files', () => {
         'practice-backend-rs384.pem',
         'practice-backend-es384.pem',
       ]);
-      expect(keys.every((k) => k.text.startsWith('-----BEGIN PRIVATE KEY-----'))).toBe(true);
+      // Each is a PKCS#8 private key jose reads with the profile's algorithm.
+      for (const [k, alg] of keys.map((k, i) => [k, ['RS384', 'ES384'][i]!] as const))
+        expect((await importPKCS8(k.text, alg)).type).toBe('private');
       const rs = profiles.find((p) => p.fileName === 'backend-rs384.profile.json')!;
       expect(rs.profile).toMatchObject({
         $schema: './profile.schema.json',

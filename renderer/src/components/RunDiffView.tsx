@@ -1,3 +1,4 @@
+import { localDate } from './format.js';
 import { useId, useState } from 'react';
 import type { RunView } from '../../../shared/types.js';
 import { useApp, useOp } from '../store/index.js';
@@ -7,7 +8,7 @@ import { OpError } from './ErrorAlert.js';
 import { SafeText } from './SafeText.js';
 
 const runLabel = (r: RunView) =>
-  `${r.profileName ?? r.profileId ?? 'No profile'} · ${r.flow} · ${new Date(r.startedAt).toLocaleString()}`;
+  `${r.profileName ?? r.profileId ?? 'No profile'} · ${r.flow} · ${localDate(r.startedAt)}`;
 
 /** "Compare runs": two runs of the timeline, what changed between them (secrets by their marks). */
 export function RunDiffView({ onClose }: { onClose: () => void }) {

@@ -1,3 +1,4 @@
+import { localDate } from './format.js';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HttpExchange, RunView } from '../../../shared/types.js';
 import { useApp, useOp } from '../store/index.js';
@@ -52,24 +53,6 @@ const OUTCOME: Record<RunOutcome, { label: string; tone: string }> = {
   refused: { label: 'refused', tone: 'error' },
   failed: { label: 'failed', tone: 'error' },
   open: { label: 'open', tone: 'info' },
-};
-
-/**
- * One formatter for every run header: Date#toLocaleString builds a new one per call, which a
- * timeline drawn page by page pays hundreds of times. Same output as toLocaleString().
- */
-const DATE_TIME = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
-
-const timeOf = (iso: string) => {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : DATE_TIME.format(d);
 };
 
 /**
@@ -274,7 +257,7 @@ function RunHeader({
         {run ? <span className="run-flow"> · {run.flow}</span> : null}
       </h3>
       <p className="run-meta">
-        {run && <span>{timeOf(run.startedAt)}</span>}
+        {run && <span>{localDate(run.startedAt)}</span>}
         <span>{count}</span>
         {group.id && (
           <span className={`badge badge-${outcome.tone}`} title="How the run ended">
