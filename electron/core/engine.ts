@@ -18,7 +18,7 @@ import type { TokenCalls } from './features/token-calls.js';
 import type { Support } from './features/support.js';
 import { InspectFiles } from './features/inspect-file.js';
 import type { EngineKey } from './keys.js';
-import type { PracticeFlavour } from '../../shared/types.js';
+import type { HttpExchange, PracticeFlavour } from '../../shared/types.js';
 import { practiceOf } from './features/practice.js';
 import { guard } from './model.js';
 import type { Ports } from './ports.js';
@@ -31,8 +31,21 @@ export {
   type StoredProfile,
 } from './model.js';
 
-/** Exchanges per page of listExchangesPage: about 300 KB of JSON, one short task to parse. */
+/** Exchanges per page of listExchangesPage when the page names no limit. */
 export const EXCHANGE_PAGE = 500;
+/**
+ * A page also ends at about this many characters of JSON (bodies of up to 64 KB each), so a page
+ * of large exchanges stays one short task to parse.
+ */
+export const EXCHANGE_PAGE_CHARS = 3_000_000;
+
+/** Roughly the JSON length of an exchange: its texts plus the fixed fields. */
+const sizeOf = (x: HttpExchange) =>
+  400 +
+  x.request.url.length +
+  (x.request.body?.length ?? 0) +
+  (x.response?.body.length ?? 0) +
+  x.curl.length;
 
 export class Engine implements DebuggerApi {
   private readonly c: Core;
@@ -314,7 +327,11 @@ export class Engine implements DebuggerApi {
           );
         start = i + 1;
       }
-      const exchanges = all.slice(start, start + (input.limit ?? EXCHANGE_PAGE));
+      const end = Math.min(all.length, start + (input.limit ?? EXCHANGE_PAGE));
+      let stop = start;
+      for (let chars = 0; stop < end && (stop === start || chars < EXCHANGE_PAGE_CHARS); stop++)
+        chars += sizeOf(all[stop]!);
+      const exchanges = all.slice(start, stop);
       return { exchanges, total: all.length, more: start + exchanges.length < all.length };
     });
   }

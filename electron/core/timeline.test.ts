@@ -194,6 +194,44 @@ describe('saved runs', () => {
     expect(must(await e.listRuns())[0]!.droppedBefore).toEqual({ runs: 0, exchanges: added });
   });
 
+  it('lists a saved timeline in pages that end at the limit or at about 1.5 MB of JSON', async () => {
+    const dir = dataDir();
+    const big = (i: number) => {
+      const x = exchange(i, 'seed-r0');
+      x.response!.body = 'b'.repeat(60_000);
+      return x;
+    };
+    // 40 small exchanges, then 60 of 60 KB: the second page is cut by size, not by count.
+    seed(
+      dir,
+      [
+        ...Array.from({ length: 40 }, (_, i) => exchange(i, 'seed-r0')),
+        ...Array.from({ length: 60 }, (_, i) => big(40 + i)),
+      ],
+      [run(0)],
+    );
+    const e = open(dir);
+    const first = must(await e.listExchangesPage({ limit: 30 }));
+    expect(first.exchanges.map((x) => x.id)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `seed-x${i}`),
+    );
+    expect(first).toMatchObject({ total: 100, more: true });
+    const ids: string[] = first.exchanges.map((x) => x.id);
+    let after = ids.at(-1)!;
+    const sizes: number[] = [];
+    for (;;) {
+      const page = must(await e.listExchangesPage({ after, limit: 5000 }));
+      sizes.push(JSON.stringify(page.exchanges).length);
+      ids.push(...page.exchanges.map((x) => x.id));
+      after = ids.at(-1)!;
+      if (!page.more) break;
+    }
+    // Every exchange once, in order, and no page far past the bound.
+    expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => `seed-x${i}`));
+    expect(sizes.length).toBeGreaterThan(1);
+    for (const n of sizes) expect(n).toBeLessThan(1_500_000 + 70_000);
+  });
+
   it('caps a saved body and says it was cut', async () => {
     const dir = dataDir();
     const big = exchange(0, 'seed-r0');

@@ -395,12 +395,93 @@ describe('Timeline', () => {
         dropped: { runs: 0, exchanges: 0 },
       }),
     );
-    await renderApp({ engine: { dataDir: dir }, profiles: [] });
-    // Three pages of 500: all of them, in order.
+    const { calls } = await renderApp({ engine: { dataDir: dir }, profiles: [] });
     await waitFor(() => expect(useApp.getState().exchanges).toHaveLength(1_234));
     expect(useApp.getState().exchanges.at(-1)!.id).toBe('s1233');
     expect(useApp.getState().loadingExchanges).toBe(false);
+    expect(useApp.getState().exchangesListed).toBeNull();
+    // A first page of 500 (drawn at once), then the rest from its last exchange.
+    expect(calls('listExchangesPage')).toEqual([
+      [{ limit: 500 }],
+      [{ after: 's499', limit: 5000 }],
+    ]);
+    expect(within(timeline()).getByText('1234 exchanges')).toBeTruthy();
     expect(exchangeItems()[0]!.getAttribute('aria-setsize')).toBe(String(1_234 + 3));
+  });
+
+  it('says how far a long listing has come; a page that fails keeps what was drawn, and says why', async () => {
+    const dir = await makeDataDir();
+    await writeEngineFile(
+      `${dir}/timeline.json`,
+      JSON.stringify({
+        format: 'oauth-flow-debugger-timeline',
+        version: 1,
+        exchanges: Array.from({ length: 1_234 }, (_, i) =>
+          exchange({ id: `s${i}`, step: 'Token request', status: 200, runId: 'run-0' }),
+        ),
+        runs: [{ id: 'run-0', flow: 'backend-services', startedAt: '2026-12-01T00:00:00.000Z' }],
+        dropped: { runs: 0, exchanges: 0 },
+      }),
+    );
+    const { api } = await renderApp({ engine: { dataDir: dir }, profiles: [] });
+    expect(useApp.getState().exchanges).toHaveLength(1_234);
+    // Listed again (as after a reconnect), the page after the first held until the test fails it.
+    let fail!: () => void;
+    const real = api.listExchangesPage.getMockImplementation()!;
+    api.listExchangesPage.mockImplementation((input) =>
+      input.after
+        ? new Promise((done) => {
+            fail = () =>
+              done({
+                ok: false,
+                error: { code: 'INTERNAL', message: 'The engine went away.', fix: 'Reload.' },
+              });
+          })
+        : real(input),
+    );
+    let listing!: Promise<void>;
+    act(() => {
+      listing = useApp.getState().loadExchanges();
+    });
+    await waitFor(() =>
+      expect(
+        within(timeline()).getByText('Listing the saved exchanges: 500 of 1234…'),
+      ).toBeTruthy(),
+    );
+    expect(useApp.getState().exchanges).toHaveLength(500);
+    await act(async () => {
+      fail();
+      await listing;
+    });
+    expect(useApp.getState().loadingExchanges).toBe(false);
+    expect(useApp.getState().exchanges).toHaveLength(500);
+    expect(timeline().querySelector('.timeline-header [aria-live]')!.textContent).toBe(
+      '500 exchanges',
+    );
+    expect(within(timeline()).getByRole('alert').textContent).toContain('The engine went away.');
+  });
+
+  it('draws a push of thousands in a task of its own, and applies the pushes after it in order', async () => {
+    await renderApp({ profiles: [] });
+    expect(useApp.getState().exchanges).toHaveLength(0);
+    const many = Array.from({ length: 1_500 }, (_, i) =>
+      exchange({ id: `u${i}`, step: 'Token request', status: 200, runId: 'run-undo' }),
+    );
+    const one = exchange({
+      id: 'after-undo',
+      step: 'Token request',
+      status: 401,
+      runId: 'run-next',
+    });
+    act(() => {
+      useApp.getState().applyExchangesPushed({ total: 1_500, all: many });
+      useApp.getState().applyExchangesPushed({ total: 1_501, after: 'u1499', appended: [one] });
+      // Neither is drawn in the task that received them.
+      expect(useApp.getState().exchanges).toHaveLength(0);
+    });
+    await waitFor(() => expect(useApp.getState().exchanges).toHaveLength(1_501));
+    expect(useApp.getState().exchanges.at(-1)!.id).toBe('after-undo');
+    expect(useApp.getState().loadingExchanges).toBe(false);
   });
 
   it('opens, shows and focuses an exchange picked elsewhere (the sequence diagram), filters off', async () => {

@@ -230,11 +230,13 @@ function ExchangeDetails({ x, panelId }: { x: HttpExchange; panelId: string }) {
 
 function RunHeader({
   group,
+  run,
   measure,
   position,
   size,
 }: {
   group: RunGroup;
+  run: RunView | undefined;
   measure: (key: string, el: HTMLElement | null) => void;
   position: number;
   size: number;
@@ -243,8 +245,7 @@ function RunHeader({
   const { busy } = useOp('exportBundle');
   const key = `run:${group.id}`;
   const ref = useCallback((el: HTMLLIElement | null) => measure(key, el), [measure, key]);
-  const run = group.run;
-  const title = runTitle(group);
+  const title = runTitle(group, run);
   const count =
     group.exchanges.length === group.total
       ? `${group.total} ${group.total === 1 ? 'exchange' : 'exchanges'}`
@@ -355,13 +356,15 @@ export function Timeline() {
   const exchanges = useApp((s) => s.exchanges);
   const runs = useApp((s) => s.runs);
   const filter = useApp((s) => s.timelineFilter);
+  const listed = useApp((s) => s.exchangesListed);
   const setFilter = useApp((s) => s.setTimelineFilter);
   const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
   const [panel, setPanel] = useState<'none' | 'har' | 'compare'>('none');
   const scrollRef = useRef<HTMLElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
 
-  const groups = useMemo(() => groupRuns(exchanges, runs, filter), [exchanges, runs, filter]);
+  const groups = useMemo(() => groupRuns(exchanges, filter), [exchanges, filter]);
+  const runById = useMemo(() => new Map(runs.map((r) => [r.id, r])), [runs]);
   const rows = useMemo(() => rowsOf(groups), [groups]);
   const keys = useMemo(() => rows.map((r) => r.key), [rows]);
   const estimateRow = useMemo(() => estimate(rows), [rows]);
@@ -422,9 +425,11 @@ export function Timeline() {
       <header className="timeline-header">
         <h2 id="timeline-title">Timeline</h2>
         <span className="muted" aria-live="polite">
-          {filtered
-            ? `${shown} of ${exchanges.length} exchanges`
-            : `${exchanges.length} ${exchanges.length === 1 ? 'exchange' : 'exchanges'}`}
+          {listed
+            ? `Listing the saved exchanges: ${listed.listed} of ${listed.total}…`
+            : filtered
+              ? `${shown} of ${exchanges.length} exchanges`
+              : `${exchanges.length} ${exchanges.length === 1 ? 'exchange' : 'exchanges'}`}
         </span>
         <span className="timeline-actions">
           <button
@@ -448,6 +453,7 @@ export function Timeline() {
           <ClearControl count={exchanges.length} />
         </span>
       </header>
+      <OpError op="listExchanges" />
       <OpError op="clearExchanges" />
       <OpError op="restoreExchanges" />
       <OpError op="exportBundle" />
@@ -488,6 +494,7 @@ export function Timeline() {
                 <RunHeader
                   key={row.key}
                   group={row.group}
+                  run={runById.get(row.group.id)}
                   measure={win.measure}
                   position={win.start + i + 1}
                   size={rows.length}

@@ -7,7 +7,6 @@ export type RunOutcome = 'tokens' | 'refused' | 'failed' | 'open';
 export interface RunGroup {
   /** The run id, or '' for exchanges outside any run (no profile). */
   id: string;
-  run?: RunView;
   exchanges: HttpExchange[];
   /** Before filtering. */
   total: number;
@@ -67,13 +66,11 @@ function matches(x: HttpExchange, f: TimelineFilter, needle: string): boolean {
   return hay.some((h) => h.toLowerCase().includes(needle));
 }
 
-/** The exchanges grouped by run (in the order each run first appears), filtered. */
-export function groupRuns(
-  exchanges: HttpExchange[],
-  runs: RunView[],
-  filter: TimelineFilter,
-): RunGroup[] {
-  const byId = new Map(runs.map((r) => [r.id, r]));
+/**
+ * The exchanges grouped by run (in the order each run first appears), filtered. The run views
+ * (listRuns) are joined where the headers are drawn, so their arrival groups nothing again.
+ */
+export function groupRuns(exchanges: HttpExchange[], filter: TimelineFilter): RunGroup[] {
   const groups = new Map<string, { all: HttpExchange[]; shown: HttpExchange[] }>();
   const needle = filter.text.trim().toLowerCase();
   for (const x of exchanges) {
@@ -86,10 +83,8 @@ export function groupRuns(
   const out: RunGroup[] = [];
   for (const [id, g] of groups) {
     if (!g.shown.length) continue;
-    const run = byId.get(id);
     out.push({
       id,
-      ...(run ? { run } : {}),
       exchanges: g.shown,
       total: g.all.length,
       outcome: outcomeOf(g.all),
@@ -117,7 +112,7 @@ export function secretKinds(exchanges: HttpExchange[]): string[] {
   return [...kinds].sort();
 }
 
-export function runTitle(g: RunGroup): string {
+export function runTitle(g: RunGroup, run: RunView | undefined): string {
   if (!g.id) return 'No profile';
-  return g.run?.profileName ?? g.exchanges[0]?.profileId ?? 'Unknown profile';
+  return run?.profileName ?? g.exchanges[0]?.profileId ?? 'Unknown profile';
 }

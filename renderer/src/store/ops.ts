@@ -22,6 +22,7 @@ export type OpKey =
   | 'decodeToken'
   | 'callResource'
   | 'inspect'
+  | 'listExchanges'
   | 'clearExchanges'
   | 'restoreExchanges'
   | 'exportHar'
@@ -101,7 +102,7 @@ export async function runOp<T>(
   return result;
 }
 
-/** Records a local validation error for an operation without calling the engine. */
-export function failOp(set: SetOps, key: OpKey, error: AppError): void {
+/** Records an operation's error (null: it ended well) without a call of its own to the engine. */
+export function failOp(set: SetOps, key: OpKey, error: AppError | null): void {
   set((s) => ({ ops: { ...s.ops, [key]: { busy: false, error } } }));
 }

@@ -48,8 +48,11 @@ function save(key: string, on: boolean) {
 }
 
 let seq = 0;
+/** The listRuns on its way, and the one read queued after it. */
+let runsLoading: Promise<void> | null = null;
+let runsAgain: Promise<void> | null = null;
 
-export const createTeachingSlice: SliceCreator<TeachingSlice> = (set) => ({
+export const createTeachingSlice: SliceCreator<TeachingSlice> = (set, get) => ({
   guided: false,
   presenter: false,
   focusedExchange: null,
@@ -74,9 +77,17 @@ export const createTeachingSlice: SliceCreator<TeachingSlice> = (set) => ({
   pickDiagramRun: (diagramRunId) => set({ diagramRunId }),
 
   // Not an op of its own (ops.ts): the picker falls back to the runs the exchanges name.
-  loadRuns: async () => {
-    const r = await api().listRuns();
-    if (r.ok) set({ runs: r.value, runsError: null });
-    else set({ runsError: r.error });
+  // Calls while one is on its way share one more read after it (not one each).
+  loadRuns: () => {
+    if (runsLoading) return (runsAgain ??= runsLoading.then(() => get().loadRuns()));
+    runsLoading = (async () => {
+      const r = await api().listRuns();
+      if (r.ok) set({ runs: r.value, runsError: null });
+      else set({ runsError: r.error });
+    })().finally(() => {
+      runsLoading = null;
+      runsAgain = null;
+    });
+    return runsLoading;
   },
 });
