@@ -4,6 +4,12 @@ import { App } from './App.js';
 import { getApi } from './api/get-api.js';
 import { useApp } from './store/index.js';
 import './styles.css';
+import './styles/requests.css';
+import './styles/steps.css';
+import './styles/tokens.css';
+import './styles/a11y.css';
+import './styles/profiles.css';
+import './styles/settings.css';
 
 const store = useApp.getState();
 store.initTheme();
