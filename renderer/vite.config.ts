@@ -36,5 +36,14 @@ export default defineConfig({
     target: 'es2022',
     modulePreload: { polyfill: false },
     sourcemap: false,
+    // Two chunks, each under Vite's 500 kB advice: the libraries (React, zustand, zod, jose…),
+    // which change only with the lockfile and stay cached, and the app itself.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [{ name: 'vendor', test: /[\\/]node_modules[\\/]/ }],
+        },
+      },
+    },
   },
 });

@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
 
 /**
  * Builds out/renderer/ (with `ifStale`, only if an input changed); returns whether it built.
- * `logLevel: 'error'` (npm start) leaves out Vite's warnings, such as its chunk-size advice.
+ * `logLevel` is Vite's: 'warn' by default, so a warning the build has (none today) is seen.
  */
 export function buildRenderer({ ifStale = false, logLevel = 'warn' } = {}) {
   return buildIfStale({

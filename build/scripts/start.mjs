@@ -36,7 +36,7 @@ function electronBinary() {
 async function step(name, fn) {
   const t0 = performance.now();
   try {
-    if (await fn({ ifStale: true, logLevel: 'error' }))
+    if (await fn({ ifStale: true }))
       console.log(`Built ${name} in ${Math.round(performance.now() - t0)} ms.`);
   } catch (e) {
     if (fn === buildCli && noEsbuild(e)) return console.log(noEsbuild(e));

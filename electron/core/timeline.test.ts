@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpExchange, RunView } from '../../shared/types.js';
 import { startSmartServer, type SmartServer } from '../testing/smart-server.js';
-import { Engine } from './engine.js';
+import { Engine, EXCHANGE_PAGE_CHARS } from './engine.js';
 import {
   MAX_EXCHANGES,
   MAX_RUNS,
@@ -194,7 +194,7 @@ describe('saved runs', () => {
     expect(must(await e.listRuns())[0]!.droppedBefore).toEqual({ runs: 0, exchanges: added });
   });
 
-  it('lists a saved timeline in pages that end at the limit or at about 1.5 MB of JSON', async () => {
+  it('lists a saved timeline in pages that end at the limit or at about EXCHANGE_PAGE_CHARS of JSON', async () => {
     const dir = dataDir();
     const big = (i: number) => {
       const x = exchange(i, 'seed-r0');
@@ -229,7 +229,7 @@ describe('saved runs', () => {
     // Every exchange once, in order, and no page far past the bound.
     expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => `seed-x${i}`));
     expect(sizes.length).toBeGreaterThan(1);
-    for (const n of sizes) expect(n).toBeLessThan(1_500_000 + 70_000);
+    for (const n of sizes) expect(n).toBeLessThan(EXCHANGE_PAGE_CHARS + 70_000);
   });
 
   it('caps a saved body and says it was cut', async () => {
