@@ -45,6 +45,7 @@ interface Seed {
   deviceFlowId?: string;
   draftId?: string;
   backup?: string;
+  undoId?: string;
 }
 
 /** How each method is called on a seeded engine, and what the engine answers (ok, or a code). */
@@ -64,10 +65,14 @@ const CASES: Record<ApiMethod, Case> = {
     want: 'ok',
   },
   exportProfile: { args: (s) => [s.profile.id], want: 'ok' },
+  // A page never names a path (the hosts refuse it); the engine itself has no dialog to show.
   exportProfileFile: {
-    args: (s) => [{ profileId: s.profile.id, path: join(s.dir, 'profile.json') }],
-    want: 'ok',
+    args: (s) => [{ profileId: s.profile.id, dialog: true }],
+    want: 'INVALID_INPUT',
   },
+  duplicateProfile: { args: (s) => [{ profileId: s.profile.id }], want: 'ok' },
+  // The seeded profile belongs to no environment group.
+  applyToEnvironments: { args: (s) => [{ profileId: s.profile.id }], want: 'INVALID_INPUT' },
   importProfile: {
     args: () => ['{"name":"imported","clientId":"c","scope":"s","auth":{"method":"none"}}'],
     want: 'ok',
@@ -119,6 +124,7 @@ const CASES: Record<ApiMethod, Case> = {
     keep: (s, v) => (s.draftId = (v as { id: string }).id),
   },
   sendTokenRequest: { args: (s) => [{ draftId: s.draftId }], want: 'ok' },
+  checkTokenRequest: { args: (s) => [{ draftId: s.draftId }], want: 'ok' },
   decodeToken: { args: () => [{ token: 'opaque-token-value-123' }], want: 'ok' },
   getTokenSet: { args: () => [], want: 'ok' },
   refreshTokens: { args: (s) => [{ profileId: s.profile.id }], want: 'ok' },
@@ -146,6 +152,8 @@ const CASES: Record<ApiMethod, Case> = {
   exportBundle: { args: () => [{ runId: 'no-such-run' }], want: 'NOT_FOUND' },
   diffRuns: { args: () => [{ a: { runId: 'no-such-run' }, b: { runId: 'x' } }], want: 'NOT_FOUND' },
   runnableCurl: { args: () => [{ exchangeId: 'no-such-exchange' }], want: 'NOT_FOUND' },
+  // Nothing is in flight between the calls of this table: none to cancel.
+  cancelRequests: { args: () => [{}], want: 'ok' },
   clearExchanges: { args: () => [], want: 'ok' },
   restoreExchanges: { args: () => [{ undoId: 'no-such-undo' }], want: 'NOT_FOUND' },
   // The real practice server (oidc-provider on 127.0.0.1:0); a second start returns the running one.
@@ -153,7 +161,12 @@ const CASES: Record<ApiMethod, Case> = {
   getPracticeServer: { args: () => [], want: 'ok' },
   stopPracticeServer: { args: () => [], want: 'ok' },
   deleteKey: { args: (s) => [s.spareKey.id], want: 'ok' },
-  deleteProfile: { args: (s) => [s.spare.id], want: 'ok' },
+  deleteProfile: {
+    args: (s) => [s.spare.id],
+    want: 'ok',
+    keep: (s, v) => (s.undoId = (v as { undoId: string }).undoId),
+  },
+  restoreProfile: { args: (s) => [{ undoId: s.undoId }], want: 'ok' },
   // The workspace last: startNewWorkspace drops every secret the cases above use.
   protectWorkspace: { args: () => [{ passphrase: 'contract passphrase' }], want: 'ok' },
   unlockWorkspace: { args: () => [{ passphrase: 'not the passphrase' }], want: 'PASSPHRASE_WRONG' },
@@ -170,6 +183,11 @@ const CASES: Record<ApiMethod, Case> = {
   startNewWorkspace: { args: () => [], want: 'ok' },
   // No upload by that id: every host (also the web host, which refuses a path) reaches the engine.
   inspectFile: { args: () => [{ uploadId: '0'.repeat(32) }], want: 'NOT_FOUND' },
+  getSettings: { args: () => [], want: 'ok' },
+  saveSettings: {
+    args: () => [{ requestTimeoutSec: 20, proxy: { mode: 'none' }, theme: 'dark' }],
+    want: 'ok',
+  },
 };
 const ORDER = Object.keys(CASES) as ApiMethod[];
 

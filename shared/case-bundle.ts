@@ -42,7 +42,7 @@ const exchangeSchema = z.object({
     .optional(),
   error: z
     .object({
-      code: z.enum(['NETWORK_ERROR', 'TLS_UNTRUSTED', 'TIMEOUT', 'BODY_TOO_LARGE']),
+      code: z.enum(['NETWORK_ERROR', 'TLS_UNTRUSTED', 'TIMEOUT', 'BODY_TOO_LARGE', 'CANCELLED']),
       message: z.string(),
     })
     .optional(),

@@ -608,7 +608,7 @@ export async function inspectEvidence(
     role,
     from: j.from,
     decoded: d,
-    explained: explainClaims(d.claims, evalSec),
+    explained: explainClaims(d.claims, evalSec, role),
     verification: verificationOf(j.jwt),
     findings:
       j === assertionJwt?.j

@@ -12,6 +12,14 @@ export const profileFileSchema = z
   .object({
     $schema: z.string().optional(),
     name: z.string().min(1).describe('A name for the profile.'),
+    group: z
+      .string()
+      .optional()
+      .describe('Environment group, e.g. "Acme EHR": its profiles can share settings.'),
+    environment: z
+      .string()
+      .optional()
+      .describe('The environment within the group, e.g. "sandbox" or "production".'),
     vendor: z
       .string()
       .optional()

@@ -13,6 +13,8 @@ export type ErrorCode =
   /** A port on this machine is taken by another program (JWKS host, loopback listener). */
   | 'PORT_IN_USE'
   | 'NETWORK_ERROR'
+  /** The user cancelled the request before the server answered (nothing is known about the server). */
+  | 'CANCELLED'
   | 'SECRET_UNAVAILABLE'
   /** The store file could not be migrated or is from a newer version: it is open read-only. */
   | 'STORE_READ_ONLY'
@@ -21,6 +23,8 @@ export type ErrorCode =
   /** The passphrase given does not open the workspace (nothing was changed). */
   | 'PASSPHRASE_WRONG'
   | 'FORBIDDEN'
+  /** What was given matches something already here (error.conflict says what); nothing changed. */
+  | 'CONFLICT'
   | 'INTERNAL';
 
 export interface AppError {
@@ -28,6 +32,22 @@ export interface AppError {
   message: string;
   /** What the user should do about it. */
   fix?: string;
+  /**
+   * INVALID_INPUT from the input parser: each refused field by its path (without the argument's
+   * position: "fhirBaseUrl", "auth.clientSecret"), so a form can show the message at the field.
+   */
+  fields?: { path: string; message: string }[];
+  /** CONFLICT: the thing already here, why it matches, and how to go on without asking again. */
+  conflict?: {
+    id: string;
+    name: string;
+    /** e.g. 'name' or 'server-client' (importProfile). */
+    match: string;
+    /** A free name to use instead, e.g. "Acme (2)". */
+    suggestedName: string;
+    /** Names the held-back input, to decide on it without sending it again. */
+    pendingId: string;
+  };
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };

@@ -1,6 +1,10 @@
 import type { Finding } from './diagnosis/codes.js';
 import type { Endpoint, ServerId } from './diagnosis/dialects/types.js';
 import type { BrokenOnPurpose } from './types-support.js';
+import type { ProfileMeta } from './types-profiles.js';
+import type { ProfileTls } from './types-settings.js';
+import type { SentAssertion } from './types-requests.js';
+import type { TokenStatuses } from './types-tokens.js';
 
 /** JSON-only domain types shared by every host. Secrets never appear here unmasked. */
 
@@ -76,7 +80,7 @@ export const KEY_KINDS: readonly KeyKind[] = [
 ];
 
 /** A profile as the renderer sees it: secrets are only ever flags (hasClientSecret, ...). */
-export interface ProfileView {
+export interface ProfileView extends ProfileMeta {
   id: string;
   name: string;
   vendor?: string;
@@ -150,14 +154,23 @@ export interface ProfileView {
      */
     sendClientId?: boolean;
   };
-  tls?: { caPath?: string; allowSelfSigned?: boolean };
+  tls?: ProfileTls;
+  /** Seconds to wait for an answer for this profile (overrides the app setting). */
+  requestTimeoutSec?: number;
   resourcePath?: string;
 }
 
 /** What the renderer sends to save a profile; secrets are write-only. */
 export interface ProfileInput extends Omit<
   ProfileView,
-  'id' | 'auth' | 'hasPassword' | 'hasRegistrationToken' | 'hasIntrospectionToken' | 'needsReentry'
+  | 'id'
+  | 'auth'
+  | 'hasPassword'
+  | 'hasRegistrationToken'
+  | 'hasIntrospectionToken'
+  | 'needsReentry'
+  | 'createdAt'
+  | 'lastUsedAt'
 > {
   id?: string;
   auth: Omit<ProfileView['auth'], 'hasClientSecret'> & {
@@ -264,7 +277,7 @@ export interface HttpExchange {
     redirectNotFollowed?: string;
   };
   error?: {
-    code: 'NETWORK_ERROR' | 'TLS_UNTRUSTED' | 'TIMEOUT' | 'BODY_TOO_LARGE';
+    code: 'NETWORK_ERROR' | 'TLS_UNTRUSTED' | 'TIMEOUT' | 'BODY_TOO_LARGE' | 'CANCELLED';
     message: string;
   };
   tls?: { allowSelfSigned?: boolean; customCa?: boolean; warning?: string };
@@ -581,6 +594,8 @@ export interface TokenResult {
   refreshToken?: RefreshTokenInfo;
   /** SMART launch context from the token response: patient, encounter, fhirUser, tenant, ... */
   launchContext?: Record<string, unknown>;
+  /** The client assertion this Send carried (fresh, or the pinned one re-sent). */
+  assertion?: SentAssertion;
   findings: Finding[];
 }
 
@@ -612,6 +627,11 @@ export interface TokenSetView {
   refreshes: RefreshRecord[];
   /** Tokens revoked in this session (RFC 7009). */
   revoked: TokenKind[];
+  /** The server's word on each token, re-checked after a revoke or a failed use. */
+  serverStatus?: TokenStatuses;
+  /** Requested vs granted scope of the response these tokens came from, and what it means. */
+  scopeDiff?: ScopeDiff;
+  scopeNotes?: Finding[];
 }
 
 /** Introspection (RFC 7662), revocation (RFC 7009) or userinfo: one call and its diagnosis. */
@@ -624,6 +644,8 @@ export interface TokenOpResult {
   body?: Record<string, unknown>;
   /** Introspection: the "active" member. */
   active?: boolean;
+  /** After a revoke or a refused use: the held tokens' status, re-checked at the server. */
+  rechecked?: TokenStatuses;
   findings: Finding[];
 }
 
@@ -634,6 +656,13 @@ export interface EndSessionResult {
   opened: boolean;
   /** Tokens are forgotten locally after logout. */
   cleared: boolean;
+  /** id_token_hint: sent (in the URL the engine opened), left out (URL shown or opened by the page), none held. */
+  idTokenHint?: 'sent' | 'left-out' | 'none';
+  /** The post_logout_redirect_uri and the state sent with it (OIDC RP-Initiated Logout 1.0 §2). */
+  postLogoutRedirectUri?: string;
+  state?: string;
+  /** Why the URL lacks id_token_hint, when it does. */
+  note?: string;
 }
 
 export interface ResourceResult {
@@ -825,3 +854,7 @@ export type { Finding };
 
 // Support and teaching (issue 12): the practice server, exports, run diff, break it.
 export * from './types-support.js';
+export * from './types-profiles.js';
+export * from './types-settings.js';
+export * from './types-requests.js';
+export * from './types-tokens.js';

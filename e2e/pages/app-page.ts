@@ -56,6 +56,34 @@ export class AppPage {
     return JSON.parse(text ?? '') as { keys: { kid: string }[] };
   }
 
+  /** The titles of the steps the rail offers now, in rail order (marks and numbers left out). */
+  async railStepTitles(): Promise<string[]> {
+    return this.page
+      .getByRole('navigation', { name: 'Steps' })
+      .locator('ol button')
+      .evaluateAll((buttons) =>
+        buttons.map((b) => {
+          const copy = b.cloneNode(true) as HTMLElement;
+          copy.querySelectorAll('[aria-hidden="true"], .sr-only').forEach((e) => e.remove());
+          return (copy.textContent ?? '').trim();
+        }),
+      );
+  }
+
+  /** Screenshots (as `shoot`) at 1280×800 and at 1920×1080, named with the size. */
+  async shootAt(name: string): Promise<void> {
+    if (!process.env.OFD_SCREENSHOTS) return;
+    const size = this.page.viewportSize();
+    for (const s of [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await this.page.setViewportSize(s);
+      await this.shoot(`${name}-${s.width}`);
+    }
+    if (size) await this.page.setViewportSize(size);
+  }
+
   /** Screenshots for reading by eye (OFD_SCREENSHOTS=dir), in the current theme and the other one. */
   async shoot(name: string): Promise<void> {
     const dir = process.env.OFD_SCREENSHOTS;

@@ -302,9 +302,13 @@ test('no canary secret reaches the data folder, the logs, the console, an export
     table.look('download: inspector-report.md', readFileSync(file, 'utf8'));
     await snap('Inspector');
 
-    // Every step once more, as a person would page through them at the end.
-    for (const title of ['Profile', 'Discovery', 'Scopes', 'Keys', 'Token request', 'Tokens'])
+    // Every step once more, as a person would page through them at the end (the ones the rail
+    // offers for this profile: Keys is not used by a client_secret_basic profile).
+    for (const title of ['Profile', 'Discovery', 'Scopes', 'Keys', 'Token request', 'Tokens']) {
+      const button = page.getByRole('navigation').getByRole('button', { name: title, exact: true });
+      if ((await button.getAttribute('aria-disabled')) === 'true') continue;
       await app.open(title).then(() => snap(`${title} (end)`));
+    }
   } finally {
     const code = await host?.stop();
     await smart.close();

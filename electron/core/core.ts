@@ -23,6 +23,7 @@ import { Support } from './features/support.js';
 import { Session } from './session.js';
 import { Workspace } from './features/workspace.js';
 import { Timeline } from './features/timeline.js';
+import { Settings } from './features/settings.js';
 
 export class Core {
   readonly s = new Session();
@@ -43,6 +44,8 @@ export class Core {
   readonly workspace: Workspace;
   readonly support: Support;
   readonly timeline: Timeline;
+  /** App settings (features/settings.ts): applied to every request through the recorder. */
+  readonly settings: Settings;
 
   constructor(readonly ports: Ports) {
     const stored = () => (ports.store.get(PROFILES) as StoredProfile[] | undefined) ?? [];
@@ -53,6 +56,7 @@ export class Core {
     // The timeline keeps its bounds and saves before the snapshot is pushed (saved runs).
     this.http = new HttpRecorder(() => this.timeline.changed(), this.runs);
     this.timeline = new Timeline(this);
+    this.settings = new Settings(this);
     this.profiles = new Profiles(this);
     this.keyring = new Keyring(this);
     this.discovery = new DiscoveryFeature(this);

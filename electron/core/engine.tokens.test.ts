@@ -42,6 +42,7 @@ const CLIENTS: TestClient[] = [
   }),
   native('jwt-app', { token_endpoint_auth_method: 'client_secret_jwt', client_secret: JWT_SECRET }),
   native('no-refresh-app', { grant_types: ['authorization_code'] }),
+  native('logout-app', { post_logout_redirect_uris: ['http://127.0.0.1/logged-out'] }),
 ];
 
 let server: SmartServer;
@@ -339,6 +340,93 @@ describe('authorization code exchange', () => {
   });
 });
 
+describe('token status re-checked at the server', () => {
+  const basicAuth = { method: 'client_secret_basic' as const, clientSecret: BASIC_SECRET };
+
+  it('revoking the refresh token: introspection says the access token went with it (revoked by the server), never valid', async () => {
+    const p = await profile('basic-app', basicAuth, { name: 'recheck' });
+    await authorize(p.id, 'basic-app');
+    expect((await exchange(p.id)).ok).toBe(true);
+    expect((await tokenSet())?.serverStatus).toBeUndefined();
+    const before = recordedExchanges(engine).length;
+
+    const r = must(await engine.revokeToken({ profileId: p.id, which: 'refresh_token' }));
+    expect(r.ok).toBe(true);
+    const access = r.rechecked?.access_token;
+    expect(access).toMatchObject({
+      state: 'revoked',
+      label: 'revoked (server)',
+      basis: 'introspection said active: false',
+      after: 'revoke',
+    });
+    // oidc-provider revokes the whole grant: RFC 7009 §2.1 says what that means, and that it did.
+    expect(access?.note).toMatch(/RFC 7009 §2\.1.*SHOULD also invalidate the access tokens/);
+    expect(access?.note).toContain('This server did');
+    expect(r.rechecked?.refresh_token).toMatchObject({
+      state: 'revoked',
+      label: 'revoked (server)',
+    });
+    // The introspection is in the timeline, under its own step, with the token masked.
+    const recheck = recordedExchanges(engine)
+      .slice(before)
+      .filter((e) => e.step === 'Introspection (status re-check)');
+    expect(recheck.map((e) => e.id)).toContain(access?.exchangeId);
+    expect(recheck[0]?.response?.body).toContain('"active":false');
+    // The held set (the UI's source) carries the server's word.
+    const held = (await tokenSet())!;
+    expect(held.serverStatus?.access_token?.state).toBe('revoked');
+    expect(tokenEvents.at(-1)?.serverStatus?.access_token?.label).toBe('revoked (server)');
+  });
+
+  it('an access token the server no longer accepts at userinfo is re-checked: inactive (server)', async () => {
+    const p = await profile('basic-app', basicAuth, { name: 'failed use' });
+    await authorize(p.id, 'basic-app');
+    expect((await exchange(p.id)).ok).toBe(true);
+    const access = must(await engine.revealSecret({ kind: 'access_token' })).value;
+    // Revoked behind the app's back (another client of the same user would do this).
+    const gone = await fetch(`${server.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`basic-app:${BASIC_SECRET}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ token: access, token_type_hint: 'access_token' }).toString(),
+    });
+    expect(gone.status).toBe(200);
+    const u = must(await engine.callUserinfo({ profileId: p.id }));
+    expect(u.status).toBe(401);
+    expect(u.rechecked?.access_token).toMatchObject({
+      state: 'inactive',
+      label: 'inactive (server)',
+      basis: 'introspection said active: false',
+      after: 'failed-use',
+    });
+    expect((await tokenSet())?.serverStatus?.access_token?.state).toBe('inactive');
+  });
+
+  it('without an introspection endpoint the status after a revoke is unknown, not valid', async () => {
+    // Endpoints by hand, no discovery: the server's introspection endpoint is not known.
+    const p = await profile('basic-app', basicAuth, {
+      name: 'no introspection',
+      fhirBaseUrl: undefined,
+      tokenEndpoint: server.tokenEndpoint,
+      authorizationEndpoint: server.authorizationEndpoint,
+      revocationEndpoint: `${server.issuer}/token/revocation`,
+    });
+    await authorize(p.id, 'basic-app');
+    expect((await exchange(p.id)).ok).toBe(true);
+    const r = must(await engine.revokeToken({ profileId: p.id, which: 'refresh_token' }));
+    expect(r.rechecked?.access_token).toMatchObject({
+      state: 'unknown',
+      label: 'unknown since the revoke',
+      basis: expect.stringContaining('the server has no introspection endpoint'),
+    });
+    expect(r.rechecked?.access_token?.note).toContain('may no longer work');
+    expect(r.rechecked?.refresh_token?.state).toBe('revoked');
+    expect(r.rechecked?.refresh_token?.basis).toContain('not confirmed by introspection');
+  });
+});
+
 describe('code exchange mistakes are diagnosed, most likely cause first', () => {
   it('a code_verifier that differs from the generated one: PKCE_MISMATCH', async () => {
     const p = await profile('public-app', { method: 'none' });
@@ -547,6 +635,10 @@ describe('tokens over time', () => {
     const shownOnly = must(await engine.endSession({ profileId: p.id }));
     expect(shownOnly.opened).toBe(false);
     expect(shownOnly.url).toBe(`${server.issuer}/session/end?client_id=public-app`);
+    // A URL that is only shown never carries the id_token, and says so.
+    expect(shownOnly.idTokenHint).toBe('left-out');
+    expect(shownOnly.note).toContain('id_token_hint is left out');
+    expect(shownOnly.url).not.toContain(idToken);
     expect(await tokenSet()).toBeNull();
 
     await authorize(p.id, 'public-app');
@@ -567,6 +659,41 @@ describe('tokens over time', () => {
     expect(await tokenSet()).toBeNull();
     const gone = await engine.revealSecret({ kind: 'access_token' });
     expect(gone.ok).toBe(false);
+  });
+
+  it('end session with a registered post-logout redirect: id_token_hint, post_logout_redirect_uri and state; the server accepts it', async () => {
+    const p = await profile('logout-app', { method: 'none' });
+    const back = 'http://127.0.0.1:45123/logged-out';
+    const logout = async (postLogoutRedirectUri: string) => {
+      await authorize(p.id, 'logout-app');
+      expect((await exchange(p.id)).ok).toBe(true);
+      const idToken = must(await engine.revealSecret({ kind: 'id_token' })).value;
+      const r = must(
+        await engine.endSession({ profileId: p.id, open: true, postLogoutRedirectUri }),
+      );
+      return { r, idToken, url: new URL(opened.at(-1)!) };
+    };
+    const { r, idToken, url } = await logout(back);
+    expect(r).toMatchObject({ opened: true, idTokenHint: 'sent', postLogoutRedirectUri: back });
+    expect(url.searchParams.get('id_token_hint')).toBe(idToken);
+    expect(url.searchParams.get('post_logout_redirect_uri')).toBe(back);
+    expect(url.searchParams.get('client_id')).toBe('logout-app');
+    expect(url.searchParams.get('state')).toBe(r.state);
+    expect(r.state?.length).toBeGreaterThanOrEqual(16);
+    // Shown: the same URL with the id_token masked.
+    const shown = new URL(r.url);
+    expect(shown.searchParams.get('id_token_hint')).toBe('{{id_token}}');
+    expect(shown.searchParams.get('post_logout_redirect_uri')).toBe(back);
+    expect(shown.searchParams.get('state')).toBe(r.state);
+    expect(r.url).not.toContain(idToken);
+    // oidc-provider checks the hint and the registered redirect: its confirmation page answers 200.
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(200);
+
+    // An unregistered return address is refused by the server (so the check above means something).
+    const other = await logout('http://127.0.0.1:45123/elsewhere');
+    const refused = await fetch(other.url, { redirect: 'manual' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/post_logout_redirect_uri not registered/);
   });
 
   it('records no token, code, verifier, password or secret in any exchange', () => {

@@ -3,7 +3,7 @@
  * (`features/`) over one session (`core.ts`); each contract method is one of theirs.
  */
 import { API_METHODS, type ApiMethod, type DebuggerApi } from '../../shared/api/contract.js';
-import { AppFailure } from '../../shared/result.js';
+import { AppFailure, type Result } from '../../shared/result.js';
 import { Core } from './core.js';
 import type { Profiles } from './features/profiles.js';
 import type { Keyring } from './features/keys.js';
@@ -16,7 +16,9 @@ import type { Refresh } from './features/refresh.js';
 import type { DeviceFlows } from './features/device.js';
 import type { TokenCalls } from './features/token-calls.js';
 import type { Support } from './features/support.js';
+import type { Settings } from './features/settings.js';
 import { InspectFiles } from './features/inspect-file.js';
+import { Requests } from './features/requests.js';
 import type { EngineKey } from './keys.js';
 import type { HttpExchange, PracticeFlavour } from '../../shared/types.js';
 import { practiceOf } from './features/practice.js';
@@ -47,6 +49,15 @@ const sizeOf = (x: HttpExchange) =>
   (x.response?.body.length ?? 0) +
   x.curl.length;
 
+/** The calls that send a request with a profile: they stamp its lastUsedAt. */
+const SENDS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
+  'sendTokenRequest',
+  'startAuthorization',
+  'startDeviceAuthorization',
+  'sendRegistration',
+  'callResource',
+]);
+
 export class Engine implements DebuggerApi {
   private readonly c: Core;
 
@@ -55,14 +66,18 @@ export class Engine implements DebuggerApi {
     // Every call that names a profile runs in that profile's run (see runs.ts).
     for (const m of API_METHODS) {
       const own = (this as unknown as Record<string, (input: unknown) => unknown>)[m]!.bind(this);
-      (this as unknown as Record<string, unknown>)[m] = (input: unknown) => {
+      const routed = (input: unknown) => {
         const draftId = (input as { draftId?: unknown } | undefined)?.draftId;
         const profileId =
           (input as { profileId?: unknown } | undefined)?.profileId ??
           (typeof draftId === 'string' ? this.c.s.drafts.get(draftId)?.profileId : undefined);
         if (typeof profileId !== 'string') return own(input);
+        if (SENDS.has(m)) this.c.profiles.markUsed(profileId);
         return this.c.runs.within(profileId, this.beginsRun(m, profileId, input), () => own(input));
       };
+      // Each call in its own in-flight scope: a cancel during it makes its Result CANCELLED.
+      (this as unknown as Record<string, unknown>)[m] = (input: unknown) =>
+        this.c.http.inFlight.call(() => routed(input) as Promise<Result<unknown>>);
     }
   }
 
@@ -113,7 +128,9 @@ export class Engine implements DebuggerApi {
   }
 
   saveProfile(...a: Parameters<Profiles['saveProfile']>) {
-    return this.c.profiles.saveProfile(...a);
+    // A profile's CA text is checked first (features/settings.ts): INVALID_INPUT in words.
+    const tls = guard(async () => this.c.settings.checkProfileTls(a[0].tls));
+    return tls.then((r) => (r.ok ? this.c.profiles.saveProfile(...a) : r));
   }
 
   deleteProfile(...a: Parameters<Profiles['deleteProfile']>) {
@@ -130,6 +147,18 @@ export class Engine implements DebuggerApi {
 
   exportProfileFile(...a: Parameters<Profiles['exportProfileFile']>) {
     return this.c.profiles.exportProfileFile(...a);
+  }
+
+  restoreProfile(...a: Parameters<Profiles['restoreProfile']>) {
+    return this.c.profiles.restoreProfile(...a);
+  }
+
+  duplicateProfile(...a: Parameters<Profiles['duplicateProfile']>) {
+    return this.c.profiles.duplicateProfile(...a);
+  }
+
+  applyToEnvironments(...a: Parameters<Profiles['applyToEnvironments']>) {
+    return this.c.profiles.applyToEnvironments(...a);
   }
 
   discover(...a: Parameters<DiscoveryFeature['discover']>) {
@@ -178,6 +207,10 @@ export class Engine implements DebuggerApi {
 
   sendTokenRequest(...a: Parameters<TokenRequests['sendTokenRequest']>) {
     return this.c.tokenRequests.sendTokenRequest(...a);
+  }
+
+  checkTokenRequest(...a: Parameters<TokenRequests['checkTokenRequest']>) {
+    return this.c.tokenRequests.checkTokenRequest(...a);
   }
 
   decodeToken(...a: Parameters<TokenSet['decodeToken']>) {
@@ -365,6 +398,12 @@ export class Engine implements DebuggerApi {
     return this.c.support.runnableCurl(...a);
   }
 
+  private requests?: Requests;
+
+  cancelRequests(...a: Parameters<Requests['cancelRequests']>) {
+    return (this.requests ??= new Requests(this.c)).cancelRequests(...a);
+  }
+
   startPracticeServer(input: { flavour?: PracticeFlavour; port?: number }) {
     return practiceOf(this.c).start(input);
   }
@@ -382,5 +421,13 @@ export class Engine implements DebuggerApi {
 
   inspectFile(...a: Parameters<InspectFiles['inspectFile']>) {
     return (this.inspectFiles ??= new InspectFiles(this.c)).inspectFile(...a);
+  }
+
+  getSettings() {
+    return guard(() => this.c.settings.getSettings());
+  }
+
+  saveSettings(...a: Parameters<Settings['saveSettings']>) {
+    return guard(() => this.c.settings.saveSettings(...a));
   }
 }

@@ -55,9 +55,12 @@ export async function releaseFile(id: string): Promise<void> {
  * the CLI names paths; the page gets an uploadId from an upload or the file dialog).
  */
 export function pagePathRefusal(method: string, args: unknown): string | undefined {
-  if (method !== 'inspectFile' || !Array.isArray(args)) return undefined;
+  if (!Array.isArray(args)) return undefined;
   const input = args[0] as { path?: unknown } | undefined;
-  return input && typeof input === 'object' && 'path' in input
-    ? 'A page cannot name a file path for the Inspector to read.'
-    : undefined;
+  const named = !!input && typeof input === 'object' && 'path' in input;
+  if (!named) return undefined;
+  if (method === 'inspectFile') return 'A page cannot name a file path for the Inspector to read.';
+  // exportProfileFile overwrites the file it names: only the CLI or the main process's dialog choose it.
+  if (method === 'exportProfileFile') return 'A page cannot name a file path to write.';
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { rootCertificates } from 'node:tls';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
 import {
   collectResponseSecrets,
   redactHeaders,
@@ -10,11 +11,22 @@ import {
 } from '../../shared/redact.js';
 import { parseBodyTolerantly } from '../../shared/tolerant-json.js';
 import type { HeaderList, HttpExchange, SecretMark } from '../../shared/types.js';
+import { CANCELLED_MESSAGE, InFlight } from './in-flight.js';
 import type { RunTracker } from './runs.js';
 
 export interface TlsOptions {
   caPath?: string;
+  /** CA certificate(s) held in the profile (chosen by file, also on the web host). */
+  caPem?: string;
   allowSelfSigned?: boolean;
+}
+
+/** The app settings the recorder applies to every request (features/settings.ts). */
+export interface HttpSettings {
+  /** The app's timeout, or the profile's override. */
+  timeoutMs?: number;
+  /** system: the environment's proxy (as before); none: direct; custom: this proxy. */
+  proxy?: { mode: 'system' | 'none' | 'custom'; url?: string; authorization?: string };
 }
 
 export interface SendOptions {
@@ -64,6 +76,22 @@ export class HttpRecorder {
    */
   readonly heldValues = new Map<string, Map<string, string>>();
   private dispatchers = new Map<string, Dispatcher>();
+  /** The settings of the call being served (the profile's, from its run); none: the defaults. */
+  private settings: () => Promise<HttpSettings> | HttpSettings = () => ({});
+
+  /** Applies the app settings from now on (features/settings.ts); connections are made anew. */
+  useSettings(settings: () => Promise<HttpSettings> | HttpSettings): void {
+    this.settings = settings;
+    this.resetDispatchers();
+  }
+
+  /** Drops the pooled connections (the proxy or trust changed); open requests finish first. */
+  resetDispatchers(): void {
+    for (const d of this.dispatchers.values()) void d.close().catch(() => {});
+    this.dispatchers.clear();
+  }
+  /** The requests waiting for an answer, each abortable (cancelRequests). */
+  readonly inFlight = new InFlight();
 
   constructor(
     private readonly onChange: (all: HttpExchange[]) => void = () => {},
@@ -156,18 +184,37 @@ export class HttpRecorder {
     return n;
   }
 
-  private async dispatcher(tls?: TlsOptions): Promise<Dispatcher> {
-    const key = `${tls?.caPath ?? ''}|${tls?.allowSelfSigned ? 1 : 0}`;
+  private async dispatcher(tls?: TlsOptions, proxy?: HttpSettings['proxy']): Promise<Dispatcher> {
+    const pemHash = tls?.caPem ? createHash('sha256').update(tls.caPem).digest('hex') : '';
+    const proxyKey = proxy
+      ? `${proxy.mode}|${proxy.url ?? ''}|${proxy.authorization ? createHash('sha256').update(proxy.authorization).digest('hex') : ''}`
+      : 'system';
+    const key = `${tls?.caPath ?? ''}|${pemHash}|${tls?.allowSelfSigned ? 1 : 0}|${proxyKey}`;
     const hit = this.dispatchers.get(key);
     if (hit) return hit;
     const connect: Record<string, unknown> = {};
-    if (tls?.caPath) connect.ca = await readFile(tls.caPath, 'utf8');
+    // A custom CA is trusted beside the public roots (a profile's CA does not distrust the rest).
+    const custom = [
+      ...(tls?.caPath ? [await readFile(tls.caPath, 'utf8')] : []),
+      ...(tls?.caPem ? [tls.caPem] : []),
+    ];
+    if (custom.length) connect.ca = [...rootCertificates, ...custom];
     // Explicit, per-profile opt-in only; the exchange carries a visible warning.
     if (tls?.allowSelfSigned) connect.rejectUnauthorized = false;
-    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(
-      (k) => process.env[k],
-    );
-    const d = proxied ? new EnvHttpProxyAgent({ connect }) : new Agent({ connect });
+    const mode = proxy?.mode ?? 'system';
+    const proxied =
+      mode === 'system' &&
+      ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => process.env[k]);
+    const d =
+      mode === 'custom' && proxy?.url
+        ? new ProxyAgent({
+            uri: proxy.url,
+            ...(proxy.authorization ? { token: proxy.authorization } : {}),
+            requestTls: connect,
+          })
+        : proxied
+          ? new EnvHttpProxyAgent({ connect })
+          : new Agent({ connect });
     this.dispatchers.set(key, d);
     return d;
   }
@@ -180,7 +227,8 @@ export class HttpRecorder {
     const secrets = opts.secrets ?? new Map<string, string>();
     const started = Date.now();
     const t0 = performance.now();
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const settings = await this.settings();
+    const timeoutMs = opts.timeoutMs ?? settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
     const record = (partial: Partial<HttpExchange>): HttpExchange => {
       const request = {
@@ -199,10 +247,10 @@ export class HttpRecorder {
         curl: toCurl(request),
         ...partial,
       };
-      if (opts.tls?.allowSelfSigned || opts.tls?.caPath) {
+      if (opts.tls?.allowSelfSigned || opts.tls?.caPath || opts.tls?.caPem) {
         ex.tls = {
           allowSelfSigned: !!opts.tls.allowSelfSigned,
-          customCa: !!opts.tls.caPath,
+          customCa: !!(opts.tls.caPath || opts.tls.caPem),
           ...(opts.tls.allowSelfSigned
             ? { warning: 'Certificate checks are OFF for this profile (self-signed allowed).' }
             : {}),
@@ -213,7 +261,7 @@ export class HttpRecorder {
 
     let dispatcher: Dispatcher;
     try {
-      dispatcher = await this.dispatcher(opts.tls);
+      dispatcher = await this.dispatcher(opts.tls, settings.proxy);
     } catch (e) {
       return {
         exchange: record({
@@ -221,7 +269,11 @@ export class HttpRecorder {
         }),
       };
     }
-    const signal = AbortSignal.timeout(timeoutMs);
+    // Registered with the profile of the call that makes it, so the user can cancel it.
+    const flight = this.inFlight.begin(this.runs?.context()?.profileId);
+    const cancelled = () => ({ code: 'CANCELLED' as const, message: CANCELLED_MESSAGE });
+    if (flight.cancelled()) return { exchange: record({ error: cancelled() }) };
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), flight.signal]);
     try {
       const res = await request(req.url, {
         method: req.method as Dispatcher.HttpMethod,
@@ -278,7 +330,11 @@ export class HttpRecorder {
       if (truncated) return { exchange };
       return { exchange, raw: { status: res.statusCode, headers, body: text } };
     } catch (e) {
-      return { exchange: record({ error: classifyError(e, timeoutMs) }) };
+      return {
+        exchange: record({ error: flight.cancelled() ? cancelled() : classifyError(e, timeoutMs) }),
+      };
+    } finally {
+      flight.end();
     }
   }
 }

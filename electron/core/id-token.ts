@@ -245,10 +245,23 @@ export async function idTokenView(idToken: string, x: IdTokenExpectations): Prom
         detail: `Valid since ${new Date(nbf * 1000).toISOString()}.`,
       });
   }
+  // iat ahead of the local clock: accepted within the clock-skew tolerance, flagged beyond it.
+  const iat = claims.iat;
+  const ahead = typeof iat === 'number' ? iat - x.now : 0;
   checks.push(
-    typeof claims.iat === 'number'
-      ? { name: 'iat', ok: true, detail: `Issued ${new Date(claims.iat * 1000).toISOString()}.` }
-      : { name: 'iat', ok: false, detail: 'iat is missing or not a number.' },
+    typeof iat !== 'number'
+      ? { name: 'iat', ok: false, detail: 'iat is missing or not a number.' }
+      : ahead > skew
+        ? {
+            name: 'iat',
+            ok: false,
+            detail: `Issued ${new Date(iat * 1000).toISOString()}, ${ahead} s in the future: beyond the ${skew} s clock-skew tolerance.`,
+          }
+        : {
+            name: 'iat',
+            ok: true,
+            detail: `Issued ${new Date(iat * 1000).toISOString()}${ahead > 0 ? ` (${ahead} s ahead of this clock, within the ${skew} s clock-skew tolerance)` : ''}.`,
+          },
   );
 
   // OIDC Core §3.1.3.6 (at_hash) and §3.3.2.11 (c_hash): the left half of the hash of the value.
@@ -289,7 +302,7 @@ export async function idTokenView(idToken: string, x: IdTokenExpectations): Prom
   );
 
   const findings: Finding[] = checks
-    .filter((c) => !c.ok)
+    .filter((c) => !c.ok && !(c.name === 'iat' && ahead > skew))
     .map((c) =>
       withinSkew.has(c.name)
         ? finding('CLOCK_SKEW', `id_token ${c.name}: ${c.detail}`, {
@@ -312,6 +325,14 @@ export async function idTokenView(idToken: string, x: IdTokenExpectations): Prom
               ...(c.name === 'at_hash' ? { source: 'OpenID Connect Core §3.1.3.6' } : {}),
             }),
     );
+  // Beyond the tolerance an iat in the future is a clock problem, named as one.
+  if (ahead > skew)
+    findings.push(
+      finding('CLOCK_SKEW', `id_token iat: ${checks.find((c) => c.name === 'iat')?.detail ?? ''}`, {
+        title: 'The id_token is issued in the future',
+        fix: "Synchronise this machine's clock or the server's (NTP), or raise the clock-skew tolerance in Settings if the difference is known and harmless.",
+      }),
+    );
   for (const note of sig.skipped ?? [])
     findings.push(
       finding('JWKS_UNREACHABLE', `${x.jwksUrl ?? 'The server JWKS'}: ${note}`, {
@@ -324,7 +345,7 @@ export async function idTokenView(idToken: string, x: IdTokenExpectations): Prom
     ...base,
     format: 'jwt',
     decoded,
-    explained: explainClaims(claims, x.now),
+    explained: explainClaims(claims, x.now, 'id_token'),
     verification: sig.verification,
     ...(typeof exp === 'number' ? { expiresAt: new Date(exp * 1000).toISOString() } : {}),
     checks,

@@ -5,6 +5,7 @@ import { profileFileSchema } from '../../shared/profile-file.js';
 import { AppFailure, err, ok, type Result } from '../../shared/result.js';
 import type { TimerHandle } from './ports.js';
 import type {
+  AssertionOverrides,
   AssertionView,
   DeviceFlowView,
   HeaderList,
@@ -65,6 +66,10 @@ export interface Draft {
   assertion?: AssertionView;
   /** The key that signed the assertion and what the server will check it against. */
   signing?: { kid: string; keyContext: KeyContext };
+  /** The assertion edits it was prepared with: each Send signs a fresh assertion with them. */
+  overrides?: AssertionOverrides;
+  /** The user pinned the assertion: Send re-sends it as it is (same jti). */
+  pinned?: boolean;
 }
 
 /** A device authorization (RFC 8628) in this session: what the UI sees, and the device code it does not. */

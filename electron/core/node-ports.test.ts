@@ -105,8 +105,9 @@ describe('stores', () => {
     );
     const { json } = must(await engine.exportProfile(p.id));
     expect(json).not.toContain('canary-Secret-6161');
-    const back = must(await engine.importProfile(json));
-    expect(back.name).toBe('Exported');
+    // The same name is here already: imported beside it under a free name.
+    const back = must(await engine.importProfile({ json, onConflict: 'rename' }));
+    expect(back.name).toBe('Exported (2)');
     expect(back.auth.hasClientSecret).toBe(false);
     const bad = await engine.importProfile('{"name":1}');
     expect(bad.ok).toBe(false);

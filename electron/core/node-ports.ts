@@ -117,6 +117,7 @@ export function nodePorts(
     practice: nodePractice,
     // Saved runs persist with the workspace; an ephemeral one keeps its timeline in memory.
     ...(persisted ? { timeline: timelineFile(join(opts.dataDir!, 'timeline.json')) } : {}),
+    ...(persisted ? { settings: timelineFile(join(opts.dataDir!, 'settings.json')) } : {}),
     clock: systemClock,
     events: hub,
     files: nodeFiles,

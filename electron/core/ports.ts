@@ -109,6 +109,8 @@ export interface Ports {
   browser?: { open(url: string): Promise<void> };
   /** Saved runs (features/timeline.ts); absent for an ephemeral workspace. */
   timeline?: TimelinePort;
+  /** App settings (features/settings.ts), a file like the timeline's; absent: session only. */
+  settings?: TimelinePort;
   /**
    * Starts the practice server (electron/practice). The hosts load it with a dynamic import(), so
    * the engine never imports oidc-provider itself; absent: this host offers no practice server.

@@ -71,7 +71,7 @@ async function postToken(
   params: [string, string][];
   headers: HeaderList;
   error?: {
-    code: 'NETWORK_ERROR' | 'TLS_UNTRUSTED' | 'TIMEOUT' | 'BODY_TOO_LARGE';
+    code: 'NETWORK_ERROR' | 'TLS_UNTRUSTED' | 'TIMEOUT' | 'BODY_TOO_LARGE' | 'CANCELLED';
     message: string;
   };
 }> {
@@ -164,8 +164,9 @@ export async function introspect(
   which: Which,
   known: KnownState,
   bearer?: string,
+  step = 'Introspection',
 ): Promise<TokenOpResult> {
-  const sent = await postToken(ctx, url, 'Introspection', token, which, bearer);
+  const sent = await postToken(ctx, url, step, token, which, bearer);
   const base = { op: 'introspect' as const, exchangeId: sent.exchangeId };
   const raw = sent.raw;
   const json = raw ? parseBodyTolerantly(raw.body).json : undefined;
@@ -378,19 +379,21 @@ export async function userinfo(
 }
 
 /**
- * RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0 §2). id_token_hint only when the
- * engine opens the URL itself: a URL shown to the user is copied around, and the id_token in it
- * would leak. Returns the real URL and the one to show (hint replaced by a placeholder).
+ * RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0 §2): id_token_hint, client_id,
+ * post_logout_redirect_uri and state. id_token_hint only when the engine opens the URL itself: a
+ * URL shown to the user is copied around, and the id_token in it would leak. Returns the real URL
+ * and the one to show (hint replaced by the {{id_token}} placeholder).
  */
 export function endSessionUrl(
   endpoint: string,
-  opts: { clientId?: string; idTokenHint?: string; postLogoutRedirectUri?: string },
+  opts: { clientId?: string; idTokenHint?: string; postLogoutRedirectUri?: string; state?: string },
 ): { url: string; shown: string } {
   const u = new URL(endpoint);
   if (opts.idTokenHint) u.searchParams.set('id_token_hint', opts.idTokenHint);
   if (opts.clientId) u.searchParams.set('client_id', opts.clientId);
   if (opts.postLogoutRedirectUri)
     u.searchParams.set('post_logout_redirect_uri', opts.postLogoutRedirectUri);
+  if (opts.state) u.searchParams.set('state', opts.state);
   const url = u.toString();
   const shown = opts.idTokenHint
     ? url

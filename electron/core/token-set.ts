@@ -1,5 +1,8 @@
+import type { Finding } from '../../shared/diagnosis/codes.js';
 import { maskSecret } from '../../shared/jwt-view.js';
 import type {
+  ScopeDiff,
+  TokenStatuses,
   GrantType,
   RefreshRecord,
   RefreshTokenInfo,
@@ -36,6 +39,10 @@ export interface HeldTokens {
   idView?: TokenView;
   refreshes: RefreshRecord[];
   revoked: TokenKind[];
+  /** The server's word on each token after a revoke or a failed use (TokenCalls.recheck). */
+  serverStatus?: TokenStatuses;
+  scopeDiff?: ScopeDiff;
+  scopeNotes?: Finding[];
 }
 
 /** SMART launch context members of a token response (SMART App Launch, "launch context"). */
@@ -94,6 +101,9 @@ export function tokenSetView(
     autoRefresh,
     refreshes: h.refreshes,
     revoked: h.revoked,
+    ...(h.serverStatus ? { serverStatus: h.serverStatus } : {}),
+    ...(h.scopeDiff ? { scopeDiff: h.scopeDiff } : {}),
+    ...(h.scopeNotes?.length ? { scopeNotes: h.scopeNotes } : {}),
   };
 }
 

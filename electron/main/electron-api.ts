@@ -27,11 +27,11 @@ export interface ElectronApi {
   session: { readonly defaultSession: SessionApi };
   shell: ShellApi;
   safeStorage: SafeStorageApi;
-  /** The Inspector's "Open a large HAR file…" (har-dialog.ts); absent: no dialog is offered. */
+  /** The Inspector's "Open a large HAR file…" (har-dialog.ts), profile files (profile-dialog.ts); absent: no dialog. */
   dialog?: DialogApi;
 }
 
-export type DialogApi = Pick<Dialog, 'showOpenDialog'>;
+export type DialogApi = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
 export type ShellApi = Pick<Shell, 'openExternal'>;
 export type ProtocolApi = Pick<Protocol, 'handle' | 'registerSchemesAsPrivileged'>;
 export type SessionApi = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;

@@ -2,7 +2,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { API_METHODS, invokeChannel, type DebuggerApi } from '../../shared/api/contract.js';
 import { dispatch } from '../../shared/api/dispatch.js';
 import { err, type Result } from '../../shared/result.js';
-import type { InspectReport } from '../../shared/types.js';
+import type { InspectReport, ProfileView } from '../../shared/types.js';
 import { pagePathRefusal } from '../core/file-grants.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
 
@@ -19,6 +19,17 @@ export interface IpcDeps {
     sender: WebContents,
     input: Parameters<DebuggerApi['inspectFile']>[0],
   ): Promise<Result<InspectReport>>;
+  /** importProfile / exportProfileFile with dialog: the main process's dialogs (profile-dialog.ts). */
+  profileDialogs?: {
+    importProfile(
+      sender: WebContents,
+      input: Exclude<Parameters<DebuggerApi['importProfile']>[0], string>,
+    ): Promise<Result<ProfileView>>;
+    exportProfileFile(
+      sender: WebContents,
+      input: Parameters<DebuggerApi['exportProfileFile']>[0],
+    ): Promise<Result<{ path: string; clientSecret: boolean }>>;
+  };
 }
 
 /** Only frames of our own windows, loaded from app://renderer, may call the engine. */
@@ -39,7 +50,28 @@ export function registerApiHandlers(api: DebuggerApi, deps: IpcDeps): void {
       if (!trusted(e, deps)) return err('FORBIDDEN', 'Call from an untrusted frame.');
       // The page never names a file path; the main process asks the user for the file itself.
       const refusal = pagePathRefusal(m, raw);
-      if (refusal) return err('FORBIDDEN', refusal, 'Use "Open a large HAR file…" instead.');
+      if (refusal)
+        return err(
+          'FORBIDDEN',
+          refusal,
+          m === 'inspectFile' ? 'Use "Open a large HAR file…" instead.' : 'Use "Save to file…".',
+        );
+      const dialogs = deps.profileDialogs;
+      if (dialogs && (m === 'importProfile' || m === 'exportProfileFile'))
+        return dispatch(
+          {
+            importProfile: (input) =>
+              typeof input !== 'string' && input.dialog
+                ? dialogs.importProfile(e.sender, input)
+                : api.importProfile(input),
+            exportProfileFile: (input) =>
+              input.dialog
+                ? dialogs.exportProfileFile(e.sender, input)
+                : api.exportProfileFile(input),
+          } as DebuggerApi,
+          m,
+          raw,
+        );
       const chosen = deps.inspectChosenFile;
       if (m === 'inspectFile' && chosen)
         return dispatch(

@@ -5,6 +5,7 @@ import { registerCustomScheme } from './custom-scheme.js';
 import type { ElectronApi } from './electron-api.js';
 import { registerApiHandlers } from './ipc.js';
 import { inspectChosenFile } from './har-dialog.js';
+import { exportChosenProfile, importChosenProfile } from './profile-dialog.js';
 import { openExternalSafely } from './open-external.js';
 import { electronFiles, electronPractice, SafeStorageSecretStore, windowEvents } from './ports.js';
 import { registerAppProtocol, registerSchemePrivileges } from './protocol.js';
@@ -20,6 +21,8 @@ export interface MainProcessOptions {
     storeStatus?: Ports['storeStatus'];
     /** The saved runs (userData/timeline.json). */
     timeline?: Ports['timeline'];
+    /** App settings (userData/settings.json). */
+    settings?: Ports['settings'];
   };
   platform?: NodeJS.Platform;
 }
@@ -55,7 +58,7 @@ export function createMainProcess(electron: ElectronApi, options: MainProcessOpt
     const { outDir } = options;
     lockDownSession(electron.session.defaultSession);
     registerAppProtocol(electron.protocol, join(outDir, 'renderer'));
-    const { store, quarantined, storeStatus, timeline } = options.openStore();
+    const { store, quarantined, storeStatus, timeline, settings } = options.openStore();
     const started = new Engine({
       store,
       secrets: new SafeStorageSecretStore(store, electron.safeStorage, platform),
@@ -63,6 +66,7 @@ export function createMainProcess(electron: ElectronApi, options: MainProcessOpt
       files: electronFiles,
       practice: electronPractice,
       ...(timeline ? { timeline } : {}),
+      ...(settings ? { settings } : {}),
       quarantined,
       ...(storeStatus ? { storeStatus } : {}),
       // The system browser (RFC 8252 §8.12: never an embedded view), https and loopback only.
@@ -85,6 +89,12 @@ export function createMainProcess(electron: ElectronApi, options: MainProcessOpt
         ? {
             inspectChosenFile: (sender, input) =>
               inspectChosenFile(started, { dialog, BrowserWindow }, sender, input),
+            profileDialogs: {
+              importProfile: (sender, input) =>
+                importChosenProfile(started, { dialog, BrowserWindow }, sender, input),
+              exportProfileFile: (sender, input) =>
+                exportChosenProfile(started, { dialog, BrowserWindow }, sender, input),
+            },
           }
         : {}),
     });

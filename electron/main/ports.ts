@@ -32,6 +32,8 @@ export function openElectronStore(
   storeStatus: NonNullable<Ports['storeStatus']>;
   /** Saved runs, in userData beside the store (main-process passes it to the engine's ports). */
   timeline: TimelinePort;
+  /** App settings (features/settings.ts), beside the store. */
+  settings: TimelinePort;
 } {
   const dir = app.getPath('userData');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -49,6 +51,7 @@ export function openElectronStore(
     ),
     quarantined: status.quarantined,
     timeline: timelineFile(join(dir, 'timeline.json')),
+    settings: timelineFile(join(dir, 'settings.json')),
     storeStatus: {
       notices: status.notices,
       ...(status.readOnly ? { readOnly: status.readOnly } : {}),

@@ -21,6 +21,7 @@ import type {
   IpcRenderer,
   IpcRendererEvent,
   OpenDialogOptions,
+  SaveDialogOptions,
   Protocol,
   SafeStorage,
   Session,
@@ -191,7 +192,7 @@ export interface DoubleElectron {
   session: { readonly defaultSession: SessionApi };
   shell: Pick<Shell, 'openExternal'>;
   safeStorage: SafeStorageApi;
-  dialog: Pick<Dialog, 'showOpenDialog'>;
+  dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
 }
 
 export interface ElectronDouble {
@@ -221,7 +222,7 @@ export interface ElectronDouble {
    * What the file dialog answers next (a path, or null: the user cancelled), and the dialogs
    * shown (their options).
    */
-  dialog: { answers: (string | null)[]; shown: OpenDialogOptions[] };
+  dialog: { answers: (string | null)[]; shown: (OpenDialogOptions | SaveDialogOptions)[] };
 }
 
 export function createElectronDouble(
@@ -282,6 +283,11 @@ export function createElectronDouble(
       dialogState.shown.push(args[args.length - 1] as OpenDialogOptions);
       const path = dialogState.answers.shift() ?? null;
       return { canceled: path === null, filePaths: path === null ? [] : [path] };
+    },
+    showSaveDialog: async (...args: unknown[]) => {
+      dialogState.shown.push(args[args.length - 1] as SaveDialogOptions);
+      const path = dialogState.answers.shift() ?? null;
+      return { canceled: path === null, filePath: path ?? '' };
     },
   };
 

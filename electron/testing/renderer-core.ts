@@ -8,6 +8,7 @@ import { Engine } from '../core/engine.js';
 import { nodePorts, type EventHub } from '../core/node-ports.js';
 import { startWebHost, type WebHost } from '../web-host/server.js';
 import { startOpenEmrSim } from './simulators/index.js';
+import { selfSignedCert } from './net.js';
 import {
   completeDevLogin,
   completeDeviceLogin,
@@ -40,6 +41,8 @@ export interface RendererCoreContext {
   variantFhirBases: Record<DocumentVariant, string>;
   /** A token endpoint that answers 200 with 8 MB of JSON (over the engine's read cap). */
   hugeTokenEndpoint: string;
+  /** A token endpoint that accepts every request and never answers. */
+  silentTokenEndpoint: string;
   /**
    * An RSA-2048 private key (PKCS#8 PEM) the engine generated at the start of the run; each
    * test's engine imports it for its backend profile instead of paying for a new RSA key.
@@ -187,6 +190,8 @@ export async function startRendererCore(): Promise<{
     }),
   };
   const documents = createServer((req, res) => {
+    // A server that accepts the request and never answers it (the engine's cancel is tested on it).
+    if (req.url === '/silent/token') return;
     if (req.url === '/huge/token') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(`{"access_token":"${'a'.repeat(8 * 1024 * 1024)}","token_type":"Bearer"}`);
@@ -294,6 +299,10 @@ export async function startRendererCore(): Promise<{
     readFile: async (b) => ({ text: readFileSync(String(b.path), 'utf8') }),
     /** A test's own data folder (a workspace on disk, restarted by a second engine on it). */
     makeDir: async () => ({ path: mkdtempSync(join(scratchDir, 'data-')) }),
+    /** A self-signed certificate made now (openssl), for a CA chosen by file (Settings). */
+    makeCertificate: async () => ({
+      pem: selfSignedCert('ofd-renderer-ca-').cert.toString('utf8'),
+    }),
     /** Replaces a file the engine reads (a damaged store value, as another machine's would be). */
     writeFile: async (b) => {
       writeFileSync(String(b.path), String(b.text));
@@ -338,6 +347,7 @@ export async function startRendererCore(): Promise<{
         'v2-only': `${documentsOrigin}/v2-only/fhir`,
       },
       hugeTokenEndpoint: `${documentsOrigin}/huge/token`,
+      silentTokenEndpoint: `${documentsOrigin}/silent/token`,
       openemr: {
         siteAddress: openemr.urls.siteAddress,
         fhirBase: openemr.urls.fhirBase,

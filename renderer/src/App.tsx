@@ -1,6 +1,9 @@
-import { useEffect, useState, type ComponentType } from 'react';
+import { useEffect, useRef, useState, type ComponentType } from 'react';
+import { Announcer } from './components/Announcer.js';
 import { OpError } from './components/ErrorAlert.js';
 import { SequenceDiagram } from './components/SequenceDiagram.js';
+import { SettingsButton } from './components/SettingsDialog.js';
+import { ShortcutsHelp } from './components/ShortcutsHelp.js';
 import { Switch } from './components/Switch.js';
 import { StepRail } from './components/StepRail.js';
 import { Timeline } from './components/Timeline.js';
@@ -11,6 +14,8 @@ import {
   ReadOnlyStore,
   UnlockScreen,
 } from './components/Workspace.js';
+import { focusElement } from './components/use-result-focus.js';
+import { useShortcuts } from './components/use-shortcuts.js';
 import { AssertionStep } from './steps/AssertionStep.js';
 import { AuthorizeStep } from './steps/AuthorizeStep.js';
 import { DeviceStep } from './steps/DeviceStep.js';
@@ -96,6 +101,50 @@ function SidePanel() {
   );
 }
 
+function ShortcutsButton() {
+  const setShortcutsOpen = useApp((s) => s.setShortcutsOpen);
+  return (
+    <button
+      type="button"
+      className="btn btn-secondary btn-small"
+      aria-keyshortcuts="?"
+      onClick={() => setShortcutsOpen(true)}
+    >
+      Keyboard shortcuts
+    </button>
+  );
+}
+
+const headingOf = (step: StepId) => document.getElementById(`step-${step}-title`);
+
+/** The first Tab stop of the page: jumps past the header and the rail to the step's heading. */
+function SkipLink({ step }: { step: StepId }) {
+  return (
+    <a
+      className="skip-link"
+      href={`#step-${step}-title`}
+      onClick={(e) => {
+        e.preventDefault();
+        const heading = headingOf(step);
+        if (heading) focusElement(heading);
+      }}
+    >
+      Skip to the step
+    </a>
+  );
+}
+
+/** Switching steps (rail, shortcut, a button in a step) moves focus to the new step's heading. */
+function useStepFocus(step: StepId) {
+  const shown = useRef(step);
+  useEffect(() => {
+    if (shown.current === step) return;
+    shown.current = step;
+    const heading = headingOf(step);
+    if (heading) focusElement(heading);
+  }, [step]);
+}
+
 function ActiveProfileName() {
   const profile = useActiveProfile();
   return (
@@ -122,6 +171,8 @@ export function App() {
   const presenter = useApp((s) => s.presenter);
   const initTeaching = useApp((s) => s.initTeaching);
   useEffect(() => initTeaching(), [initTeaching]);
+  useShortcuts();
+  useStepFocus(step);
   // Large type everywhere (rem-based CSS): a class on the root element, removed with the app.
   useEffect(() => {
     document.documentElement.classList.toggle('presenter', presenter);
@@ -132,10 +183,13 @@ export function App() {
   if (locked) return <UnlockScreen />;
   return (
     <div className={`app${presenter ? ' app-presenter' : ''}`}>
+      <SkipLink step={step} />
       <header className="app-header">
         <h1 className="app-title">OAuth Flow Debugger</h1>
         <ActiveProfileName />
         <TeachingToggles />
+        <ShortcutsButton />
+        <SettingsButton />
         <ThemeToggle />
       </header>
       <StepRail />
@@ -147,6 +201,8 @@ export function App() {
         <StepView />
       </main>
       <SidePanel />
+      <Announcer />
+      <ShortcutsHelp />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { Result } from '../result.js';
+import type { AppSettings, AppSettingsInput } from '../types-settings.js';
 import type {
   AssertionOverrides,
   AssertionView,
@@ -21,6 +22,7 @@ import type {
   KeyKind,
   PracticeFlavour,
   PracticeServerView,
+  ProfileImportInput,
   ProfileInput,
   ProfileView,
   RegistrationDraft,
@@ -32,6 +34,7 @@ import type {
   StorageInfo,
   TokenKind,
   TokenOpResult,
+  TokenRequestCheck,
   TokenRequestDraft,
   TokenRequestEdits,
   TokenResult,
@@ -65,18 +68,38 @@ export interface DebuggerApi {
   }): Promise<Result<{ profiles: number; keys: number; secrets: number; skipped: string[] }>>;
   listProfiles(): Promise<Result<ProfileView[]>>;
   saveProfile(input: ProfileInput): Promise<Result<ProfileView>>;
-  deleteProfile(id: string): Promise<Result<{ deleted: string }>>;
+  /**
+   * Deletes the profile and its secrets; undoId brings both back with restoreProfile (held in
+   * memory for this session only).
+   */
+  deleteProfile(id: string): Promise<Result<{ deleted: string; undoId: string }>>;
   /** The profile file format (JSON Schema'd), without secrets. */
   exportProfile(id: string): Promise<Result<{ json: string }>>;
-  importProfile(json: string): Promise<Result<ProfileView>>;
+  /**
+   * A profile file (its text, or on the desktop the main process's file dialog). A profile with
+   * the same name, or the same server and client ID, is a CONFLICT naming it unless onConflict
+   * says rename or replace; error.conflict.pendingId decides on it without reading it again.
+   */
+  importProfile(input: string | ProfileImportInput): Promise<Result<ProfileView>>;
   /**
    * The profile file with the stored client secret in it (the CLI's register --out), written to a
    * file chosen by the user (mode 0600). Only the path comes back: no secret crosses the contract.
    */
   exportProfileFile(input: {
     profileId: string;
-    path: string;
+    /** The CLI names the file; a page never does (it asks for the dialog). */
+    path?: string;
+    /** Desktop: the main process's save dialog chooses the file. */
+    dialog?: true;
+    /** Default true: the stored client secret goes into the file. */
+    includeSecret?: boolean;
   }): Promise<Result<{ path: string; clientSecret: boolean }>>;
+  /** Brings back a deleted profile and its secrets (deleteProfile's undoId, this session only). */
+  restoreProfile(input: { undoId: string }): Promise<Result<ProfileView>>;
+  /** A copy of the profile under a new name; its secrets are copied in the engine. */
+  duplicateProfile(input: { profileId: string; name?: string }): Promise<Result<ProfileView>>;
+  /** Copies the profile's shared settings (SHARED_GROUP_SETTINGS) to the others of its group. */
+  applyToEnvironments(input: { profileId: string }): Promise<Result<{ updated: ProfileView[] }>>;
 
   discover(target: {
     fhirBaseUrl?: string;
@@ -111,6 +134,8 @@ export interface DebuggerApi {
   buildAssertion(input: {
     profileId: string;
     overrides?: AssertionOverrides;
+    /** Checks only (live pre-flight of edits): the assertion is not kept for reveal or sending. */
+    preview?: boolean;
   }): Promise<Result<AssertionView>>;
   inspectAssertion(input: InspectInput): Promise<Result<InspectResult>>;
   /**
@@ -179,7 +204,18 @@ export interface DebuggerApi {
   sendTokenRequest(input: {
     draftId: string;
     edits?: TokenRequestEdits;
+    /**
+     * Re-send the draft's assertion as it is (same jti, iat, exp). Without it every Send signs a
+     * fresh assertion; a pin is kept on the draft until a Send without it.
+     */
+    pinAssertion?: boolean;
   }): Promise<Result<TokenResult>>;
+  /** The pre-flight checks of a draft with the user's edits, as Send would run them now (no request). */
+  checkTokenRequest(input: {
+    draftId: string;
+    edits?: TokenRequestEdits;
+    pinAssertion?: boolean;
+  }): Promise<Result<TokenRequestCheck>>;
 
   /** Decodes a pasted token, or the current access token when `token` is omitted. */
   decodeToken(input: {
@@ -216,7 +252,12 @@ export interface DebuggerApi {
   }): Promise<Result<TokenOpResult>>;
   callUserinfo(input: { profileId: string; token?: string }): Promise<Result<TokenOpResult>>;
   /** RP-initiated logout at end_session_endpoint; forgets the tokens locally. */
-  endSession(input: { profileId: string; open?: boolean }): Promise<Result<EndSessionResult>>;
+  endSession(input: {
+    profileId: string;
+    open?: boolean;
+    /** A post-logout redirect URI registered for the client (OIDC RP-Initiated Logout 1.0 §2). */
+    postLogoutRedirectUri?: string;
+  }): Promise<Result<EndSessionResult>>;
 
   callResource(input: {
     profileId: string;
@@ -264,6 +305,11 @@ export interface DebuggerApi {
   diffRuns(input: { a: DiffSide; b: DiffSide }): Promise<Result<RunDiff>>;
   /** Explicit reveal: a curl command for the exchange with the real values, for replay. */
   runnableCurl(input: { exchangeId: string }): Promise<Result<{ curl: string; holds: string[] }>>;
+  /**
+   * Aborts the engine's requests in flight (the profile's, or all): each is recorded as a
+   * CANCELLED exchange and the call that waited on it returns CANCELLED.
+   */
+  cancelRequests(input: { profileId?: string }): Promise<Result<{ cancelled: number }>>;
 
   /** The practice server (SMART + OIDC on oidc-provider, offline), with ready profiles. */
   startPracticeServer(input: {
@@ -285,6 +331,11 @@ export interface DebuggerApi {
       'items'
     >,
   ): Promise<Result<InspectReport>>;
+
+  /** App settings (timeout, clock-skew tolerance, proxy, theme); the proxy password never returns. */
+  getSettings(): Promise<Result<AppSettings>>;
+  /** Changes the settings given (the rest stay); bad values are INVALID_INPUT, said per field. */
+  saveSettings(input: AppSettingsInput): Promise<Result<AppSettings>>;
 }
 
 /** Pushed snapshots: a missed event can never desynchronise the UI. */
@@ -340,6 +391,9 @@ export const API_METHODS = [
   'exportProfile',
   'importProfile',
   'exportProfileFile',
+  'restoreProfile',
+  'duplicateProfile',
+  'applyToEnvironments',
   'discover',
   'listKeys',
   'generateKey',
@@ -362,6 +416,7 @@ export const API_METHODS = [
   'getDeviceAuthorization',
   'prepareTokenRequest',
   'sendTokenRequest',
+  'checkTokenRequest',
   'decodeToken',
   'getTokenSet',
   'refreshTokens',
@@ -384,10 +439,13 @@ export const API_METHODS = [
   'exportBundle',
   'diffRuns',
   'runnableCurl',
+  'cancelRequests',
   'startPracticeServer',
   'stopPracticeServer',
   'getPracticeServer',
   'inspectFile',
+  'getSettings',
+  'saveSettings',
 ] as const satisfies readonly ApiMethod[];
 
 type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

@@ -23,11 +23,18 @@ export async function dispatch(
   if (!isApiMethod(method)) return err('NOT_FOUND', `Unknown method ${String(method)}.`);
   const parsed = parsers[method].safeParse(args);
   if (!parsed.success)
-    return err(
-      'INVALID_INPUT',
-      describeZodError(parsed.error),
-      'Correct the field named before the colon (the profile file format is in shared/profile.schema.json), then try again.',
-    );
+    return {
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: describeZodError(parsed.error),
+        fix: 'Correct the field named before the colon (the profile file format is in shared/profile.schema.json), then try again.',
+        fields: parsed.error.issues.slice(0, 20).map((i) => ({
+          path: (typeof i.path[0] === 'number' ? i.path.slice(1) : i.path).join('.'),
+          message: i.message,
+        })),
+      },
+    };
   const fn = api[method] as (...a: unknown[]) => Promise<Result<unknown>>;
   try {
     return await fn.apply(api, parsed.data);

@@ -13,6 +13,8 @@ import {
   SIGNING_ALGS,
 } from '../types.js';
 
+import { MAX_CA_PEM, TIMEOUT_RANGE, settingsProblems } from '../types-settings.js';
+
 /** Caps on pasted or sent text so no input can freeze a host (SECURITY.md section 7, item 9). */
 export const MAX_TEXT = 256 * 1024;
 
@@ -55,10 +57,15 @@ const keyKind = z.enum(KEY_KINDS);
 const jsonObject = z.record(z.string(), z.unknown());
 const headerList = z.array(z.tuple([shortText, text])).max(100);
 const paramList = z.array(z.tuple([shortText, text])).max(100);
+const tokenEdits = z
+  .object({ url: url.optional(), headers: headerList.optional(), params: paramList.optional() })
+  .optional();
 
 export const profileInputSchema = z.object({
   id: id.optional(),
   name: z.string().min(1, 'A profile needs a name.').max(200),
+  group: z.string().max(200).optional(),
+  environment: z.string().max(200).optional(),
   vendor: shortText.optional(),
   server: z.enum(SERVER_IDS).optional(),
   flow: flowKind.optional(),
@@ -101,7 +108,21 @@ export const profileInputSchema = z.object({
     sendClientId: z.boolean().optional(),
   }),
   tls: z
-    .object({ caPath: shortText.optional(), allowSelfSigned: z.boolean().optional() })
+    .object({
+      caPath: shortText.optional(),
+      caPem: z
+        .string()
+        .max(MAX_CA_PEM, `The CA file is too large: at most ${MAX_CA_PEM / 1024} KB.`)
+        .optional(),
+      caName: shortText.optional(),
+      allowSelfSigned: z.boolean().optional(),
+    })
+    .optional(),
+  requestTimeoutSec: z
+    .number()
+    .int('Request timeout must be a whole number of seconds.')
+    .min(TIMEOUT_RANGE.min, `Request timeout must be at least ${TIMEOUT_RANGE.min} second.`)
+    .max(TIMEOUT_RANGE.max, `Request timeout must be at most ${TIMEOUT_RANGE.max} seconds.`)
     .optional(),
   resourcePath: shortText.optional(),
 });
@@ -135,6 +156,32 @@ const breakName = z
     'state',
   ])
   .optional();
+
+/** App settings: the shapes here, the ranges and URL rules in words (shared/types-settings.ts). */
+const settingsInput = z
+  .object({
+    requestTimeoutSec: z.number().optional(),
+    clockSkewSec: z.number().optional(),
+    proxy: z
+      .object({
+        mode: z.enum(['system', 'none', 'custom']),
+        url: z.string().max(2048).optional(),
+        username: z.string().max(256).optional(),
+        password: z.string().max(1024).optional(),
+      })
+      .optional(),
+    theme: z.enum(['light', 'dark', 'system']).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const where: Record<string, (string | number)[]> = {
+      requestTimeoutSec: ['requestTimeoutSec'],
+      clockSkewSec: ['clockSkewSec'],
+      proxyUrl: ['proxy', 'url'],
+      proxyUsername: ['proxy', 'username'],
+    };
+    for (const [field, message] of Object.entries(settingsProblems(v)))
+      ctx.addIssue({ code: 'custom', path: where[field] ?? [], message });
+  });
 
 /** A parser per method whose output is the method's parameters. */
 export type Parsers = { [M in ApiMethod]: z.ZodType<Parameters<DebuggerApi[M]>> };
@@ -199,8 +246,40 @@ export const API_INPUTS = {
   saveProfile: z.tuple([profileInputSchema]),
   deleteProfile: z.tuple([id]),
   exportProfile: z.tuple([id]),
-  importProfile: z.tuple([text]),
-  exportProfileFile: z.tuple([z.object({ profileId: id, path: z.string().min(1).max(4096) })]),
+  importProfile: z.tuple([
+    z.union([
+      text,
+      z
+        .object({
+          json: text.optional(),
+          dialog: z.literal(true).optional(),
+          pendingId: id.optional(),
+          onConflict: z.enum(['ask', 'rename', 'replace']).optional(),
+          name: z.string().min(1, 'A profile needs a name.').max(200).optional(),
+        })
+        .refine(
+          (v) => [v.json, v.dialog, v.pendingId].filter((x) => x !== undefined).length === 1,
+          { message: 'Give the profile file: its text (json), dialog, or a pendingId.' },
+        ),
+    ]),
+  ]),
+  exportProfileFile: z.tuple([
+    z
+      .object({
+        profileId: id,
+        path: z.string().min(1).max(4096).optional(),
+        dialog: z.literal(true).optional(),
+        includeSecret: z.boolean().optional(),
+      })
+      .refine((v) => (v.path === undefined) !== (v.dialog === undefined), {
+        message: 'Give where to write the file: a path, or dialog.',
+      }),
+  ]),
+  restoreProfile: z.tuple([z.object({ undoId: id })]),
+  duplicateProfile: z.tuple([
+    z.object({ profileId: id, name: z.string().min(1).max(200).optional() }),
+  ]),
+  applyToEnvironments: z.tuple([z.object({ profileId: id })]),
   discover: z.tuple([z.object({ fhirBaseUrl: optUrl, issuer: optUrl, profileId: id.optional() })]),
   listKeys: z.tuple([]),
   generateKey: z.tuple([z.object({ kind: keyKind, alg, kid: shortText.optional() })]),
@@ -216,7 +295,9 @@ export const API_INPUTS = {
       overwrite: z.boolean().optional(),
     }),
   ]),
-  buildAssertion: z.tuple([z.object({ profileId: id, overrides })]),
+  buildAssertion: z.tuple([
+    z.object({ profileId: id, overrides, preview: z.boolean().optional() }),
+  ]),
   inspectAssertion: z.tuple([
     z.object({
       jwt: text,
@@ -284,16 +365,10 @@ export const API_INPUTS = {
     z.object({ profileId: id, grant: grantType.optional(), overrides, break: breakName }),
   ]),
   sendTokenRequest: z.tuple([
-    z.object({
-      draftId: id,
-      edits: z
-        .object({
-          url: url.optional(),
-          headers: headerList.optional(),
-          params: paramList.optional(),
-        })
-        .optional(),
-    }),
+    z.object({ draftId: id, edits: tokenEdits, pinAssertion: z.boolean().optional() }),
+  ]),
+  checkTokenRequest: z.tuple([
+    z.object({ draftId: id, edits: tokenEdits, pinAssertion: z.boolean().optional() }),
   ]),
   decodeToken: z.tuple([
     z.object({ token: text.optional(), jwksUrl: optUrl, jwks: text.optional() }),
@@ -311,7 +386,16 @@ export const API_INPUTS = {
   ]),
   revokeToken: z.tuple([z.object({ profileId: id, which: tokenWhich, token: text.optional() })]),
   callUserinfo: z.tuple([z.object({ profileId: id, token: text.optional() })]),
-  endSession: z.tuple([z.object({ profileId: id, open: z.boolean().optional() })]),
+  endSession: z.tuple([
+    z.object({
+      profileId: id,
+      open: z.boolean().optional(),
+      postLogoutRedirectUri: z.preprocess(
+        (v) => (v === '' ? undefined : v),
+        redirectUriSchema.optional(),
+      ),
+    }),
+  ]),
   callResource: z.tuple([
     z.object({
       profileId: id,
@@ -347,6 +431,7 @@ export const API_INPUTS = {
   exportBundle: z.tuple([z.object({ runId: id })]),
   diffRuns: z.tuple([z.object({ a: diffSide, b: diffSide })]),
   runnableCurl: z.tuple([z.object({ exchangeId: id })]),
+  cancelRequests: z.tuple([z.object({ profileId: id.optional() })]),
   startPracticeServer: z.tuple([
     z.object({
       flavour: z
@@ -379,6 +464,8 @@ export const API_INPUTS = {
         message: 'Give the HAR file: a path, an uploadId, or dialog.',
       }),
   ]),
+  getSettings: z.tuple([]),
+  saveSettings: z.tuple([settingsInput]),
 } satisfies Parsers;
 
 /** Fails to compile, naming the methods, when a parser does not fit its method (see ParserFits). */

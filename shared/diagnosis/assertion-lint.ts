@@ -46,7 +46,12 @@ export interface AssertionLintInput {
    * at most 5 minutes ahead. Elsewhere (RFC 7523 alone) those are warnings, not errors.
    */
   smart?: boolean;
+  /** Seconds of clock difference tolerated on iat (the app's clock-skew setting; default 60). */
+  skewSec?: number;
 }
+
+/** Default tolerance for an iat ahead of the local clock, seconds (the app setting's default). */
+export const ASSERTION_SKEW_SEC = 60;
 
 const REQUIRED_HEADER = ['alg', 'kid', 'typ'] as const;
 const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'jti'] as const;
@@ -194,6 +199,22 @@ export function lintAssertion(input: AssertionLintInput): Finding[] {
         ),
       );
     }
+  }
+
+  // iat ahead of the clock: within the tolerance a server accepts it; beyond it, most refuse it.
+  const iat = claims.iat;
+  const skew = input.skewSec ?? ASSERTION_SKEW_SEC;
+  if (typeof iat === 'number' && iat - now > skew) {
+    out.push(
+      finding(
+        'CLOCK_SKEW',
+        `iat ${new Date(iat * 1000).toISOString()} is ${iat - now} s in the future, beyond the ${skew} s clock-skew tolerance.`,
+        {
+          title: 'The assertion is issued in the future',
+          fix: 'Synchronise the clock that signed the assertion (NTP), or leave iat to the app (it sets it to now).',
+        },
+      ),
+    );
   }
 
   const jti = claims.jti;

@@ -90,7 +90,15 @@ export function diagnose(x: DiagnosisInput): Diagnosis {
   if (x.transportError) {
     add(transportFinding(x.transportError, x.url), SCORE.status);
     c.push(...given);
-    return done(c, { ok: false, st, parsed, stated: false });
+    // A cancel is no refusal: no cause is inferred about a server that was not heard.
+    const cancelled = x.transportError.code === 'CANCELLED';
+    return done(c, {
+      ok: false,
+      st,
+      parsed,
+      stated: false,
+      ...(cancelled ? { noAnswer: true } : {}),
+    });
   }
   if (!x.response && !x.redirect) {
     // Nothing was answered (the Inspector given only a request): the checks alone.

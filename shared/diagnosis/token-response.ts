@@ -37,7 +37,7 @@ export interface TokenAttempt {
 
 /** A request that got no HTTP answer. */
 export interface TransportError {
-  code: 'NETWORK_ERROR' | 'TLS_UNTRUSTED' | 'TIMEOUT' | 'BODY_TOO_LARGE';
+  code: 'NETWORK_ERROR' | 'TLS_UNTRUSTED' | 'TIMEOUT' | 'BODY_TOO_LARGE' | 'CANCELLED';
   message: string;
 }
 
@@ -99,6 +99,14 @@ export function vendorPreflight(
 
 /** The finding for a request that got no HTTP answer. */
 export function transportFinding(e: TransportError, url: string): Finding {
+  // A cancel is the user's act, not the server's: no finding may rest on the server.
+  if (e.code === 'CANCELLED')
+    return finding('NETWORK_ERROR', `${url}: ${e.message}`, {
+      severity: 'info',
+      basis: 'check',
+      title: 'Cancelled: nothing is known about the server',
+      fix: 'Send the request again to get the server’s answer; the cancel says nothing about the server.',
+    });
   if (e.code === 'TLS_UNTRUSTED') return finding('TLS_UNTRUSTED', `${url}: ${e.message}`);
   if (e.code === 'TIMEOUT')
     return finding('NETWORK_ERROR', `${url}: no answer within the timeout (${e.message}).`, {
@@ -208,10 +216,34 @@ export function scopeDiff(requested: string, granted: string | undefined): Scope
   };
 }
 
+/** Scopes that ask for a refresh token rather than for access (SMART App Launch 2, OIDC Core §11). */
+const REFRESH_SCOPES = ['offline_access', 'online_access'];
+
+const REFRESH_SCOPE_SOURCE =
+  'SMART App Launch 2.2, Scopes and Launch Context: scopes for requesting a refresh token (https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html#scopes-for-requesting-a-refresh-token); OpenID Connect Core 1.0 §11 Offline Access (https://openid.net/specs/openid-connect-core-1_0.html#OfflineAccess)';
+
+/** The refresh-token scopes asked for and left out of the granted scope although a refresh token came. */
+function impliedByRefresh(diff: ScopeDiff, refreshIssued: boolean): string[] {
+  return refreshIssued ? diff.missing.filter((s) => REFRESH_SCOPES.includes(s)) : [];
+}
+
+/**
+ * The scope comparison as shown: offline_access (or online_access) asked for, not echoed in the
+ * granted scope, but a refresh token issued is granted (the refresh token is what it asks for),
+ * so it is not listed as missing; grantedScopeFindings explains it.
+ */
+export function settleRefreshScopes(diff: ScopeDiff, refreshIssued: boolean): ScopeDiff {
+  const implied = impliedByRefresh(diff, refreshIssued);
+  return implied.length
+    ? { ...diff, missing: diff.missing.filter((s) => !implied.includes(s)) }
+    : diff;
+}
+
 /**
  * What the granted scope says next to the requested one: SCOPE_NARROWED for what was asked and not
  * granted. Some servers (oidc-provider without prompt=consent) issue a refresh token but leave
- * offline_access out of the granted scope: that is offline access granted, not narrowed.
+ * offline_access out of the granted scope: that is offline access granted, not narrowed, and is
+ * said as an info note resting on the server's answer (it issued the refresh token).
  * Shared by the engine (a token response it received) and the Inspector (one in a HAR).
  */
 export function grantedScopeFindings(
@@ -219,8 +251,7 @@ export function grantedScopeFindings(
   granted: string | undefined,
   refreshIssued: boolean,
 ): Finding[] {
-  const offline = ['offline_access', 'online_access'];
-  const silentOffline = refreshIssued ? diff.missing.filter((s) => offline.includes(s)) : [];
+  const silentOffline = impliedByRefresh(diff, refreshIssued);
   const narrowed = diff.missing.filter((s) => !silentOffline.includes(s));
   const out: Finding[] = [];
   if (narrowed.length)
@@ -230,17 +261,28 @@ export function grantedScopeFindings(
         `Requested ${narrowed.join(' ')} but it was not granted (granted: ${granted ?? '(none)'}).`,
       ),
     );
-  if (silentOffline.length)
+  if (silentOffline.length) {
+    const names = silentOffline.join(' ');
+    const what = silentOffline
+      .map((s) =>
+        s === 'offline_access'
+          ? 'offline_access asks for a refresh token that keeps working after the user is no longer online (SMART App Launch 2; OpenID Connect Core §11)'
+          : 'online_access asks for a refresh token usable while the user stays online (SMART App Launch 2)',
+      )
+      .join('; ');
     out.push(
       finding(
         'SCOPE_NARROWED',
-        `${silentOffline.join(' ')} is not in the granted scope, but a refresh token was issued: the server grants offline access without listing the scope.`,
+        `Asked for ${names}; the server issued a refresh token, and its granted scope (${granted === undefined ? 'not in the response' : `"${granted}"`}) does not list ${names}. The refresh token is what ${names} asks for: ${what}. So it was granted, not left out.`,
         {
           severity: 'info',
-          title: `${silentOffline.join(' ')} granted implicitly`,
-          fix: 'Nothing to fix; the refresh token shows the access was granted.',
+          basis: 'server',
+          title: `${names} granted as the refresh token (not echoed in the scope)`,
+          fix: 'Nothing to fix: the refresh token shows the access was granted. A server that follows RFC 6749 §5.1 would list it in scope.',
+          source: REFRESH_SCOPE_SOURCE,
         },
       ),
     );
+  }
   return out;
 }

@@ -135,6 +135,11 @@ export class Assertions {
     overrides?: AssertionOverrides,
     /** Break-it mode: one deliberate mistake in the assertion (break-it.ts). */
     brk?: BreakName,
+    /**
+     * What the server checks the assertion against, when already known (the draft's, fetched when
+     * it was prepared): a fresh assertion per Send does not fetch the registered JWKS again.
+     */
+    known?: KeyContext,
   ): Promise<{
     jwt: string;
     view: AssertionView;
@@ -197,9 +202,10 @@ export class Assertions {
     }
     const keyContext: KeyContext = hmac
       ? { lintInput: {}, findings: [] }
-      : await this.clientKeyContext(p);
+      : (known ?? (await this.clientKeyContext(p)));
     const lint: Finding[] = [
       ...lintAssertion({
+        skewSec: this.c.settings.skewSec(),
         header,
         claims,
         tokenUrl,
@@ -218,7 +224,7 @@ export class Assertions {
       header,
       claims,
       masked: maskJwtSignature(jwt),
-      explained: explainClaims(claims, now),
+      explained: explainClaims(claims, now, 'client_assertion'),
       lint: rankFindings(lint),
     };
     return {
@@ -245,12 +251,13 @@ export class Assertions {
     return { lintInput, findings };
   }
 
-  buildAssertion(input: { profileId: string; overrides?: AssertionOverrides }) {
+  buildAssertion(input: { profileId: string; overrides?: AssertionOverrides; preview?: boolean }) {
     return guard(async () => {
       const p = this.c.profiles.mustProfile(input.profileId);
       const { url, discovery } = await this.c.discovery.tokenEndpointFor(p);
       const { jwt, view } = await this.makeAssertion(p, url, discovery, input.overrides);
-      this.c.s.lastAssertion = jwt;
+      // A preview only checks the edits: the assertion shown (and revealable) stays the built one.
+      if (!input.preview) this.c.s.lastAssertion = jwt;
       return view;
     });
   }
@@ -277,6 +284,7 @@ export class Assertions {
       }
       findings.unshift(
         ...lintAssertion({
+          skewSec: this.c.settings.skewSec(),
           header: decoded.header,
           claims: decoded.claims,
           ...(input.tokenUrl ? { tokenUrl: input.tokenUrl } : {}),
@@ -288,7 +296,7 @@ export class Assertions {
       );
       return {
         decoded,
-        explained: explainClaims(decoded.claims, now),
+        explained: explainClaims(decoded.claims, now, 'client_assertion'),
         verification,
         findings: rankFindings(findings),
       };

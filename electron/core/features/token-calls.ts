@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DebuggerApi } from '../../../shared/api/contract.js';
 import type { Finding } from '../../../shared/diagnosis/codes.js';
 import { diagnose } from '../../../shared/diagnosis/pipeline.js';
@@ -11,6 +12,9 @@ import type {
   DiscoveryResult,
   ResourceResult,
   TokenKind,
+  TokenOpResult,
+  TokenServerStatus,
+  TokenStatuses,
 } from '../../../shared/types.js';
 import {
   endSessionUrl,
@@ -25,6 +29,37 @@ import {
 import { accessExpiresAt } from '../token-set.js';
 import { type StoredProfile, guard } from '../model.js';
 import type { Core } from '../core.js';
+
+type HeldKind = 'access_token' | 'refresh_token';
+
+const WORD: Record<HeldKind, string> = {
+  access_token: 'access token',
+  refresh_token: 'refresh token',
+};
+
+/**
+ * RFC 7009 §2.1 on the token that was not revoked: revoking a refresh token SHOULD also invalidate
+ * the access tokens of the same grant (when the server can); revoking an access token MAY revoke
+ * the refresh token as well. Says what this server did, when its word is known.
+ */
+function relatedNote(
+  revoked: HeldKind | undefined,
+  kind: HeldKind,
+  state: TokenServerStatus['state'],
+): { note?: string } {
+  if (!revoked || revoked === kind) return {};
+  const rule =
+    revoked === 'refresh_token'
+      ? 'RFC 7009 §2.1: when a refresh token is revoked, a server that supports revoking access tokens SHOULD also invalidate the access tokens of the same grant.'
+      : 'RFC 7009 §2.1: when an access token is revoked, the server MAY revoke the refresh token of the same grant as well.';
+  const did =
+    state === 'revoked' || state === 'inactive'
+      ? `This server did: the ${WORD[kind]} went with the ${WORD[revoked]}.`
+      : state === 'active'
+        ? `This server did not: the ${WORD[kind]} still works.`
+        : `So the ${WORD[kind]} may no longer work.`;
+  return { note: `${rule} ${did}` };
+}
 
 /** Calls made with the held tokens: introspection, revocation, userinfo, logout, resource reads. */
 export class TokenCalls {
@@ -93,13 +128,15 @@ export class TokenCalls {
           `${preset.title} base URL`,
         );
         const r = await closeSession(this.opContext(p, discovery), session, token);
-        if (r.ok) this.markRevoked(token);
-        return r;
+        if (!r.ok) return r;
+        this.markRevoked(token);
+        return this.withRecheck(r, p, discovery, 'revoke', input.which);
       }
       const url = needEndpoint(revocation, 'revocationEndpoint', 'revocation_endpoint');
       const r = await revoke(this.opContext(p, discovery), url, token, input.which);
-      if (r.ok) this.markRevoked(token);
-      return r;
+      if (!r.ok) return r;
+      this.markRevoked(token);
+      return this.withRecheck(r, p, discovery, 'revoke', input.which);
     });
   }
 
@@ -120,6 +157,117 @@ export class TokenCalls {
         `The id_token of these tokens failed validation (${failed[0]!.title}), so they are not used to ${what}.`,
         'Fix what the id_token check says and get new tokens (authorize again); to test anyway, pass a token explicitly.',
       );
+  }
+
+  /** The result with the held tokens re-checked (only while they are still the held ones). */
+  private async withRecheck(
+    r: TokenOpResult,
+    p: StoredProfile,
+    discovery: DiscoveryResult | undefined,
+    after: TokenServerStatus['after'],
+    revoked?: HeldKind,
+  ): Promise<TokenOpResult> {
+    const rechecked = await this.recheck(p, discovery, after, revoked);
+    return rechecked ? { ...r, rechecked } : r;
+  }
+
+  /**
+   * After a revoke or a refused use the local clock no longer says whether a token works: ask the
+   * server (RFC 7662 introspection) about each held token and keep its word on the held set.
+   * Without an introspection endpoint the status is unknown, never "valid".
+   */
+  async recheck(
+    p: StoredProfile,
+    discovery: DiscoveryResult | undefined,
+    after: TokenServerStatus['after'],
+    revoked?: HeldKind,
+  ): Promise<TokenStatuses | undefined> {
+    const h = this.c.tokenSet.heldFor(p.id);
+    if (!h) return undefined;
+    const url = p.introspectionEndpoint ?? discovery?.introspectionEndpoint;
+    const bearer = url
+      ? await this.c.profiles.profileSecretValue(p.id, 'introspectionToken').catch(() => undefined)
+      : undefined;
+    const out: TokenStatuses = {};
+    for (const kind of ['access_token', 'refresh_token'] as const) {
+      const token = kind === 'access_token' ? h.accessToken : h.refreshToken;
+      if (!token) continue;
+      const at = () => new Date(this.c.ports.clock.now()).toISOString();
+      const revokedHere = this.c.s.revokedValues.has(token);
+      const since = after === 'revoke' ? 'since the revoke' : 'since the refused use';
+      if (!url) {
+        out[kind] = revokedHere
+          ? {
+              state: 'revoked',
+              label: 'revoked (server accepted the revocation)',
+              basis:
+                'the server accepted the revocation; not confirmed by introspection (the server has no introspection endpoint)',
+              at: at(),
+              after,
+            }
+          : {
+              state: 'unknown',
+              label: `unknown ${since}`,
+              basis:
+                'the server has no introspection endpoint, so its word on this token cannot be asked',
+              at: at(),
+              after,
+              ...relatedNote(revoked, kind, 'unknown'),
+            };
+        continue;
+      }
+      let r: TokenOpResult;
+      try {
+        r = await introspect(
+          this.opContext(p, discovery),
+          url,
+          token,
+          kind,
+          this.c.tokenSet.knownState(token),
+          bearer,
+          'Introspection (status re-check)',
+        );
+      } catch (e) {
+        // The client cannot authenticate to the endpoint (no key, no secret): nothing was asked.
+        out[kind] = {
+          state: 'unknown',
+          label: `unknown ${since}`,
+          basis: `introspection could not be sent: ${(e as Error).message}`,
+          at: at(),
+          after,
+        };
+        continue;
+      }
+      const checked = { at: at(), after, exchangeId: r.exchangeId };
+      if (r.active === undefined) {
+        const why = r.findings[0]?.title;
+        out[kind] = {
+          state: 'unknown',
+          label: `unknown ${since}`,
+          basis: `introspection failed (${r.status ? `HTTP ${r.status}` : 'no answer'}${why ? `: ${why}` : ''})`,
+          ...checked,
+        };
+        continue;
+      }
+      const expiredAt = this.c.tokenSet.knownState(token).expiredAt;
+      const state = r.active
+        ? 'active'
+        : revokedHere || (after === 'revoke' && !expiredAt)
+          ? 'revoked'
+          : 'inactive';
+      out[kind] = {
+        state,
+        label: `${state} (server)`,
+        basis: `introspection said active: ${r.active}`,
+        ...checked,
+        ...(!r.active && expiredAt && !revokedHere
+          ? { note: `It expired at ${expiredAt} (by its expires_in or exp).` }
+          : relatedNote(revoked, kind, state)),
+      };
+    }
+    h.serverStatus = { ...h.serverStatus, ...out };
+    this.c.tokenSet.emitTokens();
+    return out;
   }
 
   /** Marks a revoked token in the held set; automatic refresh stops with it. */
@@ -151,10 +299,14 @@ export class TokenCalls {
       const known = this.c.tokenSet.knownState(token);
       const held = this.c.tokenSet.heldFor(p.id);
       const sub = held && token === held.accessToken ? held.idView?.decoded?.claims.sub : undefined;
-      return userinfo(this.opContext(p, discovery), url, token, {
+      const r = await userinfo(this.opContext(p, discovery), url, token, {
         ...known,
         ...(typeof sub === 'string' ? { idTokenSub: sub } : {}),
       });
+      // A refused use of the held access token: ask the server what became of the tokens.
+      return r.status === 401 && held && token === held.accessToken
+        ? this.withRecheck(r, p, discovery, 'failed-use')
+        : r;
     });
   }
 
@@ -182,30 +334,54 @@ export class TokenCalls {
           `The end_session_endpoint "${endpoint}" is not an http(s) URL, so it is not opened.`,
           "Check the server's discovery document, or enter an https endSessionEndpoint in the profile.",
         );
-      const clientId = p.clientId ? { clientId: p.clientId } : {};
+      const idToken = this.c.tokenSet.heldFor(p.id)?.idToken;
+      const post = input.postLogoutRedirectUri?.trim() || undefined;
+      // OIDC RP-Initiated Logout 1.0 §2: state goes back to the post_logout_redirect_uri.
+      const state = post ? randomBytes(16).toString('base64url') : undefined;
+      const opts = {
+        ...(p.clientId ? { clientId: p.clientId } : {}),
+        ...(post ? { postLogoutRedirectUri: post } : {}),
+        ...(state ? { state } : {}),
+      };
       const browser = input.open ? this.c.ports.browser : undefined;
-      const idToken = browser ? this.c.tokenSet.heldFor(p.id)?.idToken : undefined;
-      let shown = endSessionUrl(endpoint, clientId).url;
+      let shown = endSessionUrl(endpoint, opts).url;
       let opened = false;
+      let hint: EndSessionResult['idTokenHint'] = idToken ? 'left-out' : 'none';
       if (browser) {
+        // The id_token is a secret: real only in what the browser opens, masked in what is shown.
         const withHint = endSessionUrl(endpoint, {
-          ...clientId,
+          ...opts,
           ...(idToken ? { idTokenHint: idToken } : {}),
         });
         try {
           await browser.open(withHint.url);
           opened = true;
           shown = withHint.shown;
+          if (idToken) hint = 'sent';
         } catch {
-          // Not opened: the plain URL (no id_token in it) is shown for the user to open.
+          // Not opened: the URL without the id_token is shown for the user to open.
         }
       }
+      const note =
+        hint === 'left-out'
+          ? 'id_token_hint is left out of this URL: it would carry the id_token, which stays in the engine; the desktop app opens the logout page itself, with id_token_hint. Without it the server may ask which session to end.'
+          : hint === 'none'
+            ? 'No id_token is held (the scope had no openid), so there is no id_token_hint; the server may ask which session to end.'
+            : undefined;
       // The tokens are forgotten locally whatever the server does with the logout.
       this.c.s.tokens = undefined;
       this.c.refresh.stopAutoRefresh();
       this.c.s.auto.enabled = false;
       this.c.tokenSet.emitTokens();
-      return { url: shown, opened, cleared: true };
+      return {
+        url: shown,
+        opened,
+        cleared: true,
+        idTokenHint: hint,
+        ...(post ? { postLogoutRedirectUri: post } : {}),
+        ...(state ? { state } : {}),
+        ...(note ? { note } : {}),
+      };
     });
   }
 
@@ -228,7 +404,7 @@ export class TokenCalls {
       const which = input.token ?? 'access_token';
       const path = input.path.trim().replace(/^\/+/, '') || 'metadata';
       const url = /^https?:\/\//.test(path) ? path : `${p.fhirBaseUrl.replace(/\/+$/, '')}/${path}`;
-      const first = await this.resourceOnce(p, url, which);
+      const first = await this.recheckAfter401(p, await this.resourceOnce(p, url, which), which);
       const held = this.c.s.tokens;
       if (
         first.status === 401 &&
@@ -240,10 +416,25 @@ export class TokenCalls {
         const refreshed = await this.c.refresh.refreshOnce(p, undefined, false);
         if (!refreshed.ok)
           return { ...first, findings: rankFindings([...first.findings, ...refreshed.findings]) };
-        return { ...(await this.resourceOnce(p, url, which)), retriedAfterRefresh: true };
+        const again = await this.resourceOnce(p, url, which);
+        return { ...(await this.recheckAfter401(p, again, which)), retriedAfterRefresh: true };
       }
       return first;
     });
+  }
+
+  /** A 401 to the held access token at the resource server: the tokens are re-checked. */
+  private async recheckAfter401(
+    p: StoredProfile,
+    r: ResourceResult,
+    which: 'access_token' | 'id_token',
+  ): Promise<ResourceResult> {
+    const held = this.c.s.tokens;
+    if (r.status !== 401 || which !== 'access_token' || !held || held.profileId !== p.id) return r;
+    // Resource calls use the held tokens' profile only when it is this one (callResource's p).
+    const discovery = await this.c.discovery.discoveryFor(p).catch(() => undefined);
+    await this.recheck(p, discovery, 'failed-use');
+    return r;
   }
 
   /** One resource call with the held access token or id_token. */

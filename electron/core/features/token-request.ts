@@ -37,7 +37,28 @@ import {
   pendingBreak,
   rememberJti,
 } from './break-it.js';
-import type { BreakName } from '../../../shared/types.js';
+import type { BreakName, SentAssertion, TokenRequestCheck } from '../../../shared/types.js';
+import { finding } from '../../../shared/diagnosis/catalog.js';
+
+/** The grant's own notes of a draft (made when it was prepared), shown again by each re-check. */
+const draftNotes = new WeakMap<Draft, Finding[]>();
+
+/** The pre-flight note of a pinned assertion: a server keeps each jti once (RFC 7523 §3 item 7). */
+function pinnedNote(jti: unknown, sent: boolean): Finding {
+  return finding(
+    'ASSERTION_JTI_REUSED',
+    `The assertion is pinned: every Send re-sends jti "${String(jti)}" with the same iat and exp.`,
+    {
+      severity: 'warning',
+      basis: 'check',
+      title: sent
+        ? 'Pinned assertion: the server will refuse this reused jti'
+        : 'Pinned assertion: after the first Send, the server will refuse the reused jti',
+      fix: 'Unpin the assertion to sign a fresh one (new jti, iat, exp) on every Send; keep it pinned only to test how the server handles a replay.',
+      source: 'RFC 7523 §3 item 7',
+    },
+  );
+}
 
 /** Token requests: the draft (client authentication, grant parameters), sending it, and its diagnosis. */
 export class TokenRequests {
@@ -163,8 +184,10 @@ export class TokenRequests {
       ...(auth.assertion ? { assertion: auth.assertion } : {}),
       ...(auth.signing ? { signing: auth.signing } : {}),
       ...(pending ? { pending } : {}),
+      ...(opts.overrides ? { overrides: opts.overrides } : {}),
     };
     this.c.s.drafts.set(draft.id, draft);
+    draftNotes.set(draft, notes);
     if (brk && brokeWhat) markDraft(draft, broken(brk, brokeWhat));
     // The same checks as on Send, of the request as it would go out now.
     const fillIn = (v: string) =>
@@ -193,15 +216,82 @@ export class TokenRequests {
 
   sendTokenRequest(input: Parameters<DebuggerApi['sendTokenRequest']>[0]) {
     return guard(async (): Promise<TokenResult> => {
-      const draft = this.c.s.drafts.get(input.draftId);
-      if (!draft)
-        throw new AppFailure(
-          'NOT_FOUND',
-          'This prepared request is gone (the app restarted or it was already replaced).',
-          'Press "Prepare request" again.',
-        );
+      const draft = this.mustDraft(input.draftId);
+      const p = this.c.profiles.mustProfile(draft.profileId);
+      draft.pinned = !!input.pinAssertion;
+      // Every Send signs a fresh assertion (new jti, iat, exp): a server keeps each jti once.
+      const fresh = await this.freshAssertion(p, draft);
+      if (fresh) {
+        draft.fill.set('client_assertion', fresh.jwt);
+        draft.assertion = fresh.view;
+      }
       return this.sendDraft(draft, input.edits, false);
     });
+  }
+
+  /**
+   * The pre-flight of a draft with the user's edits, as Send would run it now: with the fresh
+   * assertion Send would sign (or the pinned one). Nothing is sent and no jti is used up.
+   */
+  checkTokenRequest(input: Parameters<DebuggerApi['checkTokenRequest']>[0]) {
+    return guard(async (): Promise<TokenRequestCheck> => {
+      const draft = this.mustDraft(input.draftId);
+      const p = this.c.profiles.mustProfile(draft.profileId);
+      const pinned = input.pinAssertion ?? !!draft.pinned;
+      const fresh = pinned ? undefined : await this.freshAssertion(p, draft);
+      const fill = new Map(draft.fill);
+      if (fresh) fill.set('client_assertion', fresh.jwt);
+      const fillIn = (v: string) =>
+        v.replace(/\{\{(\w+)\}\}/g, (m, name: string) => fill.get(name) ?? m);
+      const checked = await this.checkRequest(p, draft, {
+        url: input.edits?.url ?? draft.url,
+        headers: (input.edits?.headers ?? draft.headers).map(([n, v]) => [n, fillIn(v)]),
+        params: (input.edits?.params ?? draft.params).map(([n, v]) => [n, fillIn(v)]),
+      });
+      const view = fresh?.view ?? draft.assertion;
+      const carried = this.carriesDraftAssertion(input.edits, draft);
+      const notes = [...(draftNotes.get(draft) ?? []), ...checked.preflight];
+      if (pinned && view && carried)
+        notes.push(pinnedNote(view.claims.jti, this.c.s.sentJtis.has(String(view.claims.jti))));
+      return {
+        preflight: rankFindings(notes),
+        ...(view && carried ? { assertion: { view, pinned } } : {}),
+      };
+    });
+  }
+
+  private mustDraft(id: string): Draft {
+    const draft = this.c.s.drafts.get(id);
+    if (!draft)
+      throw new AppFailure(
+        'NOT_FOUND',
+        'This prepared request is gone (the app restarted or it was already replaced).',
+        'Press "Prepare request" again.',
+      );
+    return draft;
+  }
+
+  /** True when the request still sends the {{client_assertion}} the engine fills in. */
+  private carriesDraftAssertion(edits: TokenRequestEdits | undefined, draft: Draft): boolean {
+    const rows = [...(edits?.params ?? draft.params), ...(edits?.headers ?? draft.headers)];
+    return rows.some(([, v]) => v.includes('{{client_assertion}}'));
+  }
+
+  /**
+   * A fresh assertion for the draft (same overrides, audience and key), or undefined when the
+   * draft's own is to be sent: it has none, it is pinned, or break-it mode made it on purpose.
+   */
+  private async freshAssertion(p: StoredProfile, draft: Draft) {
+    if (!draft.assertion || draft.pinned || draftBreak(draft)) return undefined;
+    const discovery = this.c.s.discovery.get(p.id);
+    return this.c.assertions.makeAssertion(
+      p,
+      draft.url,
+      discovery,
+      draft.overrides,
+      undefined,
+      draft.signing?.keyContext,
+    );
   }
 
   /** What the vendor rules (shared/vendors/) need to know about the profile and run. */
@@ -289,6 +379,7 @@ export class TokenRequests {
       preflight.push(...keyContext.findings);
       preflight.push(
         ...lintAssertion({
+          skewSec: this.c.settings.skewSec(),
           header: d.header,
           claims: d.claims,
           tokenUrl: url,
@@ -353,6 +444,8 @@ export class TokenRequests {
       },
     );
     if (draft.pending) draft.pending.redeemed = true;
+    // A cancelled request may have reached the server: its jti counts as used.
+    const cancelled = exchange.error?.code === 'CANCELLED';
     if (jti) this.c.s.sentJtis.add(jti);
     if (jti) rememberJti(this.c.s, p.id, jti);
     if (sentJwt) this.c.s.lastAssertion = sentJwt;
@@ -404,8 +497,8 @@ export class TokenRequests {
         : {}),
       vendor,
     });
-    // A pending device poll is no attempt the vendor rules should count.
-    if (!handler.interim?.(error)) {
+    // A pending device poll (or a cancelled send) is no attempt the vendor rules should count.
+    if (!handler.interim?.(error) && !cancelled) {
       this.c.s.tokenHistory.push({
         url,
         ok: diag.ok,
@@ -425,6 +518,7 @@ export class TokenRequests {
       ...(raw ? { status: raw.status } : {}),
       ...(json ? { body: maskTokens(json) } : {}),
       ...(diag.parsed?.prefix ? { nonJsonPrefix: diag.parsed.prefix } : {}),
+      ...(sentAssertionOf(draft, sentJwt) ? { assertion: sentAssertionOf(draft, sentJwt)! } : {}),
     };
     const accepted =
       diag.ok && json && raw
@@ -449,4 +543,11 @@ export class TokenRequests {
     if (accepted || grant === 'refresh_token') this.c.tokenSet.emitTokens();
     return result;
   }
+}
+
+/** The draft's assertion when it is what was sent (not one the user typed in its place). */
+function sentAssertionOf(draft: Draft, sentJwt: string | undefined): SentAssertion | undefined {
+  if (!draft.assertion || !sentJwt || sentJwt !== draft.fill.get('client_assertion'))
+    return undefined;
+  return { view: draft.assertion, pinned: !!draft.pinned };
 }

@@ -4,11 +4,13 @@ import {
   grantedScopeFindings,
   lintTokenResponse,
   scopeDiff,
+  settleRefreshScopes,
 } from '../../../shared/diagnosis/token-response.js';
 import { finding, rankFindings } from '../../../shared/diagnosis/index.js';
 import {
   decodeForDisplay,
   explainClaims,
+  guessJwtKind,
   looksLikeJwt,
   maskSecret,
 } from '../../../shared/jwt-view.js';
@@ -56,13 +58,15 @@ export class TokenSet {
     const granted = typeof json.scope === 'string' ? json.scope : undefined;
     result.tokenType = String(json.token_type ?? '');
     if (typeof json.expires_in === 'number') result.expiresIn = json.expires_in;
-    result.scopeDiff = scopeDiff(requested, granted);
+    const diff = scopeDiff(requested, granted);
     const extra = lintTokenResponse(json, raw.headers, grant, this.c.tokenRequests.smartProfile(p));
     const accessToken = String(json.access_token);
     const idToken = typeof json.id_token === 'string' && json.id_token ? json.id_token : undefined;
     const issued =
       typeof json.refresh_token === 'string' && json.refresh_token ? json.refresh_token : undefined;
-    extra.push(...grantedScopeFindings(result.scopeDiff, granted, !!issued));
+    extra.push(...grantedScopeFindings(diff, granted, !!issued));
+    // offline_access answered by a refresh token is granted, not missing (grantedScopeFindings says why).
+    result.scopeDiff = settleRefreshScopes(diff, !!issued);
     const sentRefresh = grant === 'refresh_token' ? get('refresh_token') : undefined;
     const discovery = this.c.s.discovery.get(p.id);
     const jwksUri = discovery?.jwksUri;
@@ -121,6 +125,8 @@ export class TokenSet {
       ...(idView ? { idView } : {}),
       refreshes: grant === 'refresh_token' ? [...(prev?.refreshes ?? [])] : [],
       revoked: [],
+      scopeDiff: result.scopeDiff,
+      scopeNotes: extra.filter((f) => f.code === 'SCOPE_NARROWED'),
     };
     result.accessToken = accessView;
     if (idView) result.idToken = idView;
@@ -169,6 +175,7 @@ export class TokenSet {
       accessToken: x.accessToken,
       ...(x.code ? { code: x.code } : {}),
       now: this.c.nowSec,
+      skewSec: this.c.settings.skewSec(),
       ...(jwks ? { jwks } : {}),
       ...(x.jwksUri ? { jwksUrl: x.jwksUri } : {}),
     });
@@ -181,6 +188,7 @@ export class TokenSet {
     token: string,
     src: { jwksUrl?: string | undefined; jwks?: string | undefined },
     current?: { receivedAt: number; expiresIn?: number; tls?: TlsOptions },
+    held = true,
   ): Promise<TokenView> {
     const now = this.c.nowSec;
     const findings: Finding[] = [];
@@ -245,7 +253,12 @@ export class TokenSet {
       ...base,
       format: 'jwt',
       decoded,
-      explained: explainClaims(decoded.claims, now),
+      // A held token is the access token of a token response; a pasted one is read for its kind.
+      explained: explainClaims(
+        decoded.claims,
+        now,
+        held ? 'access_token' : guessJwtKind(decoded.header, decoded.claims),
+      ),
       verification,
       ...(expiresAt ? { expiresAt } : {}),
       findings: rankFindings(findings),
@@ -254,7 +267,7 @@ export class TokenSet {
 
   decodeToken(input: { token?: string; jwksUrl?: string; jwks?: string }) {
     return guard(async () => {
-      if (input.token) return this.tokenView(input.token.trim(), input);
+      if (input.token) return this.tokenView(input.token.trim(), input, undefined, false);
       if (!this.c.s.tokens)
         throw new AppFailure(
           'NOT_FOUND',

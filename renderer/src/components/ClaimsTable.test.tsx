@@ -1,7 +1,9 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { explainClaims } from '../../../shared/jwt-view.js';
 import { ClaimsTable } from './ClaimsTable.js';
+import { relativeTime } from './format.js';
 
 describe('ClaimsTable', () => {
   it('shortens very long values and shows them in full on request', async () => {
@@ -23,5 +25,32 @@ describe('ClaimsTable', () => {
     expect(cell.textContent).not.toContain('\u202E');
     expect(screen.getByTitle('RIGHT-TO-LEFT OVERRIDE (U+202E)')).toBeTruthy();
     expect(screen.getByTitle('ZERO WIDTH SPACE (U+200B)')).toBeTruthy();
+  });
+
+  it('shows each token kind with its own explanations, past times as “… ago”', () => {
+    const now = 1_800_000_000;
+    const claims = { aud: 'https://fhir.example', iat: now, exp: now + 60 };
+    const { unmount } = render(
+      <ClaimsTable claims={explainClaims(claims, now, 'access_token')} caption="Access token" />,
+    );
+    const row = (name: string) => screen.getByRole('row', { name: new RegExp(`^${name}\\b`) });
+    expect(row('aud').textContent).toContain('resource server');
+    expect(row('aud').textContent).not.toMatch(/assertion/i);
+    expect(row('iat').textContent).toContain('(0 s ago)');
+    expect(row('exp').textContent).toContain('(in 1 min 0 s)');
+    unmount();
+    render(<ClaimsTable claims={explainClaims(claims, now, 'client_assertion')} />);
+    expect(row('aud').textContent).toContain('token endpoint URL');
+  });
+});
+
+describe('relativeTime', () => {
+  it('reads past times as “… ago” (now is “0 s ago”) and future ones as “in …”', () => {
+    const now = Date.parse('2026-01-01T10:00:00Z');
+    expect(relativeTime(now, now)).toBe('0 s ago');
+    expect(relativeTime(now - 12_000, now)).toBe('12 s ago');
+    expect(relativeTime(now - 180_000, now)).toBe('3 min ago');
+    expect(relativeTime(now + 12_000, now)).toBe('in 12 s');
+    expect(relativeTime(now + 400, now)).toBe('0 s ago');
   });
 });

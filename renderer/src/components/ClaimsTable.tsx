@@ -38,29 +38,38 @@ export function ClaimsTable({
   if (claims.length === 0) return null;
   return (
     <div className="table-wrap">
-      <table className="table">
+      {/* Stacks where narrow (styles.css .table-stack); the roles keep it a table. */}
+      <table className="table table-stack" role="table">
         <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Claim</th>
-            <th scope="col">Value</th>
-            <th scope="col">Meaning</th>
-            <th scope="col">Date</th>
+        <thead role="rowgroup">
+          <tr role="row">
+            <th scope="col" role="columnheader">
+              Claim
+            </th>
+            <th scope="col" role="columnheader">
+              Value
+            </th>
+            <th scope="col" role="columnheader">
+              Meaning
+            </th>
+            <th scope="col" role="columnheader">
+              Date
+            </th>
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           {claims.map((c) => (
-            <tr key={c.name}>
-              <th scope="row">
+            <tr key={c.name} role="row">
+              <th scope="row" role="rowheader">
                 <code>
                   <SafeText text={c.name} />
                 </code>
               </th>
-              <td>
+              <td role="cell">
                 <ClaimValue value={c.value} />
               </td>
-              <td>{c.meaning}</td>
-              <td>
+              <td role="cell">{c.meaning}</td>
+              <td role="cell" data-label={c.date ? 'Date' : ''}>
                 {c.date ? (
                   <time dateTime={c.date} title={c.date}>
                     {localDate(c.date)}

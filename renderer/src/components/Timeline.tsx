@@ -164,6 +164,11 @@ const ExchangeItem = memo(function ExchangeItem({
         <span className="exchange-meta">
           {statusBadge(x)}
           {x.channel === 'front' && <span className="badge badge-info">browser hop</span>}
+          {x.tls?.warning && (
+            <span className="badge badge-warning" title={x.tls.warning}>
+              TLS checks off
+            </span>
+          )}
           <span className="exchange-duration">{Math.round(x.durationMs)} ms</span>
           <span className="exchange-step">{x.step}</span>
         </span>

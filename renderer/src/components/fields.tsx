@@ -4,7 +4,23 @@ interface Base {
   label: string;
   hint?: ReactNode;
   className?: string;
+  /** What is wrong with the value, in words: shown under the field, which is marked invalid. */
+  error?: string;
 }
+
+/** The field's error line (announced with it by aria-describedby). */
+function FieldError({ id, error }: { id: string; error?: string }) {
+  if (!error) return null;
+  return (
+    <p id={id} className="field-error">
+      {error}
+    </p>
+  );
+}
+
+/** aria-describedby for a field: its error first, then its hint. */
+const describedBy = (id: string, error?: string, hint?: ReactNode) =>
+  [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
 
 interface TextProps extends Base {
   value: string;
@@ -32,6 +48,7 @@ export function TextField({
   autoComplete = 'off',
   required,
   className,
+  error,
 }: TextProps) {
   const id = useId();
   const hintId = `${id}-hint`;
@@ -41,7 +58,8 @@ export function TextField({
     placeholder,
     required,
     className: `input${mono ? ' mono' : ''}`,
-    'aria-describedby': hint ? hintId : undefined,
+    'aria-describedby': describedBy(id, error, hint),
+    'aria-invalid': error ? true : undefined,
     spellCheck: false,
     autoComplete,
   };
@@ -53,6 +71,7 @@ export function TextField({
       ) : (
         <input {...common} type={type} onChange={(e) => onChange(e.target.value)} />
       )}
+      <FieldError id={`${id}-error`} error={error} />
       {hint && (
         <p id={hintId} className="hint">
           {hint}
@@ -75,6 +94,7 @@ export function SelectField<T extends string>({
   onChange,
   options,
   className,
+  error,
 }: SelectProps<T>) {
   const id = useId();
   const hintId = `${id}-hint`;
@@ -86,7 +106,8 @@ export function SelectField<T extends string>({
         className="input"
         value={value}
         onChange={(e) => onChange(e.target.value as T)}
-        aria-describedby={hint ? hintId : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        aria-invalid={error ? true : undefined}
       >
         {options.map((o) => {
           const opt = typeof o === 'string' ? { value: o, label: o } : o;
@@ -97,6 +118,7 @@ export function SelectField<T extends string>({
           );
         })}
       </select>
+      <FieldError id={`${id}-error`} error={error} />
       {hint && (
         <p id={hintId} className="hint">
           {hint}

@@ -43,3 +43,23 @@ export function expiryText(expiresAtMs: number, nowMs: number): string {
   const diff = expiresAtMs - nowMs;
   return diff > 0 ? `Expires in ${clock(diff / 1000)}` : `Expired ${clock(-diff / 1000)} ago`;
 }
+
+/** "45 s" / "3 min" / "2 h" for a duration in seconds, rounded to the unit shown. */
+function amount(totalSeconds: number): string {
+  const s = Math.round(totalSeconds);
+  if (s < 60) return `${s} s`;
+  if (s < 7200) return `${Math.floor(s / 60)} min`;
+  return `${Math.floor(s / 3600)} h`;
+}
+
+/** A time relative to now: past reads "12 s ago" / "3 min ago" (now is "0 s ago"), future "in 12 s". */
+export function relativeTime(atMs: number, nowMs: number): string {
+  const d = Math.round((atMs - nowMs) / 1000);
+  return d > 0 ? `in ${amount(d)}` : `${amount(-d)} ago`;
+}
+
+/** ISO time as the local time of day (HH:MM:SS), the ISO value itself when it does not parse. */
+export function timeOfDay(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString();
+}

@@ -71,4 +71,27 @@ describe('Client assertion step', () => {
     await user.click(screen.getByRole('button', { name: 'Hide' }));
     expect(region().textContent).not.toContain(jwt);
   });
+
+  it('re-checks the claims as they are edited, live, without replacing the text', async () => {
+    const { user, calls, backend } = await renderApp({ step: 'assertion' });
+    await user.click(screen.getByRole('button', { name: 'Build assertion' }));
+    expect(within(region()).getByText('No problems found')).toBeTruthy();
+    const edited = { ...JSON.parse(claimsEditor().value), aud: 'https://wrong.example/token' };
+    const text = JSON.stringify(edited, null, 2);
+    fireEvent.change(claimsEditor(), { target: { value: text } });
+
+    const checks = await within(region()).findByRole('list', { name: 'Pre-flight checks' });
+    expect(checks.textContent).toContain('ASSERTION_AUD_MISMATCH');
+    expect(claimsEditor().value).toBe(text);
+    expect(calls('buildAssertion').at(-1)).toEqual([
+      {
+        profileId: backend!.id,
+        overrides: { claims: { aud: 'https://wrong.example/token' } },
+        preview: true,
+      },
+    ]);
+    // Not in force until Rebuild: the note about edits in force is not shown.
+    expect(region().textContent).not.toContain('Your edits are in force');
+    expect(region().textContent).toContain('Checked with your edits as typed');
+  });
 });

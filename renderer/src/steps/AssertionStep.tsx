@@ -41,6 +41,7 @@ function AssertionBody({ profile }: { profile: ProfileView }) {
   const overrides = useApp((s) => s.overrides);
   const editError = useApp((s) => s.editError);
   const revealed = useApp((s) => s.revealedAssertion);
+  const liveLint = useApp((s) => s.liveLint);
   const buildAssertion = useApp((s) => s.buildAssertion);
   const rebuildWithEdits = useApp((s) => s.rebuildWithEdits);
   const setHeaderText = useApp((s) => s.setHeaderText);
@@ -130,8 +131,13 @@ function AssertionBody({ profile }: { profile: ProfileView }) {
           <ClaimsTable claims={assertion.explained} />
 
           <h3>Pre-flight checks</h3>
+          <p className="hint preflight-live" role="status">
+            {liveLint
+              ? 'Checked with your edits as typed; press Rebuild with edits to sign them.'
+              : 'Checked when built; re-checked as you edit the JSON.'}
+          </p>
           <FindingsList
-            findings={assertion.lint}
+            findings={liveLint ?? assertion.lint}
             label="Pre-flight checks"
             emptyText="No problems found"
           />

@@ -38,6 +38,31 @@ describe('Discovery step', () => {
     );
   });
 
+  it('keeps the fields a table with headers when it stacks; a list may wrap after its commas', async () => {
+    const { user } = await renderApp({ step: 'discovery' });
+    await user.click(screen.getByRole('button', { name: 'Discover' }));
+    const doc = await screen.findByRole('article', { name: 'smart-configuration' });
+    const table = within(doc).getByRole('table', { name: 'Fields of smart-configuration' });
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent),
+    ).toEqual(['Field', 'Value', 'Status']);
+    const row = within(table).getByRole('row', { name: /token_endpoint\b/ });
+    expect(within(row).getByRole('rowheader').textContent).toBe('token_endpoint');
+    const [value, status] = within(row).getAllByRole('cell');
+    expect(value!.textContent).toContain(server().tokenEndpoint);
+    // The status stays beside the name when the rows stack.
+    expect(status!.dataset.stack).toBe('aside');
+    expect(status!.textContent).toBe('present');
+    const methods = within(table).getByRole('row', {
+      name: /token_endpoint_auth_methods_supported/,
+    });
+    const list = within(methods).getAllByRole('cell')[0]!;
+    expect(list.textContent).toMatch(/^\["private_key_jwt","client_secret_jwt",.*"\]$/);
+    expect(list.querySelectorAll('wbr').length).toBe(list.textContent!.split(',').length - 1);
+  });
+
   it('disables Discover and shows Working… while the call is pending', async () => {
     // A slow server, played by holding the engine's answer until the test releases it.
     let release: () => Promise<void> = async () => {};

@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import type { DiscoveryDocument, DiscoveryField, DiscoveryResult } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { OpError } from '../components/ErrorAlert.js';
@@ -16,6 +17,22 @@ const FIELD_BADGE: Record<DiscoveryField['status'], string> = {
   'missing-recommended': 'badge-warning',
   optional: 'badge-info',
 };
+
+/** A JSON list (`["a","b"]`) may wrap after each comma rather than inside a word; the text
+ * (and what a copy or a test reads) stays exactly the same. */
+function BreakAfterCommas({ text }: { text: string }) {
+  const parts = text.split(/(?<=,)/);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && <wbr />}
+          <SafeText text={part} />
+        </Fragment>
+      ))}
+    </>
+  );
+}
 
 function DocumentCard({ doc }: { doc: DiscoveryDocument }) {
   return (
@@ -37,27 +54,35 @@ function DocumentCard({ doc }: { doc: DiscoveryDocument }) {
         </p>
       )}
       {doc.fields.length > 0 && (
+        // Stacks into one block per field where the pane is narrow; the explicit roles keep it a
+        // table (with its headers) for screen readers whatever its CSS display.
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-stack" role="table">
             <caption>Fields of {doc.kind}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Field</th>
-                <th scope="col">Value</th>
-                <th scope="col">Status</th>
+            <thead role="rowgroup">
+              <tr role="row">
+                <th scope="col" role="columnheader">
+                  Field
+                </th>
+                <th scope="col" role="columnheader">
+                  Value
+                </th>
+                <th scope="col" role="columnheader">
+                  Status
+                </th>
               </tr>
             </thead>
-            <tbody>
+            <tbody role="rowgroup">
               {doc.fields.map((f) => (
-                <tr key={f.name}>
-                  <th scope="row">
+                <tr key={f.name} role="row">
+                  <th scope="row" role="rowheader">
                     <code className="wrap">
                       <SafeText text={f.name} />
                     </code>
                   </th>
-                  <td>
+                  <td role="cell">
                     <code className="wrap">
-                      <SafeText text={display(f.value)} />
+                      <BreakAfterCommas text={display(f.value)} />
                     </code>
                     {f.note && (
                       <p className="hint">
@@ -65,7 +90,7 @@ function DocumentCard({ doc }: { doc: DiscoveryDocument }) {
                       </p>
                     )}
                   </td>
-                  <td>
+                  <td role="cell" data-stack="aside">
                     <span className={`badge ${FIELD_BADGE[f.status]}`}>{f.status}</span>
                   </td>
                 </tr>

@@ -111,8 +111,8 @@ describe('Inspector: a large HAR file', () => {
       screen.getByLabelText('Evidence files'),
       new File([notHar], 'sign-in.log', { type: 'text/plain' }),
     );
-    await screen.findByText(/This file is not a HAR file/, {}, { timeout: 20_000 });
-    const alert = screen.getByRole('alert');
+    // The alert (the live region announces the same words).
+    const alert = await screen.findByRole('alert', {}, { timeout: 20_000 });
     expect(alert.textContent).toContain('This file is not a HAR file');
     expect(alert.textContent).toContain('Save all as HAR');
     expect(screen.queryByLabelText('Inspector results')).toBeNull();

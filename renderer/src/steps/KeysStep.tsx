@@ -12,6 +12,7 @@ import { StepSection } from '../components/StepSection.js';
 import { CappedTextField } from '../components/CappedTextField.js';
 import { MAX_TOKEN_PASTE } from '../components/size-cap.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
+import { StepNotUsedNote } from '../components/StepRail.js';
 
 /** Algorithms a key of this kind can sign with. */
 export function algsFor(kind: KeyKind): SigningAlg[] {
@@ -533,6 +534,7 @@ export function KeysStep() {
       title="Keys"
       intro="The key pair that signs your client assertions. The server needs the public half (JWKS); the private half stays here."
     >
+      <StepNotUsedNote step="keys" />
       <GenerateKey />
       <ImportKey />
       <div className="card">

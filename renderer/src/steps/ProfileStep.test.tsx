@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useApp } from '../store/index.js';
+import { toProfileInput } from '../store/profile-input.js';
 import { BACKEND_SCOPE, renderApp, renderAuthApp } from '../test-utils.js';
 import { must, server } from '../test/real-core.js';
 
@@ -66,16 +67,23 @@ describe('Profile step', () => {
     expect(saved!.auth).toMatchObject({ keyId: key!.id, kid: key!.kid });
   });
 
-  it('shows a failed save as an alert', async () => {
+  it('shows a refused field at the field, in words, and focuses it', async () => {
     const { user, core, backend } = await renderApp();
     const base = screen.getByLabelText('FHIR base URL');
     await user.clear(base);
     await user.type(base, 'ehr.example.com/fhir');
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
-    // The web host's input parser refuses it before the engine sees it.
-    const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain(
-      'fhirBaseUrl: Must be an absolute http(s) URL, e.g. https://ehr.example.com/fhir',
+    // The web host's input parser refuses it before the engine sees it; the form says where.
+    await waitFor(() => expect(base.getAttribute('aria-invalid')).toBe('true'));
+    expect(document.activeElement).toBe(base);
+    const described = base.getAttribute('aria-describedby')!.split(' ')[0]!;
+    expect(document.getElementById(described)!.textContent).toBe(
+      'FHIR base URL: Must be an absolute http(s) URL, e.g. https://ehr.example.com/fhir',
+    );
+    // No banner with the parser's field paths.
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('region', { name: 'Profile' }).textContent).not.toContain(
+      'fhirBaseUrl',
     );
     expect(must(await core.listProfiles())[0]!.fhirBaseUrl).toBe(backend!.fhirBaseUrl);
   });
@@ -118,12 +126,172 @@ describe('Profile step', () => {
     expect((screen.getByLabelText('Profile name') as HTMLInputElement).value).toBe('Second server');
   });
 
-  it('deletes the active profile', async () => {
-    const { user, core } = await renderApp();
+  it('deletes the active profile after asking, and Undo brings it back with its secret', async () => {
+    const { user, core, backend } = await renderApp({
+      setup: async ({ core, backend }) => {
+        must(
+          await core.saveProfile({
+            ...toProfileInput(backend!),
+            auth: { ...toProfileInput(backend!).auth, clientSecret: 'undo-canary' },
+          }),
+        );
+      },
+    });
     await user.click(screen.getByRole('button', { name: 'Delete' }));
-    expect(useApp.getState().profiles).toHaveLength(0);
+    // Nothing is deleted yet: the confirm names the profile and what goes with it.
+    const ask = screen.getByRole('group', { name: `Delete “${backend!.name}”?` });
+    expect(ask.textContent).toContain('its stored client secret');
+    expect(must(await core.listProfiles())).toHaveLength(1);
+    await user.click(within(ask).getByRole('button', { name: 'Keep it' }));
+    expect(must(await core.listProfiles())).toHaveLength(1);
+
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    await user.click(screen.getByRole('button', { name: `Delete “${backend!.name}”` }));
+    await waitFor(() => expect(useApp.getState().profiles).toHaveLength(0));
     expect(screen.getByText(/No profiles yet/)).toBeTruthy();
     expect(must(await core.listProfiles())).toEqual([]);
+    const undo = screen.getByRole('button', { name: 'Undo' });
+    expect(document.activeElement).toBe(undo);
+
+    await user.click(undo);
+    await waitFor(() => expect(useApp.getState().profiles).toHaveLength(1));
+    const [back] = must(await core.listProfiles());
+    expect(back).toMatchObject({ id: backend!.id, auth: { hasClientSecret: true } });
+    expect(useApp.getState().activeProfileId).toBe(backend!.id);
+    expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
+  });
+
+  it('imports a file chosen in the file input; a duplicate asks, Rename imports it beside', async () => {
+    const { user, core, backend } = await renderApp();
+    const { json } = must(await core.exportProfile(backend!.id));
+    const file = new File([json], 'sandbox.json', { type: 'application/json' });
+    await user.upload(screen.getByLabelText('Profile file'), file);
+    const ask = await screen.findByRole('group', { name: 'This profile is already here' });
+    expect(ask.textContent).toContain(`A profile named “${backend!.name}” is already here.`);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(must(await core.listProfiles())).toHaveLength(1);
+    const rename = within(ask).getByRole('button', { name: `Import as “${backend!.name} (2)”` });
+    expect(document.activeElement).toBe(rename);
+    await user.click(rename);
+    await waitFor(async () => expect(must(await core.listProfiles())).toHaveLength(2));
+    expect((screen.getByLabelText('Profile name') as HTMLInputElement).value).toBe(
+      `${backend!.name} (2)`,
+    );
+    expect(screen.queryByRole('group', { name: 'This profile is already here' })).toBeNull();
+
+    // Again, and Replace: still two profiles, the first one's id kept.
+    await user.upload(screen.getByLabelText('Profile file'), file);
+    const again = await screen.findByRole('group', { name: 'This profile is already here' });
+    await user.click(within(again).getByRole('button', { name: `Replace “${backend!.name}”` }));
+    await waitFor(() => expect(useApp.getState().activeProfileId).toBe(backend!.id));
+    expect(must(await core.listProfiles())).toHaveLength(2);
+  });
+
+  it('downloads the profile file in the browser', async () => {
+    let saved = '';
+    let savedName = '';
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      const reader = new FileReader();
+      reader.onload = () => (saved = String(reader.result));
+      reader.readAsText(blob as Blob);
+      return 'blob:profile';
+    });
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      savedName = this.download;
+    });
+    const { user, backend } = await renderApp();
+    await user.click(screen.getByRole('button', { name: 'Download' }));
+    await waitFor(() => expect(saved).not.toBe(''));
+    expect(savedName).toBe('example-ehr-sandbox.json');
+    expect(JSON.parse(saved)).toMatchObject({ name: backend!.name, clientId: backend!.clientId });
+    vi.restoreAllMocks();
+  });
+
+  it('duplicates a profile; the copy gets tokens with the key that came along', async () => {
+    const { user, core, backend } = await renderApp();
+    await user.click(screen.getByRole('button', { name: 'Duplicate' }));
+    await waitFor(async () => expect(must(await core.listProfiles())).toHaveLength(2));
+    const copy = must(await core.listProfiles()).find((p) => p.id !== backend!.id)!;
+    expect(copy).toMatchObject({ name: `${backend!.name} (copy)`, clientId: backend!.clientId });
+    expect(useApp.getState().activeProfileId).toBe(copy.id);
+    const draft = must(await core.prepareTokenRequest({ profileId: copy.id }));
+    expect(must(await core.sendTokenRequest({ draftId: draft.id })).status).toBe(200);
+  });
+
+  it('searches and sorts when there are many profiles', async () => {
+    const { user } = await renderApp({
+      setup: async ({ core }) => {
+        const more: [string, string][] = [
+          ['Zeta clinic', 'zeta-client'],
+          ['Alpha hospital', 'alpha-client'],
+          ['Mid lab', 'lab-client'],
+          ['Beta EHR', 'beta-client'],
+          ['Gamma EHR', 'gamma-client'],
+        ];
+        for (const [name, clientId] of more)
+          must(await core.saveProfile({ name, clientId, scope: '', auth: { method: 'none' } }));
+      },
+    });
+    const list = () => screen.getByRole('list', { name: 'Profiles' });
+    const names = () =>
+      within(list())
+        .getAllByRole('button')
+        .map((b) => b.querySelector('.profile-item-name')!.textContent);
+    expect(names()[0]).toBe('Alpha hospital');
+    await user.type(screen.getByLabelText('Search profiles'), 'lab-cl');
+    expect(names()).toEqual(['Mid lab']);
+    await user.clear(screen.getByLabelText('Search profiles'));
+    await user.type(screen.getByLabelText('Search profiles'), 'nothing like it');
+    expect(screen.getByText('No profile matches “nothing like it”.')).toBeTruthy();
+    await user.clear(screen.getByLabelText('Search profiles'));
+    await user.selectOptions(screen.getByLabelText('Sort by'), 'created');
+    // Newest first: the last one saved.
+    expect(names()[0]).toBe('Gamma EHR');
+  });
+
+  it('groups environments and applies the shared settings to the others', async () => {
+    let production = '';
+    const { user, core, backend } = await renderApp({
+      setup: async ({ core, backend }) => {
+        must(
+          await core.saveProfile({
+            ...toProfileInput(backend!),
+            group: 'Acme EHR',
+            environment: 'sandbox',
+          }),
+        );
+        production = must(
+          await core.saveProfile({
+            name: 'Acme production',
+            group: 'Acme EHR',
+            environment: 'production',
+            tokenEndpoint: 'https://prod.acme.example/token',
+            clientId: 'prod-client',
+            scope: 'system/Patient.rs',
+            auth: { method: 'private_key_jwt', alg: 'RS384' },
+          }),
+        ).id;
+      },
+    });
+    const group = screen.getByRole('list', { name: 'Acme EHR' });
+    expect(within(group).getAllByRole('button')).toHaveLength(2);
+    expect(group.textContent).toContain('production');
+    await user.clear(screen.getByLabelText('Scope'));
+    await user.type(screen.getByLabelText('Scope'), 'system/Encounter.rs');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    await user.click(screen.getByRole('button', { name: 'Apply to the other environments' }));
+    expect(await screen.findByText('Applied to “Acme production”.')).toBeTruthy();
+    const prod = must(await core.listProfiles()).find((p) => p.id === production)!;
+    expect(prod).toMatchObject({
+      scope: 'system/Encounter.rs',
+      clientId: 'prod-client',
+      tokenEndpoint: 'https://prod.acme.example/token',
+      environment: 'production',
+    });
+    expect(backend!.id).not.toBe(production);
   });
 
   it('shows the storage warning', async () => {

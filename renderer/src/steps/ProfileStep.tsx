@@ -1,5 +1,5 @@
 import { FLOW_HINTS, FLOW_LABELS, FLOW_SHORT, SCOPE_PRESETS } from '../flow-ui.js';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { AUTH_METHODS, FLOW_KINDS, HMAC_ALGS, SIGNING_ALGS } from '../../../shared/types.js';
 import type {
   AuthMethod,
@@ -11,7 +11,6 @@ import type {
   SigningAlg,
 } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
-import { CodeBlock } from '../components/CodeBlock.js';
 import { OpError } from '../components/ErrorAlert.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { StepSection } from '../components/StepSection.js';
@@ -20,6 +19,13 @@ import { optional, toProfileInput } from '../store/profile-input.js';
 import { flowShows } from '../store/steps.js';
 import { NewFromPreset, PresetDefaults } from './VendorPreset.js';
 import { WorkspaceBackup } from '../components/Workspace.js';
+import { ImportProfile, ProfileList, ProfileTools, UndoDelete } from './ProfileManagement.js';
+import {
+  ENDPOINT_LABELS,
+  FIELD_LABELS,
+  REGISTRATION_LABELS,
+  fieldErrorsOf,
+} from './profile-fields.js';
 import { PracticeServer } from '../components/PracticeServer.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
 import {
@@ -123,6 +129,7 @@ function SecretField({
   onRemove,
   hint,
   needsReentry = false,
+  error,
 }: {
   label: string;
   value: string;
@@ -133,6 +140,7 @@ function SecretField({
   hint: string;
   /** Stored but undecryptable here (damaged, or another machine's): to be typed again. */
   needsReentry?: boolean;
+  error?: string;
 }) {
   const removeId = useId();
   return (
@@ -143,6 +151,7 @@ function SecretField({
         onChange={onChange}
         type="password"
         autoComplete="new-password"
+        error={error}
         placeholder={
           needsReentry ? 'needs re-entry' : stored ? 'stored — type to replace' : 'not set'
         }
@@ -178,8 +187,21 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   const keys = useApp((s) => s.keys);
   const saveProfile = useApp((s) => s.saveProfile);
   const { busy } = useOp('saveProfile');
+  const dismissError = useApp((s) => s.dismissError);
+  const formRef = useRef<HTMLFormElement>(null);
+  /** Errors at the fields, by label; set from the parser's answer to a save. */
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [focusInvalid, setFocusInvalid] = useState(0);
+  const err = (label: string) => errors[label];
+
+  useEffect(() => {
+    if (!focusInvalid) return;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusInvalid]);
 
   const [name, setName] = useState(profile?.name ?? '');
+  const [group, setGroup] = useState(profile?.group ?? '');
+  const [environment, setEnvironment] = useState(profile?.environment ?? '');
   const [flow, setFlow] = useState<FlowKind>(profile ? effectiveFlow(profile) : 'backend-services');
   const [fhirBaseUrl, setFhirBaseUrl] = useState(profile?.fhirBaseUrl ?? '');
   const [issuer, setIssuer] = useState(profile?.issuer ?? '');
@@ -308,6 +330,8 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
     const input: ProfileInput = {
       ...base,
       name: name.trim(),
+      group: optional(group),
+      environment: optional(environment),
       flow,
       fhirBaseUrl: optional(fhirBaseUrl),
       issuer: optional(issuer),
@@ -346,6 +370,19 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
     if (introspectionToken) input.introspectionToken = introspectionToken;
     else if (removeIntrospectionToken) input.introspectionToken = '';
     const saved = await saveProfile(input);
+    const refused = useApp.getState().ops.saveProfile?.error;
+    const atFields = refused?.fields ? fieldErrorsOf(refused.fields) : {};
+    setErrors(atFields);
+    if (Object.keys(atFields).length) {
+      // Every refused field is shown at its place: no banner with the parser's paths as well.
+      if (
+        refused!.fields!.every((f) =>
+          FIELD_LABELS.some(([p]) => f.path === p || f.path.startsWith(`${p}.`)),
+        )
+      )
+        dismissError('saveProfile');
+      setFocusInvalid((n) => n + 1);
+    }
     if (saved) {
       setIntrospectionToken('');
       setRemoveIntrospectionToken(false);
@@ -357,13 +394,26 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   }
 
   return (
-    <form className="card form" onSubmit={onSubmit} aria-label="Profile settings" noValidate>
+    <form
+      ref={formRef}
+      className="card form"
+      onSubmit={onSubmit}
+      aria-label="Profile settings"
+      noValidate
+    >
       <h3>{profile ? `Edit “${profile.name}”` : 'New profile'}</h3>
       <PresetDefaults vendor={profile?.vendor} flow={flow} />
       <div className="grid-2">
-        <TextField label="Profile name" value={name} onChange={setName} required />
+        <TextField
+          label="Profile name"
+          value={name}
+          onChange={setName}
+          required
+          error={err('Profile name')}
+        />
         <SelectField
           label="Flow"
+          error={err('Flow')}
           value={flow}
           onChange={onFlowChange}
           options={FLOW_KINDS.map((f) => ({ value: f, label: FLOW_LABELS[f] }))}
@@ -371,6 +421,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
         />
         <TextField
           label="FHIR base URL"
+          error={err('FHIR base URL')}
           value={fhirBaseUrl}
           onChange={setFhirBaseUrl}
           type="url"
@@ -379,6 +430,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
         />
         <TextField
           label="Issuer"
+          error={err('Issuer')}
           value={issuer}
           onChange={setIssuer}
           type="url"
@@ -388,6 +440,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
         />
         <TextField
           label="Client ID"
+          error={err('Client ID')}
           value={clientId}
           onChange={setClientId}
           mono
@@ -396,6 +449,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
       </div>
       <TextField
         label="Scope"
+        error={err('Scope')}
         value={scope}
         onChange={setScope}
         mono
@@ -406,12 +460,30 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
         }
       />
       <ScopePresets flow={flow} onPick={setScope} />
+      <div className="grid-2">
+        <TextField
+          label="Group"
+          value={group}
+          onChange={setGroup}
+          placeholder="e.g. Acme EHR"
+          hint="Environments of one server (sandbox, production) share a group and its settings."
+          error={err('Group')}
+        />
+        <TextField
+          label="Environment"
+          value={environment}
+          onChange={setEnvironment}
+          placeholder="e.g. sandbox, production"
+          error={err('Environment')}
+        />
+      </div>
 
       {flowShows(flow, 'browser-sign-in') && (
         <fieldset className="fieldset">
           <legend>Browser sign-in</legend>
           <TextField
             label="Redirect URI"
+            error={err('Redirect URI')}
             value={redirectUri}
             onChange={setRedirectUri}
             mono
@@ -422,6 +494,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
             <div>
               <SelectField
                 label="PKCE"
+                error={err('PKCE')}
                 value={pkce}
                 onChange={setPkce}
                 options={PKCE_OPTIONS}
@@ -435,6 +508,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
             </div>
             <TextField
               label="Extra authorize parameters"
+              error={err('Extra authorize parameters')}
               value={authorizeParams}
               onChange={setAuthorizeParams}
               multiline
@@ -452,6 +526,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           <legend>Device sign-in (RFC 8628)</legend>
           <TextField
             label="Device authorization endpoint"
+            error={err('Device authorization endpoint')}
             value={deviceAuthorizationEndpoint}
             onChange={setDeviceAuthorizationEndpoint}
             type="url"
@@ -476,12 +551,14 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           <div className="grid-2">
             <TextField
               label="Username"
+              error={err('Username')}
               value={username}
               onChange={setUsername}
               autoComplete="off"
             />
             <SecretField
               label="Password"
+              error={err('Password')}
               value={password}
               onChange={setPassword}
               stored={hasPassword}
@@ -499,6 +576,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
         <div className="grid-2">
           <SelectField
             label="Auth method"
+            error={err('Auth method')}
             value={method}
             onChange={onMethodChange}
             options={AUTH_METHODS}
@@ -511,6 +589,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           {(method === 'private_key_jwt' || hmac) && (
             <SelectField<Alg>
               label="Signing algorithm"
+              error={err('Signing algorithm')}
               value={alg}
               onChange={setAlg}
               options={hmac ? HMAC_ALGS : SIGNING_ALGS}
@@ -524,6 +603,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           {method === 'private_key_jwt' && (
             <SelectField
               label="Signing key"
+              error={err('Signing key')}
               value={keyId}
               onChange={onKeyChange}
               options={keyOptions}
@@ -547,6 +627,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           {(usesSecret || hasSecret) && (
             <SecretField
               label="Client secret"
+              error={err('Client secret')}
               value={clientSecret}
               onChange={setClientSecret}
               stored={hasSecret}
@@ -559,11 +640,15 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
         </div>
       </fieldset>
 
-      <details className="disclosure" open={endpointsSet || undefined}>
+      <details
+        className="disclosure"
+        open={endpointsSet || ENDPOINT_LABELS.some((l) => errors[l]) || undefined}
+      >
         <summary>Endpoints (discovered when empty)</summary>
         <div className="grid-2">
           <TextField
             label="Authorization endpoint"
+            error={err('Authorization endpoint')}
             value={authorizationEndpoint}
             onChange={setAuthorizationEndpoint}
             type="url"
@@ -572,6 +657,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           />
           <TextField
             label="Token endpoint"
+            error={err('Token endpoint')}
             value={tokenEndpoint}
             onChange={setTokenEndpoint}
             type="url"
@@ -580,6 +666,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           />
           <TextField
             label="Registration endpoint"
+            error={err('Registration endpoint')}
             value={registrationEndpoint}
             onChange={setRegistrationEndpoint}
             type="url"
@@ -589,6 +676,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           />
           <TextField
             label="Introspection endpoint"
+            error={err('Introspection endpoint')}
             value={introspectionEndpoint}
             onChange={setIntrospectionEndpoint}
             type="url"
@@ -597,6 +685,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           />
           <SecretField
             label="Introspection Bearer token"
+            error={err('Introspection Bearer token')}
             value={introspectionToken}
             onChange={setIntrospectionToken}
             stored={profile?.hasIntrospectionToken ?? false}
@@ -607,6 +696,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           />
           <SelectField<ServerId | ''>
             label="Server software"
+            error={err('Server software')}
             value={server}
             onChange={setServer}
             options={SERVER_OPTIONS}
@@ -614,6 +704,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           />
           <TextField
             label="Revocation endpoint"
+            error={err('Revocation endpoint')}
             value={revocationEndpoint}
             onChange={setRevocationEndpoint}
             type="url"
@@ -622,6 +713,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           />
           <TextField
             label="Userinfo endpoint"
+            error={err('Userinfo endpoint')}
             value={userinfoEndpoint}
             onChange={setUserinfoEndpoint}
             type="url"
@@ -630,6 +722,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           />
           <TextField
             label="End session endpoint"
+            error={err('End session endpoint')}
             value={endSessionEndpoint}
             onChange={setEndSessionEndpoint}
             type="url"
@@ -639,23 +732,29 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
         </div>
       </details>
 
-      <details className="disclosure">
+      <details
+        className="disclosure"
+        open={REGISTRATION_LABELS.some((l) => errors[l]) || undefined}
+      >
         <summary>Registration metadata (for dynamic registration)</summary>
         <div className="grid-2">
           <SelectField
             label="Application type"
+            error={err('Application type')}
             value={applicationType}
             onChange={setApplicationType}
             options={appTypeOptions}
           />
           <TextField
             label="Client name"
+            error={err('Client name')}
             value={clientName}
             onChange={setClientName}
             placeholder={name || 'the profile name'}
           />
           <TextField
             label="Contacts"
+            error={err('Contacts')}
             value={contacts}
             onChange={setContacts}
             placeholder="admin@example.com, dev@example.com"
@@ -663,6 +762,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           />
           <SelectField
             label="Key delivery"
+            error={err('Key delivery')}
             value={keyDelivery}
             onChange={setKeyDelivery}
             options={KEY_DELIVERY}
@@ -670,6 +770,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
           />
           <TextField
             label="Your JWKS URL"
+            error={err('Your JWKS URL')}
             value={jwksUri}
             onChange={setJwksUri}
             type="url"
@@ -682,6 +783,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
 
       <TextField
         label="Resource path"
+        error={err('Resource path')}
         value={resourcePath}
         onChange={setResourcePath}
         mono
@@ -697,68 +799,8 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   );
 }
 
-function ProfileTools({ profile }: { profile: ProfileView }) {
-  const deleteProfile = useApp((s) => s.deleteProfile);
-  const exportProfile = useApp((s) => s.exportProfile);
-  const exported = useApp((s) => s.exportedProfile);
-  const del = useOp('deleteProfile');
-  const exp = useOp('exportProfile');
-  return (
-    <div className="card">
-      <h3>Share or remove</h3>
-      <div className="actions-row">
-        <ActionButton variant="secondary" busy={exp.busy} onClick={() => exportProfile(profile.id)}>
-          Export
-        </ActionButton>
-        <ActionButton variant="danger" busy={del.busy} onClick={() => deleteProfile(profile.id)}>
-          Delete
-        </ActionButton>
-      </div>
-      <OpError op="exportProfile" />
-      <OpError op="deleteProfile" />
-      {exported?.profileId === profile.id && (
-        <CodeBlock label="Profile JSON (no secrets)" what="profile JSON" text={exported.json} />
-      )}
-    </div>
-  );
-}
-
-function ImportProfile() {
-  const importProfile = useApp((s) => s.importProfile);
-  const { busy } = useOp('importProfile');
-  const [json, setJson] = useState('');
-  return (
-    <div className="card">
-      <h3>Import a profile</h3>
-      <TextField
-        label="Profile JSON"
-        value={json}
-        onChange={setJson}
-        multiline
-        rows={5}
-        mono
-        hint="Paste a file made with Export. Secrets are never part of it."
-      />
-      <OpError op="importProfile" />
-      <div className="actions-row">
-        <ActionButton
-          variant="secondary"
-          busy={busy}
-          disabled={!json.trim()}
-          onClick={async () => {
-            if (await importProfile(json)) setJson('');
-          }}
-        >
-          Import
-        </ActionButton>
-      </div>
-    </div>
-  );
-}
-
 export function ProfileStep() {
   const profiles = useApp((s) => s.profiles);
-  const activeProfileId = useApp((s) => s.activeProfileId);
   const storage = useApp((s) => s.storage);
   const selectProfile = useApp((s) => s.selectProfile);
   const active = useActiveProfile();
@@ -786,27 +828,9 @@ export function ProfileStep() {
           Unreadable store files were moved aside: {storage.quarantined.join(', ')}
         </div>
       )}
+      <UndoDelete />
       <div className="toolbar">
-        {profiles.length > 0 && (
-          <ul className="profile-list" aria-label="Profiles">
-            {profiles.map((p) => (
-              <li key={p.id}>
-                <button
-                  type="button"
-                  className="profile-item"
-                  aria-current={p.id === activeProfileId ? 'true' : undefined}
-                  onClick={() => selectProfile(p.id)}
-                >
-                  <span className="profile-item-name">{p.name}</span>
-                  <span className="profile-item-detail">
-                    {p.clientId || 'no client ID'} · {FLOW_SHORT[effectiveFlow(p)]} ·{' '}
-                    {p.auth.method}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
+        {profiles.length > 0 && <ProfileList profiles={profiles} />}
         <button type="button" className="btn btn-secondary" onClick={() => selectProfile(null)}>
           New profile
         </button>

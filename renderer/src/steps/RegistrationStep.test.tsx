@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { toProfileInput } from '../store/profile-input.js';
 import { useApp } from '../store/index.js';
@@ -191,6 +191,84 @@ describe('Registration step', () => {
     ).toContain('client_id removed from the profile');
     expect(active().clientId).toBe('');
     expect(within(region()).queryByRole('button', { name: 'Read registration' })).toBeNull();
+  });
+
+  it('hosts the profile’s key and puts the hosted JWKS URL in the metadata in one click', async () => {
+    const { user, calls, core, backend, key } = await renderApp({ step: 'registration' });
+    const delivery = within(screen.getByRole('group', { name: 'Your public key (jwks_uri)' }));
+    expect(delivery.getByText(/not hosting key/).textContent).toContain(key!.kid);
+    expect(delivery.queryByRole('button', { name: 'Use the hosted JWKS URL' })).toBeNull();
+    await user.click(delivery.getByRole('button', { name: 'Host the profile’s key' }));
+    expect(calls('hostJwks')).toEqual([[{ profileId: backend!.id }]]);
+    const url = must(await core.getJwksHost()).host!.url;
+    expect(delivery.getByText(url)).toBeTruthy();
+
+    // Without a jwks_uri the key goes by value.
+    await user.click(screen.getByRole('button', { name: 'Prepare registration' }));
+    expect(JSON.parse(editor().value)).toHaveProperty('jwks');
+    await user.click(delivery.getByRole('button', { name: 'Use the hosted JWKS URL' }));
+    const meta = JSON.parse(editor().value) as Record<string, unknown>;
+    expect(meta.jwks_uri).toBe(url);
+    expect(meta).not.toHaveProperty('jwks');
+    expect(active()).toMatchObject({ jwksUri: url, registration: { keyDelivery: 'jwks_uri' } });
+    expect(must(await core.listProfiles())[0]!.jwksUri).toBe(url);
+    expect(delivery.getByText(/names the hosted JWKS URL as its jwks_uri/)).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Send registration' }));
+    expect(region().textContent).toContain('HTTP 201');
+    expect(useApp.getState().registrationResult!.body).toMatchObject({ jwks_uri: url });
+  });
+
+  it('keeps edits to the metadata when the hosted JWKS URL replaces jwks', async () => {
+    const { user, core, backend } = await renderApp({
+      step: 'registration',
+      setup: async ({ core, backend }) =>
+        void must(await core.hostJwks({ profileId: backend!.id })),
+    });
+    const url = must(await core.getJwksHost()).host!.url;
+    await user.click(screen.getByRole('button', { name: 'Prepare registration' }));
+    const meta = JSON.parse(editor().value) as Record<string, unknown>;
+    meta.client_name = 'Edited by hand';
+    await user.clear(editor());
+    await user.click(editor());
+    await user.paste(JSON.stringify(meta));
+    await user.click(screen.getByRole('button', { name: 'Use the hosted JWKS URL' }));
+    const now = JSON.parse(editor().value) as Record<string, unknown>;
+    expect(now).toMatchObject({ client_name: 'Edited by hand', jwks_uri: url });
+    expect(now).not.toHaveProperty('jwks');
+    expect(must(await core.listProfiles()).find((p) => p.id === backend!.id)!.jwksUri).toBe(url);
+  });
+
+  it('saves nothing when the edited metadata is not JSON', async () => {
+    const { user, core, calls } = await renderApp({
+      step: 'registration',
+      setup: async ({ core, backend }) =>
+        void must(await core.hostJwks({ profileId: backend!.id })),
+    });
+    await user.click(screen.getByRole('button', { name: 'Prepare registration' }));
+    await user.click(editor());
+    await user.paste('{');
+    await user.click(screen.getByRole('button', { name: 'Use the hosted JWKS URL' }));
+    expect(within(region()).getByRole('alert').textContent).toContain('JSON_INVALID');
+    expect(calls('saveProfile')).toHaveLength(0);
+    expect(must(await core.listProfiles())[0]!.jwksUri).toBeUndefined();
+  });
+
+  it('says why it does not apply when discovery found no registration endpoint', async () => {
+    const { user } = await renderApp({
+      step: 'discovery',
+      // A server without dynamic registration: the test server's real answer, less that field.
+      setup: ({ api, core }) => {
+        api.discover.mockImplementation(async (input) => {
+          const r = await core.discover(input);
+          return r.ok ? { ok: true, value: { ...r.value, registrationEndpoint: undefined } } : r;
+        });
+      },
+    });
+    await user.click(screen.getByRole('button', { name: 'Discover' }));
+    act(() => useApp.getState().goTo('registration'));
+    const note = within(region()).getByRole('note');
+    expect(note.textContent).toContain('no registration_endpoint');
   });
 
   it('shows a failed management call with its fix', async () => {

@@ -13,6 +13,8 @@ import { NeedsProfile } from '../components/NeedsProfile.js';
 import { SafeText } from '../components/SafeText.js';
 import { StepSection } from '../components/StepSection.js';
 import { useApp, useOp } from '../store/index.js';
+import { hostedJwksUrl } from '../store/registration.js';
+import { StepNotUsedNote } from '../components/StepRail.js';
 import { effectiveFlow } from '../../../shared/oauth/flow.js';
 import { GuidedOutcome, GuidedPause } from '../components/Guided.js';
 
@@ -217,6 +219,98 @@ function ManageRegistration({ profile }: { profile: ProfileView }) {
   );
 }
 
+/**
+ * Where the metadata asks for the client's jwks_uri (private_key_jwt): the JWKS URL this app
+ * hosts for the profile's key, in one click, or the action that starts hosting it.
+ */
+function KeyDelivery({ profile }: { profile: ProfileView }) {
+  const keys = useApp((s) => s.keys);
+  const host = useApp((s) => s.jwksHost);
+  const hostJwks = useApp((s) => s.hostJwks);
+  const applyHostedJwks = useApp((s) => s.applyHostedJwks);
+  const goTo = useApp((s) => s.goTo);
+  const hosting = useOp('hostJwks');
+  const applying = useOp('applyHostedJwks');
+  const key = keys.find((k) => k.id === profile.auth.keyId);
+  const url = hostedJwksUrl(host, profile, keys);
+  const staleUri = host?.staleProfiles.find((p) => p.profileId === profile.id)?.jwksUri;
+  return (
+    <div className="card" role="group" aria-labelledby="key-delivery-title">
+      <h3 id="key-delivery-title">Your public key (jwks_uri)</h3>
+      <p className="hint">
+        The server checks this client’s assertions with its public key: sent by value (jwks) or
+        fetched from a URL (jwks_uri, RFC 7591 §2), which lets you rotate keys without a new
+        registration.
+      </p>
+      <p>
+        <span className="muted">The profile’s jwks_uri </span>
+        {profile.jwksUri ? (
+          <>
+            <code className="wrap">{profile.jwksUri}</code>{' '}
+            <CopyButton text={profile.jwksUri} what="jwks_uri" />
+          </>
+        ) : (
+          <span className="muted">— none: the key is sent by value (jwks)</span>
+        )}
+      </p>
+      {staleUri && (
+        <p className="notice notice-warning" role="note">
+          This app no longer serves <code className="wrap">{staleUri}</code>: the server that
+          registered it fetches a URL that does not answer. Use the hosted URL below, then update
+          the registration.
+        </p>
+      )}
+      {!key ? (
+        <div className="actions-row">
+          <p className="empty">This profile has no key yet: choose or generate one in Keys.</p>
+          <button type="button" className="btn btn-secondary" onClick={() => goTo('keys')}>
+            Open Keys
+          </button>
+        </div>
+      ) : url ? (
+        <>
+          <p className="jwks-offer-url">
+            <span className="muted">Hosted by this app for key {key.kid}: </span>
+            <code className="wrap">{url}</code>
+            <CopyButton text={url} what="hosted JWKS URL" />
+          </p>
+          {profile.jwksUri === url ? (
+            <p className="ok-text" role="status">
+              <span aria-hidden="true">✓</span> The profile names the hosted JWKS URL as its
+              jwks_uri; Prepare registration puts it in the metadata.
+            </p>
+          ) : (
+            <div className="actions-row">
+              <ActionButton busy={applying.busy} onClick={applyHostedJwks}>
+                Use the hosted JWKS URL
+              </ActionButton>
+            </div>
+          )}
+          <p className="hint warn-text">
+            Only a server on this machine can fetch 127.0.0.1; a cloud server needs the JWKS at a
+            public https URL.
+          </p>
+        </>
+      ) : (
+        <>
+          <p className="empty">
+            This app is not hosting key {key.kid}
+            {host ? ` (the JWKS host serves ${host.kids.join(', ') || 'no keys'})` : ''}. Host it to
+            get a jwks_uri on this machine.
+          </p>
+          <div className="actions-row">
+            <ActionButton variant="secondary" busy={hosting.busy} onClick={() => hostJwks(null)}>
+              Host the profile’s key
+            </ActionButton>
+          </div>
+        </>
+      )}
+      <OpError op="hostJwks" />
+      <OpError op="applyHostedJwks" />
+    </div>
+  );
+}
+
 function RegistrationBody({ profile }: { profile: ProfileView }) {
   const draft = useApp((s) => s.registrationDraft);
   const text = useApp((s) => s.registrationText);
@@ -232,6 +326,7 @@ function RegistrationBody({ profile }: { profile: ProfileView }) {
 
   return (
     <>
+      {profile.auth.method === 'private_key_jwt' && <KeyDelivery profile={profile} />}
       <div className="card">
         <h3>Register a new client</h3>
         <p>
@@ -332,6 +427,7 @@ export function RegistrationStep() {
       title="Registration"
       intro="Dynamic client registration (RFC 7591): the app builds the client metadata from the profile, you review it, and the server’s answer (client_id, secret) is saved to the profile."
     >
+      <StepNotUsedNote step="registration" />
       <NeedsProfile>
         {(profile) => <RegistrationBody key={profile.id} profile={profile} />}
       </NeedsProfile>

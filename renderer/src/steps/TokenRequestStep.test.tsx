@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toProfileInput } from '../store/profile-input.js';
 import { useApp } from '../store/index.js';
 import { renderApp, renderAuthApp } from '../test-utils.js';
-import { must, server } from '../test/real-core.js';
+import { context, must, server } from '../test/real-core.js';
 
 const region = () => screen.getByRole('region', { name: 'Token request' });
 
@@ -154,5 +154,81 @@ describe('Token request step', () => {
     );
     expect(alert.textContent).toContain('Authorize first (Authorize step).');
     expect(useApp.getState().activeProfileId).toBe(auth!.id);
+  });
+});
+
+describe('Token request step: fresh assertions, live pre-flight, cancel', () => {
+  it('re-runs the pre-flight as a parameter is edited, without pressing anything', async () => {
+    const { user, calls } = await renderApp({ step: 'token-request' });
+    await user.click(screen.getByRole('button', { name: 'Prepare request' }));
+    expect(within(region()).getByText('No problems found')).toBeTruthy();
+    const type = screen.getByLabelText('client_assertion_type value');
+    await user.clear(type);
+    await user.type(type, 'urn:wrong');
+
+    const found = await within(region()).findAllByText(/urn:wrong/, {
+      selector: '[aria-label="Pre-flight checks"] *',
+    });
+    expect(found.length).toBeGreaterThan(0);
+    expect(within(region()).queryByText('No problems found')).toBeNull();
+    expect(calls('sendTokenRequest')).toHaveLength(0);
+    // Debounced: the typing was checked once it paused, not once per key.
+    expect(calls('checkTokenRequest').length).toBeLessThan('urn:wrong'.length);
+    expect(calls('checkTokenRequest').at(-1)?.[0].edits?.params).toContainEqual([
+      'client_assertion_type',
+      'urn:wrong',
+    ]);
+  });
+
+  it('sends a fresh assertion each time; a pinned one is re-sent and labelled as such', async () => {
+    const { user, calls } = await renderApp({ step: 'token-request' });
+    await user.click(screen.getByRole('button', { name: 'Prepare request' }));
+    const send = screen.getByRole('button', { name: 'Send request' });
+    await user.click(send);
+    const response = () => screen.getByLabelText('Token response');
+    const jtiOf = () => within(response()).getByText(/^[0-9a-f]{32}$/).textContent;
+    expect(response().textContent).toContain('HTTP 200');
+    expect(response().textContent).toContain('Fresh assertion');
+    const first = jtiOf();
+    await user.click(send);
+    expect(response().textContent).toContain('HTTP 200');
+    const second = jtiOf();
+    expect(second).not.toBe(first);
+
+    await user.click(screen.getByRole('checkbox', { name: 'Pin this assertion' }));
+    // The pre-flight warns before anything is sent: this jti was used.
+    await within(region()).findAllByText(/the server will refuse this reused jti/, {
+      selector: '[aria-label="Pre-flight checks"] *',
+    });
+    await user.click(send);
+    expect(calls('sendTokenRequest').at(-1)?.[0].pinAssertion).toBe(true);
+    expect(response().textContent).toContain('Pinned assertion re-sent');
+    expect(jtiOf()).toBe(second);
+    expect(response().textContent).not.toContain('HTTP 200');
+    expect(within(region()).getAllByText('ASSERTION_JTI_REUSED').length).toBeGreaterThan(0);
+  });
+
+  it('cancels a Send the server never answers: Cancelled, the old response is gone', async () => {
+    const { user, rawUser, core } = await renderApp({ step: 'token-request' });
+    await user.click(screen.getByRole('button', { name: 'Prepare request' }));
+    await user.click(screen.getByRole('button', { name: 'Send request' }));
+    expect(screen.getByLabelText('Token response').textContent).toContain('HTTP 200');
+
+    const url = screen.getByLabelText('Token URL');
+    await user.clear(url);
+    await user.type(url, context().silentTokenEndpoint);
+    await rawUser.click(screen.getByRole('button', { name: 'Send request' }));
+    const cancel = await within(region()).findByRole('button', { name: 'Cancel request' });
+    await user.click(cancel);
+
+    const alert = await within(region()).findByRole('alert');
+    expect(alert.textContent).toContain('CANCELLED');
+    expect(alert.textContent).toContain('Cancelled by you before the server answered.');
+    expect(screen.queryByLabelText('Token response')).toBeNull();
+    expect(within(region()).queryByRole('button', { name: 'Cancel request' })).toBeNull();
+    const exchanges = must(await core.listExchanges());
+    const cancelled = exchanges.find((x) => x.request.url === context().silentTokenEndpoint);
+    expect(cancelled?.error?.code).toBe('CANCELLED');
+    expect(cancelled?.response).toBeUndefined();
   });
 });

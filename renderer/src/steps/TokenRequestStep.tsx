@@ -1,8 +1,9 @@
+import { useId } from 'react';
 import { GRANT_LABELS } from '../flow-ui.js';
 import { defaultGrantOf } from '../../../shared/oauth/flow.js';
 import { finding } from '../../../shared/diagnosis/catalog.js';
 import { GRANT_TYPES } from '../../../shared/types.js';
-import type { GrantType, ProfileView, TokenResult } from '../../../shared/types.js';
+import type { GrantType, ProfileView, SentAssertion, TokenResult } from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { BreakIt, BrokenCard } from '../components/BreakIt.js';
 import { CodeBlock } from '../components/CodeBlock.js';
@@ -97,6 +98,26 @@ function RowsEditor({ list, caption }: { list: RowList; caption: string }) {
   );
 }
 
+/** Which assertion a Send carried: fresh (new jti) or the pinned one, re-sent as it is. */
+function assertionItem(sent: SentAssertion): KeyValueItem {
+  const jti = String(sent.view.claims.jti ?? '(none)');
+  return {
+    label: 'Client assertion',
+    value: (
+      <span className="sent-assertion">
+        <span className={`badge ${sent.pinned ? 'badge-warning' : 'badge-ok'}`}>
+          {sent.pinned ? 'Pinned assertion re-sent' : 'Fresh assertion'}
+        </span>{' '}
+        <span className="muted">jti</span>{' '}
+        <code className="wrap">
+          <SafeText text={jti} />
+        </code>
+      </span>
+    ),
+    copy: jti,
+  };
+}
+
 function ResultView({ result }: { result: TokenResult }) {
   const goTo = useApp((s) => s.goTo);
   const items: KeyValueItem[] = [
@@ -111,6 +132,7 @@ function ResultView({ result }: { result: TokenResult }) {
       ),
     },
   ];
+  if (result.assertion) items.push(assertionItem(result.assertion));
   if (result.tokenType)
     items.push({
       label: 'token_type',
@@ -196,10 +218,17 @@ function TokenRequestBody({ profile }: { profile: ProfileView }) {
   const setDraftUrl = useApp((s) => s.setDraftUrl);
   const prep = useOp('prepareTokenRequest');
   const sending = useOp('sendTokenRequest');
+  const checking = useOp('checkTokenRequest');
+  const draftCheck = useApp((s) => s.draftCheck);
+  const pinAssertion = useApp((s) => s.pinAssertion);
+  const setPinAssertion = useApp((s) => s.setPinAssertion);
+  const pinId = useId();
+  const preflight = draftCheck?.preflight ?? draft?.preflight ?? [];
+  const nextAssertion = draftCheck?.assertion;
   const edited = overrideNames(overrides);
   const fallback = defaultGrantOf(profile);
   const grant = tokenGrant ?? fallback;
-  const insecureShown = draft?.preflight.some((f) => f.code === 'GRANT_INSECURE') ?? false;
+  const insecureShown = preflight.some((f) => f.code === 'GRANT_INSECURE');
   return (
     <>
       <div className="grant-row">
@@ -252,12 +281,49 @@ function TokenRequestBody({ profile }: { profile: ProfileView }) {
             they are unless you want to send something else.
           </p>
           <RowsEditor list="params" caption="Form parameters (application/x-www-form-urlencoded)" />
+          {draft.assertion && (
+            <div className="pin-row">
+              <div className="check">
+                <input
+                  id={pinId}
+                  type="checkbox"
+                  checked={pinAssertion}
+                  onChange={(e) => setPinAssertion(e.target.checked)}
+                  aria-describedby={`${pinId}-hint`}
+                />
+                <label htmlFor={pinId}>Pin this assertion</label>
+              </div>
+              <p className="hint" id={`${pinId}-hint`}>
+                {pinAssertion
+                  ? 'Every Send re-sends the same assertion (same jti, iat and exp): a server refuses a jti it has seen, so use this only to test replay handling.'
+                  : 'Every Send signs a fresh assertion (new jti, iat and exp) with your edits.'}
+                {nextAssertion?.pinned && (
+                  <>
+                    {' '}
+                    Next Send: jti{' '}
+                    <code className="wrap">
+                      <SafeText text={String(nextAssertion.view.claims.jti)} />
+                    </code>
+                    .
+                  </>
+                )}
+              </p>
+            </div>
+          )}
           <h3>Pre-flight checks</h3>
+          <p className="hint preflight-live" role="status">
+            {checking.busy
+              ? 'Re-checking…'
+              : draftCheck
+                ? 'Re-checked after your last edit.'
+                : 'Checked when prepared; re-checked as you edit.'}
+          </p>
           <FindingsList
-            findings={draft.preflight}
+            findings={preflight}
             label="Pre-flight checks"
             emptyText="No problems found"
           />
+          <OpError op="checkTokenRequest" />
           <GuidedPause hop={tokenHop(grant)} />
           <div className="actions-row">
             <ActionButton busy={sending.busy} onClick={send}>

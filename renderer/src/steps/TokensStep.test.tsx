@@ -60,10 +60,23 @@ describe('Tokens step', () => {
     expect(region().textContent).toContain(
       `Signature verified with key server-rs256 from ${server().jwksUri}`,
     );
-    expect(within(region()).getByRole('table', { name: 'Claims explained' }).textContent).toContain(
-      'Expires at',
-    );
+    const claims = within(region()).getByRole('table', { name: 'Access token claims explained' });
+    expect(claims.textContent).toContain('Expires at');
     expect(region().textContent).toContain(token.masked);
+  });
+
+  it('explains an access token’s claims as an access token’s, with past times as “… ago”', async () => {
+    await renderApp({ step: 'tokens', setup: withToken });
+    const claims = within(region()).getByRole('table', { name: 'Access token claims explained' });
+    const row = (name: string) =>
+      within(claims).getByRole('row', { name: new RegExp(`^${name}\\b`) });
+    const aud = row('aud').textContent!;
+    expect(aud).toContain('the resource server(s) this access token is meant for');
+    expect(aud).not.toMatch(/assertion|token endpoint/i);
+    // Issued a moment ago: "… ago", never "in 0 s".
+    expect(row('iat').textContent).toMatch(/\(\d+ s ago\)/);
+    expect(row('exp').textContent).toMatch(/\(in \d+ min \d+ s\)/);
+    expect(claims.textContent).not.toContain('(in 0 s)');
   });
 
   it('shows an expired token as expired, and a failed verification', async () => {
@@ -261,6 +274,43 @@ describe('Tokens step after a sign-in', () => {
     );
   });
 
+  it('after revoking the refresh token the access token shows the server’s word, not valid', async () => {
+    const { user } = await renderAuthApp({ step: 'tokens', before: signInFirst });
+    const access = () => card(/^Access token/) as HTMLElement;
+    expect(within(access()).getByText(/^Expires in/)).toBeTruthy();
+    await user.click(button('Revoke refresh token'));
+    const outcome = result(/^Result: Revocation of the refresh token/);
+    expect(outcome.textContent).toContain('the held tokens were re-checked');
+    expect(
+      within(outcome as HTMLElement).getByRole('list', { name: 'Re-checked tokens' }).textContent,
+    ).toContain('access token');
+    await waitFor(() => expect(access().textContent).toContain('revoked (server)'));
+    expect(access().textContent).toMatch(/introspection said active: false at .+ \(\d+ s ago\)\./);
+    expect(access().textContent).toContain('RFC 7009 §2.1');
+    // The clock's countdown and its "valid" badge give way to the server's word.
+    expect(within(access()).queryByText(/^Expires in/)).toBeNull();
+    expect(within(access()).queryByText('valid')).toBeNull();
+    expect(access().textContent).toContain('By the clock: expires in');
+    expect(card(/^Refresh token/).textContent).toContain('revoked (server)');
+  });
+
+  it('does not call offline_access missing when a refresh token came', async () => {
+    await renderAuthApp({ step: 'tokens', before: signInFirst });
+    const set = useApp.getState().tokenSet!;
+    // The test server (oidc-provider) issues the refresh token without echoing offline_access.
+    expect(set.refreshToken).toBeDefined();
+    expect(set.scope?.split(' ')).not.toContain('offline_access');
+    const diff = within(region()).getByLabelText('Scope comparison');
+    expect(diff.textContent).toContain('offline_access');
+    const missing = within(diff).getByText('Missing (requested, not granted)').closest('.kv-row')!;
+    expect(missing.textContent).not.toContain('offline_access');
+    // The note says why that is not missing, at info level, with its basis.
+    const notes = within(region()).getByRole('list', { name: 'Scope notes' });
+    expect(notes.textContent).toContain('offline_access granted as the refresh token');
+    expect(notes.textContent).toContain('info');
+    expect(notes.textContent).toContain('the server issued a refresh token');
+  });
+
   it('introspects the access token, revokes it, and calls userinfo', async () => {
     const { user, calls, auth } = await renderAuthApp({ step: 'tokens', before: signInFirst });
     await user.click(button('Introspect access token'));
@@ -297,12 +347,38 @@ describe('Tokens step after a sign-in', () => {
     expect(url.startsWith(`${server().issuer}/session/end?`)).toBe(true);
     expect(url).toContain(`client_id=${NATIVE_CLIENT_ID}`);
     expect(url).not.toContain('id_token_hint');
+    // The page opens it itself, so the id_token stays in the engine: said, not hidden.
+    expect(region().textContent).toContain('id_token_hint is left out of this URL');
     expect(open).toHaveBeenCalledWith(url, '_blank', 'noopener');
     await waitFor(() => expect(region().textContent).toContain('No access token yet'));
     expect(region().textContent).toContain('The tokens were forgotten in this app.');
     expect(within(region()).getByRole('link', { name: 'Open the logout page' })).toBeTruthy();
     expect(must(await core.getTokenSet()).tokens).toBeNull();
     open.mockRestore();
+  });
+
+  it('sends the post-logout redirect URI with a fresh state when one is given', async () => {
+    vi.spyOn(window, 'open').mockReturnValue(null);
+    const { user, calls, auth, engine } = await renderAuthApp({
+      step: 'tokens',
+      before: signInFirst,
+      engine: { browser: true },
+    });
+    const back = 'http://127.0.0.1:45123/logged-out';
+    await user.click(within(region()).getByLabelText('Post-logout redirect URI'));
+    await user.paste(back);
+    await user.click(button('Log out'));
+    expect(calls('endSession')).toEqual([
+      [{ profileId: auth!.id, open: true, postLogoutRedirectUri: back }],
+    ]);
+    const shown = new URL(within(region()).getByLabelText('Logout URL').textContent!);
+    expect(shown.searchParams.get('post_logout_redirect_uri')).toBe(back);
+    expect(shown.searchParams.get('id_token_hint')).toBe('{{id_token}}');
+    const opened = new URL((await openedUrls(engine)).at(-1)!);
+    expect(opened.searchParams.get('state')).toBe(shown.searchParams.get('state'));
+    expect(opened.searchParams.get('id_token_hint')).toMatch(/^ey/);
+    expect(region().textContent).toContain('The server sends the browser back to');
+    vi.restoreAllMocks();
   });
 
   it('never links to a logout address that is not http(s)', async () => {

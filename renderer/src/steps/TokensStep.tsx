@@ -1,5 +1,13 @@
 import { useId, useState } from 'react';
-import type { RefreshRecord, TokenSetView, TokenView } from '../../../shared/types.js';
+import type { Finding } from '../../../shared/diagnosis/codes.js';
+import type {
+  RefreshRecord,
+  ScopeDiff,
+  TokenServerStatus,
+  TokenSetView,
+  TokenStatuses,
+  TokenView,
+} from '../../../shared/types.js';
 import { ActionButton } from '../components/ActionButton.js';
 import { ChecksList } from '../components/ChecksList.js';
 import { CodeBlock } from '../components/CodeBlock.js';
@@ -16,7 +24,11 @@ import { MAX_TOKEN_PASTE, TOKEN_FIX } from '../components/size-cap.js';
 import { StepSection } from '../components/StepSection.js';
 import { SafeText } from '../components/SafeText.js';
 import { Switch } from '../components/Switch.js';
-import { TokenDetails } from '../components/TokenDetails.js';
+import {
+  TokenDetails,
+  TokenServerStatusLine,
+  TokenStatusBadge,
+} from '../components/TokenDetails.js';
 import { useNow } from '../components/use-now.js';
 import { webUrl } from '../components/web-url.js';
 import { useActiveProfile, useApp, useOp } from '../store/index.js';
@@ -29,15 +41,30 @@ const WHICH_TEXT: Record<HeldToken, string> = {
   refresh_token: 'refresh token',
 };
 
-function RevokedBadge({ revoked }: { revoked: boolean }) {
+/** The server's word when re-checked, else "revoked" for a token revoked in this session. */
+function StatusBadge({ status, revoked }: { status?: TokenServerStatus; revoked: boolean }) {
+  if (status) return <TokenStatusBadge status={status} />;
   return revoked ? <span className="badge badge-error">revoked</span> : null;
+}
+
+/** Requested vs granted scope and what the server's answer means for it (offline_access, …). */
+function ScopesOf({ diff, notes }: { diff: ScopeDiff; notes: Finding[] }) {
+  return (
+    <>
+      <h4>Scopes</h4>
+      <ScopeDiffView diff={diff} />
+      <FindingsList findings={notes} label="Scope notes" />
+    </>
+  );
 }
 
 function CurrentToken() {
   const token = useApp((s) => s.tokenSet?.accessToken ?? s.accessToken);
   const revoked = useApp((s) => s.tokenSet?.revoked.includes('access_token') ?? false);
+  const status = useApp((s) => s.tokenSet?.serverStatus?.access_token);
   const revealed = useApp((s) => s.revealedAccessToken);
-  const scopeDiff = useApp((s) => s.tokenResult?.scopeDiff);
+  const scopeDiff = useApp((s) => s.tokenSet?.scopeDiff ?? s.tokenResult?.scopeDiff);
+  const scopeNotes = useApp((s) => s.tokenSet?.scopeNotes);
   const reveal = useApp((s) => s.revealAccessToken);
   const hide = useApp((s) => s.hideAccessToken);
   const revealOp = useOp('revealAccessToken');
@@ -45,10 +72,12 @@ function CurrentToken() {
   return (
     <div className="card">
       <h3>
-        Access token <RevokedBadge revoked={revoked} />
+        Access token <StatusBadge status={status} revoked={revoked} />
       </h3>
       <TokenDetails
         token={token}
+        claimsCaption="Access token claims explained"
+        status={status}
         value={
           <>
             <SecretValue
@@ -63,12 +92,7 @@ function CurrentToken() {
           </>
         }
       >
-        {scopeDiff && (
-          <>
-            <h4>Scopes</h4>
-            <ScopeDiffView diff={scopeDiff} />
-          </>
-        )}
+        {scopeDiff && <ScopesOf diff={scopeDiff} notes={scopeNotes ?? []} />}
       </TokenDetails>
     </div>
   );
@@ -128,10 +152,12 @@ function RefreshTokenCard({ set }: { set: TokenSetView }) {
   const hide = useApp((s) => s.hideToken);
   const revealOp = useOp('revealRefreshToken');
   const rt = set.refreshToken;
+  const status = set.serverStatus?.refresh_token;
   return (
     <div className="card">
       <h3>
-        Refresh token <RevokedBadge revoked={set.revoked.includes('refresh_token')} />
+        Refresh token{' '}
+        <StatusBadge status={status} revoked={set.revoked.includes('refresh_token')} />
       </h3>
       {rt ? (
         <>
@@ -139,6 +165,7 @@ function RefreshTokenCard({ set }: { set: TokenSetView }) {
             <span className="badge badge-info">opaque</span> {rt.length} characters; only the server
             can read it. Sent to the token endpoint to get new tokens.
           </p>
+          {status && <TokenServerStatusLine status={status} />}
           <SecretValue
             masked={rt.masked}
             revealed={revealed}
@@ -294,6 +321,22 @@ function OutcomeDetails({ outcome }: { outcome: TokenOpOutcome }) {
           )}
         </p>
         {r.cleared && <p className="ok-text">The tokens were forgotten in this app.</p>}
+        {r.idTokenHint === 'sent' && (
+          <p className="hint">
+            Sent with id_token_hint (the held id_token, shown as {'{{id_token}}'}) so the server
+            knows which session to end.
+          </p>
+        )}
+        {r.note && <p className="hint">{r.note}</p>}
+        {r.postLogoutRedirectUri && (
+          <p className="hint">
+            The server sends the browser back to{' '}
+            <code className="wrap">
+              <SafeText text={r.postLogoutRedirectUri} />
+            </code>{' '}
+            with the state sent, if that address is registered for the client.
+          </p>
+        )}
         <CodeBlock label="Logout URL" what="logout URL" text={r.url} />
       </>
     );
@@ -335,16 +378,48 @@ function OutcomeDetails({ outcome }: { outcome: TokenOpOutcome }) {
     }
     case 'revoke':
       return (
-        <p>
-          {status}{' '}
-          {outcome.result.ok
-            ? 'The server accepted the revocation. RFC 7009 answers 200 even for unknown tokens: introspect to confirm.'
-            : 'The server refused the revocation.'}
-        </p>
+        <>
+          <p>
+            {status}{' '}
+            {!outcome.result.ok
+              ? 'The server refused the revocation.'
+              : outcome.result.rechecked
+                ? 'The server accepted the revocation. RFC 7009 answers 200 even for unknown tokens, so the held tokens were re-checked:'
+                : 'The server accepted the revocation. RFC 7009 answers 200 even for unknown tokens: introspect to confirm.'}
+          </p>
+          {outcome.result.rechecked && <Rechecked statuses={outcome.result.rechecked} />}
+        </>
+      );
+    case 'userinfo':
+      return (
+        <>
+          <p>{status}</p>
+          {outcome.result.rechecked && (
+            <>
+              <p>The access token was refused, so the held tokens were re-checked:</p>
+              <Rechecked statuses={outcome.result.rechecked} />
+            </>
+          )}
+        </>
       );
     default:
       return <p>{status}</p>;
   }
+}
+
+/** The held tokens' statuses as re-checked after a revoke or a refused use. */
+function Rechecked({ statuses }: { statuses: TokenStatuses }) {
+  const kinds = (['access_token', 'refresh_token'] as const).filter((k) => statuses[k]);
+  return (
+    <ul className="token-rechecked" aria-label="Re-checked tokens">
+      {kinds.map((k) => (
+        <li key={k}>
+          <strong>{WHICH_TEXT[k]}</strong>
+          <TokenServerStatusLine status={statuses[k]!} />
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 function OutcomeView({ outcome }: { outcome: TokenOpOutcome }) {
@@ -368,6 +443,8 @@ function TokenActions({ set }: { set: TokenSetView }) {
   const userinfo = useApp((s) => s.callUserinfo);
   const endSession = useApp((s) => s.endSession);
   const outcome = useApp((s) => s.tokenOp);
+  const postLogout = useApp((s) => s.postLogoutRedirectUri);
+  const setPostLogout = useApp((s) => s.setPostLogoutRedirectUri);
   const profiles = useApp((s) => s.profiles);
   const active = useActiveProfile();
   const refreshing = useOp('refreshTokens');
@@ -502,6 +579,15 @@ function TokenActions({ set }: { set: TokenSetView }) {
           Refresh, auto-refresh and the refresh token actions need a refresh token (see below).
         </p>
       )}
+      <TextField
+        label="Post-logout redirect URI"
+        value={postLogout}
+        onChange={setPostLogout}
+        type="url"
+        mono
+        placeholder="https://app.example.com/logged-out"
+        hint="Optional, sent with Log out (with a fresh state): where the server sends the browser afterwards. It must be registered for the client as a post_logout_redirect_uri, or the server refuses the logout."
+      />
       <OpError op="refreshTokens" />
       <OpError op="setAutoRefresh" />
       <OpError op="introspectAccess" />

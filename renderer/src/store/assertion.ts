@@ -1,9 +1,11 @@
+import type { Finding } from '../../../shared/diagnosis/codes.js';
 import type { AssertionOverrides, AssertionView } from '../../../shared/types.js';
 import { api } from './bridge.js';
 import { NO_PROFILE } from './errors.js';
 import { failOp, runOp } from './ops.js';
 import { parseJsonObject, pretty } from './util.js';
 import type { SliceCreator } from './types.js';
+import { PREFLIGHT_DEBOUNCE_MS } from './token-request.js';
 
 export interface AssertionSlice {
   assertion: AssertionView | null;
@@ -13,6 +15,8 @@ export interface AssertionSlice {
   overrides: AssertionOverrides | undefined;
   editError: string | null;
   revealedAssertion: string | null;
+  /** The pre-flight of the JSON as edited, checked live (null: no edit since the last build). */
+  liveLint: Finding[] | null;
   setHeaderText(text: string): void;
   setClaimsText(text: string): void;
   /** A fresh assertion from the profile, dropping earlier edits. */
@@ -53,7 +57,59 @@ function mergeOverrides(
 }
 
 export const createAssertionSlice: SliceCreator<AssertionSlice> = (set, get) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts previews: the answer of an older one (edits typed since) is dropped. */
+  let previews = 0;
+  const stopPreview = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    previews++;
+  };
+
+  /** The overrides the JSON editors stand for now; undefined when either is not valid JSON. */
+  function editedOverrides(): { value: AssertionOverrides | undefined } | undefined {
+    const { assertion, headerText, claimsText, overrides } = get();
+    if (!assertion) return undefined;
+    const header = parseJsonObject(headerText, 'Header JSON');
+    const claims = parseJsonObject(claimsText, 'Claims JSON');
+    if ('error' in header || 'error' in claims) return undefined;
+    return {
+      value: mergeOverrides(
+        overrides,
+        changedFields(assertion.header, header.value),
+        changedFields(assertion.claims, claims.value),
+      ),
+    };
+  }
+
+  /** Checks the edits as typed (after a pause) without replacing the assertion or the text. */
+  const schedulePreview = () => {
+    stopPreview();
+    timer = setTimeout(() => {
+      timer = undefined;
+      void preview();
+    }, PREFLIGHT_DEBOUNCE_MS);
+  };
+  async function preview() {
+    const profileId = get().activeProfileId;
+    const edited = editedOverrides();
+    if (!profileId || !edited) return;
+    const mine = ++previews;
+    let r;
+    try {
+      r = await api().buildAssertion({
+        profileId,
+        ...(edited.value ? { overrides: edited.value } : {}),
+        preview: true,
+      });
+    } catch {
+      return; // No engine (the app is closing): nothing to check against.
+    }
+    if (mine === previews && r.ok) set({ liveLint: r.value.lint });
+  }
+
   async function build(overrides: AssertionOverrides | undefined) {
+    stopPreview();
     const profileId = get().activeProfileId;
     if (!profileId) return failOp(set, 'buildAssertion', NO_PROFILE);
     const r = await runOp(set, 'buildAssertion', () =>
@@ -67,6 +123,7 @@ export const createAssertionSlice: SliceCreator<AssertionSlice> = (set, get) => 
         overrides,
         editError: null,
         revealedAssertion: null,
+        liveLint: null,
       });
     }
   }
@@ -78,8 +135,15 @@ export const createAssertionSlice: SliceCreator<AssertionSlice> = (set, get) => 
     overrides: undefined,
     editError: null,
     revealedAssertion: null,
-    setHeaderText: (headerText) => set({ headerText }),
-    setClaimsText: (claimsText) => set({ claimsText }),
+    liveLint: null,
+    setHeaderText: (headerText) => {
+      set({ headerText });
+      schedulePreview();
+    },
+    setClaimsText: (claimsText) => {
+      set({ claimsText });
+      schedulePreview();
+    },
     buildAssertion: () => build(undefined),
     rebuildWithEdits: async () => {
       const { assertion, headerText, claimsText, overrides } = get();

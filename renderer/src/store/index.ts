@@ -22,6 +22,7 @@ import { createWorkspaceSlice } from './workspace.js';
 import { createTeachingSlice } from './teaching.js';
 import { createBreakItSlice } from './break-it.js';
 import { createPracticeSlice } from './practice.js';
+import { createSettingsSlice } from './settings.js';
 
 export type { AppState } from './types.js';
 export type { OpKey, OpState } from './ops.js';
@@ -53,6 +54,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createTeachingSlice(...a),
   ...createBreakItSlice(...a),
   ...createPracticeSlice(...a),
+  ...createSettingsSlice(...a),
 }));
 
 const initialState = useApp.getState();

@@ -7,6 +7,9 @@ export function toProfileInput(view: ProfileView): ProfileInput {
     hasPassword: _p,
     hasRegistrationToken: _r,
     hasIntrospectionToken: _i,
+    // Kept by the engine, not sent.
+    createdAt: _c,
+    lastUsedAt: _u,
     ...rest
   } = view;
   const input: ProfileInput = { ...rest, auth: { ...auth } };

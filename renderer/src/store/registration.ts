@@ -1,7 +1,14 @@
-import type { RegistrationDraft, RegistrationResult } from '../../../shared/types.js';
+import type {
+  JwksHostView,
+  KeyInfo,
+  ProfileView,
+  RegistrationDraft,
+  RegistrationResult,
+} from '../../../shared/types.js';
 import { api } from './bridge.js';
 import { NO_PROFILE } from './errors.js';
 import { failOp, runOp, type OpKey } from './ops.js';
+import { toProfileInput } from './profile-input.js';
 import { parseJsonObject, pretty, upsert } from './util.js';
 import type { SliceCreator } from './types.js';
 
@@ -20,6 +27,23 @@ export interface RegistrationSlice {
   sendRegistration(): Promise<void>;
   /** RFC 7592 read / update (the editor's JSON) / delete with the stored registration token. */
   manageRegistration(action: RegistrationAction): Promise<void>;
+  /**
+   * Makes the JWKS URL this app hosts for the profile's key the profile's jwks_uri (key delivery
+   * jwks_uri), then rebuilds the metadata; edits made in the editor are kept, with jwks_uri in
+   * place of jwks.
+   */
+  applyHostedJwks(): Promise<void>;
+}
+
+/** The URL of the JWKS host when it serves the profile's key, else null. */
+export function hostedJwksUrl(
+  host: JwksHostView | null,
+  profile: ProfileView | null,
+  keys: KeyInfo[],
+): string | null {
+  if (!host || !profile?.auth.keyId) return null;
+  const kid = keys.find((k) => k.id === profile.auth.keyId)?.kid ?? profile.auth.kid;
+  return kid && host.kids.includes(kid) ? host.url : null;
 }
 
 const MANAGE_OP: Record<RegistrationAction, OpKey> = {
@@ -105,6 +129,40 @@ export const createRegistrationSlice: SliceCreator<RegistrationSlice> = (set, ge
       if (action === 'read' && r.value.ok && r.value.body) {
         set({ registrationText: pretty(r.value.body) });
       }
+    },
+
+    applyHostedJwks: async () => {
+      const op = 'applyHostedJwks';
+      const { activeProfileId, profiles, jwksHost, keys, registrationText, registrationDraft } =
+        get();
+      const profile = profiles.find((p) => p.id === activeProfileId) ?? null;
+      if (!profile) return failOp(set, op, NO_PROFILE);
+      const url = hostedJwksUrl(jwksHost, profile, keys);
+      if (!url) {
+        return failOp(set, op, {
+          code: 'INVALID_INPUT',
+          message: 'This app is not hosting the profile’s key, so there is no JWKS URL to use.',
+          fix: 'Press Host the profile’s key first (or start hosting in the Keys step).',
+        });
+      }
+      // Edits in the editor are kept: checked before anything is saved.
+      const edited = registrationText.trim() !== '' && registrationText !== registrationDraft?.body;
+      let kept: string | null = null;
+      if (edited) {
+        const json = editedJson(op);
+        if (json === null) return;
+        const { jwks: _byValue, ...rest } = JSON.parse(json) as Record<string, unknown>;
+        kept = pretty({ ...rest, jwks_uri: url });
+      }
+      const input = toProfileInput(profile);
+      input.jwksUri = url;
+      input.registration = { ...input.registration, keyDelivery: 'jwks_uri' };
+      const r = await runOp(set, op, () => api().saveProfile(input));
+      if (!r.ok) return;
+      set((s) => ({ profiles: upsert(s.profiles, r.value) }));
+      // Fresh metadata and pre-flight checks from the saved profile.
+      await get().prepareRegistration();
+      if (kept !== null && get().registrationDraft) set({ registrationText: kept });
     },
   };
 };

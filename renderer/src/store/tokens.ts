@@ -32,6 +32,9 @@ export interface TokensSlice {
   revealedRefreshToken: string | null;
   decodedToken: TokenView | null;
   tokenOp: TokenOpOutcome | null;
+  /** The post-logout redirect URI registered for the client, sent with the next logout (optional). */
+  postLogoutRedirectUri: string;
+  setPostLogoutRedirectUri(value: string): void;
   revealAccessToken(): Promise<void>;
   hideAccessToken(): void;
   revealIdToken(): Promise<void>;
@@ -74,6 +77,8 @@ export const createTokensSlice: SliceCreator<TokensSlice> = (set, get) => {
     revealedRefreshToken: null,
     decodedToken: null,
     tokenOp: null,
+    postLogoutRedirectUri: '',
+    setPostLogoutRedirectUri: (value) => set({ postLogoutRedirectUri: value }),
 
     revealAccessToken: async () => {
       const r = await runOp(set, 'revealAccessToken', () =>
@@ -166,7 +171,14 @@ export const createTokensSlice: SliceCreator<TokensSlice> = (set, get) => {
       if (!profileId) return null;
       // Like startAuthorization: the host opens the system browser when it can (Electron), with
       // the id_token_hint; otherwise the page opens the URL it is given.
-      const r = await runOp(set, 'endSession', () => api().endSession({ profileId, open: true }));
+      const post = get().postLogoutRedirectUri.trim();
+      const r = await runOp(set, 'endSession', () =>
+        api().endSession({
+          profileId,
+          open: true,
+          ...(post ? { postLogoutRedirectUri: post } : {}),
+        }),
+      );
       if (!r.ok) return null;
       set({ tokenOp: { action: 'logout', result: r.value } });
       return r.value;

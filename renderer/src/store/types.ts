@@ -18,6 +18,7 @@ import type { WorkspaceSlice } from './workspace.js';
 import type { TeachingSlice } from './teaching.js';
 import type { BreakItSlice } from './break-it.js';
 import type { PracticeSlice } from './practice.js';
+import type { SettingsSlice } from './settings.js';
 
 export type AppState = OpsSlice &
   UiSlice &
@@ -37,6 +38,7 @@ export type AppState = OpsSlice &
   WorkspaceSlice &
   TeachingSlice &
   BreakItSlice &
-  PracticeSlice;
+  PracticeSlice &
+  SettingsSlice;
 
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

@@ -1,4 +1,5 @@
-import type { StepId } from './steps.js';
+import { usedSteps } from './step-status.js';
+import { STEPS, type StepId } from './steps.js';
 import type { SliceCreator } from './types.js';
 
 export type Theme = 'light' | 'dark';
@@ -7,9 +8,19 @@ export interface UiSlice {
   step: StepId;
   theme: Theme;
   goTo(step: StepId): void;
+  /**
+   * Moves to the next (1) or previous (-1) step of the rail for the active profile, skipping
+   * the steps it does not use.
+   */
+  stepBy(delta: 1 | -1): void;
+  /** The keyboard shortcuts overlay ("?") is open. */
+  shortcutsOpen: boolean;
+  setShortcutsOpen(open: boolean): void;
   /** Reads the saved choice or the system preference; call once at start. */
   initTheme(): void;
   toggleTheme(): void;
+  /** The Settings dialog's theme: fixed, or 'system' to follow the OS again (store/settings.ts). */
+  setThemeChoice(choice: Theme | 'system'): void;
 }
 
 const THEME_KEY = 'ofd-theme';
@@ -39,6 +50,16 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   step: 'profile',
   theme: 'light',
   goTo: (step) => set({ step }),
+  stepBy: (delta) => {
+    const state = get();
+    // By rail position, so it also works from a step the profile does not use (opened before).
+    const at = STEPS.findIndex((s) => s.id === state.step);
+    const used = usedSteps(state).filter((s) => (STEPS.indexOf(s) - at) * delta > 0);
+    const next = delta > 0 ? used[0] : used.at(-1);
+    if (next) set({ step: next.id });
+  },
+  shortcutsOpen: false,
+  setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
   initTheme: () => {
     const saved = savedTheme();
     if (saved) applyTheme(saved);
@@ -61,5 +82,17 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
       // Storage may be unavailable; the choice then lasts for this window only.
     }
     set({ theme });
+    get().rememberTheme(theme);
+  },
+  setThemeChoice: (choice) => {
+    try {
+      if (choice === 'system') window.localStorage.removeItem(THEME_KEY);
+      else window.localStorage.setItem(THEME_KEY, choice);
+    } catch {
+      // Storage may be unavailable; the engine keeps the choice (settings).
+    }
+    if (choice === 'system') delete document.documentElement.dataset.theme;
+    else applyTheme(choice);
+    set({ theme: choice === 'system' ? systemTheme() : choice });
   },
 });

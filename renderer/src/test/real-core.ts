@@ -28,6 +28,8 @@ export interface RendererCoreContext {
   variantFhirBases: Record<'no-grant-types' | 'v2-only', string>;
   /** A token endpoint that answers 200 with 8 MB of JSON (over the engine's read cap). */
   hugeTokenEndpoint: string;
+  /** A token endpoint that accepts every request and never answers. */
+  silentTokenEndpoint: string;
   /** An RSA-2048 private key (PEM) the engine generated at the start of the run. */
   signingKeyPem: string;
   /** A private_key_jwt backend client of the main server, registered with that key (RS384). */
@@ -167,6 +169,11 @@ export async function readEngineFile(path: string): Promise<string> {
 /** A fresh data folder for an engine (EngineOptions.dataDir), made by the Node side. */
 export async function makeDataDir(): Promise<string> {
   return (await control<{ path: string }>('makeDir', {})).path;
+}
+
+/** A certificate (PEM) made on the Node side at test time: a CA file to choose in Settings. */
+export async function makeCertificate(): Promise<string> {
+  return (await control<{ pem: string }>('makeCertificate', {})).pem;
 }
 
 /** Writes a file the engine reads (the renderer realm has no fs of its own). */
