@@ -37,6 +37,21 @@ export class AppPage {
     await expect(this.page.getByRole('banner')).toContainText(p.name);
   }
 
+  /** Saves a public authorization-code profile (the test server's e2e-native client). */
+  async createPatientAppProfile(fhirBaseUrl: string, name = 'Patient app') {
+    const profile = this.step('Profile');
+    await profile.getByLabel('Profile name').fill(name);
+    await profile.getByLabel('Flow').selectOption('authorization-code');
+    await profile.getByLabel('FHIR base URL').fill(fhirBaseUrl);
+    await profile.getByLabel('Client ID').fill('e2e-native');
+    await profile
+      .getByLabel('Scope')
+      .fill('openid fhirUser offline_access launch/patient patient/*.rs');
+    await profile.getByLabel('Auth method').selectOption('none');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await expect(this.page.getByRole('banner')).toContainText(name);
+  }
+
   /** Generates a key, uses it in the active profile and returns the public JWKS the app shows. */
   async generateKeyForProfile(
     kind = 'RSA-2048',

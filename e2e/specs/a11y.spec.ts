@@ -161,17 +161,7 @@ test('authorization code: every step in both themes has no serious or critical a
   const app = new AppPage(page);
   const found: Found[] = [];
   await page.goto(host.openUrl);
-  const profile = app.step('Profile');
-  await profile.getByLabel('Profile name').fill('Patient app');
-  await profile.getByLabel('Flow').selectOption('authorization-code');
-  await profile.getByLabel('FHIR base URL').fill(smart.fhirBase);
-  await profile.getByLabel('Client ID').fill('e2e-native');
-  await profile
-    .getByLabel('Scope')
-    .fill('openid fhirUser offline_access launch/patient patient/*.rs');
-  await profile.getByLabel('Auth method').selectOption('none');
-  await profile.getByRole('button', { name: 'Save profile' }).click();
-  await expect(page.getByRole('banner')).toContainText('Patient app');
+  await app.createPatientAppProfile(smart.fhirBase);
 
   // Before the sign-in: each step's empty state.
   await auditEveryStep(app, found, 'code flow, before sign-in');

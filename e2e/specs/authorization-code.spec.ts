@@ -11,17 +11,7 @@ test('a person signs in through the browser, gets tokens, refreshes and revokes'
   const app = new AppPage(page);
   await page.goto(host.openUrl);
 
-  const profile = app.step('Profile');
-  await profile.getByLabel('Profile name').fill('Patient app');
-  await profile.getByLabel('Flow').selectOption('authorization-code');
-  await profile.getByLabel('FHIR base URL').fill(smart.fhirBase);
-  await profile.getByLabel('Client ID').fill('e2e-native');
-  await profile
-    .getByLabel('Scope')
-    .fill('openid fhirUser offline_access launch/patient patient/*.rs');
-  await profile.getByLabel('Auth method').selectOption('none');
-  await profile.getByRole('button', { name: 'Save profile' }).click();
-  await expect(page.getByRole('banner')).toContainText('Patient app');
+  await app.createPatientAppProfile(smart.fhirBase);
   await app.shoot('11-auth-profile');
 
   // Authorize: the web host cannot open the system browser, so the page opens the sign-in tab.

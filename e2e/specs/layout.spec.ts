@@ -287,17 +287,7 @@ test('authorization code: every step fits after signing in, at both sizes and th
   test.setTimeout(SLOW ? 900_000 : 180_000);
   const app = new AppPage(page);
   await page.goto(host.openUrl);
-  const profile = app.step('Profile');
-  await profile.getByLabel('Profile name').fill('Layout check: patient app');
-  await profile.getByLabel('Flow').selectOption('authorization-code');
-  await profile.getByLabel('FHIR base URL').fill(smart.fhirBase);
-  await profile.getByLabel('Client ID').fill('e2e-native');
-  await profile
-    .getByLabel('Scope')
-    .fill('openid fhirUser offline_access launch/patient patient/*.rs');
-  await profile.getByLabel('Auth method').selectOption('none');
-  await profile.getByRole('button', { name: 'Save profile' }).click();
-  await expect(page.getByRole('banner')).toContainText('Layout check: patient app');
+  await app.createPatientAppProfile(smart.fhirBase, 'Layout check: patient app');
 
   const auth = await app.open('Authorize');
   const problems = await checkAllSizes(app, 'Authorize, the plan');
