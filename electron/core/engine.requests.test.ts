@@ -88,6 +88,16 @@ describe('a fresh assertion per Send', () => {
     expect(again.assertion?.view.claims).toEqual(first.assertion?.view.claims);
     expect(again.ok).toBe(false);
     expect(again.findings[0]?.code).toBe('ASSERTION_JTI_REUSED');
+
+    // Unpinned after a pinned Send: the check and the next Send sign a fresh one again.
+    const unpinned = must(
+      await engine.checkTokenRequest({ draftId: draft.id, pinAssertion: false }),
+    );
+    expect(unpinned.assertion?.pinned).toBe(false);
+    expect(unpinned.assertion?.view.claims.jti).not.toBe(first.assertion?.view.claims.jti);
+    expect(unpinned.preflight.map((f) => f.code)).not.toContain('ASSERTION_JTI_REUSED');
+    const fresh = must(await engine.sendTokenRequest({ draftId: draft.id }));
+    expect(fresh.ok).toBe(true);
   });
 });
 

@@ -148,7 +148,7 @@ function useStepFocus(step: StepId) {
 function ActiveProfileName() {
   const profile = useActiveProfile();
   return (
-    <p className="header-profile">
+    <p className="header-profile" title={profile ? `Profile: ${profile.name}` : undefined}>
       {profile ? (
         <>
           Profile: <strong>{profile.name}</strong>

@@ -220,7 +220,7 @@ export class TokenRequests {
       const p = this.c.profiles.mustProfile(draft.profileId);
       draft.pinned = !!input.pinAssertion;
       // Every Send signs a fresh assertion (new jti, iat, exp): a server keeps each jti once.
-      const fresh = await this.freshAssertion(p, draft);
+      const fresh = await this.freshAssertion(p, draft, draft.pinned);
       if (fresh) {
         draft.fill.set('client_assertion', fresh.jwt);
         draft.assertion = fresh.view;
@@ -238,7 +238,7 @@ export class TokenRequests {
       const draft = this.mustDraft(input.draftId);
       const p = this.c.profiles.mustProfile(draft.profileId);
       const pinned = input.pinAssertion ?? !!draft.pinned;
-      const fresh = pinned ? undefined : await this.freshAssertion(p, draft);
+      const fresh = await this.freshAssertion(p, draft, pinned);
       const fill = new Map(draft.fill);
       if (fresh) fill.set('client_assertion', fresh.jwt);
       const fillIn = (v: string) =>
@@ -279,10 +279,11 @@ export class TokenRequests {
 
   /**
    * A fresh assertion for the draft (same overrides, audience and key), or undefined when the
-   * draft's own is to be sent: it has none, it is pinned, or break-it mode made it on purpose.
+   * draft's own is to be sent: it has none, it is pinned (as asked now, not as last sent), or
+   * break-it mode made it on purpose.
    */
-  private async freshAssertion(p: StoredProfile, draft: Draft) {
-    if (!draft.assertion || draft.pinned || draftBreak(draft)) return undefined;
+  private async freshAssertion(p: StoredProfile, draft: Draft, pinned: boolean | undefined) {
+    if (!draft.assertion || pinned || draftBreak(draft)) return undefined;
     const discovery = this.c.s.discovery.get(p.id);
     return this.c.assertions.makeAssertion(
       p,

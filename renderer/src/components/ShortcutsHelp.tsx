@@ -14,6 +14,7 @@ export const SHORTCUTS: { keys: string[]; what: string }[] = [
   },
   { keys: [ALT, '↓'], what: 'Next step' },
   { keys: [ALT, '↑'], what: 'Previous step' },
+  { keys: ['↑', '↓'], what: 'In the step rail: move between the steps (Enter opens one)' },
   { keys: ['?'], what: 'Show this list (outside text fields)' },
   { keys: ['Tab'], what: 'From the top of the page: “Skip to the step”, then Enter' },
   { keys: ['Escape'], what: 'Close a dialog (this list, the glossary)' },

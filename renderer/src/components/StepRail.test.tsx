@@ -18,6 +18,28 @@ const active = () =>
   useApp.getState().profiles.find((p) => p.id === useApp.getState().activeProfileId)!;
 
 describe('Step rail', () => {
+  it('is one Tab stop: Tab lands on the current step, the arrow keys move, Enter opens', async () => {
+    const { user } = await renderApp({ step: 'discovery' });
+    const tabbable = rail()
+      .getAllByRole('button')
+      .filter((b) => b.tabIndex === 0);
+    expect(tabbable.map((b) => b.textContent)).toEqual([railButton('Discovery').textContent]);
+    railButton('Discovery').focus();
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(railButton('Scopes'));
+    await user.keyboard('{ArrowUp}{ArrowUp}');
+    expect(document.activeElement).toBe(railButton('Profile'));
+    // Wraps, and the ends are one key away; a not-used step gets focus too (its reason is read).
+    await user.keyboard('{ArrowUp}');
+    expect(document.activeElement).toBe(railButton('Inspector'));
+    await user.keyboard('{Home}');
+    expect(document.activeElement).toBe(railButton('Profile'));
+    await user.keyboard('{End}{ArrowUp}{ArrowUp}{ArrowUp}{Enter}');
+    expect(useApp.getState().step).toBe('token-request');
+    expect(railButton('Token request').tabIndex).toBe(0);
+    expect(railButton('Discovery').tabIndex).toBe(-1);
+  });
+
   it('keeps each number when the flow changes, and disables what the flow does not use', async () => {
     const { user, auth } = await renderApp({ profiles: ['backend', 'auth'] });
     const numbers = () =>

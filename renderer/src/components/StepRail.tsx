@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type KeyboardEvent } from 'react';
 import { notUsedReason, railStatuses, type StepMark } from '../store/step-status.js';
 import { useActiveProfile, useApp } from '../store/index.js';
 import type { StepId } from '../store/steps.js';
@@ -29,6 +29,26 @@ function MarkIcon({ mark }: { mark: StepMark }) {
 }
 
 /**
+ * One Tab stop for the whole rail (roving tabindex): Tab lands on the current step, ↑/↓ move
+ * between the steps (not-used ones too, so their reason can be read), Home/End go to the ends.
+ */
+function moveInRail(e: KeyboardEvent<HTMLOListElement>) {
+  const keys = ['ArrowDown', 'ArrowUp', 'Home', 'End'];
+  if (!keys.includes(e.key) || e.altKey || e.ctrlKey || e.metaKey) return;
+  const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('.rail-button')];
+  const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+  if (at < 0) return;
+  e.preventDefault();
+  const next =
+    e.key === 'Home'
+      ? 0
+      : e.key === 'End'
+        ? buttons.length - 1
+        : (at + (e.key === 'ArrowDown' ? 1 : -1) + buttons.length) % buttons.length;
+  buttons[next]?.focus();
+}
+
+/**
  * The steps of the active profile's flow, each with a fixed number; the current one has
  * aria-current="step". A step the profile does not use stays in its place, aria-disabled, with
  * the reason; done / failed / stale marks are an icon and words (aria-describedby, so the
@@ -41,9 +61,11 @@ export function StepRail() {
   // A string, so the rail re-renders only when a mark or its words change.
   const json = useApp((s) => JSON.stringify(railStatuses(s)));
   const rows = useMemo(() => JSON.parse(json) as ReturnType<typeof railStatuses>, [json]);
+  // The current step is the rail's one Tab stop; the first step when the current one is not listed.
+  const tabStop = rows.some((r) => r.step.id === step) ? step : rows[0]?.step.id;
   return (
     <nav className="rail" aria-label="Steps">
-      <ol>
+      <ol onKeyDown={moveInRail}>
         {rows.map(({ step: s, status }) => {
           const notUsed = status.mark === 'not-used';
           const descId = `rail-mark-${s.id}`;
@@ -53,6 +75,7 @@ export function StepRail() {
                 type="button"
                 className="rail-button"
                 aria-current={s.id === step ? 'step' : undefined}
+                tabIndex={s.id === tabStop ? 0 : -1}
                 aria-disabled={notUsed || undefined}
                 aria-describedby={status.text ? descId : undefined}
                 onClick={() => {

@@ -198,7 +198,7 @@ describe('Timeline', () => {
   });
 
   it('labels the browser hops of an authorization as such', async () => {
-    await renderApp();
+    const { user } = await renderApp();
     useApp.setState({
       exchanges: [
         exchange({ id: 'f1', step: 'Authorize (browser)', channel: 'front', status: 302 }),
@@ -211,6 +211,29 @@ describe('Timeline', () => {
     expect(a!.textContent).toContain('browser hop');
     expect(c!.textContent).toContain('browser hop');
     expect(t!.textContent).not.toContain('browser hop');
+
+    // The hop the app never sees an answer to is not "pending", and has no duration to tell.
+    act(() =>
+      useApp.setState({
+        exchanges: [
+          exchange({
+            id: 'f3',
+            step: 'Authorize (browser)',
+            channel: 'front',
+            status: 0,
+            noResponse: true,
+          }),
+        ],
+      }),
+    );
+    await waitFor(() => expect(exchangeItems()).toHaveLength(1));
+    const hop = exchangeItems()[0]!;
+    expect(hop.textContent).toContain('browser hop');
+    expect(hop.textContent).not.toMatch(/pending|\d+ ms/);
+    await user.click(within(hop).getByRole('button', { expanded: false }));
+    expect(hop.textContent).toContain(
+      'the browser made this request, so the app saw only its address',
+    );
   });
 
   it('exports a redacted HAR of the runs shown (markers, not values); unredacted asks first', async () => {
@@ -560,8 +583,10 @@ function exchange(o: {
   status: number;
   channel?: 'front';
   runId?: string;
+  /** As the engine records the browser's own hops: no response the app could see. */
+  noResponse?: boolean;
 }): HttpExchange {
-  return {
+  const x: HttpExchange = {
     id: o.id,
     step: o.step,
     ...(o.channel ? { channel: o.channel } : {}),
@@ -579,6 +604,8 @@ function exchange(o: {
     },
     curl: `curl https://auth.example/${o.id}`,
   };
+  if (o.noResponse) delete x.response;
+  return x;
 }
 
 /** The files the page saves (as downloads), read back from their blobs. */

@@ -30,6 +30,9 @@ export function rawRequest(x: HttpExchange): string {
 
 /** The response as text: status line, headers, blank line, body; or the failure. */
 export function rawResponse(x: HttpExchange): string {
+  if (!x.response && x.channel === 'front') {
+    return 'No response here: the browser made this request, so the app saw only its address.';
+  }
   if (!x.response) {
     return x.error ? `No response: ${x.error.code} — ${x.error.message}` : 'No response.';
   }
@@ -42,6 +45,8 @@ export function rawResponse(x: HttpExchange): string {
 
 function statusBadge(x: HttpExchange) {
   if (x.error) return <span className="badge badge-error">{x.error.code}</span>;
+  // A browser hop has no response the app could see: nothing is pending.
+  if (!x.response && x.channel === 'front') return null;
   if (!x.response) return <span className="badge badge-info">pending</span>;
   const s = x.response.status;
   const tone = s >= 500 ? 'error' : s >= 400 ? 'error' : s >= 300 ? 'warning' : 'ok';
@@ -163,13 +168,22 @@ const ExchangeItem = memo(function ExchangeItem({
         </span>
         <span className="exchange-meta">
           {statusBadge(x)}
-          {x.channel === 'front' && <span className="badge badge-info">browser hop</span>}
+          {x.channel === 'front' && (
+            <span
+              className="badge badge-info"
+              title="The browser made this request: the app saw its address, not its answer."
+            >
+              browser hop
+            </span>
+          )}
           {x.tls?.warning && (
             <span className="badge badge-warning" title={x.tls.warning}>
               TLS checks off
             </span>
           )}
-          <span className="exchange-duration">{Math.round(x.durationMs)} ms</span>
+          {!(x.channel === 'front' && !x.response) && (
+            <span className="exchange-duration">{Math.round(x.durationMs)} ms</span>
+          )}
           <span className="exchange-step">{x.step}</span>
         </span>
       </button>

@@ -17,8 +17,13 @@ export type Row =
   | { kind: 'run'; key: string; group: RunGroup }
   | { kind: 'exchange'; key: string; x: HttpExchange; group: RunGroup };
 
+/** A call to the token endpoint: a token request, a device poll or a refresh. */
 export const isTokenCall = (x: HttpExchange) =>
-  x.request.method === 'POST' && /token/i.test(x.step) && !/introspect|revoc/i.test(x.step);
+  x.request.method === 'POST' &&
+  /token|device poll|^refresh/i.test(x.step) &&
+  !/introspect|revoc/i.test(x.step);
+
+const PENDING_POLL = /"error"\s*:\s*"(authorization_pending|slow_down)"/;
 
 /**
  * How a run ended, read from its exchanges: tokens issued, refused by the server, failed on the way
@@ -30,6 +35,8 @@ export function outcomeOf(exchanges: HttpExchange[]): RunOutcome {
   if (!last) return 'open';
   if (last.error) return 'failed';
   const status = last.response?.status ?? 0;
+  // A device poll told to wait (RFC 8628 §3.5) is the flow going on, not a refusal.
+  if (status === 400 && PENDING_POLL.test(last.response!.body)) return 'open';
   if (status >= 400) return 'refused';
   if (
     tokenCalls.length &&

@@ -94,4 +94,33 @@ describe('Client assertion step', () => {
     expect(region().textContent).not.toContain('Your edits are in force');
     expect(region().textContent).toContain('Checked with your edits as typed');
   });
+  it('says a client_secret_jwt assertion is signed with the client secret, and builds one', async () => {
+    const { user } = await renderApp({
+      step: 'assertion',
+      setup: async ({ core, backend }) => {
+        must(
+          await core.saveProfile({
+            id: backend!.id,
+            name: backend!.name,
+            fhirBaseUrl: backend!.fhirBaseUrl,
+            tokenEndpoint: backend!.tokenEndpoint,
+            clientId: backend!.clientId,
+            scope: backend!.scope,
+            auth: {
+              method: 'client_secret_jwt',
+              alg: 'HS384',
+              clientSecret: 'shared-secret-of-32-bytes-or-more!!',
+            },
+          }),
+        );
+      },
+    });
+    const note = within(region()).getByRole('note');
+    expect(note.textContent).toContain('signed with the client secret (HMAC, HS384)');
+    expect(note.textContent).not.toContain('only sent with private_key_jwt');
+    await user.click(screen.getByRole('button', { name: 'Build assertion' }));
+    expect(
+      JSON.parse((screen.getByLabelText('Header JSON') as HTMLTextAreaElement).value),
+    ).toMatchObject({ alg: 'HS384' });
+  });
 });

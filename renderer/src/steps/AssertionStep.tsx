@@ -54,11 +54,20 @@ function AssertionBody({ profile }: { profile: ProfileView }) {
 
   return (
     <>
-      {profile.auth.method !== 'private_key_jwt' && (
+      {profile.auth.method === 'client_secret_jwt' ? (
         <div className="notice notice-info" role="note">
-          This profile uses {profile.auth.method}: a client assertion is only sent with
-          private_key_jwt.
+          This profile uses client_secret_jwt: the assertion is signed with the client secret (HMAC,{' '}
+          {profile.auth.alg?.startsWith('HS') ? profile.auth.alg : 'HS256'}), so no key pair is
+          needed and the Keys step is not used.
         </div>
+      ) : (
+        profile.auth.method !== 'private_key_jwt' && (
+          <div className="notice notice-info" role="note">
+            This profile uses {profile.auth.method}, which sends no client assertion: one is sent
+            only with private_key_jwt (signed with your private key) or client_secret_jwt (signed
+            with the client secret).
+          </div>
+        )
       )}
       <div className="actions-row">
         <ActionButton busy={busy} onClick={buildAssertion}>
@@ -152,7 +161,7 @@ export function AssertionStep() {
     <StepSection
       id="assertion"
       title="Client assertion"
-      intro="The short-lived JWT, signed with your private key, that proves who you are to the token endpoint (private_key_jwt)."
+      intro="The short-lived JWT that proves who you are to the token endpoint: signed with your private key (private_key_jwt) or with the client secret (client_secret_jwt)."
     >
       <NeedsProfile>{(profile) => <AssertionBody profile={profile} />}</NeedsProfile>
     </StepSection>

@@ -2,7 +2,7 @@ import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { toProfileInput } from '../store/profile-input.js';
 import { useApp } from '../store/index.js';
-import { renderApp, renderAuthApp } from '../test-utils.js';
+import { renderApp, renderAuthApp, signInFirst } from '../test-utils.js';
 import { context, must, server } from '../test/real-core.js';
 
 const region = () => screen.getByRole('region', { name: 'Token request' });
@@ -155,6 +155,17 @@ describe('Token request step', () => {
     expect(alert.textContent).toContain('Authorize first (Authorize step).');
     expect(useApp.getState().activeProfileId).toBe(auth!.id);
   });
+
+  it('says the code was exchanged in Authorize already, and leads to Tokens', async () => {
+    const { user } = await renderAuthApp({ step: 'token-request', before: signInFirst });
+    const note = within(region()).getByRole('note');
+    expect(note.textContent).toContain(
+      'Authorize already exchanged the code for tokens (HTTP 200)',
+    );
+    expect(note.textContent).toContain('A code is single-use');
+    await user.click(within(note).getByRole('button', { name: 'Open Tokens' }));
+    expect(useApp.getState().step).toBe('tokens');
+  });
 });
 
 describe('Token request step: fresh assertions, live pre-flight, cancel', () => {
@@ -206,6 +217,15 @@ describe('Token request step: fresh assertions, live pre-flight, cancel', () => 
     expect(jtiOf()).toBe(second);
     expect(response().textContent).not.toContain('HTTP 200');
     expect(within(region()).getAllByText('ASSERTION_JTI_REUSED').length).toBeGreaterThan(0);
+
+    // Unpinned again: the live pre-flight checks the fresh assertion the next Send signs.
+    await user.click(screen.getByRole('checkbox', { name: 'Pin this assertion' }));
+    expect(await within(region()).findByText('No problems found')).toBeTruthy();
+    expect(region().textContent).not.toContain('Pinned assertion:');
+    expect(calls('checkTokenRequest').at(-1)?.[0].pinAssertion).toBe(false);
+    await user.click(send);
+    expect(response().textContent).toContain('HTTP 200');
+    expect(jtiOf()).not.toBe(second);
   });
 
   it('cancels a Send the server never answers: Cancelled, the old response is gone', async () => {

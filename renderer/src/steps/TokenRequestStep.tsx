@@ -229,8 +229,37 @@ function TokenRequestBody({ profile }: { profile: ProfileView }) {
   const fallback = defaultGrantOf(profile);
   const grant = tokenGrant ?? fallback;
   const insecureShown = preflight.some((f) => f.code === 'GRANT_INSECURE');
+  const authFlow = useApp((s) => s.authFlow);
+  const goTo = useApp((s) => s.goTo);
+  // The code was exchanged in Authorize already: say so, rather than show an empty step.
+  const exchanged =
+    grant === 'authorization_code' &&
+    !draft &&
+    !tokenResult &&
+    authFlow?.profileId === profile.id &&
+    authFlow.status === 'done' &&
+    authFlow.token?.ok
+      ? authFlow.token
+      : null;
   return (
     <>
+      {exchanged && (
+        <div className="notice notice-info" role="note">
+          <p>
+            Authorize already exchanged the code for tokens (HTTP {exchanged.status ?? 200}). A code
+            is single-use: Prepare request would send the same code again, and the server should
+            refuse it (invalid_grant). Sign in again in Authorize for a new code.
+          </p>
+          <div className="actions-row">
+            <button type="button" className="btn btn-secondary" onClick={() => goTo('tokens')}>
+              Open Tokens
+            </button>
+            <button type="button" className="btn btn-secondary" onClick={() => goTo('authorize')}>
+              Open Authorize
+            </button>
+          </div>
+        </div>
+      )}
       <div className="grant-row">
         <SelectField<GrantType>
           label="Grant type"

@@ -468,6 +468,12 @@ describe('Tokens step after a sign-in', () => {
       true,
     );
     expect(button('Revoke refresh token')).toHaveProperty('disabled', true);
+    // No user signed in: nothing to ask userinfo about, nobody to log out.
+    expect(button('Call userinfo')).toHaveProperty('disabled', true);
+    expect(button('Log out')).toHaveProperty('disabled', true);
+    expect(region().textContent).toContain('Userinfo and Log out need a signed-in user');
+    expect(within(region()).queryByLabelText('Post-logout redirect URI')).toBeNull();
+    expect(button('Introspect access token')).toHaveProperty('disabled', false);
     expect(card(/^Refresh token/).textContent).toContain('client_credentials never gets one');
     expect(within(region()).getAllByText(/^Expires in/)).toHaveLength(1);
   });

@@ -456,6 +456,8 @@ function TokenActions({ set }: { set: TokenSetView }) {
   const ui = useOp('callUserinfo');
   const out = useOp('endSession');
   const hasRefresh = !!set.refreshToken;
+  // client_credentials signs no one in: there is no user to ask userinfo about or to log out.
+  const hasUser = set.grant !== 'client_credentials';
   const groupId = useId();
   const owner = profiles.find((p) => p.id === set.profileId);
 
@@ -547,7 +549,7 @@ function TokenActions({ set }: { set: TokenSetView }) {
             >
               Introspect refresh token
             </ActionButton>
-            <ActionButton variant="secondary" busy={ui.busy} onClick={userinfo}>
+            <ActionButton variant="secondary" busy={ui.busy} disabled={!hasUser} onClick={userinfo}>
               Call userinfo
             </ActionButton>
           </div>
@@ -568,7 +570,7 @@ function TokenActions({ set }: { set: TokenSetView }) {
             >
               Revoke refresh token
             </ActionButton>
-            <ActionButton variant="danger" busy={out.busy} onClick={onLogout}>
+            <ActionButton variant="danger" busy={out.busy} disabled={!hasUser} onClick={onLogout}>
               Log out
             </ActionButton>
           </div>
@@ -579,15 +581,23 @@ function TokenActions({ set }: { set: TokenSetView }) {
           Refresh, auto-refresh and the refresh token actions need a refresh token (see below).
         </p>
       )}
-      <TextField
-        label="Post-logout redirect URI"
-        value={postLogout}
-        onChange={setPostLogout}
-        type="url"
-        mono
-        placeholder="https://app.example.com/logged-out"
-        hint="Optional, sent with Log out (with a fresh state): where the server sends the browser afterwards. It must be registered for the client as a post_logout_redirect_uri, or the server refuses the logout."
-      />
+      {!hasUser && (
+        <p className="hint">
+          Userinfo and Log out need a signed-in user: client_credentials tokens stand for the client
+          itself, so there is no user to ask about or to log out.
+        </p>
+      )}
+      {hasUser && (
+        <TextField
+          label="Post-logout redirect URI"
+          value={postLogout}
+          onChange={setPostLogout}
+          type="url"
+          mono
+          placeholder="https://app.example.com/logged-out"
+          hint="Optional, sent with Log out (with a fresh state): where the server sends the browser afterwards. It must be registered for the client as a post_logout_redirect_uri, or the server refuses the logout."
+        />
+      )}
       <OpError op="refreshTokens" />
       <OpError op="setAutoRefresh" />
       <OpError op="introspectAccess" />

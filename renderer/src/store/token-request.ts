@@ -163,7 +163,8 @@ export const createTokenRequestSlice: SliceCreator<TokenRequestSlice> = (set, ge
         api().checkTokenRequest({
           draftId: draft.id,
           ...(edits ? { edits } : {}),
-          ...(pinAssertion ? { pinAssertion } : {}),
+          // Always said: left out, the engine would check as the draft was last sent (pinned or not).
+          pinAssertion,
         }),
       );
       // A newer check (or another draft) has taken over: this answer is stale.
