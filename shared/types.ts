@@ -656,8 +656,17 @@ export interface EndSessionResult {
   opened: boolean;
   /** Tokens are forgotten locally after logout. */
   cleared: boolean;
-  /** id_token_hint: sent (in the URL the engine opened), left out (URL shown or opened by the page), none held. */
-  idTokenHint?: 'sent' | 'left-out' | 'none';
+  /**
+   * id_token_hint: sent (in the URL the engine opened), handed off (in the URL behind `handoff`),
+   * left out (the URL shown has none), none held.
+   */
+  idTokenHint?: 'sent' | 'handoff' | 'left-out' | 'none';
+  /**
+   * Web host: a one-time path on this app's own address ("/handoff/<id>", valid for 2 minutes)
+   * that redirects the browser to the logout URL with its id_token_hint. The page opens it; the
+   * id_token itself never reaches the page.
+   */
+  handoff?: string;
   /** The post_logout_redirect_uri and the state sent with it (OIDC RP-Initiated Logout 1.0 §2). */
   postLogoutRedirectUri?: string;
   state?: string;

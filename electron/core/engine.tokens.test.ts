@@ -661,6 +661,28 @@ describe('tokens over time', () => {
     expect(gone.ok).toBe(false);
   });
 
+  it('end session from a page (web host): a one-time handoff carries id_token_hint, the page never sees it', async () => {
+    const p = await profile('public-app', { method: 'none' });
+    await authorize(p.id, 'public-app');
+    expect((await exchange(p.id)).ok).toBe(true);
+    const idToken = must(await engine.revealSecret({ kind: 'id_token' })).value;
+    const r = must(await engine.endSession({ profileId: p.id, handoff: true }));
+    expect(r).toMatchObject({ opened: false, cleared: true, idTokenHint: 'handoff' });
+    expect(r.handoff).toMatch(/^\/handoff\/[\w-]{32}$/);
+    expect(JSON.stringify(r)).not.toContain(idToken);
+    expect(r.url).toContain('id_token_hint={{id_token}}');
+    expect(r.note).toContain('passes id_token_hint to the browser once');
+    const id = r.handoff!.slice('/handoff/'.length);
+    const behind = new URL(engine.takeHandoff(id)!);
+    expect(behind.origin + behind.pathname).toBe(`${server.issuer}/session/end`);
+    expect(behind.searchParams.get('id_token_hint')).toBe(idToken);
+    // One use only, and an unknown id gets nothing.
+    expect(engine.takeHandoff(id)).toBeUndefined();
+    expect(engine.takeHandoff('not-an-id-at-all-00000000')).toBeUndefined();
+    // The server takes the URL (its logout confirmation page).
+    expect((await fetch(behind)).status).toBe(200);
+  });
+
   it('end session with a registered post-logout redirect: id_token_hint, post_logout_redirect_uri and state; the server accepts it', async () => {
     const p = await profile('logout-app', { method: 'none' });
     const back = 'http://127.0.0.1:45123/logged-out';

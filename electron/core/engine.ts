@@ -249,6 +249,14 @@ export class Engine implements DebuggerApi {
     return this.c.tokenCalls.endSession(...a);
   }
 
+  /**
+   * Not in the contract (the page never gets it): the logout URL behind a one-time handoff id,
+   * for the web host's /handoff/<id> redirect; undefined once used or expired.
+   */
+  takeHandoff(id: string): string | undefined {
+    return this.c.tokenCalls.takeHandoff(id);
+  }
+
   callResource(...a: Parameters<TokenCalls['callResource']>) {
     return this.c.tokenCalls.callResource(...a);
   }

@@ -36,6 +36,11 @@ export class Session {
   readonly usedRefreshTokens = new Map<string, string>();
   /** Token values revoked in this session -> when. */
   readonly revokedValues = new Map<string, string>();
+  /**
+   * Logout URLs with their id_token_hint, for a host whose page opens the browser (web host): the
+   * page gets a one-time local address (/handoff/<id>) that redirects there, never the token.
+   */
+  readonly handoffs = new Map<string, { url: string; expiresAt: number }>();
   /** Device authorizations (RFC 8628) by id. */
   readonly deviceFlows = new Map<string, DeviceFlow>();
   /** Latest authorization code per profile id (see PendingCode). */

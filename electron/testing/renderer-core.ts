@@ -238,7 +238,12 @@ export async function startRendererCore(): Promise<{
       if (event === 'authorization') flows.add(id);
       if (event === 'device') deviceFlows.add(id);
     });
-    const host = await startWebHost({ api: engine, hub: ports.hub, rendererDir });
+    const host = await startWebHost({
+      api: engine,
+      hub: ports.hub,
+      rendererDir,
+      handoff: (handoffId) => engine.takeHandoff(handoffId),
+    });
     const id = `engine-${++seq}`;
     engines.set(id, { host, engine, hub: ports.hub, opened, flows, deviceFlows });
     return { id, url: host.url, token: host.token };

@@ -68,6 +68,7 @@ export async function serve(opts: { port?: number; quiet?: boolean } = {}) {
     api,
     hub,
     rendererDir,
+    handoff: async (id) => (await load()).engine.takeHandoff(id),
     ...(opts.port ? { port: opts.port } : {}),
   });
   // One URL, the one to open: it carries the per-run token.

@@ -62,6 +62,37 @@ describe('web host', () => {
     expect(status).toBe(421);
   });
 
+  it('redirects a logout handoff once, uncached, and refuses it after', async () => {
+    const ports = nodePorts({ ephemeral: true });
+    const held = new Map([
+      ['abcdefghijklmnop1234', 'https://auth.example/logout?id_token_hint=x.y.z'],
+    ]);
+    const h = await startWebHost({
+      api: new Engine(ports),
+      hub: ports.hub,
+      rendererDir,
+      handoff: (id) => {
+        const url = held.get(id);
+        held.delete(id);
+        return url;
+      },
+    });
+    try {
+      const first = await fetch(`${h.url}/handoff/abcdefghijklmnop1234`, { redirect: 'manual' });
+      expect(first.status).toBe(303);
+      expect(first.headers.get('location')).toBe('https://auth.example/logout?id_token_hint=x.y.z');
+      expect(first.headers.get('cache-control')).toBe('no-store');
+      expect(first.headers.get('referrer-policy')).toBe('no-referrer');
+      const again = await fetch(`${h.url}/handoff/abcdefghijklmnop1234`, { redirect: 'manual' });
+      expect(again.status).toBe(410);
+      expect(await again.text()).toContain('Press Log out in the app again');
+      // Not a handoff id (too short): the renderer's files, not a redirect.
+      expect((await fetch(`${h.url}/handoff/x`, { redirect: 'manual' })).status).toBe(404);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('serves the renderer with a CSP header', async () => {
     const res = await fetch(`${host.url}/`);
     expect(res.status).toBe(200);

@@ -45,6 +45,8 @@ export async function startWebHost(opts: {
   token?: string;
   /** Bound of a streamed upload (UPLOAD_PATH), bytes; default MAX_HAR_FILE (200 MB). */
   maxUpload?: number;
+  /** The URL behind a one-time logout handoff id (Engine.takeHandoff), served at /handoff/<id>. */
+  handoff?: (id: string) => string | undefined | Promise<string | undefined>;
 }): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('hex');
   const tokenBuf = Buffer.from(token);
@@ -137,6 +139,8 @@ export async function startWebHost(opts: {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, err('INVALID_INPUT', 'Use GET.'));
+    const handoff = /^\/handoff\/([\w-]{16,64})$/.exec(url.pathname);
+    if (handoff) return handOff(res, await opts.handoff?.(handoff[1]!));
     const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
     const root = resolve(opts.rendererDir);
     const file = normalize(join(root, rel));
@@ -161,6 +165,30 @@ export async function startWebHost(opts: {
       }
       send(res, 404, err('NOT_FOUND', 'Not found.'));
     }
+  }
+
+  /**
+   * A logout handoff: one redirect to the logout URL (with its id_token_hint), never cached and
+   * never sent on as a Referer. The id is the capability (random, one use, 2 minutes).
+   */
+  function handOff(res: ServerResponse, to: string | undefined) {
+    const http = to !== undefined && /^https?:$/.test(URL.canParse(to) ? new URL(to).protocol : '');
+    if (!http) {
+      res.writeHead(410, {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end(
+        'This logout link was already used or has expired (2 minutes). Press Log out in the app again.',
+      );
+      return;
+    }
+    res.writeHead(303, {
+      location: to,
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    });
+    res.end();
   }
 
   server.on('upgrade', (req, socket, head) => {

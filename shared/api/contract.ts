@@ -255,6 +255,11 @@ export interface DebuggerApi {
   endSession(input: {
     profileId: string;
     open?: boolean;
+    /**
+     * The page opens the logout page itself (web host): hand it a one-time local path
+     * (`handoff`) that carries id_token_hint to the browser, instead of the token.
+     */
+    handoff?: boolean;
     /** A post-logout redirect URI registered for the client (OIDC RP-Initiated Logout 1.0 §2). */
     postLogoutRedirectUri?: string;
   }): Promise<Result<EndSessionResult>>;

@@ -390,6 +390,7 @@ export const API_INPUTS = {
     z.object({
       profileId: id,
       open: z.boolean().optional(),
+      handoff: z.boolean().optional(),
       postLogoutRedirectUri: z.preprocess(
         (v) => (v === '' ? undefined : v),
         redirectUriSchema.optional(),

@@ -32,6 +32,9 @@ import type { Core } from '../core.js';
 
 type HeldKind = 'access_token' | 'refresh_token';
 
+/** How long a logout handoff (/handoff/<id>) stays valid. */
+const HANDOFF_MS = 2 * 60_000;
+
 const WORD: Record<HeldKind, string> = {
   access_token: 'access token',
   refresh_token: 'refresh token',
@@ -347,12 +350,19 @@ export class TokenCalls {
       let shown = endSessionUrl(endpoint, opts).url;
       let opened = false;
       let hint: EndSessionResult['idTokenHint'] = idToken ? 'left-out' : 'none';
+      let handoff: string | undefined;
+      // The id_token is a secret: real only in what the browser opens, masked in what is shown.
+      const withHint = endSessionUrl(endpoint, {
+        ...opts,
+        ...(idToken ? { idTokenHint: idToken } : {}),
+      });
+      if (!browser && idToken && input.handoff) {
+        // The page opens the browser (web host): it gets a one-time local address, not the token.
+        handoff = this.handoffTo(withHint.url);
+        shown = withHint.shown;
+        hint = 'handoff';
+      }
       if (browser) {
-        // The id_token is a secret: real only in what the browser opens, masked in what is shown.
-        const withHint = endSessionUrl(endpoint, {
-          ...opts,
-          ...(idToken ? { idTokenHint: idToken } : {}),
-        });
         try {
           await browser.open(withHint.url);
           opened = true;
@@ -367,7 +377,9 @@ export class TokenCalls {
           ? 'id_token_hint is left out of this URL: it would carry the id_token, which stays in the engine; the desktop app opens the logout page itself, with id_token_hint. Without it the server may ask which session to end.'
           : hint === 'none'
             ? 'No id_token is held (the scope had no openid), so there is no id_token_hint; the server may ask which session to end.'
-            : undefined;
+            : hint === 'handoff'
+              ? "The logout page opens through this app's own address, which passes id_token_hint to the browser once; the page never holds the id_token."
+              : undefined;
       // The tokens are forgotten locally whatever the server does with the logout.
       this.c.s.tokens = undefined;
       this.c.refresh.stopAutoRefresh();
@@ -378,11 +390,28 @@ export class TokenCalls {
         opened,
         cleared: true,
         idTokenHint: hint,
+        ...(handoff ? { handoff } : {}),
         ...(post ? { postLogoutRedirectUri: post } : {}),
         ...(state ? { state } : {}),
         ...(note ? { note } : {}),
       };
     });
+  }
+
+  /** A one-time local path to `url` (see Session.handoffs); older ones expire. */
+  private handoffTo(url: string): string {
+    const now = Date.now();
+    for (const [id, h] of this.c.s.handoffs) if (h.expiresAt <= now) this.c.s.handoffs.delete(id);
+    const id = randomBytes(24).toString('base64url');
+    this.c.s.handoffs.set(id, { url, expiresAt: now + HANDOFF_MS });
+    return `/handoff/${id}`;
+  }
+
+  /** The URL behind a handoff id, once: a second use or an expired id gets nothing. */
+  takeHandoff(id: string): string | undefined {
+    const h = this.c.s.handoffs.get(id);
+    this.c.s.handoffs.delete(id);
+    return h && h.expiresAt > Date.now() ? h.url : undefined;
   }
 
   callResource(input: Parameters<DebuggerApi['callResource']>[0]) {

@@ -337,22 +337,34 @@ describe('Tokens step after a sign-in', () => {
 
   it('logs out: opens the logout page in a new tab when the host did not, and forgets the tokens', async () => {
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
-    const { user, calls, core, auth } = await renderAuthApp({
+    const { user, calls, core, auth, engine } = await renderAuthApp({
       step: 'tokens',
       before: signInFirst,
     });
+    const idToken = must(await core.revealSecret({ kind: 'id_token' })).value;
     await user.click(button('Log out'));
-    expect(calls('endSession')).toEqual([[{ profileId: auth!.id, open: true }]]);
+    expect(calls('endSession')).toEqual([[{ profileId: auth!.id, open: true, handoff: true }]]);
     const url = within(region()).getByLabelText('Logout URL').textContent!;
     expect(url.startsWith(`${server().issuer}/session/end?`)).toBe(true);
     expect(url).toContain(`client_id=${NATIVE_CLIENT_ID}`);
-    expect(url).not.toContain('id_token_hint');
-    // The page opens it itself, so the id_token stays in the engine: said, not hidden.
-    expect(region().textContent).toContain('id_token_hint is left out of this URL');
-    expect(open).toHaveBeenCalledWith(url, '_blank', 'noopener');
+    // Shown masked; the page opens a one-time address of this app that carries the real hint.
+    expect(url).toContain('id_token_hint={{id_token}}');
+    expect(region().textContent).not.toContain(idToken);
+    expect(region().textContent).toContain('passes id_token_hint to the browser once');
+    const [opened] = open.mock.calls[0]!;
+    const page = new URL(String(opened));
+    expect(page.origin).toBe(window.location.origin);
+    expect(page.pathname).toMatch(/^\/handoff\/[\w-]{32}$/);
+    expect(String(opened)).not.toContain(idToken);
+    // The engine's web host redirects that address, once, to the logout URL with the hint.
+    const handoff = await fetch(`${engine.url}${page.pathname}`, { redirect: 'manual' });
+    expect(handoff.status).toBe(303);
+    const behind = new URL(handoff.headers.get('location')!);
+    expect(behind.origin + behind.pathname).toBe(`${server().issuer}/session/end`);
+    expect(behind.searchParams.get('id_token_hint')).toBe(idToken);
+    expect((await fetch(`${engine.url}${page.pathname}`, { redirect: 'manual' })).status).toBe(410);
     await waitFor(() => expect(region().textContent).toContain('No access token yet'));
     expect(region().textContent).toContain('The tokens were forgotten in this app.');
-    expect(within(region()).getByRole('link', { name: 'Open the logout page' })).toBeTruthy();
     expect(must(await core.getTokenSet()).tokens).toBeNull();
     open.mockRestore();
   });
@@ -369,7 +381,7 @@ describe('Tokens step after a sign-in', () => {
     await user.paste(back);
     await user.click(button('Log out'));
     expect(calls('endSession')).toEqual([
-      [{ profileId: auth!.id, open: true, postLogoutRedirectUri: back }],
+      [{ profileId: auth!.id, open: true, handoff: true, postLogoutRedirectUri: back }],
     ]);
     const shown = new URL(within(region()).getByLabelText('Logout URL').textContent!);
     expect(shown.searchParams.get('post_logout_redirect_uri')).toBe(back);

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { Finding } from '../../../shared/diagnosis/codes.js';
 import type {
+  EndSessionResult,
   RefreshRecord,
   ScopeDiff,
   TokenServerStatus,
@@ -298,6 +299,17 @@ function outcomeTitle(o: TokenOpOutcome): string {
   }
 }
 
+/**
+ * The address the page opens for a logout: the one-time handoff on this app's own address (it
+ * carries id_token_hint to the browser), or the logout URL itself; only ever http(s).
+ */
+function logoutPage(r: EndSessionResult): string | undefined {
+  if (r.handoff && /^\/handoff\/[\w-]+$/.test(r.handoff)) {
+    return new URL(r.handoff, window.location.href).href;
+  }
+  return webUrl(r.url);
+}
+
 function OutcomeDetails({ outcome }: { outcome: TokenOpOutcome }) {
   if (outcome.action === 'logout') {
     const r = outcome.result;
@@ -307,6 +319,8 @@ function OutcomeDetails({ outcome }: { outcome: TokenOpOutcome }) {
         <p>
           {r.opened ? (
             'The logout page was opened in your system browser.'
+          ) : r.idTokenHint === 'handoff' ? (
+            'The logout page was opened in a new tab, with id_token_hint, through this app’s own address (once: press Log out again for another try).'
           ) : page ? (
             <>
               The logout page was opened in a new tab.{' '}
@@ -465,7 +479,7 @@ function TokenActions({ set }: { set: TokenSetView }) {
     const r = await endSession();
     // The host did not open the browser (web host): open the logout page in a new tab.
     // Only an http(s) address: end_session_endpoint comes from the server (discovery).
-    const page = r && !r.opened ? webUrl(r.url) : undefined;
+    const page = r && !r.opened ? logoutPage(r) : undefined;
     if (page) window.open(page, '_blank', 'noopener');
   }
 

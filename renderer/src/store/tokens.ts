@@ -176,6 +176,8 @@ export const createTokensSlice: SliceCreator<TokensSlice> = (set, get) => {
         api().endSession({
           profileId,
           open: true,
+          // The web host serves /handoff: the id_token_hint reaches the browser, not this page.
+          handoff: true,
           ...(post ? { postLogoutRedirectUri: post } : {}),
         }),
       );

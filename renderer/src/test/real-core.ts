@@ -84,6 +84,8 @@ export interface EngineOptions {
 
 export interface RealEngine {
   id: string;
+  /** The engine's web host (its /handoff redirects, for instance). */
+  url: string;
   /** The real web-host client, as the page uses it. */
   bridge: DebuggerBridge;
   stop(): Promise<void>;
@@ -99,6 +101,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RealEngine>
   );
   const engine: RealEngine = {
     id,
+    url,
     bridge: createHttpBridge({ token, baseUrl: url }),
     stop: async () => {
       running.delete(engine);
