@@ -99,6 +99,29 @@ export class AppPage {
     if (size) await this.page.setViewportSize(size);
   }
 
+  /**
+   * The window as a person sees it (no growing to the page's height: for a dialog over the app,
+   * or a focus ring at the top), at both sizes and in both themes.
+   */
+  async shootWindow(name: string): Promise<void> {
+    const dir = process.env.OFD_SCREENSHOTS;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    const size = this.page.viewportSize();
+    for (const s of [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await this.page.setViewportSize(s);
+      for (const scheme of ['light', 'dark'] as const) {
+        await this.page.emulateMedia({ colorScheme: scheme });
+        await this.page.screenshot({ path: `${dir}/${name}-${s.width}-${scheme}.png` });
+      }
+    }
+    await this.page.emulateMedia({ colorScheme: 'light' });
+    if (size) await this.page.setViewportSize(size);
+  }
+
   /** Screenshots for reading by eye (OFD_SCREENSHOTS=dir), in the current theme and the other one. */
   async shoot(name: string): Promise<void> {
     const dir = process.env.OFD_SCREENSHOTS;

@@ -146,6 +146,7 @@ test('backend services: every step in both themes has no serious or critical axe
   await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
   await audit(page, 'backend / Keyboard shortcuts dialog', found);
+  await app.shootWindow('a11y-shortcuts-dialog');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toHaveCount(0);
 
@@ -219,6 +220,7 @@ test('the keyboard path: skip link first, focus on the step heading and on the r
   const skip = page.getByRole('link', { name: 'Skip to the step' });
   await expect(skip).toBeFocused();
   await expect(skip).toBeInViewport();
+  await app.shootWindow('a11y-skip-link');
   await page.keyboard.press('Enter');
   await expect(heading(app.step('Profile'))).toBeFocused();
 

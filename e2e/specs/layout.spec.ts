@@ -174,7 +174,7 @@ test('backend services: every step fits at 1280×800 and 1920×1080, light and d
   test.setTimeout(SLOW ? 900_000 : 180_000);
   const app = new AppPage(page);
   await page.goto(host.openUrl);
-  const problems = await checkEveryStep(app, 'no profile yet');
+  const problems = await checkEveryStep(app, 'no profile yet', 'layout-empty');
 
   await app.open('Profile');
   await app.createProfile({

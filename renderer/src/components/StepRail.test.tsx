@@ -121,4 +121,23 @@ describe('Step rail', () => {
     );
     expect(railButton('Token request').closest('li')?.className).toContain('rail-item-stale');
   });
+  it('does not carry a failure of one profile over to another', async () => {
+    const { user, backend } = await renderApp({
+      profiles: ['backend', 'auth'],
+      active: 'auth',
+      step: 'token-request',
+    });
+    // The patient app has no code yet: Prepare request fails, and says why.
+    await user.click(screen.getByRole('button', { name: 'Prepare request' }));
+    const step = () => screen.getByRole('region', { name: 'Token request' });
+    expect((await within(step()).findByRole('alert')).textContent).toContain(
+      'No authorization code has been received',
+    );
+    expect(described('Token request')).toMatch(/^Failed:/);
+
+    // The backend profile: its Token request has not failed, and shows no alert of the other's.
+    act(() => useApp.getState().selectProfile(backend!.id));
+    expect(described('Token request')).not.toMatch(/^Failed:/);
+    expect(within(step()).queryByRole('alert')).toBeNull();
+  });
 });

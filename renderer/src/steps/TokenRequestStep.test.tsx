@@ -99,6 +99,17 @@ describe('Token request step', () => {
       { profileId: backend!.id, overrides: { claims: { aud: 'https://x.example/token' } } },
     ]);
     expect(region().textContent).toContain('Uses your client assertion edits: aud');
+    expect(region().textContent).not.toContain('changed after this request was prepared');
+
+    // Edited again after Prepare: the prepared request still signs with the old edits, and says so.
+    act(() =>
+      useApp.setState({ overrides: { claims: { aud: 'https://x.example/token', sub: 'y' } } }),
+    );
+    const note = within(region()).getByText(/changed after this request was prepared/);
+    expect(note.textContent).toContain('still signs with the edits it was prepared with (aud)');
+    await user.click(screen.getByRole('button', { name: 'Prepare request' }));
+    expect(region().textContent).not.toContain('changed after this request was prepared');
+    expect(region().textContent).toContain('Uses your client assertion edits: aud, sub');
   });
 
   it('picks the grant: defaults from the flow, warns about the password grant', async () => {

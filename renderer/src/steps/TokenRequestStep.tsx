@@ -225,7 +225,10 @@ function TokenRequestBody({ profile }: { profile: ProfileView }) {
   const pinId = useId();
   const preflight = draftCheck?.preflight ?? draft?.preflight ?? [];
   const nextAssertion = draftCheck?.assertion;
-  const edited = overrideNames(overrides);
+  const draftOverrides = useApp((s) => s.draftOverrides);
+  // A prepared request signs with the edits it was prepared with; later edits need a new Prepare.
+  const editsMoved = !!draft && JSON.stringify(draftOverrides) !== JSON.stringify(overrides);
+  const edited = overrideNames(draft ? draftOverrides : overrides);
   const fallback = defaultGrantOf(profile);
   const grant = tokenGrant ?? fallback;
   const insecureShown = preflight.some((f) => f.code === 'GRANT_INSECURE');
@@ -278,6 +281,14 @@ function TokenRequestBody({ profile }: { profile: ProfileView }) {
       )}
       {edited.length > 0 && (
         <p className="notice notice-info">Uses your client assertion edits: {edited.join(', ')}.</p>
+      )}
+      {editsMoved && (
+        <p className="notice notice-warning" role="note">
+          Your client assertion edits changed after this request was prepared. Each Send still signs
+          with the edits it was prepared with
+          {edited.length ? ` (${edited.join(', ')})` : ' (none)'}: press Prepare request to use the
+          new ones.
+        </p>
       )}
       <div className="actions-row">
         <ActionButton busy={prep.busy} onClick={prepare}>

@@ -1,7 +1,7 @@
 import type { AppError } from '../../../shared/result.js';
 import type { PracticeFlavour, PracticeServerView } from '../../../shared/types.js';
 import { api } from './bridge.js';
-import { PER_PROFILE_RESET } from './profiles.js';
+import { perProfileReset } from './profiles.js';
 import type { SliceCreator } from './types.js';
 import { upsert } from './util.js';
 
@@ -74,7 +74,7 @@ export const createPracticeSlice: SliceCreator<PracticeSlice> = (set, get) => {
         profiles: view.profiles.reduce((list, p) => upsert(list, p), s.profiles),
         ...(keys?.ok ? { keys: keys.value, jwks: null } : {}),
         ...(first && first.id !== s.activeProfileId
-          ? { ...PER_PROFILE_RESET, activeProfileId: first.id }
+          ? { ...perProfileReset(s), activeProfileId: first.id }
           : {}),
       }));
       return view;

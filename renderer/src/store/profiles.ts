@@ -7,6 +7,7 @@ import type {
 } from '../../../shared/types.js';
 import { api } from './bridge.js';
 import { failOp, runOp } from './ops.js';
+import { PROFILE_OPS } from './step-status.js';
 import { upsert } from './util.js';
 import type { AppState, SliceCreator } from './types.js';
 
@@ -47,7 +48,7 @@ export interface ProfilesSlice {
 }
 
 /** State that belongs to one profile's run and is cleared when another profile is chosen. */
-export const PER_PROFILE_RESET: Partial<AppState> = {
+const PER_PROFILE_RESET: Partial<AppState> = {
   discovery: null,
   assertion: null,
   headerText: '',
@@ -68,13 +69,24 @@ export const PER_PROFILE_RESET: Partial<AppState> = {
   registrationUrl: '',
   registrationResult: null,
   tokenOp: null,
+  draftOverrides: undefined,
 };
+
+/**
+ * What switching to another profile resets: its results (PER_PROFILE_RESET) and the errors of
+ * the calls made for the profile left, so no failed attempt of one profile shows on another.
+ */
+export function perProfileReset(s: AppState): Partial<AppState> {
+  const ops = { ...s.ops };
+  for (const k of PROFILE_OPS) if (ops[k] && !ops[k].busy) delete ops[k];
+  return { ...PER_PROFILE_RESET, ops };
+}
 
 export const createProfilesSlice: SliceCreator<ProfilesSlice> = (set, get) => {
   /** A saved import becomes the active profile. */
   const activate = (view: ProfileView) =>
     set((s) => ({
-      ...PER_PROFILE_RESET,
+      ...perProfileReset(s),
       profiles: upsert(s.profiles, view),
       activeProfileId: view.id,
       importConflict: null,
@@ -91,7 +103,7 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = (set, get) => {
 
     selectProfile: (id) => {
       if (id === get().activeProfileId) return;
-      set({ ...PER_PROFILE_RESET, activeProfileId: id });
+      set((s) => ({ ...perProfileReset(s), activeProfileId: id }));
     },
 
     saveProfile: async (input) => {
@@ -99,7 +111,7 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = (set, get) => {
       if (!r.ok) return null;
       const switching = r.value.id !== get().activeProfileId;
       set((s) => ({
-        ...(switching ? PER_PROFILE_RESET : {}),
+        ...(switching ? perProfileReset(s) : {}),
         profiles: upsert(s.profiles, r.value),
         activeProfileId: r.value.id,
       }));
@@ -115,7 +127,7 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = (set, get) => {
         const lastDeleted = { undoId: r.value.undoId, name };
         if (s.activeProfileId !== id) return { profiles, lastDeleted };
         return {
-          ...PER_PROFILE_RESET,
+          ...perProfileReset(s),
           profiles,
           lastDeleted,
           activeProfileId: profiles[0]?.id ?? null,
@@ -131,7 +143,7 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = (set, get) => {
       );
       if (!r.ok) return;
       set((s) => ({
-        ...PER_PROFILE_RESET,
+        ...perProfileReset(s),
         profiles: upsert(s.profiles, r.value),
         activeProfileId: r.value.id,
         lastDeleted: null,

@@ -72,6 +72,14 @@ const STEP_OPS: Record<StepId, readonly OpKey[]> = {
   inspector: ['inspect'],
 };
 
+/**
+ * The calls made for the active profile (its server, its client): their errors belong to it and
+ * are forgotten when another profile is chosen. Profile, Keys and Inspector are not per profile.
+ */
+export const PROFILE_OPS: readonly OpKey[] = (Object.keys(STEP_OPS) as StepId[])
+  .filter((id) => id !== 'profile' && id !== 'keys' && id !== 'inspector')
+  .flatMap((id) => STEP_OPS[id]);
+
 const NONE: StepStatus = { mark: 'none', text: '' };
 const done = (what: string): StepStatus => ({ mark: 'done', text: `Done: ${what}` });
 const failed = (what: string): StepStatus => ({ mark: 'failed', text: `Failed: ${what}` });

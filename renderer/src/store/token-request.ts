@@ -43,6 +43,8 @@ export type RowList = 'headers' | 'params';
 
 export interface TokenRequestSlice {
   draft: TokenRequestDraft | null;
+  /** The client assertion edits the draft was prepared with (its Sends sign with these). */
+  draftOverrides: AppState['overrides'];
   draftUrl: string;
   draftHeaders: HeaderList;
   draftParams: [string, string][];
@@ -104,6 +106,7 @@ export const createTokenRequestSlice: SliceCreator<TokenRequestSlice> = (set, ge
   };
   return {
     draft: null,
+    draftOverrides: undefined,
     pinAssertion: false,
     draftCheck: null,
     draftUrl: '',
@@ -132,6 +135,7 @@ export const createTokenRequestSlice: SliceCreator<TokenRequestSlice> = (set, ge
       if (r.ok) {
         set({
           draft: r.value,
+          draftOverrides: overrides,
           draftUrl: r.value.url,
           draftHeaders: r.value.headers.map(([n, v]) => [n, v]),
           draftParams: r.value.params.map(([n, v]) => [n, v]),
