@@ -55,6 +55,8 @@ export interface InspectDeps {
   jwksFindings?: Finding[];
   /** The current time, seconds: used only when the evidence carries no time of its own. */
   nowSec: number;
+  /** The clock difference accepted on exp, iat and nbf, seconds (Settings; default 60). */
+  skewSec?: number;
   /** The server dialects to read the answer with (default: all; the corpus test measures none). */
   dialects?: readonly Dialect[];
 }
@@ -342,6 +344,7 @@ export async function inspectEvidence(
       ...(preset ? { acceptedAlgs: [...preset.algs.accepted.value] } : {}),
       ...(deps.jwksKids ? { jwksKids: deps.jwksKids } : {}),
       now: evalSec,
+      ...(deps.skewSec !== undefined ? { skewSec: deps.skewSec } : {}),
       hmac: authMethod === 'client_secret_jwt',
       smart: smartEvidence,
     });
@@ -494,6 +497,7 @@ export async function inspectEvidence(
     ...(serverSec !== undefined && iat !== undefined
       ? { localNow: iat, clock: 'customer' as const }
       : {}),
+    ...(deps.skewSec !== undefined ? { skewSec: deps.skewSec } : {}),
     ...(endpoint === 'resource' || endpoint === 'userinfo'
       ? {
           resource: {

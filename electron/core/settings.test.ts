@@ -256,6 +256,27 @@ describe('clock-skew tolerance', () => {
     expect(skew?.evidence).toContain('30 s in the future, beyond the 10 s');
   });
 
+  it("the Inspector judges the customer's clock against the server's Date with the tolerance", async () => {
+    const engine = testEngine({ now: () => now * 1000 });
+    // Signed 40 s before the server's Date: within the default 60 s, beyond a 10 s tolerance.
+    const jwt = await assertionWithIat(now - 40);
+    const response = [
+      'HTTP/1.1 401 Unauthorized',
+      `Date: ${new Date(now * 1000).toUTCString()}`,
+      'Content-Type: application/json',
+      '',
+      '{"error":"invalid_client"}',
+    ].join('\r\n');
+    const items = [{ text: jwt }, { text: response }];
+    const codes = (r: { findings: { code: string }[] }) => r.findings.map((f) => f.code);
+    const within = must(await engine.inspect({ items }));
+    expect(codes(within)).not.toContain('CLOCK_SKEW');
+
+    must(await engine.saveSettings({ clockSkewSec: 10 }));
+    const beyond = must(await engine.inspect({ items }));
+    expect(codes(beyond)).toContain('CLOCK_SKEW');
+  });
+
   it('an id_token with iat 30 s ahead: accepted within the tolerance, flagged beyond it', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const idToken = await new SignJWT({})

@@ -71,8 +71,8 @@ export function clockFinding(x: DiagnosisInput, ok: boolean): Finding | undefine
   const date = headerValue(x.response?.headers, 'date');
   if (!date || x.localNow === undefined || x.endpoint !== 'token') return undefined;
   const serverSec = Date.parse(date) / 1000;
-  if (!Number.isFinite(serverSec) || Math.abs(serverSec - x.localNow) <= CLOCK_SKEW_WARN_SEC)
-    return undefined;
+  const allowed = x.skewSec ?? CLOCK_SKEW_WARN_SEC;
+  if (!Number.isFinite(serverSec) || Math.abs(serverSec - x.localNow) <= allowed) return undefined;
   const d = Math.round(x.localNow - serverSec);
   const whose =
     x.clock === 'customer' ? "The customer's clock (the assertion's iat)" : 'Local clock';

@@ -40,6 +40,8 @@ export interface DiagnosisInput {
   localNow?: number;
   /** Whose clock localNow is: ours, or (in the Inspector) the customer's. */
   clock?: 'local' | 'customer';
+  /** The clock difference accepted before CLOCK_SKEW is said, seconds (Settings; default 60). */
+  skewSec?: number;
   /** The token endpoint discovery advertises. */
   discoveredTokenEndpoint?: string;
   /** Resource calls: the access token sent, decoded, and what this session knows of it. */

@@ -327,6 +327,7 @@ export class Assertions {
         ...(jwks ? { jwksKids: jwks.keys.map((k) => String(k.kid ?? '')) } : {}),
         jwksFindings,
         nowSec: this.c.nowSec,
+        skewSec: this.c.settings.skewSec(),
       });
     });
   }

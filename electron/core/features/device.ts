@@ -196,6 +196,7 @@ export class DeviceFlows {
         grant: DEVICE_CODE_GRANT,
         ...(p.server ? { server: p.server } : {}),
         localNow: Math.floor(startedAt / 1000),
+        skewSec: this.c.settings.skewSec(),
         ...(exchange.error && !raw ? { transportError: exchange.error } : {}),
         ...(raw ? { response: { status: raw.status, headers: raw.headers, body: raw.body } } : {}),
       });

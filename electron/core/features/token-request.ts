@@ -492,6 +492,7 @@ export class TokenRequests {
       ...(p.server ? { server: p.server } : {}),
       ...(discovery?.tokenEndpoint ? { discoveredTokenEndpoint: discovery.tokenEndpoint } : {}),
       localNow: now,
+      skewSec: this.c.settings.skewSec(),
       ...(exchange.error && !raw ? { transportError: exchange.error } : {}),
       ...(raw && answer
         ? { response: { status: raw.status, headers: raw.headers, body: raw.body }, read: answer }

@@ -2,7 +2,7 @@ import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { toProfileInput } from '../store/profile-input.js';
 import { useApp } from '../store/index.js';
-import { renderApp } from '../test-utils.js';
+import { renderApp, renderAuthApp, signInFirst } from '../test-utils.js';
 
 const rail = () => within(screen.getByRole('navigation', { name: 'Steps' }));
 /** By its accessible name, exactly: the name stays the step title whatever the mark. */
@@ -139,5 +139,16 @@ describe('Step rail', () => {
     act(() => useApp.getState().selectProfile(backend!.id));
     expect(described('Token request')).not.toMatch(/^Failed:/);
     expect(within(step()).queryByRole('alert')).toBeNull();
+  });
+  it('marks the resource call stale once the token it sent is revoked', async () => {
+    // The code flow's access token is opaque: the test server revokes it (a JWT one it refuses).
+    const { user } = await renderAuthApp({ step: 'resource', before: signInFirst });
+    await user.click(screen.getByRole('button', { name: 'Send GET' }));
+    expect(described('Resource request')).toBe('Done: the resource server answered (HTTP 200)');
+    await act(async () => {
+      await useApp.getState().revokeToken('access_token');
+    });
+    expect((useApp.getState().tokenOp?.result as { ok?: boolean }).ok).toBe(true);
+    expect(described('Resource request')).toBe('Stale: the access token it sent was revoked since');
   });
 });

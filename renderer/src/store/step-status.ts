@@ -333,6 +333,12 @@ function statusOf(id: StepId, s: StepStatusInput, p: ProfileView): StepStatus {
       const r = s.resource;
       if (!r) return NONE;
       if (!r.ok) return failed(`the resource server refused (${httpWords(r.status)})`);
+      // The answer rests on the token sent: revoked or no longer held, it may not be the answer now.
+      const t = s.tokenSet?.profileId === p.id ? s.tokenSet : null;
+      const sent = r.tokenUsed ?? 'access_token';
+      if (!t) return stale('the token it sent is no longer held; send it again with new tokens');
+      if (sent === 'access_token' && t.revoked.includes('access_token'))
+        return stale('the access token it sent was revoked since');
       return done(`the resource server answered (${httpWords(r.status)})`);
     }
 
