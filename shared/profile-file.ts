@@ -74,6 +74,11 @@ export const profileFileSchema = z
       .describe(
         'Redirect URI. Omitted: an RFC 8252 loopback listener on http://127.0.0.1:{random port}/callback. A loopback URL with a port uses that port; anything else (https, oauth-flow-debugger://callback) means pasting the redirect URL back.',
       ),
+    postLogoutRedirectUri: redirectUriSchema
+      .optional()
+      .describe(
+        'Where the server sends the browser after Log out (OIDC RP-Initiated Logout 1.0), with a fresh state; registered as post_logout_redirect_uris.',
+      ),
     pkce: z
       .enum(PKCE_MODES as [PkceMode, ...PkceMode[]])
       .optional()

@@ -111,6 +111,11 @@ export interface ProfileView extends ProfileMeta {
    * (a registered https URL, oauth-flow-debugger://callback): the user pastes the redirect URL.
    */
   redirectUri?: string;
+  /**
+   * Where the server sends the browser after Log out (OIDC RP-Initiated Logout 1.0 §2), sent
+   * with a fresh state; registered with the client as post_logout_redirect_uris.
+   */
+  postLogoutRedirectUri?: string;
   /** Defaults to S256. */
   pkce?: PkceMode;
   /** Defaults to "code". */

@@ -711,6 +711,33 @@ describe('tokens over time', () => {
     // oidc-provider checks the hint and the registered redirect: its confirmation page answers 200.
     expect((await fetch(url, { redirect: 'manual' })).status).toBe(200);
 
+    // Kept in the profile: Log out sends it without being told, and registration registers it.
+    const kept = must(
+      await engine.saveProfile({
+        id: p.id,
+        name: 'logout-app',
+        flow: 'authorization-code',
+        fhirBaseUrl: server.fhirBase,
+        clientId: 'logout-app',
+        scope: SCOPE,
+        auth: { method: 'none' },
+        postLogoutRedirectUri: back,
+      }),
+    );
+    expect(kept.postLogoutRedirectUri).toBe(back);
+    await authorize(p.id, 'logout-app');
+    expect((await exchange(p.id)).ok).toBe(true);
+    const fromProfile = must(await engine.endSession({ profileId: p.id, open: true }));
+    expect(fromProfile.postLogoutRedirectUri).toBe(back);
+    const sent = new URL(opened.at(-1)!);
+    expect(sent.searchParams.get('post_logout_redirect_uri')).toBe(back);
+    expect(sent.searchParams.get('state')).toBe(fromProfile.state);
+    expect((await fetch(sent, { redirect: 'manual' })).status).toBe(200);
+    const metadata = JSON.parse(
+      must(await engine.prepareRegistration({ profileId: p.id })).body,
+    ) as Record<string, unknown>;
+    expect(metadata.post_logout_redirect_uris).toEqual([back]);
+
     // An unregistered return address is refused by the server (so the check above means something).
     const other = await logout('http://127.0.0.1:45123/elsewhere');
     const refused = await fetch(other.url, { redirect: 'manual' });

@@ -83,6 +83,10 @@ export const profileInputSchema = z.object({
   clientId: z.string().max(1000).default(''),
   scope: z.string().max(8000).default(''),
   redirectUri: z.preprocess((v) => (v === '' ? undefined : v), redirectUriSchema.optional()),
+  postLogoutRedirectUri: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    redirectUriSchema.optional(),
+  ),
   pkce: pkceMode.optional(),
   responseType: shortText.optional(),
   authorizeParams: paramList.optional(),

@@ -283,6 +283,7 @@ export class Profiles {
         clientId: p.clientId,
         scope: p.scope,
         redirectUri: p.redirectUri,
+        postLogoutRedirectUri: p.postLogoutRedirectUri,
         pkce: p.pkce,
         responseType: p.responseType,
         authorizeParams: p.authorizeParams,

@@ -330,6 +330,7 @@ export class Registrations {
       application_type: applicationType,
       client_name: p.registration?.clientName ?? p.name,
       ...(redirect ? { redirect_uris: [redirect] } : {}),
+      ...(p.postLogoutRedirectUri ? { post_logout_redirect_uris: [p.postLogoutRedirectUri] } : {}),
       token_endpoint_auth_method: method,
       // The grant module of the flow says what a client of it registers.
       grant_types: flowGrant(flow).registers?.grantTypes ?? [],

@@ -338,7 +338,9 @@ export class TokenCalls {
           "Check the server's discovery document, or enter an https endSessionEndpoint in the profile.",
         );
       const idToken = this.c.tokenSet.heldFor(p.id)?.idToken;
-      const post = input.postLogoutRedirectUri?.trim() || undefined;
+      // The one given for this logout, else the profile's (registered for the client).
+      const post =
+        input.postLogoutRedirectUri?.trim() || p.postLogoutRedirectUri?.trim() || undefined;
       // OIDC RP-Initiated Logout 1.0 §2: state goes back to the post_logout_redirect_uri.
       const state = post ? randomBytes(16).toString('base64url') : undefined;
       const opts = {

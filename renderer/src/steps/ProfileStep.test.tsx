@@ -336,6 +336,10 @@ describe('Profile step', () => {
 
     await user.type(redirect, 'http://127.0.0.1:8765/callback');
     await user.type(
+      screen.getByLabelText('Post-logout redirect URI'),
+      'http://127.0.0.1:8765/logged-out',
+    );
+    await user.type(
       screen.getByLabelText('Extra authorize parameters'),
       'launch=xyz{Enter}prompt=login',
     );
@@ -347,6 +351,7 @@ describe('Profile step', () => {
       flow: 'authorization-code',
       scope: 'openid profile email offline_access',
       redirectUri: 'http://127.0.0.1:8765/callback',
+      postLogoutRedirectUri: 'http://127.0.0.1:8765/logged-out',
       pkce: 'off',
       authorizeParams: [
         ['launch', 'xyz'],

@@ -227,6 +227,9 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
   );
   // Authorization code
   const [redirectUri, setRedirectUri] = useState(profile?.redirectUri ?? '');
+  const [postLogoutRedirectUri, setPostLogoutRedirectUri] = useState(
+    profile?.postLogoutRedirectUri ?? '',
+  );
   const [pkce, setPkce] = useState<PkceMode>(profile?.pkce ?? 'S256');
   const [authorizeParams, setAuthorizeParams] = useState(paramLines(profile?.authorizeParams));
   // Password grant
@@ -347,6 +350,7 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
       clientId: clientId.trim(),
       scope: scope.trim(),
       redirectUri: optional(redirectUri),
+      postLogoutRedirectUri: optional(postLogoutRedirectUri),
       pkce: flow === 'authorization-code' || base?.pkce ? pkce : undefined,
       authorizeParams: params.length ? params : undefined,
       username: optional(username),
@@ -489,6 +493,15 @@ function ProfileForm({ profile }: { profile: ProfileView | null }) {
             mono
             placeholder="empty = loopback listener on 127.0.0.1 with a random port (RFC 8252)"
             hint="Empty or http://127.0.0.1[:port]/…: the app listens for the redirect once. Anything else (a registered https URL, oauth-flow-debugger://callback): you paste the redirect URL back."
+          />
+          <TextField
+            label="Post-logout redirect URI"
+            error={err('Post-logout redirect URI')}
+            value={postLogoutRedirectUri}
+            onChange={setPostLogoutRedirectUri}
+            mono
+            placeholder="optional, e.g. https://app.example.com/logged-out"
+            hint="Sent with Log out (with a fresh state) so the server sends the browser back there; registered with the client as post_logout_redirect_uris."
           />
           <div className="grid-2">
             <div>

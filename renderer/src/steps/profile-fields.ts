@@ -11,6 +11,7 @@ export const FIELD_LABELS: [path: string, label: string][] = [
   ['clientId', 'Client ID'],
   ['scope', 'Scope'],
   ['redirectUri', 'Redirect URI'],
+  ['postLogoutRedirectUri', 'Post-logout redirect URI'],
   ['pkce', 'PKCE'],
   ['authorizeParams', 'Extra authorize parameters'],
   ['deviceAuthorizationEndpoint', 'Device authorization endpoint'],
