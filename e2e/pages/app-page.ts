@@ -37,6 +37,17 @@ export class AppPage {
     await expect(this.page.getByRole('banner')).toContainText(p.name);
   }
 
+  /** Saves a backend-services profile for the test server's e2e-backend client (private_key_jwt). */
+  async createBackendProfile(fhirBaseUrl: string, name: string, scope = 'system/Patient.rs') {
+    await this.createProfile({
+      name,
+      fhirBaseUrl,
+      clientId: 'e2e-backend',
+      scope,
+      method: 'private_key_jwt',
+    });
+  }
+
   /** Saves a public authorization-code profile (the test server's e2e-native client). */
   async createPatientAppProfile(fhirBaseUrl: string, name = 'Patient app') {
     const profile = this.step('Profile');

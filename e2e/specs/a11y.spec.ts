@@ -107,13 +107,7 @@ test('backend services: every step in both themes has no serious or critical axe
   await page.goto(host.openUrl);
   await audit(page, 'backend / empty Profile', found);
 
-  await app.createProfile({
-    name: 'Axe SMART server',
-    fhirBaseUrl: smart.fhirBase,
-    clientId: 'e2e-backend',
-    scope: 'system/Patient.rs',
-    method: 'private_key_jwt',
-  });
+  await app.createBackendProfile(smart.fhirBase, 'Axe SMART server');
   const jwks = await app.generateKeyForProfile('RSA-2048', 'RS384');
   smart.setClientJwks('e2e-backend', jwks as never);
   await audit(page, 'backend / Keys with a key', found);
@@ -205,13 +199,7 @@ test('the keyboard path: skip link first, focus on the step heading and on the r
 }) => {
   const app = new AppPage(page);
   await page.goto(host.openUrl);
-  await app.createProfile({
-    name: 'Keyboard',
-    fhirBaseUrl: smart.fhirBase,
-    clientId: 'e2e-backend',
-    scope: 'system/Patient.rs',
-    method: 'private_key_jwt',
-  });
+  await app.createBackendProfile(smart.fhirBase, 'Keyboard');
 
   // The skip link is the first Tab stop, visible when focused, and lands on the step heading.
   await page.reload();

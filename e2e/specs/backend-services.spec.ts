@@ -9,13 +9,7 @@ test('a person walks from an empty profile to a FHIR resource with private_key_j
   const app = new AppPage(page);
   await page.goto(host.openUrl);
 
-  await app.createProfile({
-    name: 'Test SMART server',
-    fhirBaseUrl: smart.fhirBase,
-    clientId: 'e2e-backend',
-    scope: 'system/Patient.rs',
-    method: 'private_key_jwt',
-  });
+  await app.createBackendProfile(smart.fhirBase, 'Test SMART server');
   await app.shoot('01-profile');
 
   // Keys: generate, use in the profile, publish the JWKS where the server looks for it.
@@ -76,13 +70,7 @@ test('a wrong aud is refused, diagnosed with its fix, and the exchange is in the
 }) => {
   const app = new AppPage(page);
   await page.goto(host.openUrl);
-  await app.createProfile({
-    name: 'Wrong aud',
-    fhirBaseUrl: smart.fhirBase,
-    clientId: 'e2e-backend',
-    scope: 'system/Patient.rs',
-    method: 'private_key_jwt',
-  });
+  await app.createBackendProfile(smart.fhirBase, 'Wrong aud');
   smart.setClientJwks('e2e-backend', (await app.generateKeyForProfile()) as never);
 
   const assertion = await app.open('Client assertion');

@@ -16,13 +16,7 @@ test('profiles: download, open the file again (duplicate found, renamed), delete
   if (process.env.OFD_SCREENSHOTS) test.setTimeout(240_000);
   const app = new AppPage(page);
   await page.goto(host.openUrl);
-  await app.createProfile({
-    name: 'Sandbox EHR',
-    fhirBaseUrl: smart.fhirBase,
-    clientId: 'e2e-backend',
-    scope: 'system/Patient.rs',
-    method: 'private_key_jwt',
-  });
+  await app.createBackendProfile(smart.fhirBase, 'Sandbox EHR');
   const profile = app.step('Profile');
   const list = profile.getByRole('list', { name: 'Profiles' });
   await expect(list.getByRole('button')).toHaveCount(1);

@@ -19,13 +19,7 @@ test('Send signs a fresh assertion each time, a pin re-sends it, and Cancel stop
   try {
     const app = new AppPage(page);
     await page.goto(host.openUrl);
-    await app.createProfile({
-      name: 'Requests',
-      fhirBaseUrl: smart.fhirBase,
-      clientId: 'e2e-backend',
-      scope: 'system/Patient.rs',
-      method: 'private_key_jwt',
-    });
+    await app.createBackendProfile(smart.fhirBase, 'Requests');
     const jwks = await app.generateKeyForProfile('RSA-2048', 'RS384');
     smart.setClientJwks('e2e-backend', jwks as never);
 

@@ -12,13 +12,7 @@ test('a support engineer runs a good and a bad backend-services run, exports a H
 }) => {
   const app = new AppPage(page);
   await page.goto(host.openUrl);
-  await app.createProfile({
-    name: 'Customer backend',
-    fhirBaseUrl: smart.fhirBase,
-    clientId: 'e2e-backend',
-    scope: 'system/Patient.rs',
-    method: 'private_key_jwt',
-  });
+  await app.createBackendProfile(smart.fhirBase, 'Customer backend');
   smart.setClientJwks('e2e-backend', (await app.generateKeyForProfile()) as never);
 
   // The good run: tokens.

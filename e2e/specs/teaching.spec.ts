@@ -11,13 +11,7 @@ test('a trainer runs backend services in guided mode and reads the sequence diag
   if (process.env.OFD_SCREENSHOTS) test.setTimeout(180_000);
   const app = new AppPage(page);
   await page.goto(host.openUrl);
-  await app.createProfile({
-    name: 'Class server',
-    fhirBaseUrl: smart.fhirBase,
-    clientId: 'e2e-backend',
-    scope: 'system/Patient.rs',
-    method: 'private_key_jwt',
-  });
+  await app.createBackendProfile(smart.fhirBase, 'Class server');
   const jwks = await app.generateKeyForProfile('RSA-2048', 'RS384');
   smart.setClientJwks('e2e-backend', jwks as never);
 
