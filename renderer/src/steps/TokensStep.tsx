@@ -611,7 +611,7 @@ function TokenActions({ set }: { set: TokenSetView }) {
           placeholder={owner?.postLogoutRedirectUri ?? 'https://app.example.com/logged-out'}
           hint={
             owner?.postLogoutRedirectUri
-              ? 'Empty: the profile’s (above), sent with Log out with a fresh state. Another one here is for this logout only; it must be registered for the client as a post_logout_redirect_uri, or the server refuses the logout.'
+              ? 'Empty: the profile’s (greyed in the box), sent with Log out with a fresh state. Another one here is for this logout only; it must be registered for the client as a post_logout_redirect_uri, or the server refuses the logout.'
               : 'Optional, sent with Log out (with a fresh state): where the server sends the browser afterwards. Set it in the profile to keep it. It must be registered for the client as a post_logout_redirect_uri, or the server refuses the logout.'
           }
         />
