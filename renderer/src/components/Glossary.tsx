@@ -1,12 +1,4 @@
-import {
-  useEffect,
-  useId,
-  useLayoutEffect,
-  useRef,
-  useState,
-  type KeyboardEvent,
-  type MouseEvent,
-} from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
 import { createPortal } from 'react-dom';
 import {
   GLOSSARY_GROUPS,
@@ -18,27 +10,11 @@ import {
 import { useApp } from '../store/index.js';
 import { CopyButton } from './CopyButton.js';
 import { SafeText } from './SafeText.js';
+import { keepFocusInside } from './focus-trap.js';
 
 /** Deep links: #glossary (the list) or #glossary/CODE (one page). */
 const HASH = /^#glossary(?:\/([A-Z0-9_]+))?$/;
 export const glossaryHash = (code?: string) => `#glossary${code ? `/${code}` : ''}`;
-
-/** Tab from the last control goes to the first (and back): the dialog is modal. */
-function keepFocusInside(e: KeyboardEvent<HTMLElement>) {
-  const all = [
-    ...e.currentTarget.querySelectorAll<HTMLElement>('a[href], button, input, [tabindex="0"]'),
-  ];
-  const first = all[0];
-  const last = all.at(-1);
-  if (!first || !last) return;
-  if (e.shiftKey && document.activeElement === first) {
-    e.preventDefault();
-    last.focus();
-  } else if (!e.shiftKey && document.activeElement === last) {
-    e.preventDefault();
-    first.focus();
-  }
-}
 
 /** A cause code that opens its glossary page (and is a deep link to it). */
 export function GlossaryLink({ code, className }: { code: string; className?: string }) {

@@ -12,7 +12,6 @@ import {
   useState,
   type ChangeEvent,
   type FormEvent,
-  type KeyboardEvent,
   type ReactNode,
   type Ref,
 } from 'react';
@@ -32,6 +31,7 @@ import type { ProfileInput, ProfileView } from '../../../shared/types.js';
 import { useActions, useActiveProfile, useApp } from '../store/index.js';
 import { toProfileInput } from '../store/profile-input.js';
 import { SafeText } from './SafeText.js';
+import { keepFocusInside } from './focus-trap.js';
 
 /** The header button that opens the dialog (and gets the focus back when it closes). */
 export function SettingsButton() {
@@ -72,25 +72,6 @@ function readText(f: Blob): Promise<string> {
     r.onerror = () => reject(r.error ?? new Error('unreadable'));
     r.readAsText(f);
   });
-}
-
-/** Keeps Tab inside the dialog. */
-function keepFocusInside(e: KeyboardEvent<HTMLElement>) {
-  const all = [
-    ...e.currentTarget.querySelectorAll<HTMLElement>(
-      'button:not([disabled]), input:not([disabled]), select, textarea, [tabindex="0"]',
-    ),
-  ];
-  const first = all[0];
-  const last = all.at(-1);
-  if (!first || !last) return;
-  if (e.shiftKey && document.activeElement === first) {
-    e.preventDefault();
-    last.focus();
-  } else if (!e.shiftKey && document.activeElement === last) {
-    e.preventDefault();
-    first.focus();
-  }
 }
 
 interface Draft {

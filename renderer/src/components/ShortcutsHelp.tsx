@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useApp } from '../store/index.js';
 import { IS_MAC } from './use-shortcuts.js';
+import { keepFocusInside } from './focus-trap.js';
 
 const MOD = IS_MAC ? '⌘' : 'Ctrl';
 const ALT = IS_MAC ? 'Option' : 'Alt';
@@ -19,21 +20,6 @@ export const SHORTCUTS: { keys: string[]; what: string }[] = [
   { keys: ['Tab'], what: 'From the top of the page: “Skip to the step”, then Enter' },
   { keys: ['Escape'], what: 'Close a dialog (this list, the glossary)' },
 ];
-
-/** Tab from the last control goes to the first (and back): the dialog is modal. */
-function keepFocusInside(e: KeyboardEvent<HTMLElement>) {
-  const all = [...e.currentTarget.querySelectorAll<HTMLElement>('button, a[href], [tabindex="0"]')];
-  const first = all[0];
-  const last = all.at(-1);
-  if (!first || !last) return;
-  if (e.shiftKey && document.activeElement === first) {
-    e.preventDefault();
-    last.focus();
-  } else if (!e.shiftKey && document.activeElement === last) {
-    e.preventDefault();
-    first.focus();
-  }
-}
 
 /** The "?" overlay: a modal dialog listing the keyboard shortcuts; focus returns on close. */
 export function ShortcutsHelp() {
