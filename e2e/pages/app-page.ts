@@ -1,6 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/**
+ * Plays the person at the test server's own pages (oidc-provider's dev interactions): signs in
+ * as alice (any password is accepted) and grants the consent.
+ */
+export async function signInAtTestServer(tab: Page): Promise<void> {
+  await tab.waitForLoadState();
+  await tab.locator('input[name="login"]').fill('alice');
+  await tab.locator('input[name="password"]').fill('any-password');
+  await tab.locator('button[type="submit"]').click();
+  await tab.waitForLoadState();
+  await tab.locator('button[type="submit"]').click();
+}
+
 /** User-level actions on the debugger, by role and label. */
 export class AppPage {
   constructor(readonly page: Page) {}

@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '../fixtures/app.js';
-import { AppPage } from '../pages/app-page.js';
+import { AppPage, signInAtTestServer } from '../pages/app-page.js';
 
 /**
  * Accessibility (issue 13): axe-core on every step of the backend-services and authorization
@@ -168,12 +168,7 @@ test('authorization code: every step in both themes has no serious or critical a
   await expect(status).toContainText(/waiting/i);
   await audit(page, 'code flow / Authorize waiting', found);
   const tab = await signInTab;
-  await tab.waitForLoadState();
-  await tab.locator('input[name="login"]').fill('alice');
-  await tab.locator('input[name="password"]').fill('any-password');
-  await tab.locator('button[type="submit"]').click();
-  await tab.waitForLoadState();
-  await tab.locator('button[type="submit"]').click();
+  await signInAtTestServer(tab);
   await expect(tab.getByText(/return to OAuth Flow Debugger/i)).toBeVisible();
   await tab.close();
   await expect(status).toContainText(/Signed in/i);

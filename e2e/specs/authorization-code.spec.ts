@@ -1,6 +1,6 @@
 import { portIsFree } from '../../electron/testing/net.js';
 import { expect, test } from '../fixtures/app.js';
-import { AppPage } from '../pages/app-page.js';
+import { AppPage, signInAtTestServer } from '../pages/app-page.js';
 
 test('a person signs in through the browser, gets tokens, refreshes and revokes', async ({
   page,
@@ -36,12 +36,7 @@ test('a person signs in through the browser, gets tokens, refreshes and revokes'
 
   // The provider's own login and consent pages, in the second tab.
   const tab = await signInTab;
-  await tab.waitForLoadState();
-  await tab.locator('input[name="login"]').fill('alice');
-  await tab.locator('input[name="password"]').fill('any-password');
-  await tab.locator('button[type="submit"]').click();
-  await tab.waitForLoadState();
-  await tab.locator('button[type="submit"]').click();
+  await signInAtTestServer(tab);
   // The loopback listener answered the browser and told the person to go back to the app.
   await expect(tab.getByText(/return to OAuth Flow Debugger/i)).toBeVisible();
   const callback = new URL(tab.url());

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startSmartServer, type SmartServer } from '../../electron/testing/smart-server.js';
 import { expect, test } from '../fixtures/app.js';
-import { AppPage } from '../pages/app-page.js';
+import { AppPage, signInAtTestServer } from '../pages/app-page.js';
 import {
   countHits,
   filesUnder,
@@ -237,12 +237,7 @@ test('no canary secret reaches the data folder, the logs, the console, an export
     const signInTab = context.waitForEvent('page');
     await auth.getByRole('button', { name: 'Authorize in browser' }).click();
     const tab = await signInTab;
-    await tab.waitForLoadState();
-    await tab.locator('input[name="login"]').fill('alice');
-    await tab.locator('input[name="password"]').fill('any-password');
-    await tab.locator('button[type="submit"]').click();
-    await tab.waitForLoadState();
-    await tab.locator('button[type="submit"]').click();
+    await signInAtTestServer(tab);
     await expect(tab.getByText(/return to OAuth Flow Debugger/i)).toBeVisible();
     // Control: the code the server saw is the one the browser carried (the grep would find it).
     callbackUrl = tab.url();

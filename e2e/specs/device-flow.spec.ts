@@ -1,7 +1,7 @@
 import { DEVICE_CODE_GRANT } from '../../shared/types.js';
 import { startSmartServer } from '../../electron/testing/smart-server.js';
 import { expect, test as base } from '../fixtures/app.js';
-import { AppPage } from '../pages/app-page.js';
+import { AppPage, signInAtTestServer } from '../pages/app-page.js';
 
 /** The SMART test server with a public device client (RFC 8628: no redirect URI, no secret). */
 const test = base.extend({
@@ -93,11 +93,7 @@ test('a person signs in on another device with the user code; the app polls and 
   await phone.getByRole('button', { name: 'Continue' }).click();
   await expect(phone.getByRole('heading', { name: 'Confirm Device' })).toBeVisible();
   await phone.getByRole('button', { name: 'Continue' }).click();
-  await phone.locator('input[name="login"]').fill('alice');
-  await phone.locator('input[name="password"]').fill('any-password');
-  await phone.locator('button[type="submit"]').click();
-  await phone.waitForLoadState();
-  await phone.locator('button[type="submit"]').click();
+  await signInAtTestServer(phone);
   await expect(phone.getByRole('heading', { name: 'Sign-in Success' })).toBeVisible();
   await phone.close();
 

@@ -1,6 +1,6 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { expect, test } from '../fixtures/app.js';
-import { AppPage } from '../pages/app-page.js';
+import { AppPage, signInAtTestServer } from '../pages/app-page.js';
 
 // The layout check (issue 13): every step, with real content, at both window sizes and in both
 // themes. No pane scrolls sideways, nothing sticks out of its pane, and the regions of the
@@ -297,12 +297,7 @@ test('authorization code: every step fits after signing in, at both sizes and th
   await expect(status).toContainText(/waiting/i);
   problems.push(...(await checkAllSizes(app, 'Authorize, waiting for the browser')));
   const tab = await signInTab;
-  await tab.waitForLoadState();
-  await tab.locator('input[name="login"]').fill('alice');
-  await tab.locator('input[name="password"]').fill('any-password');
-  await tab.locator('button[type="submit"]').click();
-  await tab.waitForLoadState();
-  await tab.locator('button[type="submit"]').click();
+  await signInAtTestServer(tab);
   await expect(tab.getByText(/return to OAuth Flow Debugger/i)).toBeVisible();
   await tab.close();
   await expect(status).toContainText(/Signed in/i);
