@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { BaseWindow, WebContents } from 'electron';
+import type { WebContents } from 'electron';
 import type { DebuggerApi } from '../../shared/api/contract.js';
 import { err, type Result } from '../../shared/result.js';
 import type { InspectReport } from '../../shared/types.js';
 import { grantFile } from '../core/file-grants.js';
-import type { BrowserWindowApi, DialogApi } from './electron-api.js';
+import { chooseFileToOpen, type FileDialogDeps } from './file-dialogs.js';
 
 /**
  * inspectFile({dialog: true}) from the desktop window: the main process shows its own file
@@ -15,7 +15,7 @@ import type { BrowserWindowApi, DialogApi } from './electron-api.js';
  */
 export async function inspectChosenFile(
   api: DebuggerApi,
-  deps: { dialog: DialogApi; BrowserWindow: Pick<BrowserWindowApi, 'fromWebContents'> },
+  deps: FileDialogDeps,
   sender: WebContents,
   input: Parameters<DebuggerApi['inspectFile']>[0],
 ): Promise<Result<InspectReport>> {
@@ -27,11 +27,7 @@ export async function inspectChosenFile(
       { name: 'All files', extensions: ['*'] },
     ],
   };
-  const win = deps.BrowserWindow.fromWebContents(sender);
-  const chosen = win
-    ? await deps.dialog.showOpenDialog(win as unknown as BaseWindow, options)
-    : await deps.dialog.showOpenDialog(options);
-  const path = chosen.canceled ? undefined : chosen.filePaths[0];
+  const path = await chooseFileToOpen(deps, sender, options);
   if (!path)
     return err(
       'NOT_FOUND',

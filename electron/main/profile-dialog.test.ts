@@ -13,7 +13,7 @@ import type { ProfileView } from '../../shared/types.js';
 import { createElectronDouble } from '../testing/electron-double.js';
 import type { ElectronApi } from './electron-api.js';
 import { createMainProcess } from './main-process.js';
-import { profileFileName } from './profile-dialog.js';
+import { profileFileName } from '../../shared/file-names.js';
 
 const APP_FRAME = 'app://renderer/index.html';
 

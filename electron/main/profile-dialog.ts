@@ -1,16 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { BaseWindow, WebContents } from 'electron';
+import type { WebContents } from 'electron';
 import type { DebuggerApi } from '../../shared/api/contract.js';
 import { MAX_TEXT } from '../../shared/api/inputs.js';
+import { profileFileName } from '../../shared/file-names.js';
 import { err, type Result } from '../../shared/result.js';
 import type { ProfileView } from '../../shared/types.js';
-import type { BrowserWindowApi, DialogApi } from './electron-api.js';
+import { chooseFileToOpen, chooseFileToSave, type FileDialogDeps } from './file-dialogs.js';
 
-export interface ProfileDialogDeps {
-  dialog: DialogApi;
-  BrowserWindow: Pick<BrowserWindowApi, 'fromWebContents'>;
-}
+export type ProfileDialogDeps = FileDialogDeps;
 
 type ImportInput = Exclude<Parameters<DebuggerApi['importProfile']>[0], string>;
 type ExportInput = Parameters<DebuggerApi['exportProfileFile']>[0];
@@ -19,15 +17,6 @@ const FILTERS = [
   { name: 'Profile files', extensions: ['json'] },
   { name: 'All files', extensions: ['*'] },
 ];
-
-/** A file name from the profile's name: letters, digits and dashes. */
-export function profileFileName(name: string): string {
-  const slug = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return `${slug || 'profile'}.json`;
-}
 
 /**
  * importProfile({dialog: true}) from the desktop window: the main process shows its own open
@@ -45,11 +34,7 @@ export async function importChosenProfile(
     properties: ['openFile' as const],
     filters: FILTERS,
   };
-  const win = deps.BrowserWindow.fromWebContents(sender);
-  const chosen = win
-    ? await deps.dialog.showOpenDialog(win as unknown as BaseWindow, options)
-    : await deps.dialog.showOpenDialog(options);
-  const path = chosen.canceled ? undefined : chosen.filePaths[0];
+  const path = await chooseFileToOpen(deps, sender, options);
   if (!path)
     return err('NOT_FOUND', 'No file was chosen.', 'Choose the profile file in the dialog.');
   const s = await stat(path).catch(() => undefined);
@@ -91,11 +76,7 @@ export async function exportChosenProfile(
     defaultPath: profileFileName(profile.name),
     filters: FILTERS,
   };
-  const win = deps.BrowserWindow.fromWebContents(sender);
-  const chosen = win
-    ? await deps.dialog.showSaveDialog(win as unknown as BaseWindow, options)
-    : await deps.dialog.showSaveDialog(options);
-  const path = chosen.canceled ? undefined : chosen.filePath;
+  const path = await chooseFileToSave(deps, sender, options);
   if (!path) return err('NOT_FOUND', 'No file was chosen: nothing was saved.');
   const { dialog: _dialog, ...rest } = input;
   return api.exportProfileFile({ ...rest, path });

@@ -8,6 +8,7 @@ import { SelectField, TextField } from '../components/fields.js';
 import { downloadText } from '../components/TimelineTools.js';
 import { FLOW_SHORT } from '../flow-ui.js';
 import { useApp, useOp } from '../store/index.js';
+import { profileFileName } from '../../../shared/file-names.js';
 
 /**
  * Managing profiles (issue 13): the list (groups, search, sort), export and files, duplicate,
@@ -26,15 +27,6 @@ function readText(file: Blob): Promise<string> {
 
 /** The desktop app (Electron preload bridge): files through the main process's dialogs. */
 const onDesktop = () => typeof window !== 'undefined' && !!window.oauthDebugger;
-
-/** A file name from the profile's name: letters, digits and dashes. */
-export function profileFileName(name: string): string {
-  const slug = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return `${slug || 'profile'}.json`;
-}
 
 /** What goes with a deleted profile, in words. */
 function deletedWith(p: ProfileView): string {
